@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef MTDSCOPE_SCAN_H
+#define MTDSCOPE_SCAN_H
+
+/*
+ * Scanning: an image becomes a tree of components.
+ *
+ * Every component has an offset and an exact size in a byte space: the input
+ * file (space == -1) or the decoded content of another component (space ==
+ * that component's id).  parent is the id of the enclosing component, or -1.
+ * Gaps between known components are components too (erased, zero, random,
+ * unknown), so the byte spaces are covered completely.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "source.h"
+#include "util.h"
+
+enum mtd_detail_kind {
+	MTD_DV_STR,
+	MTD_DV_U64, /* shown in decimal */
+	MTD_DV_HEX, /* shown as 0x... in text, as a number in JSON */
+	MTD_DV_BOOL,
+	MTD_DV_LIST, /* list of strings */
+};
+
+struct mtd_detail {
+	const char *key;
+	enum mtd_detail_kind kind;
+	bool brief; /* shown on the one-line text summary */
+	uint64_t u;
+	const char *s;
+	const char **list;
+	size_t nlist;
+	size_t cap;
+};
+
+struct mtd_component {
+	int64_t id;
+	int64_t parent; /* -1: top level */
+	int64_t space;  /* -1: the input file; else the id whose decoded bytes hold it */
+	uint64_t offset;
+	uint64_t size;
+	const char *type;
+	bool valid;
+	int depth;
+	const char **problems;
+	size_t nproblems, problems_cap;
+	struct mtd_detail *details;
+	size_t ndetails, details_cap;
+	/* decoded content this component owns as a byte space (NULL if none, or released) */
+	const uint8_t *decoded;
+	uint64_t decoded_size;
+	bool decoded_owned;
+};
+
+struct mtd_scan_options {
+	bool descend;            /* scan inside payloads and decoded streams */
+	int max_depth;           /* nesting limit */
+	uint64_t max_decoded;    /* total decoded bytes kept across the scan */
+	uint64_t max_ratio;      /* decoded/compressed limit per stream (above 1 MiB) */
+	bool keep_decoded;       /* keep decoded spaces in the result (extract needs them) */
+	bool detect_byteswap;    /* try 16-bit byte-swapped interpretation */
+	void (*progress)(void *ctx, uint64_t done, uint64_t total);
+	void *progress_ctx;
+};
+
+void mtd_scan_options_init(struct mtd_scan_options *o);
+
+struct mtd_scan_result {
+	char file[256];
+	uint64_t size;
+	struct mtd_component **comps;
+	size_t ncomps, cap;
+	bool byteswapped; /* input looked like a 16-bit byte-swapped dump */
+	struct mtd_arena arena;
+	struct mtd_source *source; /* borrowed; valid while the caller keeps it open */
+};
+
+/** Scan an open source.  On success *out must be freed with mtd_scan_free(). */
+int mtd_scan_source(struct mtd_source *src, const struct mtd_scan_options *opt,
+		    struct mtd_scan_result **out, struct mtd_diag *d);
+void mtd_scan_free(struct mtd_scan_result *r);
+
+/** Bytes of the space a component lives in (input or decoded), or NULL. */
+const uint8_t *mtd_scan_space_data(const struct mtd_scan_result *r, int64_t space, uint64_t *size);
+/** Find a detail by key, or NULL. */
+const struct mtd_detail *mtd_component_detail(const struct mtd_component *c, const char *key);
+
+/** The scan result as the documented JSON document. */
+void mtd_scan_to_json(const struct mtd_scan_result *r, struct mtd_json *j);
+
+/** Names of all registered format types, NULL-terminated (for --help and docs). */
+const char *const *mtd_format_names(void);
+
+#endif

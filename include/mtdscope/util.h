@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef MTDSCOPE_UTIL_H
+#define MTDSCOPE_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "error.h"
+#include "reader.h"
+
+/* ---- growable buffer with a hard maximum ---- */
+struct mtd_buf {
+	char *data;
+	size_t len;
+	size_t cap;
+	size_t max; /* 0 = 1 GiB */
+	int err;    /* sticky: first failure, later appends are no-ops */
+};
+
+void mtd_buf_init(struct mtd_buf *b, size_t max);
+void mtd_buf_release(struct mtd_buf *b);
+int mtd_buf_append(struct mtd_buf *b, const void *p, size_t n);
+int mtd_buf_puts(struct mtd_buf *b, const char *s);
+int mtd_buf_printf(struct mtd_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/** NUL-terminated view (always valid after init). */
+const char *mtd_buf_str(struct mtd_buf *b);
+
+/* ---- arena for small strings that live as long as a result ---- */
+struct mtd_arena_block;
+struct mtd_arena {
+	struct mtd_arena_block *head;
+};
+void mtd_arena_init(struct mtd_arena *a);
+void mtd_arena_release(struct mtd_arena *a);
+void *mtd_arena_alloc(struct mtd_arena *a, size_t n);
+char *mtd_arena_strdup(struct mtd_arena *a, const char *s);
+char *mtd_arena_strndup(struct mtd_arena *a, const char *s, size_t n);
+char *mtd_arena_printf(struct mtd_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- overflow-checked allocation ---- */
+void *mtd_alloc_array(size_t count, size_t size);
+void *mtd_realloc_array(void *p, size_t count, size_t size);
+
+/* ---- JSON writer (into a mtd_buf) ---- */
+struct mtd_json {
+	struct mtd_buf *out;
+	int depth;
+	bool need_comma[64];
+	bool after_key;
+	bool pretty;
+};
+void mtd_json_init(struct mtd_json *j, struct mtd_buf *out, bool pretty);
+void mtd_json_begin_object(struct mtd_json *j);
+void mtd_json_end_object(struct mtd_json *j);
+void mtd_json_begin_array(struct mtd_json *j);
+void mtd_json_end_array(struct mtd_json *j);
+void mtd_json_key(struct mtd_json *j, const char *key);
+void mtd_json_string(struct mtd_json *j, const char *s);
+void mtd_json_string_n(struct mtd_json *j, const char *s, size_t n);
+void mtd_json_u64(struct mtd_json *j, uint64_t v);
+void mtd_json_i64(struct mtd_json *j, int64_t v);
+void mtd_json_double(struct mtd_json *j, double v);
+void mtd_json_bool(struct mtd_json *j, bool v);
+void mtd_json_null(struct mtd_json *j);
+/* key + value shorthands */
+void mtd_json_kv_str(struct mtd_json *j, const char *key, const char *s);
+void mtd_json_kv_u64(struct mtd_json *j, const char *key, uint64_t v);
+void mtd_json_kv_i64(struct mtd_json *j, const char *key, int64_t v);
+void mtd_json_kv_bool(struct mtd_json *j, const char *key, bool v);
+
+/* ---- checksums ---- */
+/** CRC-32 (IEEE 802.3, as zlib, U-Boot, uImage); start with crc = 0. */
+uint32_t mtd_crc32(uint32_t crc, const void *data, size_t len);
+/** JFFS2/UBI flavour: raw CRC-32 without final inversion, seeded by the caller. */
+uint32_t mtd_crc32_raw(uint32_t seed, const void *data, size_t len);
+/** SHA-256 of a buffer, hex-encoded into out[65]. */
+void mtd_sha256_hex(const void *data, size_t len, char out[65]);
+struct mtd_sha256 {
+	void *ctx;
+};
+int mtd_sha256_init(struct mtd_sha256 *s);
+void mtd_sha256_update(struct mtd_sha256 *s, const void *data, size_t len);
+void mtd_sha256_final_hex(struct mtd_sha256 *s, char out[65]);
+
+/* ---- atomic output files ---- */
+/*
+ * Output goes to "PATH.tmp-XXXXXX" in the same directory and is renamed over
+ * PATH on commit; abort (or a crash) leaves PATH untouched.  With
+ * no_overwrite, commit refuses to replace an existing PATH.
+ */
+struct mtd_outfile {
+	int fd;
+	bool no_overwrite;
+	char path[4096];
+	char tmp[4096 + 16];
+};
+int mtd_outfile_open(struct mtd_outfile *o, const char *path, bool no_overwrite, struct mtd_diag *d);
+int mtd_outfile_write(struct mtd_outfile *o, const void *p, size_t n, struct mtd_diag *d);
+int mtd_outfile_commit(struct mtd_outfile *o, struct mtd_diag *d);
+void mtd_outfile_abort(struct mtd_outfile *o);
+/** Write a whole buffer atomically. */
+int mtd_write_file_atomic(const char *path, const void *p, size_t n, bool no_overwrite, struct mtd_diag *d);
+
+/* ---- size parsing and printing ---- */
+/** Parse "123", "0x1f000", "64k", "4M", "1G", "0x10000k" with a maximum; strict, no trailing junk. */
+int mtd_parse_size(const char *s, uint64_t max, uint64_t *out);
+/** Parse an unsigned integer (decimal or 0x hex) with a maximum; strict. */
+int mtd_parse_u64(const char *s, uint64_t max, uint64_t *out);
+/** "4 MiB", "60 KiB", "1234 B" (exact when whole, else one decimal). */
+void mtd_format_size(uint64_t v, char *buf, size_t size);
+/** Shannon entropy in bits per byte of a histogram over n bytes. */
+double mtd_entropy(const uint64_t hist[256], uint64_t n);
+
+#endif

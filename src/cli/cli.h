@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef MTDSCOPE_CLI_H
+#define MTDSCOPE_CLI_H
+
+/*
+ * Adding a command: write src/cli/cmd_<name>.c with
+ *     int cmd_<name>(int argc, char **argv)
+ * (argv[0] is the command name; parse with getopt_long, answer --help with
+ * text that matches what the command does), declare it below, add one row
+ * to the table in main.c, and add the file to src/cli/meson.build.  The
+ * command calls the library and renders; the library never prints.
+ * Exit status: 0 success, 1 failure or a check that failed, 2 usage error.
+ */
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <mtdscope/error.h>
+#include <mtdscope/util.h>
+
+#define CLI_OK 0
+#define CLI_FAIL 1
+#define CLI_USAGE 2
+
+struct cli_command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+
+extern const struct cli_command cli_commands[];
+
+int cmd_scan(int argc, char **argv);
+int cmd_help(int argc, char **argv);
+
+/* ---- output helpers (src/cli/output.c) ---- */
+enum cli_color { CLI_RESET, CLI_BOLD, CLI_DIM, CLI_RED, CLI_GREEN, CLI_YELLOW, CLI_BLUE, CLI_CYAN, CLI_MAGENTA };
+
+/** Parse --color=auto|always|never; returns false on a bad value. */
+bool cli_set_color_mode(const char *mode);
+/** Escape sequence for stream (stdout or stderr) or "" when colour is off there. */
+const char *cli_c(FILE *stream, enum cli_color c);
+/** "mtdscope: <message>" on stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/** Print a library diagnostic as one line on stderr. */
+void cli_diag(const struct mtd_diag *d);
+/** Write a JSON document (plus newline) to stdout; CLI_FAIL if it did not fit or write. */
+int cli_print_json(struct mtd_buf *b);
+/** Progress on stderr, only when stderr is a terminal. */
+void cli_progress(const char *what, unsigned long long done, unsigned long long total);
+void cli_progress_done(void);
+bool cli_stderr_is_tty(void);
+/** Usage hint for a command: "try 'mtdscope CMD --help'". */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: MIT */
+#include <getopt.h>
+#include <string.h>
+
+#include <mtdscope/scan.h>
+
+#include "cli.h"
+
+static const char help[] =
+	"usage: mtdscope scan [options] FILE\n"
+	"\n"
+	"Map every component of a raw flash dump or firmware file: one line per\n"
+	"component, nested, with offset, size, type, whether its checksums held and\n"
+	"the fields that matter.  Bytes that belong to no known component are shown\n"
+	"as erased (0xFF), zero, random (high entropy) or unknown.  Offsets of\n"
+	"components inside decoded streams count in the decoded bytes (marked ~).\n"
+	"\n"
+	"options:\n"
+	"  --json             print the map as one JSON document (see doc/scan-json.md)\n"
+	"  --top-level        do not look inside payloads or decoded streams\n"
+	"  --max-depth N      nesting limit (default 8)\n"
+	"  --max-decoded SIZE total bytes decoded from streams (default 512M)\n"
+	"  --max-ratio N      expansion limit per stream above 1 MiB (default 250)\n"
+	"  --no-byteswap      do not try a 16-bit byte-swapped reading of the input\n"
+	"  --color=WHEN       auto (default), always or never\n"
+	"  -h, --help         show this help\n"
+	"\n"
+	"types: ";
+
+static void progress(void *ctx, uint64_t done, uint64_t total)
+{
+	(void)ctx;
+	cli_progress("scanning", done, total);
+}
+
+static void print_detail(const struct mtd_detail *d)
+{
+	printf(" %s=", d->key);
+	switch (d->kind) {
+	case MTD_DV_STR:
+		if (strchr(d->s, ' ') || !*d->s)
+			printf("\"%s\"", d->s);
+		else
+			printf("%s", d->s);
+		break;
+	case MTD_DV_U64: printf("%llu", (unsigned long long)d->u); break;
+	case MTD_DV_HEX: printf("0x%llx", (unsigned long long)d->u); break;
+	case MTD_DV_BOOL: printf("%s", d->u ? "yes" : "no"); break;
+	case MTD_DV_LIST:
+		for (size_t i = 0; i < d->nlist && i < 8; i++)
+			printf("%s%s", i ? "," : "", d->list[i]);
+		if (d->nlist > 8)
+			printf(",...(%zu)", d->nlist);
+		break;
+	}
+}
+
+static bool is_gap(const char *t)
+{
+	return !strcmp(t, "erased") || !strcmp(t, "zero") || !strcmp(t, "random") || !strcmp(t, "unknown");
+}
+
+static void print_text(const struct mtd_scan_result *r)
+{
+	char hsize[32];
+	mtd_format_size(r->size, hsize, sizeof(hsize));
+	printf("%s%s%s: %s (%llu bytes)%s\n", cli_c(stdout, CLI_BOLD), r->file, cli_c(stdout, CLI_RESET), hsize,
+	       (unsigned long long)r->size, r->byteswapped ? ", 16-bit byte-swapped" : "");
+	printf("%s%-12s %-10s %9s  %-16s %-3s  %s%s\n", cli_c(stdout, CLI_DIM), "OFFSET", "SIZE", "", "TYPE", "OK",
+	       "DETAILS", cli_c(stdout, CLI_RESET));
+	size_t invalid = 0;
+	for (size_t i = 0; i < r->ncomps; i++) {
+		const struct mtd_component *c = r->comps[i];
+		char off[32], sz[24];
+		snprintf(off, sizeof(off), "%s0x%08llx", c->space >= 0 ? "~" : "", (unsigned long long)c->offset);
+		mtd_format_size(c->size, sz, sizeof(sz));
+		bool gap = is_gap(c->type);
+		printf("%*s%-*s 0x%08llx %9s  %s%-16s%s %s%-3s%s ", 2 * c->depth, "", 12 - 2 * c->depth > 0 ? 12 - 2 * c->depth : 0,
+		       off, (unsigned long long)c->size, sz, cli_c(stdout, gap ? CLI_DIM : CLI_CYAN), c->type,
+		       cli_c(stdout, CLI_RESET), cli_c(stdout, gap ? CLI_DIM : c->valid ? CLI_GREEN : CLI_RED),
+		       gap ? "" : c->valid ? "ok" : "BAD", cli_c(stdout, CLI_RESET));
+		if (!c->valid && !gap)
+			invalid++;
+		for (size_t k = 0; k < c->ndetails; k++)
+			if (c->details[k].brief)
+				print_detail(&c->details[k]);
+		if (c->decoded_size)
+			printf(" decoded=%llu", (unsigned long long)c->decoded_size);
+		putchar('\n');
+		for (size_t p = 0; p < c->nproblems; p++)
+			printf("%*s%s! %s%s\n", 2 * c->depth + 4, "", cli_c(stdout, CLI_YELLOW), c->problems[p],
+			       cli_c(stdout, CLI_RESET));
+	}
+	if (invalid)
+		printf("%s%zu component%s failed a check%s\n", cli_c(stdout, CLI_RED), invalid, invalid == 1 ? "" : "s",
+		       cli_c(stdout, CLI_RESET));
+}
+
+int cmd_scan(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"json", no_argument, NULL, 'j'},          {"top-level", no_argument, NULL, 't'},
+		{"max-depth", required_argument, NULL, 'd'}, {"max-decoded", required_argument, NULL, 'D'},
+		{"max-ratio", required_argument, NULL, 'r'}, {"no-byteswap", no_argument, NULL, 'B'},
+		{"color", required_argument, NULL, 'C'},   {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct mtd_scan_options so;
+	bool json = false;
+	uint64_t v;
+	mtd_scan_options_init(&so);
+	optind = 1;
+	int ch;
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'j': json = true; break;
+		case 't': so.descend = false; break;
+		case 'd':
+			if (mtd_parse_u64(optarg, 64, &v))
+				return cli_usage_error("scan", "--max-depth takes a number from 0 to 64, not '%s'", optarg);
+			so.max_depth = (int)v;
+			break;
+		case 'D':
+			if (mtd_parse_size(optarg, UINT64_MAX, &v))
+				return cli_usage_error("scan", "--max-decoded takes a size such as 512M, not '%s'", optarg);
+			so.max_decoded = v;
+			break;
+		case 'r':
+			if (mtd_parse_u64(optarg, 1000000, &v) || v == 0)
+				return cli_usage_error("scan", "--max-ratio takes a number from 1 to 1000000, not '%s'",
+						       optarg);
+			so.max_ratio = v;
+			break;
+		case 'B': so.detect_byteswap = false; break;
+		case 'C':
+			if (!cli_set_color_mode(optarg))
+				return cli_usage_error("scan", "--color takes auto, always or never");
+			break;
+		case 'h': {
+			fputs(help, stdout);
+			const char *const *n = mtd_format_names();
+			for (size_t i = 0; n[i]; i++)
+				printf("%s%s", i ? ", " : "", n[i]);
+			printf(",\n       byteswap16, erased, zero, random, unknown\n");
+			return CLI_OK;
+		}
+		default: return cli_usage_error("scan", "bad option");
+		}
+	}
+	if (optind != argc - 1)
+		return cli_usage_error("scan", "expected exactly one FILE");
+	const char *path = argv[optind];
+	struct mtd_source src;
+	struct mtd_diag d;
+	mtd_diag_clear(&d);
+	if (mtd_source_open(&src, path, &d)) {
+		cli_diag(&d);
+		return CLI_FAIL;
+	}
+	if (src.size == 0) {
+		cli_error("%s: empty file (0 bytes); nothing to scan", path);
+		mtd_source_close(&src);
+		return CLI_FAIL;
+	}
+	so.progress = progress;
+	struct mtd_scan_result *r;
+	int rc = mtd_scan_source(&src, &so, &r, &d);
+	cli_progress_done();
+	if (rc) {
+		cli_diag(&d);
+		mtd_source_close(&src);
+		return CLI_FAIL;
+	}
+	int ret = CLI_OK;
+	if (json) {
+		struct mtd_buf b;
+		struct mtd_json j;
+		mtd_buf_init(&b, 0);
+		mtd_json_init(&j, &b, false);
+		mtd_scan_to_json(r, &j);
+		ret = cli_print_json(&b);
+		mtd_buf_release(&b);
+	} else {
+		print_text(r);
+	}
+	mtd_scan_free(r);
+	mtd_source_close(&src);
+	return ret;
+}

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+#include <stdio.h>
+#include <string.h>
+
+#include "version.h"
+
+#include "cli.h"
+
+/* One row per command; `mtdscope help` lists them in this order. */
+const struct cli_command cli_commands[] = {
+	{"scan", cmd_scan, "map every component of a flash dump or firmware file"},
+	{"help", cmd_help, "show help for mtdscope or one command"},
+	{NULL, NULL, NULL},
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: mtdscope [--version] [--help] <command> [<args>]\n\n"
+		     "Know, back up, flash and recover MediaTek (and kin) routers.\n\ncommands:\n");
+	for (const struct cli_command *c = cli_commands; c->name; c++)
+		fprintf(out, "  %-10s %s\n", c->name, c->summary);
+	fprintf(out, "\nEvery command takes --help and --json.  See 'mtdscope <command> --help'.\n");
+}
+
+int cmd_help(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stdout);
+		return CLI_OK;
+	}
+	for (const struct cli_command *c = cli_commands; c->name; c++) {
+		if (strcmp(c->name, argv[1]) == 0) {
+			char *args[] = {argv[1], "--help", NULL};
+			return c->fn(2, args);
+		}
+	}
+	cli_error("'%s' is not a mtdscope command; see 'mtdscope help'", argv[1]);
+	return CLI_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+	int i = 1;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "--version") == 0 || strcmp(argv[i], "-V") == 0) {
+			printf("mtdscope %s\n", MTDSCOPE_VERSION);
+			return CLI_OK;
+		}
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			usage(stdout);
+			return CLI_OK;
+		}
+		if (strncmp(argv[i], "--color=", 8) == 0 && cli_set_color_mode(argv[i] + 8))
+			continue;
+		cli_error("unknown option '%s'", argv[i]);
+		usage(stderr);
+		return CLI_USAGE;
+	}
+	if (i >= argc) {
+		usage(stderr);
+		return CLI_USAGE;
+	}
+	for (const struct cli_command *c = cli_commands; c->name; c++)
+		if (strcmp(c->name, argv[i]) == 0)
+			return c->fn(argc - i, argv + i);
+	cli_error("'%s' is not a mtdscope command; see 'mtdscope help'", argv[i]);
+	return CLI_USAGE;
+}

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef MTDSCOPE_FORMAT_H
+#define MTDSCOPE_FORMAT_H
+
+/*
+ * A format is one file that fills one struct mtd_format and is listed in
+ * registry.c.  The scanner finds candidates either by a magic pattern (bytes
+ * at a fixed offset from the component start) or, for formats without a
+ * magic (environments, EEPROMs), at every `anchor_align` boundary of the
+ * space.  It then calls probe(), which must:
+ *   - read only through a struct mtd_reader over p->data/p->len;
+ *   - return MTD_ERR_NO_MATCH quickly when the bytes are not this format;
+ *   - otherwise set p->size to the exact extent (clamped to the space when
+ *     the structure is cut off, with a problem saying so), p->valid to
+ *     whether every checksum held, and add details/problems/children.
+ * A probe never prints, exits, or allocates a size read from the input
+ * without capping it first.
+ */
+
+#include <mtdscope/reader.h>
+#include <mtdscope/scan.h>
+
+struct mtd_scanner;
+
+struct mtd_magic {
+	const char *bytes; /* may contain NULs: length is len */
+	uint8_t len;       /* >= 2 */
+	uint32_t offset;   /* where the magic sits relative to the component start */
+};
+
+struct mtd_probe {
+	/* the byte space being scanned */
+	const uint8_t *data;
+	uint64_t len;
+	uint64_t off; /* candidate start within the space */
+	int64_t space;
+	const char *file;
+	int depth;
+	/* results */
+	uint64_t size;
+	bool valid;
+	/* private to the scanner */
+	struct mtd_scanner *sc;
+	struct mtd_component *comp;
+};
+
+struct mtd_format {
+	const char *name;
+	struct mtd_magic magics[4];
+	uint32_t anchor_align; /* 0: magic only; else also probed at each multiple */
+	bool anchor_top_only;  /* anchored probing only in the input file's own space */
+	int (*probe)(struct mtd_probe *p);
+};
+
+/* Probe helpers (scanner side). */
+/** A reader over the space from the candidate start to the end of the space. */
+void mtd_probe_reader(const struct mtd_probe *p, struct mtd_reader *r);
+void mtd_probe_problem(struct mtd_probe *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void mtd_probe_str(struct mtd_probe *p, const char *key, bool brief, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void mtd_probe_u64(struct mtd_probe *p, const char *key, bool brief, uint64_t v);
+void mtd_probe_hex(struct mtd_probe *p, const char *key, bool brief, uint64_t v);
+void mtd_probe_bool(struct mtd_probe *p, const char *key, bool brief, bool v);
+/** Append a string to a list detail (created on first use). */
+void mtd_probe_list_add(struct mtd_probe *p, const char *key, bool brief, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/** Scan [off, off+len) of the same space (absolute space offsets) for nested components. */
+void mtd_probe_scan_range(struct mtd_probe *p, uint64_t off, uint64_t len);
+/**
+ * Hand over a decoded byte space (malloc'd, ownership passes to the scanner)
+ * to be scanned as the component's content.  compressed_len is what it was
+ * decoded from (for the expansion-ratio limit).
+ */
+void mtd_probe_decoded(struct mtd_probe *p, uint8_t *buf, uint64_t len);
+/**
+ * Add an explicit child component (FIT sub-image, UBI volume, TRX part) in
+ * the same space.  Returns a probe for it: fill size/valid/details through
+ * the usual helpers, then call mtd_probe_child_done().  When scan_inside is
+ * true its content is scanned for nested components.
+ */
+struct mtd_probe *mtd_probe_child(struct mtd_probe *p, const char *type, uint64_t off, uint64_t size);
+void mtd_probe_child_done(struct mtd_probe *child, bool scan_inside);
+/** How many bytes a stream may still decode (ratio and total limits applied). */
+uint64_t mtd_probe_decode_budget(const struct mtd_probe *p, uint64_t compressed_len);
+/** Scan options in force. */
+const struct mtd_scan_options *mtd_probe_options(const struct mtd_probe *p);
+
+extern const struct mtd_format *const mtd_formats[];
+extern const size_t mtd_nformats;
+
+#endif

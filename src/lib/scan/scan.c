@@ -1,0 +1,900 @@
+/* SPDX-License-Identifier: MIT */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../formats/format.h"
+
+/*
+ * The scanner walks a byte space from left to right.  At every 4 KiB
+ * boundary it offers the position to anchored probes (formats without a
+ * magic); between boundaries it looks for magic candidates with a bitmap of
+ * the first two bytes of every magic, skipping blocks that are uniformly
+ * 0xFF or 0x00.  A probe that matches claims [start, start+size): the walk
+ * resumes after it, so components of one region never overlap.  What no
+ * probe claims becomes gap components.
+ */
+
+#define ANCHOR_STEP 4096u
+#define PROGRESS_STEP (16u << 20)
+
+struct magic_entry {
+	const struct mtd_format *fmt;
+	const struct mtd_magic *magic;
+	int32_t next;
+};
+
+struct mtd_scanner {
+	struct mtd_scan_result *res;
+	struct mtd_scan_options opt;
+	struct mtd_source *src;
+	uint64_t decoded_total;
+	uint8_t bitmap[8192];
+	int32_t head[65536];
+	struct magic_entry *entries;
+	size_t nentries;
+	const struct mtd_format *anchored[32];
+	size_t nanchored;
+	int err;
+};
+
+struct claim {
+	uint64_t start, end;
+};
+
+struct region {
+	const uint8_t *data;
+	uint64_t len;
+	int64_t space;
+	int64_t parent;
+	int depth;
+	struct claim *claims;
+	size_t nclaims, cap;
+};
+
+static void scan_region(struct mtd_scanner *sc, const uint8_t *data, uint64_t len, int64_t space,
+			int64_t parent, uint64_t start, uint64_t end, int depth);
+
+/* ---- components ---- */
+
+static struct mtd_component *new_component(struct mtd_scanner *sc, const char *type, int64_t space,
+					   int64_t parent, uint64_t off, uint64_t size, int depth)
+{
+	struct mtd_scan_result *r = sc->res;
+	if (sc->err)
+		return NULL;
+	if (r->ncomps == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 64;
+		struct mtd_component **n = mtd_realloc_array(r->comps, cap, sizeof(*n));
+		if (!n) {
+			sc->err = MTD_ERR_NOMEM;
+			return NULL;
+		}
+		r->comps = n;
+		r->cap = cap;
+	}
+	struct mtd_component *c = calloc(1, sizeof(*c));
+	if (!c) {
+		sc->err = MTD_ERR_NOMEM;
+		return NULL;
+	}
+	c->id = (int64_t)r->ncomps;
+	c->type = type;
+	c->space = space;
+	c->parent = parent;
+	c->offset = off;
+	c->size = size;
+	c->depth = depth;
+	c->valid = true;
+	r->comps[r->ncomps++] = c;
+	return c;
+}
+
+static void free_component(struct mtd_component *c)
+{
+	if (c->decoded_owned)
+		free((void *)c->decoded);
+	free(c->problems);
+	for (size_t i = 0; i < c->ndetails; i++)
+		free(c->details[i].list);
+	free(c->details);
+	free(c);
+}
+
+static struct mtd_detail *add_detail(struct mtd_scanner *sc, struct mtd_component *c, const char *key,
+				     enum mtd_detail_kind kind, bool brief)
+{
+	for (size_t i = 0; i < c->ndetails; i++)
+		if (strcmp(c->details[i].key, key) == 0) {
+			c->details[i].kind = kind;
+			return &c->details[i];
+		}
+	if (c->ndetails == c->details_cap) {
+		size_t cap = c->details_cap ? c->details_cap * 2 : 8;
+		struct mtd_detail *n = mtd_realloc_array(c->details, cap, sizeof(*n));
+		if (!n) {
+			sc->err = MTD_ERR_NOMEM;
+			return NULL;
+		}
+		c->details = n;
+		c->details_cap = cap;
+	}
+	struct mtd_detail *d = &c->details[c->ndetails++];
+	memset(d, 0, sizeof(*d));
+	d->key = mtd_arena_strdup(&sc->res->arena, key);
+	d->kind = kind;
+	d->brief = brief;
+	if (!d->key) {
+		c->ndetails--;
+		sc->err = MTD_ERR_NOMEM;
+		return NULL;
+	}
+	return d;
+}
+
+static void add_problem(struct mtd_scanner *sc, struct mtd_component *c, const char *text)
+{
+	if (!text) {
+		sc->err = MTD_ERR_NOMEM;
+		return;
+	}
+	if (c->nproblems == c->problems_cap) {
+		size_t cap = c->problems_cap ? c->problems_cap * 2 : 4;
+		const char **n = mtd_realloc_array(c->problems, cap, sizeof(*n));
+		if (!n) {
+			sc->err = MTD_ERR_NOMEM;
+			return;
+		}
+		c->problems = n;
+		c->problems_cap = cap;
+	}
+	c->problems[c->nproblems++] = text;
+}
+
+/* ---- probe helpers ---- */
+
+void mtd_probe_reader(const struct mtd_probe *p, struct mtd_reader *r)
+{
+	mtd_rd_init(r, p->data + p->off, (size_t)(p->len - p->off), p->off);
+}
+
+void mtd_probe_problem(struct mtd_probe *p, const char *fmt, ...)
+{
+	va_list ap;
+	char tmp[512];
+	va_start(ap, fmt);
+	vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	add_problem(p->sc, p->comp, mtd_arena_strdup(&p->sc->res->arena, tmp));
+}
+
+void mtd_probe_str(struct mtd_probe *p, const char *key, bool brief, const char *fmt, ...)
+{
+	va_list ap;
+	char tmp[1024];
+	va_start(ap, fmt);
+	vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	struct mtd_detail *d = add_detail(p->sc, p->comp, key, MTD_DV_STR, brief);
+	if (d)
+		d->s = mtd_arena_strdup(&p->sc->res->arena, tmp);
+}
+
+void mtd_probe_u64(struct mtd_probe *p, const char *key, bool brief, uint64_t v)
+{
+	struct mtd_detail *d = add_detail(p->sc, p->comp, key, MTD_DV_U64, brief);
+	if (d)
+		d->u = v;
+}
+
+void mtd_probe_hex(struct mtd_probe *p, const char *key, bool brief, uint64_t v)
+{
+	struct mtd_detail *d = add_detail(p->sc, p->comp, key, MTD_DV_HEX, brief);
+	if (d)
+		d->u = v;
+}
+
+void mtd_probe_bool(struct mtd_probe *p, const char *key, bool brief, bool v)
+{
+	struct mtd_detail *d = add_detail(p->sc, p->comp, key, MTD_DV_BOOL, brief);
+	if (d)
+		d->u = v;
+}
+
+void mtd_probe_list_add(struct mtd_probe *p, const char *key, bool brief, const char *fmt, ...)
+{
+	va_list ap;
+	char tmp[1024];
+	va_start(ap, fmt);
+	vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	struct mtd_detail *d = add_detail(p->sc, p->comp, key, MTD_DV_LIST, brief);
+	if (!d)
+		return;
+	if (d->nlist >= 4096)
+		return; /* lists are for people: keep them bounded */
+	if (d->nlist == d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : 8;
+		const char **n = mtd_realloc_array(d->list, cap, sizeof(*n));
+		if (!n) {
+			p->sc->err = MTD_ERR_NOMEM;
+			return;
+		}
+		d->list = n;
+		d->cap = cap;
+	}
+	const char *s = mtd_arena_strdup(&p->sc->res->arena, tmp);
+	if (s)
+		d->list[d->nlist++] = s;
+}
+
+const struct mtd_scan_options *mtd_probe_options(const struct mtd_probe *p) { return &p->sc->opt; }
+
+uint64_t mtd_probe_decode_budget(const struct mtd_probe *p, uint64_t compressed_len)
+{
+	const struct mtd_scanner *sc = p->sc;
+	uint64_t by_ratio;
+	if (!mtd_mul_ov(compressed_len, sc->opt.max_ratio, &by_ratio))
+		by_ratio = UINT64_MAX;
+	if (by_ratio < (1u << 20))
+		by_ratio = 1u << 20;
+	uint64_t total_left = sc->opt.max_decoded > sc->decoded_total ? sc->opt.max_decoded - sc->decoded_total : 0;
+	return by_ratio < total_left ? by_ratio : total_left;
+}
+
+void mtd_probe_scan_range(struct mtd_probe *p, uint64_t off, uint64_t len)
+{
+	struct mtd_scanner *sc = p->sc;
+	if (!sc->opt.descend || !mtd_range_ok(off, len, p->len) || len == 0)
+		return;
+	if (p->depth + 1 > sc->opt.max_depth) {
+		mtd_probe_problem(p, "not scanned inside: nesting depth limit %d reached (raise with --max-depth)",
+				  sc->opt.max_depth);
+		return;
+	}
+	/* A payload that is the whole component again would nest forever. */
+	if (off == p->comp->offset && len >= p->comp->size)
+		return;
+	scan_region(sc, p->data, p->len, p->space, p->comp->id, off, off + len, p->depth + 1);
+}
+
+void mtd_probe_decoded(struct mtd_probe *p, uint8_t *buf, uint64_t len)
+{
+	struct mtd_scanner *sc = p->sc;
+	struct mtd_component *c = p->comp;
+	if (c->decoded_owned)
+		free((void *)c->decoded);
+	c->decoded = buf;
+	c->decoded_size = len;
+	c->decoded_owned = true;
+	sc->decoded_total += len;
+}
+
+struct mtd_probe *mtd_probe_child(struct mtd_probe *p, const char *type, uint64_t off, uint64_t size)
+{
+	struct mtd_scanner *sc = p->sc;
+	if (!mtd_range_ok(off, size, p->len))
+		return NULL;
+	struct mtd_probe *child = calloc(1, sizeof(*child));
+	if (!child) {
+		sc->err = MTD_ERR_NOMEM;
+		return NULL;
+	}
+	child->comp = new_component(sc, type, p->space, p->comp->id, off, size, p->depth + 1);
+	if (!child->comp) {
+		free(child);
+		return NULL;
+	}
+	child->data = p->data;
+	child->len = p->len;
+	child->off = off;
+	child->space = p->space;
+	child->file = p->file;
+	child->depth = p->depth + 1;
+	child->size = size;
+	child->valid = true;
+	child->sc = sc;
+	return child;
+}
+
+void mtd_probe_child_done(struct mtd_probe *child, bool scan_inside)
+{
+	if (!child)
+		return;
+	child->comp->size = child->size;
+	child->comp->valid = child->valid;
+	if (scan_inside && child->size)
+		mtd_probe_scan_range(child, child->comp->offset, child->comp->size);
+	free(child);
+}
+
+/* ---- the walk ---- */
+
+static bool region_add_claim(struct mtd_scanner *sc, struct region *rg, uint64_t start, uint64_t end)
+{
+	if (rg->nclaims == rg->cap) {
+		size_t cap = rg->cap ? rg->cap * 2 : 16;
+		struct claim *n = mtd_realloc_array(rg->claims, cap, sizeof(*n));
+		if (!n) {
+			sc->err = MTD_ERR_NOMEM;
+			return false;
+		}
+		rg->claims = n;
+		rg->cap = cap;
+	}
+	rg->claims[rg->nclaims++] = (struct claim){start, end};
+	return true;
+}
+
+/* Try one format at `start`.  Returns the claimed end, or 0 when it did not match. */
+static uint64_t try_probe(struct mtd_scanner *sc, struct region *rg, const struct mtd_format *f, uint64_t start,
+			  uint64_t limit)
+{
+	struct mtd_probe p = {
+		.data = rg->data,
+		.len = limit,
+		.off = start,
+		.space = rg->space,
+		.file = sc->res->file,
+		.depth = rg->depth,
+		.valid = true,
+		.sc = sc,
+	};
+	size_t mark = sc->res->ncomps;
+	p.comp = new_component(sc, f->name, rg->space, rg->parent, start, 0, rg->depth);
+	if (!p.comp)
+		return 0;
+	int rc = f->probe(&p);
+	if (rc != MTD_OK || p.size == 0) {
+		/* Roll back everything the failed probe created (including children). */
+		while (sc->res->ncomps > mark)
+			free_component(sc->res->comps[--sc->res->ncomps]);
+		return 0;
+	}
+	if (p.size > limit - start) {
+		add_problem(sc, p.comp,
+			    mtd_arena_printf(&sc->res->arena,
+					     "claims 0x%llx bytes but only 0x%llx remain in its space",
+					     (unsigned long long)p.size, (unsigned long long)(limit - start)));
+		p.size = limit - start;
+		p.valid = false;
+	}
+	p.comp->size = p.size;
+	p.comp->valid = p.valid;
+	if (p.comp->decoded) {
+		struct mtd_component *c = p.comp;
+		if (sc->opt.descend && rg->depth + 1 <= sc->opt.max_depth) {
+			scan_region(sc, c->decoded, c->decoded_size, c->id, c->id, 0, c->decoded_size, rg->depth + 1);
+		} else if (sc->opt.descend) {
+			add_problem(sc, c,
+				    mtd_arena_printf(&sc->res->arena,
+						     "decoded content not scanned: nesting depth limit %d reached "
+						     "(raise with --max-depth)",
+						     sc->opt.max_depth));
+		}
+		if (!sc->opt.keep_decoded) {
+			free((void *)c->decoded);
+			c->decoded = NULL;
+			c->decoded_owned = false;
+		}
+	}
+	return start + p.size;
+}
+
+static bool block_uniform(const uint8_t *p, size_t n, uint8_t v)
+{
+	uint64_t w = v ? UINT64_MAX : 0, x;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&x, p + i, 8);
+		if (x != w)
+			return false;
+	}
+	for (; i < n; i++)
+		if (p[i] != v)
+			return false;
+	return true;
+}
+
+/* ---- gaps ---- */
+
+#define RUN_MIN 1024u  /* uniform runs at least this long inside a gap are split out */
+#define EDGE_MIN 16u   /* shorter runs still count at a gap's edges (alignment padding) */
+#define ENTROPY_SAMPLE (16u << 20)
+
+static void add_gap(struct mtd_scanner *sc, const uint8_t *data, int64_t space, int64_t parent, int depth,
+		    const char *type, uint64_t s, uint64_t e)
+{
+	struct mtd_component *c = new_component(sc, type, space, parent, s, e - s, depth);
+	if (!c || strcmp(type, "erased") == 0 || strcmp(type, "zero") == 0)
+		return;
+	/* Entropy over an even sample of at most ENTROPY_SAMPLE bytes. */
+	uint64_t hist[256] = {0}, n = 0, len = e - s;
+	uint64_t step = len > ENTROPY_SAMPLE ? len / (ENTROPY_SAMPLE / 4096) : 4096;
+	for (uint64_t o = s; o < e; o += step) {
+		uint64_t chunk = e - o < 4096 ? e - o : 4096;
+		for (uint64_t k = 0; k < chunk; k++)
+			hist[data[o + k]]++;
+		n += chunk;
+	}
+	double ent = mtd_entropy(hist, n);
+	double threshold = len >= 65536 ? 7.9 : len >= 4096 ? 7.5 : 6.9;
+	if (len >= 256 && ent >= threshold)
+		c->type = "random";
+	struct mtd_detail *d = add_detail(sc, c, "entropy", MTD_DV_STR, true);
+	if (d)
+		d->s = mtd_arena_printf(&sc->res->arena, "%.2f", ent);
+}
+
+/* Length of the run of byte v starting at p (at most n). */
+static uint64_t run_len(const uint8_t *p, uint64_t n, uint8_t v)
+{
+	uint64_t i = 0, w = v ? UINT64_MAX : 0, x;
+	while (i < n && ((uintptr_t)(p + i) & 7) && p[i] == v)
+		i++;
+	if (i < n && p[i] != v)
+		return i;
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&x, p + i, 8);
+		if (x != w)
+			break;
+	}
+	while (i < n && p[i] == v)
+		i++;
+	return i;
+}
+
+static void fill_gap(struct mtd_scanner *sc, const uint8_t *data, int64_t space, int64_t parent, int depth,
+		     uint64_t s, uint64_t e)
+{
+	uint64_t piece = s, i = s;
+	while (i < e && !sc->err) {
+		uint8_t v = data[i];
+		if (v != 0xff && v != 0) {
+			/* Jump ahead to the next aligned word that is uniform. */
+			uint64_t k = (i + 8) & ~(uint64_t)7;
+			uint64_t x;
+			while (k + 8 <= e) {
+				memcpy(&x, data + k, 8);
+				if (x == 0 || x == UINT64_MAX)
+					break;
+				k += 8;
+			}
+			if (k + 8 > e) {
+				i = e;
+				break;
+			}
+			/* back up to where the run really starts */
+			uint8_t rv = data[k];
+			while (k > i && data[k - 1] == rv)
+				k--;
+			i = k;
+			continue;
+		}
+		uint64_t n = run_len(data + i, e - i, v);
+		bool edge = i == s || i + n == e;
+		if (n >= RUN_MIN || (edge && n >= EDGE_MIN) || n == e - s) {
+			if (i > piece)
+				add_gap(sc, data, space, parent, depth, "unknown", piece, i);
+			add_gap(sc, data, space, parent, depth, v ? "erased" : "zero", i, i + n);
+			piece = i + n;
+		}
+		i += n;
+	}
+	if (e > piece && !sc->err)
+		add_gap(sc, data, space, parent, depth, "unknown", piece, e);
+}
+
+static void scan_region(struct mtd_scanner *sc, const uint8_t *data, uint64_t len, int64_t space,
+			int64_t parent, uint64_t start, uint64_t end, int depth)
+{
+	struct region rg = {.data = data, .len = len, .space = space, .parent = parent, .depth = depth};
+	uint64_t cursor = start, i = start;
+	uint64_t next_progress = PROGRESS_STEP, released = 0;
+	bool top = space < 0 && depth == 0;
+
+	while (i < end && !sc->err) {
+		if (top && i >= next_progress) {
+			if (sc->opt.progress)
+				sc->opt.progress(sc->opt.progress_ctx, i, len);
+			next_progress = i + PROGRESS_STEP;
+			/* Pages well behind the walk are not needed again. */
+			if (sc->src && i > released + 2 * PROGRESS_STEP) {
+				mtd_source_release_range(sc->src, released, i - PROGRESS_STEP - released);
+				released = i - PROGRESS_STEP;
+			}
+		}
+		uint64_t claimed = 0, cstart = 0;
+		if (i % ANCHOR_STEP == 0) {
+			for (size_t a = 0; a < sc->nanchored && !claimed; a++) {
+				const struct mtd_format *f = sc->anchored[a];
+				if (i % f->anchor_align != 0 || (f->anchor_top_only && space >= 0))
+					continue;
+				claimed = try_probe(sc, &rg, f, i, end);
+				cstart = i;
+			}
+		}
+		uint64_t blk_end = (i / ANCHOR_STEP + 1) * ANCHOR_STEP;
+		if (blk_end > end)
+			blk_end = end;
+		if (!claimed && (block_uniform(data + i, blk_end - i, 0xff) || block_uniform(data + i, blk_end - i, 0))) {
+			/* Only the last position can start a prefix that straddles into the next block. */
+			i = blk_end > i + 1 ? blk_end - 1 : i;
+		}
+		for (uint64_t k = i; !claimed && k < blk_end; k++) {
+			if (k + 1 >= end)
+				break;
+			unsigned v = data[k] | (unsigned)data[k + 1] << 8;
+			if (!(sc->bitmap[v >> 3] & (1u << (v & 7))))
+				continue;
+			for (int32_t e = sc->head[v]; e >= 0 && !claimed; e = sc->entries[e].next) {
+				const struct magic_entry *me = &sc->entries[e];
+				if (k < cursor + me->magic->offset)
+					continue;
+				uint64_t s = k - me->magic->offset;
+				if (k + me->magic->len > end || memcmp(data + k, me->magic->bytes, me->magic->len) != 0)
+					continue;
+				claimed = try_probe(sc, &rg, me->fmt, s, end);
+				cstart = s;
+			}
+		}
+		if (claimed) {
+			region_add_claim(sc, &rg, cstart, claimed);
+			cursor = i = claimed;
+		} else {
+			i = blk_end;
+		}
+	}
+	for (size_t c = 0; c <= rg.nclaims && !sc->err; c++) {
+		uint64_t gs = c == 0 ? start : rg.claims[c - 1].end;
+		uint64_t ge = c == rg.nclaims ? end : rg.claims[c].start;
+		if (ge > gs)
+			fill_gap(sc, data, space, parent, depth, gs, ge);
+	}
+	free(rg.claims);
+}
+
+/* ---- setup, ordering, public API ---- */
+
+void mtd_scan_options_init(struct mtd_scan_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->descend = true;
+	o->max_depth = 8;
+	o->max_decoded = 512ull << 20;
+	o->max_ratio = 250;
+	o->detect_byteswap = true;
+}
+
+static int scanner_init(struct mtd_scanner *sc, const struct mtd_scan_options *opt)
+{
+	memset(sc, 0, sizeof(*sc));
+	if (opt)
+		sc->opt = *opt;
+	else
+		mtd_scan_options_init(&sc->opt);
+	for (size_t i = 0; i < 65536; i++)
+		sc->head[i] = -1;
+	size_t n = 0;
+	for (size_t f = 0; f < mtd_nformats; f++)
+		for (size_t m = 0; m < 4 && mtd_formats[f]->magics[m].len; m++)
+			n++;
+	sc->entries = mtd_alloc_array(n ? n : 1, sizeof(*sc->entries));
+	if (!sc->entries)
+		return MTD_ERR_NOMEM;
+	/* Build chains in reverse so each chain keeps registry order (cheap, specific probes first). */
+	for (size_t f = mtd_nformats; f-- > 0;) {
+		const struct mtd_format *fmt = mtd_formats[f];
+		for (size_t m = 4; m-- > 0;) {
+			const struct mtd_magic *mg = &fmt->magics[m];
+			if (mg->len < 2)
+				continue;
+			unsigned v = (uint8_t)mg->bytes[0] | (unsigned)(uint8_t)mg->bytes[1] << 8;
+			sc->entries[sc->nentries] = (struct magic_entry){fmt, mg, sc->head[v]};
+			sc->head[v] = (int32_t)sc->nentries++;
+			sc->bitmap[v >> 3] |= (uint8_t)(1u << (v & 7));
+		}
+		if (fmt->anchor_align && sc->nanchored < 32)
+			sc->anchored[sc->nanchored++] = fmt;
+	}
+	/* anchored[] was filled in reverse; restore registry order */
+	for (size_t a = 0; a < sc->nanchored / 2; a++) {
+		const struct mtd_format *t = sc->anchored[a];
+		sc->anchored[a] = sc->anchored[sc->nanchored - 1 - a];
+		sc->anchored[sc->nanchored - 1 - a] = t;
+	}
+	return 0;
+}
+
+static int cmp_comp(const void *a, const void *b)
+{
+	const struct mtd_component *x = *(struct mtd_component *const *)a, *y = *(struct mtd_component *const *)b;
+	if (x->offset != y->offset)
+		return x->offset < y->offset ? -1 : 1;
+	if (x->size != y->size)
+		return x->size > y->size ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/*
+ * Renumber components depth-first: a parent comes before its children, and
+ * siblings are ordered by (space, offset).  Ids become array indices.
+ */
+static int renumber(struct mtd_scan_result *r)
+{
+	size_t n = r->ncomps;
+	struct mtd_component **out = mtd_alloc_array(n ? n : 1, sizeof(*out));
+	int64_t *map = mtd_alloc_array(n ? n : 1, sizeof(*map));
+	size_t *stack = mtd_alloc_array(n ? n + 1 : 1, sizeof(*stack));
+	struct mtd_component **kids = mtd_alloc_array(n ? n : 1, sizeof(*kids));
+	size_t *first = mtd_alloc_array(n + 2, sizeof(*first));
+	if (!out || !map || !stack || !kids || !first) {
+		free(out), free(map), free(stack), free(kids), free(first);
+		return MTD_ERR_NOMEM;
+	}
+	/* children lists: count per parent (index parent+1, 0 = top level) */
+	for (size_t i = 0; i < n; i++)
+		first[r->comps[i]->parent + 2]++;
+	for (size_t i = 1; i < n + 2; i++)
+		first[i] += first[i - 1];
+	size_t *fill = mtd_alloc_array(n + 1, sizeof(*fill));
+	if (!fill) {
+		free(out), free(map), free(stack), free(kids), free(first);
+		return MTD_ERR_NOMEM;
+	}
+	memcpy(fill, first, (n + 1) * sizeof(*fill));
+	for (size_t i = 0; i < n; i++)
+		kids[fill[r->comps[i]->parent + 1]++] = r->comps[i];
+	free(fill);
+	for (size_t p = 0; p < n + 1; p++)
+		qsort(kids + first[p], first[p + 1] - first[p], sizeof(*kids), cmp_comp);
+	/* iterative DFS: stack holds positions in kids[] still to visit, pushed in reverse */
+	size_t sp = 0, k = 0;
+	for (size_t i = first[1]; i-- > first[0];)
+		stack[sp++] = i;
+	while (sp) {
+		struct mtd_component *c = kids[stack[--sp]];
+		map[c->id] = (int64_t)k;
+		out[k++] = c;
+		size_t b = first[c->id + 1], e = first[c->id + 2];
+		for (size_t i = e; i-- > b;)
+			stack[sp++] = i;
+	}
+	for (size_t i = 0; i < k; i++) {
+		struct mtd_component *c = out[i];
+		c->id = (int64_t)i;
+		if (c->parent >= 0)
+			c->parent = map[c->parent];
+		if (c->space >= 0)
+			c->space = map[c->space];
+	}
+	free(r->comps);
+	r->comps = out;
+	r->ncomps = k;
+	r->cap = n ? n : 1;
+	free(map), free(stack), free(kids), free(first);
+	return 0;
+}
+
+static uint64_t known_bytes(const struct mtd_scan_result *r, size_t from)
+{
+	uint64_t k = 0;
+	for (size_t i = from; i < r->ncomps; i++) {
+		const struct mtd_component *c = r->comps[i];
+		if (c->parent == -1 && c->space == -1 && strcmp(c->type, "unknown") && strcmp(c->type, "random") &&
+		    strcmp(c->type, "erased") && strcmp(c->type, "zero"))
+			k += c->size;
+	}
+	return k;
+}
+
+#define SWAP_MAX (256ull << 20)
+
+/*
+ * Some programmers read 16-bit parallel NOR with the bytes of every word
+ * swapped.  If little of the input is recognised, scan a swapped copy; if
+ * that is recognised much better, the whole input becomes one `byteswap16`
+ * component whose decoded space is the corrected image.
+ */
+static void try_byteswap(struct mtd_scanner *sc, const uint8_t *data, uint64_t len)
+{
+	struct mtd_scan_result *r = sc->res;
+	uint64_t known = known_bytes(r, 0);
+	if (len < 65536 || len > SWAP_MAX || len % 2 || known * 4 >= len)
+		return;
+	uint8_t *sw = malloc((size_t)len);
+	if (!sw)
+		return;
+	for (uint64_t i = 0; i < len; i += 2) {
+		sw[i] = data[i + 1];
+		sw[i + 1] = data[i];
+	}
+	size_t mark = r->ncomps;
+	struct mtd_component *c = new_component(sc, "byteswap16", -1, -1, 0, len, 0);
+	if (!c) {
+		free(sw);
+		return;
+	}
+	size_t inner = r->ncomps;
+	scan_region(sc, sw, len, c->id, c->id, 0, len, 1);
+	uint64_t k2 = 0;
+	for (size_t i = inner; i < r->ncomps; i++) {
+		const struct mtd_component *x = r->comps[i];
+		if (x->parent == c->id && strcmp(x->type, "unknown") && strcmp(x->type, "random") &&
+		    strcmp(x->type, "erased") && strcmp(x->type, "zero"))
+			k2 += x->size;
+	}
+	if (!sc->err && k2 * 4 >= len && k2 >= 2 * known + 4096) {
+		/* keep the swapped interpretation; drop the original top level */
+		size_t w = 0;
+		for (size_t i = 0; i < r->ncomps; i++) {
+			if (i < mark) {
+				free_component(r->comps[i]);
+				continue;
+			}
+			r->comps[w++] = r->comps[i];
+		}
+		r->ncomps = w;
+		/* ids shift by `mark`: fix references before renumbering */
+		for (size_t i = 0; i < r->ncomps; i++) {
+			struct mtd_component *x = r->comps[i];
+			x->id -= (int64_t)mark;
+			if (x->parent >= 0)
+				x->parent -= (int64_t)mark;
+			if (x->space >= 0)
+				x->space -= (int64_t)mark;
+		}
+		c->decoded = sw;
+		c->decoded_size = len;
+		c->decoded_owned = true;
+		r->byteswapped = true;
+		struct mtd_detail *d = add_detail(sc, c, "note", MTD_DV_STR, true);
+		if (d)
+			d->s = "16-bit words byte-swapped (as read by some programmers); swap before flashing";
+		if (!sc->opt.keep_decoded) {
+			free(sw);
+			c->decoded = NULL;
+			c->decoded_owned = false;
+		}
+	} else {
+		while (r->ncomps > mark)
+			free_component(r->comps[--r->ncomps]);
+		free(sw);
+	}
+}
+
+int mtd_scan_source(struct mtd_source *src, const struct mtd_scan_options *opt, struct mtd_scan_result **out,
+		    struct mtd_diag *d)
+{
+	struct mtd_scanner *sc = malloc(sizeof(*sc));
+	struct mtd_scan_result *r = calloc(1, sizeof(*r));
+	if (!sc || !r || scanner_init(sc, opt)) {
+		if (sc)
+			free(sc->entries);
+		free(sc), free(r);
+		return mtd_diag_set(d, MTD_ERR_NOMEM, src->name, "out of memory");
+	}
+	mtd_arena_init(&r->arena);
+	snprintf(r->file, sizeof(r->file), "%s", src->name);
+	r->size = src->size;
+	r->source = src;
+	sc->res = r;
+	sc->src = src;
+	if (src->size > 0)
+		scan_region(sc, src->data, src->size, -1, -1, 0, src->size, 0);
+	if (!sc->err && sc->opt.detect_byteswap)
+		try_byteswap(sc, src->data, src->size);
+	if (!sc->err)
+		sc->err = renumber(r);
+	if (sc->opt.progress)
+		sc->opt.progress(sc->opt.progress_ctx, src->size, src->size);
+	int err = sc->err;
+	free(sc->entries);
+	free(sc);
+	if (err) {
+		mtd_scan_free(r);
+		return mtd_diag_set(d, err, src->name, "scan failed: %s", mtd_strerror(err));
+	}
+	*out = r;
+	return 0;
+}
+
+void mtd_scan_free(struct mtd_scan_result *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->ncomps; i++)
+		free_component(r->comps[i]);
+	free(r->comps);
+	mtd_arena_release(&r->arena);
+	free(r);
+}
+
+const uint8_t *mtd_scan_space_data(const struct mtd_scan_result *r, int64_t space, uint64_t *size)
+{
+	if (space < 0) {
+		*size = r->source ? r->source->size : 0;
+		return r->source ? r->source->data : NULL;
+	}
+	if ((uint64_t)space >= r->ncomps)
+		return NULL;
+	*size = r->comps[space]->decoded_size;
+	return r->comps[space]->decoded;
+}
+
+const struct mtd_detail *mtd_component_detail(const struct mtd_component *c, const char *key)
+{
+	for (size_t i = 0; i < c->ndetails; i++)
+		if (strcmp(c->details[i].key, key) == 0)
+			return &c->details[i];
+	return NULL;
+}
+
+const char *const *mtd_format_names(void)
+{
+	static const char *names[64];
+	size_t n = 0;
+	for (size_t i = 0; i < mtd_nformats && n < 63; i++)
+		names[n++] = mtd_formats[i]->name;
+	names[n] = NULL;
+	return names;
+}
+
+void mtd_scan_to_json(const struct mtd_scan_result *r, struct mtd_json *j)
+{
+	mtd_json_begin_object(j);
+	mtd_json_kv_str(j, "file", r->file);
+	mtd_json_kv_u64(j, "size", r->size);
+	mtd_json_kv_bool(j, "byteswapped", r->byteswapped);
+	mtd_json_key(j, "components");
+	mtd_json_begin_array(j);
+	for (size_t i = 0; i < r->ncomps; i++) {
+		const struct mtd_component *c = r->comps[i];
+		mtd_json_begin_object(j);
+		mtd_json_kv_i64(j, "id", c->id);
+		mtd_json_kv_u64(j, "offset", c->offset);
+		mtd_json_kv_u64(j, "size", c->size);
+		mtd_json_kv_str(j, "type", c->type);
+		mtd_json_key(j, "parent");
+		if (c->parent < 0)
+			mtd_json_null(j);
+		else
+			mtd_json_i64(j, c->parent);
+		mtd_json_key(j, "space");
+		if (c->space < 0)
+			mtd_json_null(j);
+		else
+			mtd_json_i64(j, c->space);
+		mtd_json_kv_bool(j, "valid", c->valid);
+		mtd_json_key(j, "problems");
+		mtd_json_begin_array(j);
+		for (size_t p = 0; p < c->nproblems; p++)
+			mtd_json_string(j, c->problems[p]);
+		mtd_json_end_array(j);
+		mtd_json_key(j, "details");
+		mtd_json_begin_object(j);
+		if (c->decoded_size)
+			mtd_json_kv_u64(j, "decoded_size", c->decoded_size);
+		for (size_t k = 0; k < c->ndetails; k++) {
+			const struct mtd_detail *dt = &c->details[k];
+			mtd_json_key(j, dt->key);
+			switch (dt->kind) {
+			case MTD_DV_STR: mtd_json_string(j, dt->s); break;
+			case MTD_DV_U64:
+			case MTD_DV_HEX: mtd_json_u64(j, dt->u); break;
+			case MTD_DV_BOOL: mtd_json_bool(j, dt->u != 0); break;
+			case MTD_DV_LIST:
+				mtd_json_begin_array(j);
+				for (size_t l = 0; l < dt->nlist; l++)
+					mtd_json_string(j, dt->list[l]);
+				mtd_json_end_array(j);
+				break;
+			}
+		}
+		mtd_json_end_object(j);
+		mtd_json_end_object(j);
+	}
+	mtd_json_end_array(j);
+	mtd_json_end_object(j);
+}
