@@ -65,6 +65,7 @@ struct mtd_scan_options {
 	uint64_t max_ratio;      /* decoded/compressed limit per stream (above 1 MiB) */
 	bool keep_decoded;       /* keep decoded spaces in the result (extract needs them) */
 	bool detect_byteswap;    /* try 16-bit byte-swapped interpretation */
+	const char *only_format; /* NULL: every format; else only this one (fuzzing, tests) */
 	void (*progress)(void *ctx, uint64_t done, uint64_t total);
 	void *progress_ctx;
 };

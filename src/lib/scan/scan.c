@@ -6,6 +6,11 @@
 
 #include "../formats/format.h"
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <tmmintrin.h>
+#define HAVE_X86_SIMD 1
+#endif
+
 /*
  * The scanner walks a byte space from left to right.  At every 4 KiB
  * boundary it offers the position to anchored probes (formats without a
@@ -36,11 +41,13 @@ struct mtd_scanner {
 	size_t nentries;
 	const struct mtd_format *anchored[32];
 	size_t nanchored;
+	/* nibble tables for the SIMD prefilter: 8 buckets of 2-byte prefixes */
+	uint8_t lo1[16], hi1[16], lo2[16], hi2[16];
+	bool simd;
+	/* components rolled back after a failed probe, kept for reuse */
+	struct mtd_component *spare[16];
+	size_t nspare;
 	int err;
-};
-
-struct claim {
-	uint64_t start, end;
 };
 
 struct region {
@@ -49,8 +56,6 @@ struct region {
 	int64_t space;
 	int64_t parent;
 	int depth;
-	struct claim *claims;
-	size_t nclaims, cap;
 };
 
 static void scan_region(struct mtd_scanner *sc, const uint8_t *data, uint64_t len, int64_t space,
@@ -74,7 +79,9 @@ static struct mtd_component *new_component(struct mtd_scanner *sc, const char *t
 		r->comps = n;
 		r->cap = cap;
 	}
-	struct mtd_component *c = calloc(1, sizeof(*c));
+	struct mtd_component *c = sc->nspare ? sc->spare[--sc->nspare] : malloc(sizeof(*c));
+	if (c)
+		memset(c, 0, sizeof(*c));
 	if (!c) {
 		sc->err = MTD_ERR_NOMEM;
 		return NULL;
@@ -100,6 +107,22 @@ static void free_component(struct mtd_component *c)
 		free(c->details[i].list);
 	free(c->details);
 	free(c);
+}
+
+/* Free a rolled-back component, keeping its shell for the next probe. */
+static void recycle_component(struct mtd_scanner *sc, struct mtd_component *c)
+{
+	if (sc->nspare == sizeof(sc->spare) / sizeof(sc->spare[0])) {
+		free_component(c);
+		return;
+	}
+	if (c->decoded_owned)
+		free((void *)c->decoded);
+	free(c->problems);
+	for (size_t i = 0; i < c->ndetails; i++)
+		free(c->details[i].list);
+	free(c->details);
+	sc->spare[sc->nspare++] = c;
 }
 
 static struct mtd_detail *add_detail(struct mtd_scanner *sc, struct mtd_component *c, const char *key,
@@ -311,22 +334,6 @@ void mtd_probe_child_done(struct mtd_probe *child, bool scan_inside)
 
 /* ---- the walk ---- */
 
-static bool region_add_claim(struct mtd_scanner *sc, struct region *rg, uint64_t start, uint64_t end)
-{
-	if (rg->nclaims == rg->cap) {
-		size_t cap = rg->cap ? rg->cap * 2 : 16;
-		struct claim *n = mtd_realloc_array(rg->claims, cap, sizeof(*n));
-		if (!n) {
-			sc->err = MTD_ERR_NOMEM;
-			return false;
-		}
-		rg->claims = n;
-		rg->cap = cap;
-	}
-	rg->claims[rg->nclaims++] = (struct claim){start, end};
-	return true;
-}
-
 /* Try one format at `start`.  Returns the claimed end, or 0 when it did not match. */
 static uint64_t try_probe(struct mtd_scanner *sc, struct region *rg, const struct mtd_format *f, uint64_t start,
 			  uint64_t limit)
@@ -349,7 +356,7 @@ static uint64_t try_probe(struct mtd_scanner *sc, struct region *rg, const struc
 	if (rc != MTD_OK || p.size == 0) {
 		/* Roll back everything the failed probe created (including children). */
 		while (sc->res->ncomps > mark)
-			free_component(sc->res->comps[--sc->res->ncomps]);
+			recycle_component(sc, sc->res->comps[--sc->res->ncomps]);
 		return 0;
 	}
 	if (p.size > limit - start) {
@@ -382,6 +389,62 @@ static uint64_t try_probe(struct mtd_scanner *sc, struct region *rg, const struc
 	return start + p.size;
 }
 
+static inline bool prefix_hit(const struct mtd_scanner *sc, const uint8_t *d, uint64_t k)
+{
+	unsigned v = d[k] | (unsigned)d[k + 1] << 8;
+	return sc->bitmap[v >> 3] & (1u << (v & 7));
+}
+
+#ifdef HAVE_X86_SIMD
+/*
+ * Sixteen positions at a time: each byte is classified by its low and high
+ * nibble into 8 buckets (pshufb table lookups), for the first and the second
+ * byte of every 2-byte magic prefix; a position survives when some bucket
+ * accepts both bytes.  Survivors (about 1% of random data) are confirmed
+ * against the exact prefix bitmap.
+ */
+__attribute__((target("ssse3"))) static uint64_t next_candidate_ssse3(const struct mtd_scanner *sc,
+									const uint8_t *d, uint64_t k, uint64_t stop)
+{
+	const __m128i nib = _mm_set1_epi8(0x0f), zero = _mm_setzero_si128();
+	const __m128i lo1 = _mm_loadu_si128((const __m128i *)sc->lo1), hi1 = _mm_loadu_si128((const __m128i *)sc->hi1);
+	const __m128i lo2 = _mm_loadu_si128((const __m128i *)sc->lo2), hi2 = _mm_loadu_si128((const __m128i *)sc->hi2);
+	while (k + 16 <= stop) {
+		__m128i v0 = _mm_loadu_si128((const __m128i *)(d + k));
+		__m128i v1 = _mm_loadu_si128((const __m128i *)(d + k + 1));
+		__m128i a = _mm_and_si128(_mm_shuffle_epi8(lo1, _mm_and_si128(v0, nib)),
+					  _mm_shuffle_epi8(hi1, _mm_and_si128(_mm_srli_epi16(v0, 4), nib)));
+		__m128i b = _mm_and_si128(_mm_shuffle_epi8(lo2, _mm_and_si128(v1, nib)),
+					  _mm_shuffle_epi8(hi2, _mm_and_si128(_mm_srli_epi16(v1, 4), nib)));
+		unsigned mask = ~(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(a, b), zero)) & 0xffffu;
+		while (mask) {
+			uint64_t pos = k + (unsigned)__builtin_ctz(mask);
+			if (prefix_hit(sc, d, pos))
+				return pos;
+			mask &= mask - 1;
+		}
+		k += 16;
+	}
+	for (; k < stop; k++)
+		if (prefix_hit(sc, d, k))
+			return k;
+	return stop;
+}
+#endif
+
+/* First position in [k, stop) whose two bytes start some magic, or stop.  d[stop] must be readable. */
+static uint64_t next_candidate(const struct mtd_scanner *sc, const uint8_t *d, uint64_t k, uint64_t stop)
+{
+#ifdef HAVE_X86_SIMD
+	if (sc->simd)
+		return next_candidate_ssse3(sc, d, k, stop);
+#endif
+	for (; k < stop; k++)
+		if (prefix_hit(sc, d, k))
+			return k;
+	return stop;
+}
+
 static bool block_uniform(const uint8_t *p, size_t n, uint8_t v)
 {
 	uint64_t w = v ? UINT64_MAX : 0, x;
@@ -401,11 +464,20 @@ static bool block_uniform(const uint8_t *p, size_t n, uint8_t v)
 
 #define RUN_MIN 1024u  /* uniform runs at least this long inside a gap are split out */
 #define EDGE_MIN 16u   /* shorter runs still count at a gap's edges (alignment padding) */
-#define ENTROPY_SAMPLE (16u << 20)
+#define ENTROPY_SAMPLE (1u << 20)
 
 static void add_gap(struct mtd_scanner *sc, const uint8_t *data, int64_t space, int64_t parent, int depth,
 		    const char *type, uint64_t s, uint64_t e)
 {
+	/* Extend the previous gap when it is of the same kind and adjacent (long gaps come in chunks). */
+	struct mtd_scan_result *r = sc->res;
+	struct mtd_component *prev = r->ncomps ? r->comps[r->ncomps - 1] : NULL;
+	bool merge = prev && prev->space == space && prev->parent == parent && prev->offset + prev->size == s &&
+		     strcmp(prev->type, type) == 0 && (!strcmp(type, "erased") || !strcmp(type, "zero"));
+	if (merge) {
+		prev->size += e - s;
+		return;
+	}
 	struct mtd_component *c = new_component(sc, type, space, parent, s, e - s, depth);
 	if (!c || strcmp(type, "erased") == 0 || strcmp(type, "zero") == 0)
 		return;
@@ -422,6 +494,16 @@ static void add_gap(struct mtd_scanner *sc, const uint8_t *data, int64_t space, 
 	double threshold = len >= 65536 ? 7.9 : len >= 4096 ? 7.5 : 6.9;
 	if (len >= 256 && ent >= threshold)
 		c->type = "random";
+	if (prev && prev->space == space && prev->parent == parent && prev->offset + prev->size == s &&
+	    strcmp(prev->type, c->type) == 0 && (!strcmp(c->type, "random") || !strcmp(c->type, "unknown"))) {
+		const struct mtd_detail *pe = mtd_component_detail(prev, "entropy");
+		double pent = pe ? strtod(pe->s, NULL) : ent;
+		ent = (pent * (double)prev->size + ent * (double)len) / (double)(prev->size + len);
+		prev->size += len;
+		sc->res->ncomps--;
+		recycle_component(sc, c);
+		c = prev;
+	}
 	struct mtd_detail *d = add_detail(sc, c, "entropy", MTD_DV_STR, true);
 	if (d)
 		d->s = mtd_arena_printf(&sc->res->arena, "%.2f", ent);
@@ -490,7 +572,7 @@ static void scan_region(struct mtd_scanner *sc, const uint8_t *data, uint64_t le
 			int64_t parent, uint64_t start, uint64_t end, int depth)
 {
 	struct region rg = {.data = data, .len = len, .space = space, .parent = parent, .depth = depth};
-	uint64_t cursor = start, i = start;
+	uint64_t cursor = start, i = start, gap_from = start;
 	uint64_t next_progress = PROGRESS_STEP, released = 0;
 	bool top = space < 0 && depth == 0;
 
@@ -499,10 +581,15 @@ static void scan_region(struct mtd_scanner *sc, const uint8_t *data, uint64_t le
 			if (sc->opt.progress)
 				sc->opt.progress(sc->opt.progress_ctx, i, len);
 			next_progress = i + PROGRESS_STEP;
-			/* Pages well behind the walk are not needed again. */
-			if (sc->src && i > released + 2 * PROGRESS_STEP) {
-				mtd_source_release_range(sc->src, released, i - PROGRESS_STEP - released);
-				released = i - PROGRESS_STEP;
+			/* Account the gap walked so far now, so its pages need not be touched again. */
+			if (i > gap_from) {
+				fill_gap(sc, data, space, parent, depth, gap_from, i);
+				gap_from = cursor = i;
+			}
+			/* Nothing reads behind the walk: drop those pages from the mapping. */
+			if (sc->src && gap_from > released) {
+				mtd_source_release_range(sc->src, released, gap_from - released);
+				released = gap_from;
 			}
 		}
 		uint64_t claimed = 0, cstart = 0;
@@ -522,12 +609,10 @@ static void scan_region(struct mtd_scanner *sc, const uint8_t *data, uint64_t le
 			/* Only the last position can start a prefix that straddles into the next block. */
 			i = blk_end > i + 1 ? blk_end - 1 : i;
 		}
-		for (uint64_t k = i; !claimed && k < blk_end; k++) {
-			if (k + 1 >= end)
-				break;
+		uint64_t stop = blk_end < end ? blk_end : end - 1;
+		for (uint64_t k = next_candidate(sc, data, i, stop); !claimed && k < stop;
+		     k = next_candidate(sc, data, k + 1, stop)) {
 			unsigned v = data[k] | (unsigned)data[k + 1] << 8;
-			if (!(sc->bitmap[v >> 3] & (1u << (v & 7))))
-				continue;
 			for (int32_t e = sc->head[v]; e >= 0 && !claimed; e = sc->entries[e].next) {
 				const struct magic_entry *me = &sc->entries[e];
 				if (k < cursor + me->magic->offset)
@@ -540,19 +625,15 @@ static void scan_region(struct mtd_scanner *sc, const uint8_t *data, uint64_t le
 			}
 		}
 		if (claimed) {
-			region_add_claim(sc, &rg, cstart, claimed);
-			cursor = i = claimed;
+			if (cstart > gap_from)
+				fill_gap(sc, data, space, parent, depth, gap_from, cstart);
+			gap_from = cursor = i = claimed;
 		} else {
 			i = blk_end;
 		}
 	}
-	for (size_t c = 0; c <= rg.nclaims && !sc->err; c++) {
-		uint64_t gs = c == 0 ? start : rg.claims[c - 1].end;
-		uint64_t ge = c == rg.nclaims ? end : rg.claims[c].start;
-		if (ge > gs)
-			fill_gap(sc, data, space, parent, depth, gs, ge);
-	}
-	free(rg.claims);
+	if (!sc->err && end > gap_from)
+		fill_gap(sc, data, space, parent, depth, gap_from, end);
 }
 
 /* ---- setup, ordering, public API ---- */
@@ -578,7 +659,7 @@ static int scanner_init(struct mtd_scanner *sc, const struct mtd_scan_options *o
 		sc->head[i] = -1;
 	size_t n = 0;
 	for (size_t f = 0; f < mtd_nformats; f++)
-		for (size_t m = 0; m < 4 && mtd_formats[f]->magics[m].len; m++)
+		for (size_t m = 0; m < 4; m++)
 			n++;
 	sc->entries = mtd_alloc_array(n ? n : 1, sizeof(*sc->entries));
 	if (!sc->entries)
@@ -586,6 +667,8 @@ static int scanner_init(struct mtd_scanner *sc, const struct mtd_scan_options *o
 	/* Build chains in reverse so each chain keeps registry order (cheap, specific probes first). */
 	for (size_t f = mtd_nformats; f-- > 0;) {
 		const struct mtd_format *fmt = mtd_formats[f];
+		if (sc->opt.only_format && strcmp(sc->opt.only_format, fmt->name) != 0)
+			continue;
 		for (size_t m = 4; m-- > 0;) {
 			const struct mtd_magic *mg = &fmt->magics[m];
 			if (mg->len < 2)
@@ -598,6 +681,18 @@ static int scanner_init(struct mtd_scanner *sc, const struct mtd_scan_options *o
 		if (fmt->anchor_align && sc->nanchored < 32)
 			sc->anchored[sc->nanchored++] = fmt;
 	}
+	/* SIMD prefilter tables: distinct prefixes spread over 8 buckets */
+	unsigned bucket = 0;
+	for (unsigned v = 0; v < 65536; v++) {
+		if (sc->head[v] < 0)
+			continue;
+		uint8_t bit = (uint8_t)(1u << (bucket++ % 8));
+		sc->lo1[v & 15] |= bit, sc->hi1[(v >> 4) & 15] |= bit;
+		sc->lo2[(v >> 8) & 15] |= bit, sc->hi2[v >> 12] |= bit;
+	}
+#ifdef HAVE_X86_SIMD
+	sc->simd = __builtin_cpu_supports("ssse3");
+#endif
 	/* anchored[] was filled in reverse; restore registry order */
 	for (size_t a = 0; a < sc->nanchored / 2; a++) {
 		const struct mtd_format *t = sc->anchored[a];
@@ -689,7 +784,7 @@ static uint64_t known_bytes(const struct mtd_scan_result *r, size_t from)
 	return k;
 }
 
-#define SWAP_MAX (256ull << 20)
+#define SWAP_MAX (64ull << 20)
 
 /*
  * Some programmers read 16-bit parallel NOR with the bytes of every word
@@ -790,6 +885,8 @@ int mtd_scan_source(struct mtd_source *src, const struct mtd_scan_options *opt, 
 	if (sc->opt.progress)
 		sc->opt.progress(sc->opt.progress_ctx, src->size, src->size);
 	int err = sc->err;
+	while (sc->nspare)
+		free(sc->spare[--sc->nspare]);
 	free(sc->entries);
 	free(sc);
 	if (err) {
