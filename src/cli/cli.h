@@ -31,6 +31,7 @@ struct cli_command {
 extern const struct cli_command cli_commands[];
 
 int cmd_scan(int argc, char **argv);
+int cmd_extract(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 
 /* ---- output helpers (src/cli/output.c) ---- */

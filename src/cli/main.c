@@ -9,6 +9,7 @@
 /* One row per command; `mtdscope help` lists them in this order. */
 const struct cli_command cli_commands[] = {
 	{"scan", cmd_scan, "map every component of a flash dump or firmware file"},
+	{"extract", cmd_extract, "unpack every component safely into a directory tree"},
 	{"help", cmd_help, "show help for mtdscope or one command"},
 	{NULL, NULL, NULL},
 };

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef MTDSCOPE_OUTDIR_H
+#define MTDSCOPE_OUTDIR_H
+
+#include <dirent.h>
+
+#include <mtdscope/extract.h>
+
+#define MTD_OUTDIR_MAX_REFUSALS 1000
+
+struct mtd_refusal {
+	int64_t component;
+	const char *path;
+	const char *reason;
+};
+
+struct mtd_dirfix {
+	const char *rel;
+	uint32_t mode;
+	int64_t mtime;
+};
+
+struct mtd_outdir {
+	int rootfd;
+	bool list_only;
+	struct mtd_extract_limits limits;
+	uint64_t bytes, files, dirs, regular, symlinks, hardlinks, specials, refused;
+	bool limit_hit;
+	char limit_reason[256];
+	/* the file being written */
+	int filefd;
+	bool file_ok;
+	char file_rel[4096];
+	int64_t file_comp;
+	uint32_t file_mode;
+	int64_t file_mtime;
+	uint64_t file_size;
+	const char *file_kind;
+	struct mtd_sha256 file_sha;
+	/* deferred directory modes and times */
+	struct mtd_dirfix *dirfix;
+	size_t ndirfix, dirfix_cap;
+	struct mtd_refusal refusals[MTD_OUTDIR_MAX_REFUSALS];
+	size_t nrefusals;
+	/* manifest "outputs" array */
+	struct mtd_buf manifest;
+	struct mtd_json json;
+	bool entries_open;
+	struct mtd_arena arena;
+};
+
+int mtd_outdir_open(struct mtd_outdir *o, const char *dir, bool list_only, const struct mtd_extract_limits *lim,
+		    struct mtd_diag *d);
+int mtd_outdir_mkdir(struct mtd_outdir *o, int64_t comp, const char *base, const char *path, uint32_t mode,
+		     int64_t mtime);
+/** kind: "file" for filesystem content, "carve"/"decoded" for component bytes. */
+int mtd_outdir_file_begin(struct mtd_outdir *o, int64_t comp, const char *base, const char *path, uint32_t mode,
+			  int64_t mtime, const char *kind);
+int mtd_outdir_file_write(struct mtd_outdir *o, const void *data, size_t len);
+int mtd_outdir_file_end(struct mtd_outdir *o);
+int mtd_outdir_symlink(struct mtd_outdir *o, int64_t comp, const char *base, const char *path, const char *target,
+		       int64_t mtime);
+int mtd_outdir_hardlink(struct mtd_outdir *o, int64_t comp, const char *base, const char *path, const char *target);
+int mtd_outdir_special(struct mtd_outdir *o, int64_t comp, const char *base, const char *path, uint32_t mode,
+		       uint32_t major, uint32_t minor);
+void mtd_outdir_refuse(struct mtd_outdir *o, int64_t comp, const char *path, const char *reason);
+/** Apply directory modes/times and close the manifest array. */
+void mtd_outdir_finish(struct mtd_outdir *o);
+void mtd_outdir_close(struct mtd_outdir *o);
+
+/* Filesystem unpackers: data/len are the component's bytes. */
+typedef int (*mtd_unpack_fn)(const uint8_t *data, uint64_t len, struct mtd_fs_sink *sink);
+mtd_unpack_fn mtd_unpacker_for(const char *type);
+
+int mtd_unpack_cpio(const uint8_t *data, uint64_t len, struct mtd_fs_sink *sink);
+int mtd_unpack_tar(const uint8_t *data, uint64_t len, struct mtd_fs_sink *sink);
+int mtd_unpack_squashfs(const uint8_t *data, uint64_t len, struct mtd_fs_sink *sink);
+
+#endif

@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: MIT */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <sqfs/compressor.h>
+#include <sqfs/data_reader.h>
+#include <sqfs/dir_reader.h>
+#include <sqfs/error.h>
+#include <sqfs/id_table.h>
+#include <sqfs/inode.h>
+#include <sqfs/io.h>
+#include <sqfs/super.h>
+
+#include "outdir.h"
+
+/*
+ * Squashfs through libsquashfs (squashfs-tools-ng).  The library reads the
+ * image through a sqfs_file_t that serves bytes from the component's span
+ * only: every read outside it fails, so a hostile table cannot make it read
+ * anything else.
+ */
+
+struct mem_file {
+	sqfs_file_t base;
+	const uint8_t *data;
+	uint64_t len;
+};
+
+static int mem_read_at(sqfs_file_t *f, sqfs_u64 off, void *buf, size_t size)
+{
+	const struct mem_file *m = (const struct mem_file *)f;
+	if (!mtd_range_ok(off, size, m->len))
+		return SQFS_ERROR_OUT_OF_BOUNDS;
+	memcpy(buf, m->data + off, size);
+	return 0;
+}
+
+static int mem_write_at(sqfs_file_t *f, sqfs_u64 off, const void *buf, size_t size)
+{
+	(void)f, (void)off, (void)buf, (void)size;
+	return SQFS_ERROR_IO;
+}
+
+static sqfs_u64 mem_get_size(const sqfs_file_t *f) { return ((const struct mem_file *)f)->len; }
+
+static int mem_truncate(sqfs_file_t *f, sqfs_u64 size)
+{
+	(void)f, (void)size;
+	return SQFS_ERROR_IO;
+}
+
+static void mem_destroy(sqfs_object_t *o) { (void)o; }
+
+struct link {
+	uint32_t ino;
+	char *path;
+};
+
+struct walk {
+	struct mtd_fs_sink *sink;
+	sqfs_data_reader_t *data;
+	uint8_t *buf;
+	/* first path seen for each inode number with more than one link */
+	struct link *links;
+	size_t nlinks, caplinks;
+	uint64_t nodes;
+};
+
+static const char *first_link(struct walk *w, uint32_t ino)
+{
+	for (size_t i = 0; i < w->nlinks; i++)
+		if (w->links[i].ino == ino)
+			return w->links[i].path;
+	return NULL;
+}
+
+static void remember_link(struct walk *w, uint32_t ino, const char *path)
+{
+	if (w->nlinks == w->caplinks) {
+		size_t cap = w->caplinks ? w->caplinks * 2 : 16;
+		void *n = mtd_realloc_array(w->links, cap, sizeof(*w->links));
+		if (!n)
+			return;
+		w->links = n;
+		w->caplinks = cap;
+	}
+	char *p = strdup(path);
+	if (p)
+		w->links[w->nlinks++] = (struct link){ino, p};
+}
+
+static uint32_t link_count(const sqfs_inode_generic_t *in)
+{
+	switch (in->base.type) {
+	case SQFS_INODE_EXT_FILE: return in->data.file_ext.nlink;
+	default: return 1;
+	}
+}
+
+static int walk_node(struct walk *w, const sqfs_tree_node_t *n, const char *path, int depth)
+{
+	const sqfs_inode_generic_t *in = n->inode;
+	struct mtd_fs_sink *s = w->sink;
+	uint32_t mode = in->base.mode & 07777;
+	int64_t mtime = in->base.mod_time;
+	int rc = 0;
+	if (s->out->limit_hit)
+		return MTD_ERR_LIMIT;
+	if (depth > 256) {
+		mtd_sink_problem(s, path, "directory nesting deeper than 256 (a loop?): not followed");
+		return 0;
+	}
+	if (++w->nodes > 10000000)
+		return MTD_ERR_LIMIT;
+	switch (in->base.type) {
+	case SQFS_INODE_DIR:
+	case SQFS_INODE_EXT_DIR:
+		if (*path)
+			rc = mtd_sink_dir(s, path, mode, mtime);
+		for (const sqfs_tree_node_t *c = n->children; c && !rc; c = c->next) {
+			char child[4096];
+			if (snprintf(child, sizeof(child), "%s%s%s", path, *path ? "/" : "", (const char *)c->name) >=
+			    (int)sizeof(child)) {
+				mtd_sink_problem(s, path, "path too long");
+				continue;
+			}
+			rc = walk_node(w, c, child, depth + 1);
+		}
+		return rc;
+	case SQFS_INODE_FILE:
+	case SQFS_INODE_EXT_FILE: {
+		if (link_count(in) > 1) {
+			const char *first = first_link(w, in->base.inode_number);
+			if (first)
+				return mtd_sink_hardlink(s, path, first);
+			remember_link(w, in->base.inode_number, path);
+		}
+		sqfs_u64 size = 0;
+		sqfs_inode_get_file_size(in, &size);
+		rc = mtd_sink_file_begin(s, path, mode, mtime);
+		for (sqfs_u64 off = 0; off < size && !rc;) {
+			sqfs_u32 want = size - off > (1u << 20) ? (1u << 20) : (sqfs_u32)(size - off);
+			sqfs_s32 got = sqfs_data_reader_read(w->data, in, off, w->buf, want);
+			if (got <= 0) {
+				mtd_sink_problem(s, path, "data unreadable at offset %llu (libsquashfs error %d)",
+						 (unsigned long long)off, (int)got);
+				break;
+			}
+			rc = mtd_sink_file_write(s, w->buf, (size_t)got);
+			off += (sqfs_u64)got;
+		}
+		int rc2 = mtd_sink_file_end(s);
+		return rc ? rc : rc2;
+	}
+	case SQFS_INODE_SLINK:
+	case SQFS_INODE_EXT_SLINK: {
+		char target[4097];
+		size_t tl = in->data.slink.target_size < 4096 ? in->data.slink.target_size : 4096;
+		memcpy(target, (const char *)in->extra, tl);
+		target[tl] = 0;
+		return mtd_sink_symlink(s, path, target, mtime);
+	}
+	case SQFS_INODE_BDEV:
+	case SQFS_INODE_CDEV:
+	case SQFS_INODE_EXT_BDEV:
+	case SQFS_INODE_EXT_CDEV: {
+		uint32_t dev = in->base.type == SQFS_INODE_BDEV || in->base.type == SQFS_INODE_CDEV
+				       ? in->data.dev.devno
+				       : in->data.dev_ext.devno;
+		uint32_t type = (in->base.type == SQFS_INODE_BDEV || in->base.type == SQFS_INODE_EXT_BDEV) ? S_IFBLK
+														: S_IFCHR;
+		return mtd_sink_special(s, path, type | mode, (dev >> 8) & 0xfff, (dev & 0xff) | ((dev >> 12) & 0xfff00));
+	}
+	case SQFS_INODE_FIFO:
+	case SQFS_INODE_EXT_FIFO: return mtd_sink_special(s, path, S_IFIFO | mode, 0, 0);
+	default: return mtd_sink_special(s, path, S_IFSOCK | mode, 0, 0);
+	}
+}
+
+int mtd_unpack_squashfs(const uint8_t *data, uint64_t len, struct mtd_fs_sink *sink)
+{
+	struct mem_file f = {.data = data, .len = len};
+	f.base.base.destroy = mem_destroy;
+	f.base.read_at = mem_read_at;
+	f.base.write_at = mem_write_at;
+	f.base.get_size = mem_get_size;
+	f.base.truncate = mem_truncate;
+
+	sqfs_super_t super;
+	sqfs_compressor_config_t cfg;
+	sqfs_compressor_t *cmp = NULL;
+	sqfs_id_table_t *ids = NULL;
+	sqfs_dir_reader_t *dr = NULL;
+	sqfs_tree_node_t *root = NULL;
+	struct walk w = {.sink = sink};
+	int rc = MTD_ERR_FORMAT, err;
+
+	if ((err = sqfs_super_read(&super, &f.base))) {
+		mtd_sink_problem(sink, NULL, "squashfs superblock unreadable (libsquashfs error %d)", err);
+		return MTD_ERR_FORMAT;
+	}
+	if (sqfs_compressor_config_init(&cfg, super.compression_id, super.block_size, SQFS_COMP_FLAG_UNCOMPRESS) ||
+	    sqfs_compressor_create(&cfg, &cmp)) {
+		mtd_sink_problem(sink, NULL, "squashfs compressor %u not supported", super.compression_id);
+		return MTD_ERR_UNSUPPORTED;
+	}
+	ids = sqfs_id_table_create(0);
+	dr = sqfs_dir_reader_create(&super, cmp, &f.base, 0);
+	w.data = sqfs_data_reader_create(&f.base, super.block_size, cmp, 0);
+	w.buf = malloc(1u << 20);
+	if (!ids || !dr || !w.data || !w.buf) {
+		rc = MTD_ERR_NOMEM;
+		goto out;
+	}
+	if ((err = sqfs_id_table_read(ids, &f.base, &super, cmp)) ||
+	    (err = sqfs_data_reader_load_fragment_table(w.data, &super)) ||
+	    (err = sqfs_dir_reader_get_full_hierarchy(dr, ids, NULL, 0, &root))) {
+		mtd_sink_problem(sink, NULL, "squashfs tables unreadable (libsquashfs error %d%s)", err,
+				 err == SQFS_ERROR_LINK_LOOP ? ": directory loop" : "");
+		goto out;
+	}
+	rc = mtd_sink_dir(sink, "", root->inode->base.mode & 07777, root->inode->base.mod_time);
+	if (!rc)
+		rc = walk_node(&w, root, "", 0);
+out:
+	sqfs_dir_tree_destroy(root);
+	sqfs_destroy(w.data);
+	sqfs_destroy(dr);
+	sqfs_destroy(ids);
+	sqfs_destroy(cmp);
+	for (size_t i = 0; i < w.nlinks; i++)
+		free(w.links[i].path);
+	free(w.links);
+	free(w.buf);
+	return rc;
+}
