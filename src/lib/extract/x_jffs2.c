@@ -1,0 +1,352 @@
+/* SPDX-License-Identifier: MIT */
+#include <lzma.h>
+#include <lzo/lzo1x.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <zlib.h>
+
+#include "outdir.h"
+
+/*
+ * JFFS2 is a log: every node carries a version, and for each file the newest
+ * node wins, byte range by byte range.  We collect the nodes whose header
+ * and node CRCs hold, order them, rebuild each inode's data by applying its
+ * data nodes oldest first, and resolve names from the newest directory
+ * entries (an entry pointing to inode 0 is a deletion).
+ */
+
+#define J_MAGIC 0x1985
+#define J_DIRENT 0xE001
+#define J_INODE 0xE002
+#define MAX_FILE (256u << 20)
+#define MAX_NODES 4000000u
+
+enum { C_NONE = 0, C_ZERO = 1, C_RTIME = 2, C_COPY = 4, C_ZLIB = 6, C_LZO = 7, C_LZMA = 8 };
+
+struct dnode { /* a data node of an inode */
+	uint32_t ino, version, mode, isize, mtime, offset, csize, dsize;
+	uint8_t compr;
+	const uint8_t *data;
+};
+
+struct dent {
+	uint32_t pino, version, ino;
+	uint8_t type;
+	char name[256];
+};
+
+struct fs {
+	bool be;
+	struct dnode *nodes;
+	size_t nnodes, capnodes;
+	struct dent *dents;
+	size_t ndents, capdents;
+};
+
+static uint16_t rd16(const struct fs *f, const uint8_t *p) { return f->be ? mtd_be16(p) : mtd_le16(p); }
+static uint32_t rd32(const struct fs *f, const uint8_t *p) { return f->be ? mtd_be32(p) : mtd_le32(p); }
+
+static bool grow(void **arr, size_t *cap, size_t n, size_t sz)
+{
+	if (n < *cap)
+		return true;
+	size_t c = *cap ? *cap * 2 : 256;
+	void *p = mtd_realloc_array(*arr, c, sz);
+	if (!p)
+		return false;
+	*arr = p;
+	*cap = c;
+	return true;
+}
+
+static int collect(struct fs *f, const uint8_t *data, uint64_t len, struct mtd_fs_sink *sink)
+{
+	uint64_t bad = 0;
+	for (uint64_t pos = 0; pos + 12 <= len;) {
+		const uint8_t *h = data + pos;
+		if (rd16(f, h) != J_MAGIC) {
+			pos += 4;
+			continue;
+		}
+		uint16_t type = rd16(f, h + 2);
+		uint32_t totlen = rd32(f, h + 4);
+		if (mtd_crc32_raw(0, h, 8) != rd32(f, h + 8) || totlen < 12 || !mtd_range_ok(pos, totlen, len)) {
+			bad++;
+			pos += 4;
+			continue;
+		}
+		if (type == J_INODE && totlen >= 68) {
+			struct dnode n = {
+				.ino = rd32(f, h + 12), .version = rd32(f, h + 16), .mode = rd32(f, h + 20),
+				.isize = rd32(f, h + 28), .mtime = rd32(f, h + 36), .offset = rd32(f, h + 44),
+				.csize = rd32(f, h + 48), .dsize = rd32(f, h + 52), .compr = h[56],
+			};
+			bool ok = mtd_crc32_raw(0, h, 60) == rd32(f, h + 64) && n.csize <= totlen - 68 &&
+				  mtd_crc32_raw(0, h + 68, n.csize) == rd32(f, h + 60);
+			if (ok) {
+				if (f->nnodes >= MAX_NODES ||
+				    !grow((void **)&f->nodes, &f->capnodes, f->nnodes, sizeof(*f->nodes)))
+					return MTD_ERR_LIMIT;
+				n.data = h + 68;
+				f->nodes[f->nnodes++] = n;
+			} else {
+				bad++;
+			}
+		} else if (type == J_DIRENT && totlen >= 40) {
+			uint8_t nsize = h[28];
+			bool ok = mtd_crc32_raw(0, h, 32) == rd32(f, h + 32) && 40u + nsize <= totlen &&
+				  mtd_crc32_raw(0, h + 40, nsize) == rd32(f, h + 36);
+			if (ok) {
+				if (f->ndents >= MAX_NODES ||
+				    !grow((void **)&f->dents, &f->capdents, f->ndents, sizeof(*f->dents)))
+					return MTD_ERR_LIMIT;
+				struct dent *d = &f->dents[f->ndents++];
+				d->pino = rd32(f, h + 12), d->version = rd32(f, h + 16), d->ino = rd32(f, h + 20);
+				d->type = h[29];
+				memcpy(d->name, h + 40, nsize);
+				d->name[nsize] = 0;
+			} else {
+				bad++;
+			}
+		}
+		pos += (totlen + 3u) & ~3ull;
+	}
+	if (bad)
+		mtd_sink_problem(sink, NULL, "%llu JFFS2 nodes failed their CRCs and were ignored",
+				 (unsigned long long)bad);
+	return 0;
+}
+
+static bool rtime_decompress(const uint8_t *in, size_t inlen, uint8_t *out, size_t outlen)
+{
+	size_t positions[256] = {0}, outpos = 0, pos = 0;
+	while (outpos < outlen) {
+		if (pos + 2 > inlen)
+			return false;
+		uint8_t value = in[pos++];
+		out[outpos++] = value;
+		size_t repeat = in[pos++];
+		size_t back = positions[value];
+		positions[value] = outpos;
+		if (!repeat)
+			continue;
+		if (repeat > outlen - outpos || back >= outpos)
+			return false;
+		while (repeat--)
+			out[outpos++] = out[back++];
+	}
+	return true;
+}
+
+static bool decompress(const struct dnode *n, uint8_t *out)
+{
+	switch (n->compr) {
+	case C_NONE:
+	case C_COPY:
+		if (n->csize < n->dsize)
+			return false;
+		memcpy(out, n->data, n->dsize);
+		return true;
+	case C_ZERO: memset(out, 0, n->dsize); return true;
+	case C_RTIME: return rtime_decompress(n->data, n->csize, out, n->dsize);
+	case C_ZLIB: {
+		uLongf dl = n->dsize;
+		return uncompress(out, &dl, n->data, n->csize) == Z_OK && dl == n->dsize;
+	}
+	case C_LZO: {
+		lzo_uint dl = n->dsize;
+		return lzo1x_decompress_safe(n->data, n->csize, out, &dl, NULL) == LZO_E_OK && dl == n->dsize;
+	}
+	case C_LZMA: {
+		/* OpenWrt's JFFS2 LZMA: raw LZMA1, lc=0 lp=0 pb=0, 8 KiB dictionary */
+		lzma_options_lzma opt = {.dict_size = 0x2000, .lc = 0, .lp = 0, .pb = 0};
+		lzma_filter filters[] = {{LZMA_FILTER_LZMA1, &opt}, {LZMA_VLI_UNKNOWN, NULL}};
+		size_t ip = 0, op = 0;
+		lzma_ret r = lzma_raw_buffer_decode(filters, NULL, n->data, &ip, n->csize, out, &op, n->dsize);
+		return (r == LZMA_OK || r == LZMA_STREAM_END || r == LZMA_BUF_ERROR) && op == n->dsize;
+	}
+	default: return false;
+	}
+}
+
+static int cmp_node(const void *a, const void *b)
+{
+	const struct dnode *x = a, *y = b;
+	if (x->ino != y->ino)
+		return x->ino < y->ino ? -1 : 1;
+	return x->version < y->version ? -1 : x->version > y->version;
+}
+
+static int cmp_dent(const void *a, const void *b)
+{
+	const struct dent *x = a, *y = b;
+	if (x->pino != y->pino)
+		return x->pino < y->pino ? -1 : 1;
+	int c = strcmp(x->name, y->name);
+	if (c)
+		return c;
+	return x->version < y->version ? -1 : x->version > y->version;
+}
+
+/* Nodes of one inode: [*first, *end) in the sorted array. */
+static bool find_inode(const struct fs *f, uint32_t ino, size_t *first, size_t *end)
+{
+	size_t lo = 0, hi = f->nnodes;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (f->nodes[mid].ino < ino)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*first = lo;
+	while (lo < f->nnodes && f->nodes[lo].ino == ino)
+		lo++;
+	*end = lo;
+	return *end > *first;
+}
+
+/* Rebuild an inode's content (newest node wins per byte); *out is malloc'd. */
+static int inode_content(const struct fs *f, size_t first, size_t end, uint8_t **out, uint32_t *size,
+			 struct mtd_fs_sink *sink, const char *path)
+{
+	uint32_t isize = f->nodes[end - 1].isize;
+	if (isize > MAX_FILE) {
+		mtd_sink_problem(sink, path, "file size %u over the %u byte limit: not extracted", isize, MAX_FILE);
+		return MTD_ERR_LIMIT;
+	}
+	uint8_t *buf = calloc(1, isize ? isize : 1);
+	uint8_t *tmp = NULL;
+	if (!buf)
+		return MTD_ERR_NOMEM;
+	for (size_t i = first; i < end; i++) {
+		const struct dnode *n = &f->nodes[i];
+		if (!n->dsize)
+			continue;
+		if (n->dsize > 0x100000 || n->offset >= isize) {
+			continue;
+		}
+		uint8_t *t = realloc(tmp, n->dsize);
+		if (!t) {
+			free(buf), free(tmp);
+			return MTD_ERR_NOMEM;
+		}
+		tmp = t;
+		if (!decompress(n, tmp)) {
+			mtd_sink_problem(sink, path, "JFFS2 node version %u (compression %u) does not decode", n->version,
+					 n->compr);
+			continue;
+		}
+		uint32_t len = n->dsize < isize - n->offset ? n->dsize : isize - n->offset;
+		memcpy(buf + n->offset, tmp, len);
+	}
+	free(tmp);
+	*out = buf;
+	*size = isize;
+	return 0;
+}
+
+static int emit(const struct fs *f, uint32_t ino, const char *path, int depth, struct mtd_fs_sink *sink);
+
+static int emit_dir(const struct fs *f, uint32_t dino, const char *path, int depth, struct mtd_fs_sink *sink)
+{
+	/* dents are sorted by (pino, name, version): the last of each name run is the newest */
+	size_t lo = 0, hi = f->ndents;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (f->dents[mid].pino < dino)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	int rc = 0;
+	for (size_t i = lo; i < f->ndents && f->dents[i].pino == dino && !rc; i++) {
+		if (i + 1 < f->ndents && f->dents[i + 1].pino == dino && !strcmp(f->dents[i + 1].name, f->dents[i].name))
+			continue;
+		const struct dent *d = &f->dents[i];
+		if (d->ino == 0 || !d->name[0])
+			continue; /* deleted */
+		char child[4096];
+		if (snprintf(child, sizeof(child), "%s%s%s", path, *path ? "/" : "", d->name) >= (int)sizeof(child)) {
+			mtd_sink_problem(sink, path, "path too long");
+			continue;
+		}
+		rc = emit(f, d->ino, child, depth + 1, sink);
+	}
+	return rc;
+}
+
+static int emit(const struct fs *f, uint32_t ino, const char *path, int depth, struct mtd_fs_sink *sink)
+{
+	size_t first, end;
+	if (sink->out->limit_hit)
+		return MTD_ERR_LIMIT;
+	if (depth > 128) {
+		mtd_sink_problem(sink, path, "directory nesting deeper than 128 (a loop?): not followed");
+		return 0;
+	}
+	if (!find_inode(f, ino, &first, &end)) {
+		if (ino == 1)
+			return emit_dir(f, 1, path, depth, sink);
+		mtd_sink_problem(sink, path, "no inode node for inode %u", ino);
+		return 0;
+	}
+	const struct dnode *meta = &f->nodes[end - 1];
+	uint32_t mode = meta->mode;
+	int rc = 0;
+	switch (mode & S_IFMT) {
+	case S_IFDIR:
+		rc = mtd_sink_dir(sink, path, mode & 07777, meta->mtime);
+		return rc ? rc : emit_dir(f, ino, path, depth, sink);
+	case S_IFREG:
+	case S_IFLNK: {
+		uint8_t *buf;
+		uint32_t size;
+		rc = inode_content(f, first, end, &buf, &size, sink, path);
+		if (rc == MTD_ERR_LIMIT)
+			return 0;
+		if (rc)
+			return rc;
+		if (S_ISREG(mode)) {
+			rc = mtd_sink_file(sink, path, mode & 07777, meta->mtime, buf, size);
+		} else {
+			char target[4097];
+			size_t tl = size < 4096 ? size : 4096;
+			memcpy(target, buf, tl);
+			target[tl] = 0;
+			rc = mtd_sink_symlink(sink, path, target, meta->mtime);
+		}
+		free(buf);
+		return rc;
+	}
+	default: {
+		uint32_t major = 0, minor = 0;
+		if ((S_ISCHR(mode) || S_ISBLK(mode)) && meta->csize >= 2) {
+			uint32_t dev = meta->csize >= 4 ? rd32(f, meta->data) : rd16(f, meta->data);
+			major = meta->csize >= 4 ? (dev >> 8) & 0xfff : dev >> 8;
+			minor = meta->csize >= 4 ? (dev & 0xff) | ((dev >> 12) & 0xfff00) : dev & 0xff;
+		}
+		return mtd_sink_special(sink, path, mode, major, minor);
+	}
+	}
+}
+
+int mtd_unpack_jffs2(const uint8_t *data, uint64_t len, struct mtd_fs_sink *sink)
+{
+	struct fs f = {0};
+	if (len < 12)
+		return 0;
+	f.be = mtd_be16(data) == J_MAGIC;
+	int rc = collect(&f, data, len, sink);
+	if (!rc) {
+		qsort(f.nodes, f.nnodes, sizeof(*f.nodes), cmp_node);
+		qsort(f.dents, f.ndents, sizeof(*f.dents), cmp_dent);
+		rc = mtd_sink_dir(sink, "", 0755, -1);
+		if (!rc)
+			rc = emit_dir(&f, 1, "", 0, sink);
+	}
+	free(f.nodes);
+	free(f.dents);
+	return rc == MTD_ERR_LIMIT ? rc : 0;
+}
