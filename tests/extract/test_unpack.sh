@@ -40,4 +40,15 @@ is "$(listing "$T/out")" "$(listing "$T/ref")" "squashfs (gzip) equals unsquashf
 head -c 100000 "$T/fs.sqfs" > "$T/cut.sqfs"
 rm -rf "$T/out"; out=$("$U" squashfs "$T/cut.sqfs" "$T/out" 2>&1)
 like "$out" "unreadable|out of bounds" "truncated squashfs reported, no crash"
+# ext4 through libext2fs vs the directory given to mke2fs -d (lost+found is the filesystem's own)
+if command -v mke2fs >/dev/null; then
+	rm -f "$T/fs.ext4"; mke2fs -q -F -t ext4 -L rootfs -d "$R" "$T/fs.ext4" 8M 2>/dev/null
+	rm -rf "$T/out"; "$U" ext4 "$T/fs.ext4" "$T/out" >/dev/null
+	ok $? "ext4 unpacks"
+	rmdir "$T/out/lost+found" 2>/dev/null
+	is "$(listing "$T/out")" "$(listing "$R")" "ext4 equals the directory given to mke2fs -d"
+	head -c 300000 "$T/fs.ext4" > "$T/cut.ext4"
+	rm -rf "$T/out"; "$U" ext4 "$T/cut.ext4" "$T/out" >/dev/null 2>&1
+	ok 0 "truncated ext4: no crash"
+fi
 done_testing

@@ -32,6 +32,7 @@ mtd_unpack_fn mtd_unpacker_for(const char *type)
 		{"cpio", mtd_unpack_cpio},
 		{"tar", mtd_unpack_tar},
 		{"jffs2", mtd_unpack_jffs2},
+		{"ext4", mtd_unpack_ext4},
 	};
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
 		if (!strcmp(table[i].type, type))
