@@ -51,4 +51,34 @@ if command -v mke2fs >/dev/null; then
 	rm -rf "$T/out"; "$U" ext4 "$T/cut.ext4" "$T/out" >/dev/null 2>&1
 	ok 0 "truncated ext4: no crash"
 fi
+# UBIFS (bare and inside UBI, lzo/zlib/zstd/none) vs the directory given to mkfs.ubifs
+if command -v mkfs.ubifs >/dev/null && command -v ubinize >/dev/null; then
+	for comp in lzo zlib zstd none; do
+		rm -f "$T/fs.ubifs"
+		mkfs.ubifs -q -x "$comp" -m 2048 -e 126976 -c 200 -r "$R" -o "$T/fs.ubifs" 2>/dev/null || { ok 1 "mkfs.ubifs -x $comp"; continue; }
+		rm -rf "$T/out"; "$U" ubifs "$T/fs.ubifs" "$T/out" >/dev/null
+		is "$(listing "$T/out")" "$(listing "$R")" "bare UBIFS ($comp) equals the directory given to mkfs.ubifs"
+	done
+	cat > "$T/ubi.ini" <<INI
+[rootfs]
+mode=ubi
+image=$T/fs.ubifs
+vol_id=0
+vol_type=dynamic
+vol_name=rootfs
+vol_flags=autoresize
+[kernel]
+mode=ubi
+image=$T/root/usr/share/random.bin
+vol_id=1
+vol_type=static
+vol_name=kernel
+INI
+	mkfs.ubifs -q -x lzo -m 2048 -e 126976 -c 200 -r "$R" -o "$T/fs.ubifs"
+	ubinize -o "$T/fs.ubi" -m 2048 -p 128KiB -s 2048 "$T/ubi.ini" 2>/dev/null
+	rm -rf "$T/out"; "$U" ubi "$T/fs.ubi" "$T/out" >/dev/null
+	is "$(listing "$T/out/rootfs")" "$(listing "$R")" "UBIFS inside UBI equals the directory given to mkfs.ubifs"
+	is "$(sha256sum < "$T/out/kernel.img" | cut -c1-64)" "$(sha256sum < "$R/usr/share/random.bin" | cut -c1-64)" \
+		"static UBI volume assembled exactly (named from the volume table)"
+fi
 done_testing

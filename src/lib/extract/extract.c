@@ -33,6 +33,8 @@ mtd_unpack_fn mtd_unpacker_for(const char *type)
 		{"tar", mtd_unpack_tar},
 		{"jffs2", mtd_unpack_jffs2},
 		{"ext4", mtd_unpack_ext4},
+		{"ubi", mtd_unpack_ubi},
+		{"ubifs", mtd_unpack_ubifs},
 	};
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
 		if (!strcmp(table[i].type, type))

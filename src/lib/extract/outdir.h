@@ -75,6 +75,8 @@ mtd_unpack_fn mtd_unpacker_for(const char *type);
 int mtd_unpack_cpio(const uint8_t *data, uint64_t len, struct mtd_fs_sink *sink);
 int mtd_unpack_tar(const uint8_t *data, uint64_t len, struct mtd_fs_sink *sink);
 int mtd_unpack_ext4(const uint8_t *data, uint64_t len, struct mtd_fs_sink *sink);
+int mtd_unpack_ubi(const uint8_t *data, uint64_t len, struct mtd_fs_sink *sink);
+int mtd_unpack_ubifs(const uint8_t *data, uint64_t len, struct mtd_fs_sink *sink);
 int mtd_unpack_jffs2(const uint8_t *data, uint64_t len, struct mtd_fs_sink *sink);
 int mtd_unpack_squashfs(const uint8_t *data, uint64_t len, struct mtd_fs_sink *sink);
 
