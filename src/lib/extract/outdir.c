@@ -487,7 +487,8 @@ void mtd_outdir_finish(struct mtd_outdir *o)
 	}
 	if (o->rootfd < 0)
 		return;
-	qsort(o->dirfix, o->ndirfix, sizeof(*o->dirfix), cmp_depth);
+	if (o->ndirfix)
+		qsort(o->dirfix, o->ndirfix, sizeof(*o->dirfix), cmp_depth);
 	for (size_t i = 0; i < o->ndirfix; i++) {
 		const struct mtd_dirfix *f = &o->dirfix[i];
 		const char *name, *why;

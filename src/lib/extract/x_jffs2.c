@@ -340,8 +340,10 @@ int mtd_unpack_jffs2(const uint8_t *data, uint64_t len, struct mtd_fs_sink *sink
 	f.be = mtd_be16(data) == J_MAGIC;
 	int rc = collect(&f, data, len, sink);
 	if (!rc) {
-		qsort(f.nodes, f.nnodes, sizeof(*f.nodes), cmp_node);
-		qsort(f.dents, f.ndents, sizeof(*f.dents), cmp_dent);
+		if (f.nnodes)
+			qsort(f.nodes, f.nnodes, sizeof(*f.nodes), cmp_node);
+		if (f.ndents)
+			qsort(f.dents, f.ndents, sizeof(*f.dents), cmp_dent);
 		rc = mtd_sink_dir(sink, "", 0755, -1);
 		if (!rc)
 			rc = emit_dir(&f, 1, "", 0, sink);

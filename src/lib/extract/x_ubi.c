@@ -292,7 +292,8 @@ static int unpack_ubifs(const uint8_t *vol, uint64_t len, uint32_t leb_size, str
 	}
 	int rc = walk_index(&u, mtd_le32(mst + 48), mtd_le32(mst + 52), mtd_le32(mst + 56), 0);
 	if (!rc) {
-		qsort(u.data, u.ndata, sizeof(*u.data), cmp_data);
+		if (u.ndata)
+			qsort(u.data, u.ndata, sizeof(*u.data), cmp_data);
 		rc = mtd_sink_dir(sink, "", 0755, -1);
 		if (!rc)
 			rc = ubifs_emit(&u, 1, "", 0, NULL);
