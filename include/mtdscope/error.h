@@ -63,10 +63,10 @@ struct mtd_diag {
 void mtd_diag_clear(struct mtd_diag *d);
 /** Record an error with an offset; returns err so callers can `return mtd_diag_at(...)`. */
 int mtd_diag_at(struct mtd_diag *d, int err, const char *file, uint64_t offset, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+    __attribute__((format(printf, 5, 6)));
 /** Record an error that has no byte offset (open failed, bad argument). */
 int mtd_diag_set(struct mtd_diag *d, int err, const char *file, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 /** Render the diagnostic as one line (no trailing newline) into buf. */
 void mtd_diag_format(const struct mtd_diag *d, char *buf, size_t size);
 

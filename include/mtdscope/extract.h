@@ -23,9 +23,9 @@
 #include "util.h"
 
 struct mtd_extract_limits {
-	uint64_t max_bytes;  /* total bytes written */
-	uint64_t max_files;  /* files, directories and links created */
-	int max_depth;       /* nesting of components */
+	uint64_t max_bytes; /* total bytes written */
+	uint64_t max_files; /* files, directories and links created */
+	int max_depth;      /* nesting of components */
 };
 
 void mtd_extract_limits_init(struct mtd_extract_limits *l);
@@ -39,9 +39,9 @@ struct mtd_outdir;
  */
 struct mtd_fs_sink {
 	struct mtd_outdir *out;
-	const char *base;     /* directory (relative to the outdir root) the filesystem goes into */
-	int64_t component;    /* component id for the manifest */
-	char *stop_reason;    /* set when a limit tripped: unpackers stop walking */
+	const char *base;  /* directory (relative to the outdir root) the filesystem goes into */
+	int64_t component; /* component id for the manifest */
+	char *stop_reason; /* set when a limit tripped: unpackers stop walking */
 };
 
 int mtd_sink_dir(struct mtd_fs_sink *s, const char *path, uint32_t mode, int64_t mtime);
@@ -50,17 +50,15 @@ int mtd_sink_file_begin(struct mtd_fs_sink *s, const char *path, uint32_t mode, 
 int mtd_sink_file_write(struct mtd_fs_sink *s, const void *data, size_t len);
 int mtd_sink_file_end(struct mtd_fs_sink *s);
 /** Whole file at once. */
-int mtd_sink_file(struct mtd_fs_sink *s, const char *path, uint32_t mode, int64_t mtime, const void *data,
-		  size_t len);
+int mtd_sink_file(struct mtd_fs_sink *s, const char *path, uint32_t mode, int64_t mtime, const void *data, size_t len);
 int mtd_sink_symlink(struct mtd_fs_sink *s, const char *path, const char *target, int64_t mtime);
 /** A hard link to another path of the same filesystem (already written). */
 int mtd_sink_hardlink(struct mtd_fs_sink *s, const char *path, const char *target);
 /** Character/block devices, FIFOs, sockets: recorded in the manifest only. */
-int mtd_sink_special(struct mtd_fs_sink *s, const char *path, uint32_t mode, uint32_t rdev_major,
-		     uint32_t rdev_minor);
+int mtd_sink_special(struct mtd_fs_sink *s, const char *path, uint32_t mode, uint32_t rdev_major, uint32_t rdev_minor);
 /** Record a refusal or problem (path may be NULL). */
 void mtd_sink_problem(struct mtd_fs_sink *s, const char *path, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 struct mtd_extract_options {
 	struct mtd_extract_limits limits;
@@ -84,6 +82,6 @@ struct mtd_extract_summary {
  * and also returned in *manifest when non-NULL (list_only: only returned).
  */
 int mtd_extract(const struct mtd_scan_result *r, const char *dir, const struct mtd_extract_options *o,
-		struct mtd_extract_summary *sum, struct mtd_buf *manifest, struct mtd_diag *d);
+                struct mtd_extract_summary *sum, struct mtd_buf *manifest, struct mtd_diag *d);
 
 #endif

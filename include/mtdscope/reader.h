@@ -32,9 +32,18 @@ static inline void mtd_rd_init(struct mtd_reader *r, const void *data, size_t le
 	r->base = base;
 }
 
-static inline size_t mtd_rd_left(const struct mtd_reader *r) { return r->len - r->pos; }
-static inline uint64_t mtd_rd_offset(const struct mtd_reader *r) { return r->base + r->pos; }
-static inline const uint8_t *mtd_rd_ptr(const struct mtd_reader *r) { return r->data + r->pos; }
+static inline size_t mtd_rd_left(const struct mtd_reader *r)
+{
+	return r->len - r->pos;
+}
+static inline uint64_t mtd_rd_offset(const struct mtd_reader *r)
+{
+	return r->base + r->pos;
+}
+static inline const uint8_t *mtd_rd_ptr(const struct mtd_reader *r)
+{
+	return r->data + r->pos;
+}
 
 static inline bool mtd_rd_seek(struct mtd_reader *r, size_t pos)
 {
@@ -100,36 +109,38 @@ static inline bool mtd_rd_u8(struct mtd_reader *r, uint8_t *v)
 	return true;
 }
 
-#define MTD_RD_INT(name, type, n, expr)                                                            \
-	static inline bool mtd_rd_##name(struct mtd_reader *r, type *v)                            \
-	{                                                                                          \
-		if (mtd_rd_left(r) < (n))                                                          \
-			return false;                                                              \
-		const uint8_t *b = r->data + r->pos;                                               \
-		*v = (type)(expr);                                                                 \
-		r->pos += (n);                                                                     \
-		return true;                                                                       \
+#define MTD_RD_INT(name, type, n, expr)                                                                                \
+	static inline bool mtd_rd_##name(struct mtd_reader *r, type *v)                                                \
+	{                                                                                                              \
+		if (mtd_rd_left(r) < (n))                                                                              \
+			return false;                                                                                  \
+		const uint8_t *b = r->data + r->pos;                                                                   \
+		*v = (type)(expr);                                                                                     \
+		r->pos += (n);                                                                                         \
+		return true;                                                                                           \
 	}
 
 MTD_RD_INT(u16le, uint16_t, 2, (uint32_t)b[0] | (uint32_t)b[1] << 8)
 MTD_RD_INT(u16be, uint16_t, 2, (uint32_t)b[1] | (uint32_t)b[0] << 8)
-MTD_RD_INT(u32le, uint32_t, 4,
-	   (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24)
-MTD_RD_INT(u32be, uint32_t, 4,
-	   (uint32_t)b[3] | (uint32_t)b[2] << 8 | (uint32_t)b[1] << 16 | (uint32_t)b[0] << 24)
+MTD_RD_INT(u32le, uint32_t, 4, (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24)
+MTD_RD_INT(u32be, uint32_t, 4, (uint32_t)b[3] | (uint32_t)b[2] << 8 | (uint32_t)b[1] << 16 | (uint32_t)b[0] << 24)
 MTD_RD_INT(u64le, uint64_t, 8,
-	   (uint64_t)b[0] | (uint64_t)b[1] << 8 | (uint64_t)b[2] << 16 | (uint64_t)b[3] << 24 |
-		   (uint64_t)b[4] << 32 | (uint64_t)b[5] << 40 | (uint64_t)b[6] << 48 |
-		   (uint64_t)b[7] << 56)
+           (uint64_t)b[0] | (uint64_t)b[1] << 8 | (uint64_t)b[2] << 16 | (uint64_t)b[3] << 24 | (uint64_t)b[4] << 32 |
+               (uint64_t)b[5] << 40 | (uint64_t)b[6] << 48 | (uint64_t)b[7] << 56)
 MTD_RD_INT(u64be, uint64_t, 8,
-	   (uint64_t)b[7] | (uint64_t)b[6] << 8 | (uint64_t)b[5] << 16 | (uint64_t)b[4] << 24 |
-		   (uint64_t)b[3] << 32 | (uint64_t)b[2] << 40 | (uint64_t)b[1] << 48 |
-		   (uint64_t)b[0] << 56)
+           (uint64_t)b[7] | (uint64_t)b[6] << 8 | (uint64_t)b[5] << 16 | (uint64_t)b[4] << 24 | (uint64_t)b[3] << 32 |
+               (uint64_t)b[2] << 40 | (uint64_t)b[1] << 48 | (uint64_t)b[0] << 56)
 #undef MTD_RD_INT
 
 /* Decoders for bytes already bounds-checked through a reader (mtd_rd_bytes). */
-static inline uint16_t mtd_le16(const uint8_t *b) { return (uint16_t)(b[0] | b[1] << 8); }
-static inline uint16_t mtd_be16(const uint8_t *b) { return (uint16_t)(b[1] | b[0] << 8); }
+static inline uint16_t mtd_le16(const uint8_t *b)
+{
+	return (uint16_t)(b[0] | b[1] << 8);
+}
+static inline uint16_t mtd_be16(const uint8_t *b)
+{
+	return (uint16_t)(b[1] | b[0] << 8);
+}
 static inline uint32_t mtd_le32(const uint8_t *b)
 {
 	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
@@ -138,8 +149,14 @@ static inline uint32_t mtd_be32(const uint8_t *b)
 {
 	return (uint32_t)b[3] | (uint32_t)b[2] << 8 | (uint32_t)b[1] << 16 | (uint32_t)b[0] << 24;
 }
-static inline uint64_t mtd_le64(const uint8_t *b) { return mtd_le32(b) | (uint64_t)mtd_le32(b + 4) << 32; }
-static inline uint64_t mtd_be64(const uint8_t *b) { return mtd_be32(b + 4) | (uint64_t)mtd_be32(b) << 32; }
+static inline uint64_t mtd_le64(const uint8_t *b)
+{
+	return mtd_le32(b) | (uint64_t)mtd_le32(b + 4) << 32;
+}
+static inline uint64_t mtd_be64(const uint8_t *b)
+{
+	return mtd_be32(b + 4) | (uint64_t)mtd_be32(b) << 32;
+}
 
 /*
  * Text lines: the next line without its terminator ("\n", "\r\n" or a lone
@@ -156,8 +173,14 @@ static inline bool mtd_mul_ov(uint64_t a, uint64_t b, uint64_t *out)
 {
 	return !__builtin_mul_overflow(a, b, out);
 }
-static inline bool mtd_size_add(size_t a, size_t b, size_t *out) { return !__builtin_add_overflow(a, b, out); }
-static inline bool mtd_size_mul(size_t a, size_t b, size_t *out) { return !__builtin_mul_overflow(a, b, out); }
+static inline bool mtd_size_add(size_t a, size_t b, size_t *out)
+{
+	return !__builtin_add_overflow(a, b, out);
+}
+static inline bool mtd_size_mul(size_t a, size_t b, size_t *out)
+{
+	return !__builtin_mul_overflow(a, b, out);
+}
 /** true when [off, off+len) lies within [0, total). */
 static inline bool mtd_range_ok(uint64_t off, uint64_t len, uint64_t total)
 {

@@ -83,8 +83,8 @@ struct mtd_scan_result {
 };
 
 /** Scan an open source.  On success *out must be freed with mtd_scan_free(). */
-int mtd_scan_source(struct mtd_source *src, const struct mtd_scan_options *opt,
-		    struct mtd_scan_result **out, struct mtd_diag *d);
+int mtd_scan_source(struct mtd_source *src, const struct mtd_scan_options *opt, struct mtd_scan_result **out,
+                    struct mtd_diag *d);
 void mtd_scan_free(struct mtd_scan_result *r);
 
 /** Bytes of the space a component lives in (input or decoded), or NULL. */

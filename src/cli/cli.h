@@ -18,8 +18,8 @@
 #include <mtdscope/error.h>
 #include <mtdscope/util.h>
 
-#define CLI_OK 0
-#define CLI_FAIL 1
+#define CLI_OK    0
+#define CLI_FAIL  1
 #define CLI_USAGE 2
 
 struct cli_command {
@@ -32,6 +32,21 @@ extern const struct cli_command cli_commands[];
 
 int cmd_scan(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_console(int argc, char **argv);
+int cmd_netboot(int argc, char **argv);
+int cmd_eeprom(int argc, char **argv);
+int cmd_env(int argc, char **argv);
+int cmd_layout(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_split(int argc, char **argv);
+int cmd_join(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+int cmd_rebuild(int argc, char **argv);
+int cmd_plan(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_assess(int argc, char **argv);
+int cmd_modem(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 
 /* ---- output helpers (src/cli/output.c) ---- */
@@ -54,5 +69,25 @@ void cli_progress_done(void);
 bool cli_stderr_is_tty(void);
 /** Usage hint for a command: "try 'mtdscope CMD --help'". */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- layout commands (src/cli/cmd_layout.c, cmd_join.c) ---- */
+struct mtd_layout;
+/** Load --layout PATH with --kind/--flash-size; CLI_OK or an exit status (message printed). */
+int cli_load_layout(const char *cmd, const char *path, const char *kind, const char *flash_size,
+                    struct mtd_layout **out);
+/** FILE... or the regular files of one DIR (manifest.sha256 left out); free each and the array. */
+int cli_collect_files(const char *cmd, int argc, char **argv, char ***out, size_t *n);
+/** true when a and b name the same existing file. */
+bool cli_same_file(const char *a, const char *b);
+
+/* ---- device commands (src/cli/cmd_report.c): report, assess, modem ---- */
+struct mtd_facts;
+struct mtd_fact;
+struct mtd_profile;
+/** Read FILEs, directories or standard input into f; prints one-line errors; CLI_* status. */
+int cli_device_load(struct mtd_facts *f, int argc, char **argv);
+/** "    file:line  evidence text" (dimmed) */
+void cli_device_evidence(const struct mtd_fact *x, int indent);
+void cli_device_profile_text(const struct mtd_profile *p);
 
 #endif

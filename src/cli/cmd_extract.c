@@ -7,32 +7,31 @@
 
 #include "cli.h"
 
-static const char help[] =
-	"usage: mtdscope extract [options] FILE -C DIR\n"
-	"\n"
-	"Write every component that scan finds into DIR as a tree mirroring the scan:\n"
-	"DIR/0x<offset>-<type>/ (nested) with carve.bin (the component's bytes),\n"
-	"decoded.bin (a stream's decoded content) and root/ (an unpacked filesystem:\n"
-	"squashfs, cpio, tar), plus DIR/manifest.json mapping every output to its\n"
-	"component and SHA-256.  Erased and zero gaps are listed, not carved.\n"
-	"\n"
-	"Nothing is written outside DIR: paths are resolved below it without\n"
-	"following links, '..' and absolute names are refused, symlinks are kept as\n"
-	"symlinks and never followed, hard links only to files extracted here, device\n"
-	"nodes are recorded in the manifest, not created.  DIR must not exist or be\n"
-	"empty.  No root needed.\n"
-	"\n"
-	"options:\n"
-	"  -C, --directory DIR  output directory (required unless --list)\n"
-	"  --list               print what would be written; write nothing\n"
-	"  --only TYPE          only components of TYPE (and what they contain)\n"
-	"  --depth N            do not write components nested deeper than N (default 16)\n"
-	"  --max-bytes SIZE     stop after writing SIZE bytes (default 4G)\n"
-	"  --max-files N        stop after creating N entries (default 200000)\n"
-	"  --max-decoded SIZE   total bytes decoded from streams (default 512M)\n"
-	"  --max-ratio N        expansion limit per stream above 1 MiB (default 250)\n"
-	"  --json               print the manifest on standard output\n"
-	"  -h, --help           show this help\n";
+static const char help[] = "usage: mtdscope extract [options] FILE -C DIR\n"
+                           "\n"
+                           "Write every component that scan finds into DIR as a tree mirroring the scan:\n"
+                           "DIR/0x<offset>-<type>/ (nested) with carve.bin (the component's bytes),\n"
+                           "decoded.bin (a stream's decoded content) and root/ (an unpacked filesystem:\n"
+                           "squashfs, cpio, tar), plus DIR/manifest.json mapping every output to its\n"
+                           "component and SHA-256.  Erased and zero gaps are listed, not carved.\n"
+                           "\n"
+                           "Nothing is written outside DIR: paths are resolved below it without\n"
+                           "following links, '..' and absolute names are refused, symlinks are kept as\n"
+                           "symlinks and never followed, hard links only to files extracted here, device\n"
+                           "nodes are recorded in the manifest, not created.  DIR must not exist or be\n"
+                           "empty.  No root needed.\n"
+                           "\n"
+                           "options:\n"
+                           "  -C, --directory DIR  output directory (required unless --list)\n"
+                           "  --list               print what would be written; write nothing\n"
+                           "  --only TYPE          only components of TYPE (and what they contain)\n"
+                           "  --depth N            do not write components nested deeper than N (default 16)\n"
+                           "  --max-bytes SIZE     stop after writing SIZE bytes (default 4G)\n"
+                           "  --max-files N        stop after creating N entries (default 200000)\n"
+                           "  --max-decoded SIZE   total bytes decoded from streams (default 512M)\n"
+                           "  --max-ratio N        expansion limit per stream above 1 MiB (default 250)\n"
+                           "  --json               print the manifest on standard output\n"
+                           "  -h, --help           show this help\n";
 
 static void progress(void *ctx, uint64_t bytes, uint64_t files)
 {
@@ -44,12 +43,17 @@ static void progress(void *ctx, uint64_t bytes, uint64_t files)
 int cmd_extract(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"directory", required_argument, NULL, 'C'}, {"list", no_argument, NULL, 'l'},
-		{"only", required_argument, NULL, 'o'},      {"depth", required_argument, NULL, 'd'},
-		{"max-bytes", required_argument, NULL, 'b'}, {"max-files", required_argument, NULL, 'f'},
-		{"max-decoded", required_argument, NULL, 'D'}, {"max-ratio", required_argument, NULL, 'r'},
-		{"json", no_argument, NULL, 'j'},            {"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"directory", required_argument, NULL, 'C'},
+	    {"list", no_argument, NULL, 'l'},
+	    {"only", required_argument, NULL, 'o'},
+	    {"depth", required_argument, NULL, 'd'},
+	    {"max-bytes", required_argument, NULL, 'b'},
+	    {"max-files", required_argument, NULL, 'f'},
+	    {"max-decoded", required_argument, NULL, 'D'},
+	    {"max-ratio", required_argument, NULL, 'r'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct mtd_extract_options eo;
 	struct mtd_scan_options so;
@@ -151,13 +155,15 @@ int cmd_extract(int argc, char **argv)
 		char hb[32];
 		mtd_format_size(sum.bytes, hb, sizeof(hb));
 		fprintf(eo.list_only ? stdout : stderr,
-			"%s %s: %llu files, %llu directories, %llu symlinks, %llu hard links, %llu special (recorded)%s%s\n",
-			eo.list_only ? "would write" : "wrote", hb, (unsigned long long)sum.files,
-			(unsigned long long)sum.dirs, (unsigned long long)sum.symlinks, (unsigned long long)sum.hardlinks,
-			(unsigned long long)sum.specials, sum.refused ? "; refused: " : "", "");
+		        "%s %s: %llu files, %llu directories, %llu symlinks, %llu hard links, %llu special "
+		        "(recorded)%s%s\n",
+		        eo.list_only ? "would write" : "wrote", hb, (unsigned long long)sum.files,
+		        (unsigned long long)sum.dirs, (unsigned long long)sum.symlinks,
+		        (unsigned long long)sum.hardlinks, (unsigned long long)sum.specials,
+		        sum.refused ? "; refused: " : "", "");
 		if (sum.refused)
-			cli_warn("%llu entries refused (see \"refused\" in %s/manifest.json)", (unsigned long long)sum.refused,
-				 dir ? dir : "the manifest");
+			cli_warn("%llu entries refused (see \"refused\" in %s/manifest.json)",
+			         (unsigned long long)sum.refused, dir ? dir : "the manifest");
 		if (sum.limit_hit) {
 			cli_warn("stopped: %s; everything extracted so far is kept", sum.limit_reason);
 			ret = CLI_FAIL;

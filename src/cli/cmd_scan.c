@@ -6,26 +6,25 @@
 
 #include "cli.h"
 
-static const char help[] =
-	"usage: mtdscope scan [options] FILE\n"
-	"\n"
-	"Map every component of a raw flash dump or firmware file: one line per\n"
-	"component, nested, with offset, size, type, whether its checksums held and\n"
-	"the fields that matter.  Bytes that belong to no known component are shown\n"
-	"as erased (0xFF), zero, random (high entropy) or unknown.  Offsets of\n"
-	"components inside decoded streams count in the decoded bytes (marked ~).\n"
-	"\n"
-	"options:\n"
-	"  --json             print the map as one JSON document (see doc/scan-json.md)\n"
-	"  --top-level        do not look inside payloads or decoded streams\n"
-	"  --max-depth N      nesting limit (default 8)\n"
-	"  --max-decoded SIZE total bytes decoded from streams (default 512M)\n"
-	"  --max-ratio N      expansion limit per stream above 1 MiB (default 250)\n"
-	"  --no-byteswap      do not try a 16-bit byte-swapped reading of the input\n"
-	"  --color=WHEN       auto (default), always or never\n"
-	"  -h, --help         show this help\n"
-	"\n"
-	"types: ";
+static const char help[] = "usage: mtdscope scan [options] FILE\n"
+                           "\n"
+                           "Map every component of a raw flash dump or firmware file: one line per\n"
+                           "component, nested, with offset, size, type, whether its checksums held and\n"
+                           "the fields that matter.  Bytes that belong to no known component are shown\n"
+                           "as erased (0xFF), zero, random (high entropy) or unknown.  Offsets of\n"
+                           "components inside decoded streams count in the decoded bytes (marked ~).\n"
+                           "\n"
+                           "options:\n"
+                           "  --json             print the map as one JSON document (see doc/scan-json.md)\n"
+                           "  --top-level        do not look inside payloads or decoded streams\n"
+                           "  --max-depth N      nesting limit (default 8)\n"
+                           "  --max-decoded SIZE total bytes decoded from streams (default 512M)\n"
+                           "  --max-ratio N      expansion limit per stream above 1 MiB (default 250)\n"
+                           "  --no-byteswap      do not try a 16-bit byte-swapped reading of the input\n"
+                           "  --color=WHEN       auto (default), always or never\n"
+                           "  -h, --help         show this help\n"
+                           "\n"
+                           "types: ";
 
 static void progress(void *ctx, uint64_t done, uint64_t total)
 {
@@ -75,10 +74,16 @@ static void print_text(const struct mtd_scan_result *r)
 		snprintf(off, sizeof(off), "%s0x%08llx", c->space >= 0 ? "~" : "", (unsigned long long)c->offset);
 		mtd_format_size(c->size, sz, sizeof(sz));
 		bool gap = is_gap(c->type);
-		printf("%*s%-*s 0x%08llx %9s  %s%-16s%s %s%-3s%s ", 2 * c->depth, "", 12 - 2 * c->depth > 0 ? 12 - 2 * c->depth : 0,
-		       off, (unsigned long long)c->size, sz, cli_c(stdout, gap ? CLI_DIM : CLI_CYAN), c->type,
-		       cli_c(stdout, CLI_RESET), cli_c(stdout, gap ? CLI_DIM : c->valid ? CLI_GREEN : CLI_RED),
-		       gap ? "" : c->valid ? "ok" : "BAD", cli_c(stdout, CLI_RESET));
+		printf("%*s%-*s 0x%08llx %9s  %s%-16s%s %s%-3s%s ", 2 * c->depth, "",
+		       12 - 2 * c->depth > 0 ? 12 - 2 * c->depth : 0, off, (unsigned long long)c->size, sz,
+		       cli_c(stdout, gap ? CLI_DIM : CLI_CYAN), c->type, cli_c(stdout, CLI_RESET),
+		       cli_c(stdout, gap        ? CLI_DIM
+		                     : c->valid ? CLI_GREEN
+		                                : CLI_RED),
+		       gap        ? ""
+		       : c->valid ? "ok"
+		                  : "BAD",
+		       cli_c(stdout, CLI_RESET));
 		if (!c->valid && !gap)
 			invalid++;
 		for (size_t k = 0; k < c->ndetails; k++)
@@ -99,11 +104,15 @@ static void print_text(const struct mtd_scan_result *r)
 int cmd_scan(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"json", no_argument, NULL, 'j'},          {"top-level", no_argument, NULL, 't'},
-		{"max-depth", required_argument, NULL, 'd'}, {"max-decoded", required_argument, NULL, 'D'},
-		{"max-ratio", required_argument, NULL, 'r'}, {"no-byteswap", no_argument, NULL, 'B'},
-		{"color", required_argument, NULL, 'C'},   {"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"json", no_argument, NULL, 'j'},
+	    {"top-level", no_argument, NULL, 't'},
+	    {"max-depth", required_argument, NULL, 'd'},
+	    {"max-decoded", required_argument, NULL, 'D'},
+	    {"max-ratio", required_argument, NULL, 'r'},
+	    {"no-byteswap", no_argument, NULL, 'B'},
+	    {"color", required_argument, NULL, 'C'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct mtd_scan_options so;
 	bool json = false;
@@ -117,18 +126,20 @@ int cmd_scan(int argc, char **argv)
 		case 't': so.descend = false; break;
 		case 'd':
 			if (mtd_parse_u64(optarg, 64, &v))
-				return cli_usage_error("scan", "--max-depth takes a number from 0 to 64, not '%s'", optarg);
+				return cli_usage_error("scan", "--max-depth takes a number from 0 to 64, not '%s'",
+				                       optarg);
 			so.max_depth = (int)v;
 			break;
 		case 'D':
 			if (mtd_parse_size(optarg, UINT64_MAX, &v))
-				return cli_usage_error("scan", "--max-decoded takes a size such as 512M, not '%s'", optarg);
+				return cli_usage_error("scan", "--max-decoded takes a size such as 512M, not '%s'",
+				                       optarg);
 			so.max_decoded = v;
 			break;
 		case 'r':
 			if (mtd_parse_u64(optarg, 1000000, &v) || v == 0)
 				return cli_usage_error("scan", "--max-ratio takes a number from 1 to 1000000, not '%s'",
-						       optarg);
+				                       optarg);
 			so.max_ratio = v;
 			break;
 		case 'B': so.detect_byteswap = false; break;

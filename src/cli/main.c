@@ -8,16 +8,16 @@
 
 /* One row per command; `mtdscope help` lists them in this order. */
 const struct cli_command cli_commands[] = {
-	{"scan", cmd_scan, "map every component of a flash dump or firmware file"},
-	{"extract", cmd_extract, "unpack every component safely into a directory tree"},
-	{"help", cmd_help, "show help for mtdscope or one command"},
-	{NULL, NULL, NULL},
+    {"scan", cmd_scan, "map every component of a flash dump or firmware file"},
+    {"extract", cmd_extract, "unpack every component safely into a directory tree"},
+    {"help", cmd_help, "show help for mtdscope or one command"},
+    {NULL, NULL, NULL},
 };
 
 static void usage(FILE *out)
 {
 	fprintf(out, "usage: mtdscope [--version] [--help] <command> [<args>]\n\n"
-		     "Know, back up, flash and recover MediaTek (and kin) routers.\n\ncommands:\n");
+	             "Know, back up, flash and recover MediaTek (and kin) routers.\n\ncommands:\n");
 	for (const struct cli_command *c = cli_commands; c->name; c++)
 		fprintf(out, "  %-10s %s\n", c->name, c->summary);
 	fprintf(out, "\nEvery command takes --help and --json.  See 'mtdscope <command> --help'.\n");

@@ -36,7 +36,7 @@ static bool color_on(FILE *stream)
 const char *cli_c(FILE *stream, enum cli_color c)
 {
 	static const char *const seq[] = {"\033[0m",  "\033[1m",  "\033[2m",  "\033[31m", "\033[32m",
-					  "\033[33m", "\033[34m", "\033[36m", "\033[35m"};
+	                                  "\033[33m", "\033[34m", "\033[36m", "\033[35m"};
 	return color_on(stream) ? seq[c] : "";
 }
 
@@ -83,7 +83,10 @@ int cli_print_json(struct mtd_buf *b)
 	return CLI_OK;
 }
 
-bool cli_stderr_is_tty(void) { return isatty(2); }
+bool cli_stderr_is_tty(void)
+{
+	return isatty(2);
+}
 
 static bool progress_shown;
 
@@ -93,7 +96,7 @@ void cli_progress(const char *what, unsigned long long done, unsigned long long 
 		return;
 	if (total)
 		fprintf(stderr, "\r%s: %llu%% (%llu/%llu MiB)\033[K", what, done * 100 / total, done >> 20,
-			total >> 20);
+		        total >> 20);
 	else
 		fprintf(stderr, "\r%s: %llu MiB\033[K", what, done >> 20);
 	progress_shown = true;

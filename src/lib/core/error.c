@@ -79,7 +79,7 @@ void mtd_diag_format(const struct mtd_diag *d, char *buf, size_t size)
 		snprintf(where, sizeof(where), "offset 0x%llx: ", (unsigned long long)d->offset);
 	if (d->sys_errno)
 		snprintf(buf, size, "%s%s: %s", where, d->msg[0] ? d->msg : mtd_strerror(d->err),
-			 strerror(d->sys_errno));
+		         strerror(d->sys_errno));
 	else
 		snprintf(buf, size, "%s%s", where, d->msg[0] ? d->msg : mtd_strerror(d->err));
 }

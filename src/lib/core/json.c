@@ -55,10 +55,22 @@ static void close(struct mtd_json *j, const char *c)
 	mtd_buf_puts(j->out, c);
 }
 
-void mtd_json_begin_object(struct mtd_json *j) { open(j, "{"); }
-void mtd_json_end_object(struct mtd_json *j) { close(j, "}"); }
-void mtd_json_begin_array(struct mtd_json *j) { open(j, "["); }
-void mtd_json_end_array(struct mtd_json *j) { close(j, "]"); }
+void mtd_json_begin_object(struct mtd_json *j)
+{
+	open(j, "{");
+}
+void mtd_json_end_object(struct mtd_json *j)
+{
+	close(j, "}");
+}
+void mtd_json_begin_array(struct mtd_json *j)
+{
+	open(j, "[");
+}
+void mtd_json_end_array(struct mtd_json *j)
+{
+	close(j, "]");
+}
 
 static void put_string(struct mtd_buf *b, const char *s, size_t n)
 {

@@ -55,7 +55,10 @@ int mtd_buf_append(struct mtd_buf *b, const void *p, size_t n)
 	return 0;
 }
 
-int mtd_buf_puts(struct mtd_buf *b, const char *s) { return mtd_buf_append(b, s, strlen(s)); }
+int mtd_buf_puts(struct mtd_buf *b, const char *s)
+{
+	return mtd_buf_append(b, s, strlen(s));
+}
 
 int mtd_buf_printf(struct mtd_buf *b, const char *fmt, ...)
 {
@@ -75,7 +78,10 @@ int mtd_buf_printf(struct mtd_buf *b, const char *fmt, ...)
 	return 0;
 }
 
-const char *mtd_buf_str(struct mtd_buf *b) { return b->data ? b->data : ""; }
+const char *mtd_buf_str(struct mtd_buf *b)
+{
+	return b->data ? b->data : "";
+}
 
 /* ---- arena ---- */
 
@@ -85,7 +91,10 @@ struct mtd_arena_block {
 	max_align_t data[];
 };
 
-void mtd_arena_init(struct mtd_arena *a) { a->head = NULL; }
+void mtd_arena_init(struct mtd_arena *a)
+{
+	a->head = NULL;
+}
 
 void mtd_arena_release(struct mtd_arena *a)
 {
@@ -127,7 +136,10 @@ char *mtd_arena_strndup(struct mtd_arena *a, const char *s, size_t n)
 	return p;
 }
 
-char *mtd_arena_strdup(struct mtd_arena *a, const char *s) { return mtd_arena_strndup(a, s, strlen(s)); }
+char *mtd_arena_strdup(struct mtd_arena *a, const char *s)
+{
+	return mtd_arena_strndup(a, s, strlen(s));
+}
 
 char *mtd_arena_printf(struct mtd_arena *a, const char *fmt, ...)
 {
@@ -207,9 +219,12 @@ int mtd_parse_size(const char *s, uint64_t max, uint64_t *out)
 	bool hex = n > 2 && num[0] == '0' && (num[1] == 'x' || num[1] == 'X');
 	/* In hex, a trailing b/B is a digit, not "bytes"; k/m/g are never hex digits. */
 	switch (last) {
-	case 'k': case 'K': mult = 1024; break;
-	case 'm': case 'M': mult = 1024 * 1024; break;
-	case 'g': case 'G': mult = 1024ull * 1024 * 1024; break;
+	case 'k':
+	case 'K': mult = 1024; break;
+	case 'm':
+	case 'M': mult = 1024 * 1024; break;
+	case 'g':
+	case 'G': mult = 1024ull * 1024 * 1024; break;
 	default: break;
 	}
 	(void)hex;

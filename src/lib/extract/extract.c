@@ -28,13 +28,9 @@ mtd_unpack_fn mtd_unpacker_for(const char *type)
 		const char *type;
 		mtd_unpack_fn fn;
 	} table[] = {
-		{"squashfs", mtd_unpack_squashfs},
-		{"cpio", mtd_unpack_cpio},
-		{"tar", mtd_unpack_tar},
-		{"jffs2", mtd_unpack_jffs2},
-		{"ext4", mtd_unpack_ext4},
-		{"ubi", mtd_unpack_ubi},
-		{"ubifs", mtd_unpack_ubifs},
+	    {"squashfs", mtd_unpack_squashfs}, {"cpio", mtd_unpack_cpio}, {"tar", mtd_unpack_tar},
+	    {"jffs2", mtd_unpack_jffs2},       {"ext4", mtd_unpack_ext4}, {"ubi", mtd_unpack_ubi},
+	    {"ubifs", mtd_unpack_ubifs},
 	};
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
 		if (!strcmp(table[i].type, type))
@@ -42,10 +38,13 @@ mtd_unpack_fn mtd_unpacker_for(const char *type)
 	return NULL;
 }
 
-static bool is_uniform_gap(const char *t) { return !strcmp(t, "erased") || !strcmp(t, "zero"); }
+static bool is_uniform_gap(const char *t)
+{
+	return !strcmp(t, "erased") || !strcmp(t, "zero");
+}
 
 static int write_bytes(struct mtd_outdir *o, const struct mtd_scan_result *r, int64_t comp, const char *dir,
-		       const char *name, const char *kind, const uint8_t *p, uint64_t n, bool release)
+                       const char *name, const char *kind, const uint8_t *p, uint64_t n, bool release)
 {
 	int rc = mtd_outdir_file_begin(o, comp, dir, name, 0644, -1, kind);
 	for (uint64_t off = 0; !rc && off < n;) {
@@ -60,7 +59,7 @@ static int write_bytes(struct mtd_outdir *o, const struct mtd_scan_result *r, in
 }
 
 int mtd_extract(const struct mtd_scan_result *r, const char *dir, const struct mtd_extract_options *opt,
-		struct mtd_extract_summary *sum, struct mtd_buf *manifest, struct mtd_diag *d)
+                struct mtd_extract_summary *sum, struct mtd_buf *manifest, struct mtd_diag *d)
 {
 	struct mtd_outdir *o = malloc(sizeof(*o));
 	char **paths = mtd_alloc_array(r->ncomps ? r->ncomps : 1, sizeof(*paths));
@@ -88,8 +87,9 @@ int mtd_extract(const struct mtd_scan_result *r, const char *dir, const struct m
 		const struct mtd_component *c = r->comps[i];
 		const char *parent = c->parent >= 0 ? paths[c->parent] : "";
 		paths[i] = mtd_arena_printf(&o->arena, "%s%s0x%08llx-%s", parent, *parent ? "/" : "",
-					    (unsigned long long)c->offset, c->type);
-		wanted[i] = !opt->only_type || !strcmp(c->type, opt->only_type) || (c->parent >= 0 && wanted[c->parent]);
+		                            (unsigned long long)c->offset, c->type);
+		wanted[i] =
+		    !opt->only_type || !strcmp(c->type, opt->only_type) || (c->parent >= 0 && wanted[c->parent]);
 		if (!paths[i]) {
 			rc = MTD_ERR_NOMEM;
 			break;
@@ -98,7 +98,8 @@ int mtd_extract(const struct mtd_scan_result *r, const char *dir, const struct m
 			continue;
 		if (c->depth > opt->limits.max_depth) {
 			if (!depth_noted)
-				mtd_outdir_refuse(o, c->id, paths[i], "nesting depth limit reached (raise with --depth)");
+				mtd_outdir_refuse(o, c->id, paths[i],
+				                  "nesting depth limit reached (raise with --depth)");
 			depth_noted = true;
 			continue;
 		}
@@ -116,7 +117,7 @@ int mtd_extract(const struct mtd_scan_result *r, const char *dir, const struct m
 		rc = write_bytes(o, r, c->id, paths[i], "carve.bin", "carve", bytes, c->size, c->space < 0);
 		if (!rc && c->decoded)
 			rc = write_bytes(o, r, c->id, paths[i], "decoded.bin", "decoded", c->decoded, c->decoded_size,
-					 false);
+			                 false);
 		mtd_unpack_fn un = mtd_unpacker_for(c->type);
 		if (!rc && un) {
 			char *base = mtd_arena_printf(&o->arena, "%s/root", paths[i]);

@@ -29,7 +29,7 @@ void mtd_extract_limits_init(struct mtd_extract_limits *l)
 }
 
 int mtd_outdir_open(struct mtd_outdir *o, const char *dir, bool list_only, const struct mtd_extract_limits *lim,
-		    struct mtd_diag *d)
+                    struct mtd_diag *d)
 {
 	memset(o, 0, sizeof(*o));
 	o->rootfd = -1;
@@ -62,8 +62,9 @@ int mtd_outdir_open(struct mtd_outdir *o, const char *dir, bool list_only, const
 	if (!empty) {
 		close(o->rootfd);
 		o->rootfd = -1;
-		return mtd_diag_set(d, MTD_ERR_EXISTS, dir,
-				    "output directory is not empty; choose a new one (output is never mixed with old files)");
+		return mtd_diag_set(
+		    d, MTD_ERR_EXISTS, dir,
+		    "output directory is not empty; choose a new one (output is never mixed with old files)");
 	}
 	return 0;
 }
@@ -172,8 +173,9 @@ static int resolve_parent(struct mtd_outdir *o, const char *rel, int *parentfd, 
 		}
 		close(fd);
 		if (nfd < 0) {
-			*why = (errno == ELOOP || errno == ENOTDIR) ? "path goes through a symlink or non-directory; refused"
-								   : "cannot open directory";
+			*why = (errno == ELOOP || errno == ENOTDIR)
+			           ? "path goes through a symlink or non-directory; refused"
+			           : "cannot open directory";
 			return MTD_ERR_REFUSED;
 		}
 		fd = nfd;
@@ -188,19 +190,19 @@ static bool over_limits(struct mtd_outdir *o, uint64_t more_bytes)
 {
 	if (o->files + 1 > o->limits.max_files) {
 		record_limit(o, "file count limit %llu reached (raise with --max-files)",
-			     (unsigned long long)o->limits.max_files);
+		             (unsigned long long)o->limits.max_files);
 		return true;
 	}
 	if (o->bytes + more_bytes > o->limits.max_bytes) {
 		record_limit(o, "output size limit %llu bytes reached (raise with --max-bytes)",
-			     (unsigned long long)o->limits.max_bytes);
+		             (unsigned long long)o->limits.max_bytes);
 		return true;
 	}
 	return false;
 }
 
 static void manifest_entry(struct mtd_outdir *o, const char *kind, const char *rel, int64_t comp, int64_t size,
-			   uint32_t mode, const char *sha, const char *target)
+                           uint32_t mode, const char *sha, const char *target)
 {
 	struct mtd_json *j = &o->json;
 	if (!o->entries_open) {
@@ -234,7 +236,7 @@ static void replace_existing(int parentfd, const char *name)
 }
 
 int mtd_outdir_mkdir(struct mtd_outdir *o, int64_t comp, const char *base, const char *path, uint32_t mode,
-		     int64_t mtime)
+                     int64_t mtime)
 {
 	char rel[PATH_MAX_LEN];
 	const char *why, *name;
@@ -279,7 +281,7 @@ int mtd_outdir_mkdir(struct mtd_outdir *o, int64_t comp, const char *base, const
 }
 
 int mtd_outdir_file_begin(struct mtd_outdir *o, int64_t comp, const char *base, const char *path, uint32_t mode,
-			  int64_t mtime, const char *kind)
+                          int64_t mtime, const char *kind)
 {
 	const char *why, *name;
 	int pfd;
@@ -365,7 +367,7 @@ int mtd_outdir_file_end(struct mtd_outdir *o)
 	}
 	if (o->file_ok) {
 		manifest_entry(o, o->file_kind, o->file_rel, o->file_comp, (int64_t)o->file_size, o->file_mode, sha,
-			       NULL);
+		               NULL);
 		if (strcmp(o->file_kind, "file") == 0)
 			o->regular++;
 	}
@@ -374,7 +376,7 @@ int mtd_outdir_file_end(struct mtd_outdir *o)
 }
 
 int mtd_outdir_symlink(struct mtd_outdir *o, int64_t comp, const char *base, const char *path, const char *target,
-		       int64_t mtime)
+                       int64_t mtime)
 {
 	char rel[PATH_MAX_LEN];
 	const char *why, *name;
@@ -453,7 +455,7 @@ int mtd_outdir_hardlink(struct mtd_outdir *o, int64_t comp, const char *base, co
 }
 
 int mtd_outdir_special(struct mtd_outdir *o, int64_t comp, const char *base, const char *path, uint32_t mode,
-		       uint32_t major, uint32_t minor)
+                       uint32_t major, uint32_t minor)
 {
 	char rel[PATH_MAX_LEN], dev[32];
 	const char *why;
@@ -537,10 +539,12 @@ int mtd_sink_file_write(struct mtd_fs_sink *s, const void *data, size_t len)
 	return mtd_outdir_file_write(s->out, data, len);
 }
 
-int mtd_sink_file_end(struct mtd_fs_sink *s) { return mtd_outdir_file_end(s->out); }
+int mtd_sink_file_end(struct mtd_fs_sink *s)
+{
+	return mtd_outdir_file_end(s->out);
+}
 
-int mtd_sink_file(struct mtd_fs_sink *s, const char *path, uint32_t mode, int64_t mtime, const void *data,
-		  size_t len)
+int mtd_sink_file(struct mtd_fs_sink *s, const char *path, uint32_t mode, int64_t mtime, const void *data, size_t len)
 {
 	int rc = mtd_sink_file_begin(s, path, mode, mtime);
 	if (rc)

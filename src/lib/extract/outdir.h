@@ -50,19 +50,19 @@ struct mtd_outdir {
 };
 
 int mtd_outdir_open(struct mtd_outdir *o, const char *dir, bool list_only, const struct mtd_extract_limits *lim,
-		    struct mtd_diag *d);
+                    struct mtd_diag *d);
 int mtd_outdir_mkdir(struct mtd_outdir *o, int64_t comp, const char *base, const char *path, uint32_t mode,
-		     int64_t mtime);
+                     int64_t mtime);
 /** kind: "file" for filesystem content, "carve"/"decoded" for component bytes. */
 int mtd_outdir_file_begin(struct mtd_outdir *o, int64_t comp, const char *base, const char *path, uint32_t mode,
-			  int64_t mtime, const char *kind);
+                          int64_t mtime, const char *kind);
 int mtd_outdir_file_write(struct mtd_outdir *o, const void *data, size_t len);
 int mtd_outdir_file_end(struct mtd_outdir *o);
 int mtd_outdir_symlink(struct mtd_outdir *o, int64_t comp, const char *base, const char *path, const char *target,
-		       int64_t mtime);
+                       int64_t mtime);
 int mtd_outdir_hardlink(struct mtd_outdir *o, int64_t comp, const char *base, const char *path, const char *target);
 int mtd_outdir_special(struct mtd_outdir *o, int64_t comp, const char *base, const char *path, uint32_t mode,
-		       uint32_t major, uint32_t minor);
+                       uint32_t major, uint32_t minor);
 void mtd_outdir_refuse(struct mtd_outdir *o, int64_t comp, const char *path, const char *reason);
 /** Apply directory modes/times and close the manifest array. */
 void mtd_outdir_finish(struct mtd_outdir *o);

@@ -80,10 +80,10 @@ int mtd_unpack_cpio(const uint8_t *data, uint64_t len, struct mtd_fs_sink *sink)
 		} else if (!memcmp(h, "070707", 6)) {
 			const uint8_t *f;
 			uint64_t rdev;
-			if (!mtd_rd_bytes(&r, 70, &f) || !parse_num(f + 6, 6, 8, &ino) || !parse_num(f + 12, 6, 8, &mode) ||
-			    !parse_num(f + 30, 6, 8, &nlink) || !parse_num(f + 36, 6, 8, &rdev) ||
-			    !parse_num(f + 42, 11, 8, &mtime) || !parse_num(f + 53, 6, 8, &namesize) ||
-			    !parse_num(f + 59, 11, 8, &fsize)) {
+			if (!mtd_rd_bytes(&r, 70, &f) || !parse_num(f + 6, 6, 8, &ino) ||
+			    !parse_num(f + 12, 6, 8, &mode) || !parse_num(f + 30, 6, 8, &nlink) ||
+			    !parse_num(f + 36, 6, 8, &rdev) || !parse_num(f + 42, 11, 8, &mtime) ||
+			    !parse_num(f + 53, 6, 8, &namesize) || !parse_num(f + 59, 11, 8, &fsize)) {
 				mtd_sink_problem(sink, NULL, "cpio odc header at 0x%zx is malformed", hdr_at);
 				break;
 			}
@@ -149,9 +149,7 @@ int mtd_unpack_cpio(const uint8_t *data, uint64_t len, struct mtd_fs_sink *sink)
 					pend[i].path = NULL;
 				}
 			break;
-		default:
-			rc = mtd_sink_special(sink, path, (uint32_t)mode, (uint32_t)maj, (uint32_t)min);
-			break;
+		default: rc = mtd_sink_special(sink, path, (uint32_t)mode, (uint32_t)maj, (uint32_t)min); break;
 		}
 	}
 	/* links whose data never came: empty files */
@@ -245,7 +243,8 @@ int mtd_unpack_tar(const uint8_t *data, uint64_t len, struct mtd_fs_sink *sink)
 			mtd_sink_problem(sink, NULL, "tar header at 0x%zx fails its checksum", at);
 			break;
 		}
-		if (!tar_size(h + 124, &size) || !parse_num(h + 100, 8, 8, &mode) || !parse_num(h + 136, 12, 8, &mtime)) {
+		if (!tar_size(h + 124, &size) || !parse_num(h + 100, 8, 8, &mode) ||
+		    !parse_num(h + 136, 12, 8, &mtime)) {
 			mtd_sink_problem(sink, NULL, "tar header at 0x%zx has a bad number", at);
 			break;
 		}

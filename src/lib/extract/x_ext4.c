@@ -38,13 +38,13 @@ struct ctx {
 	struct link {
 		ext2_ino_t ino;
 		char *path;
-	} *links;
+	} * links;
 	size_t nlinks, caplinks;
 	uint64_t visited;
 };
 
 static int collect(ext2_ino_t dir, int entry, struct ext2_dir_entry *de, int offset, int blocksize, char *buf,
-		   void *priv)
+                   void *priv)
 {
 	(void)dir, (void)entry, (void)offset, (void)blocksize, (void)buf;
 	struct list *l = priv;
@@ -128,7 +128,7 @@ static int emit(struct ctx *c, ext2_ino_t ino, const char *path, int depth)
 			unsigned int got = 0;
 			if (ext2fs_file_read(f, c->buf, 1u << 20, &got) || got == 0) {
 				mtd_sink_problem(s, path, "read failed at %llu of %llu bytes", (unsigned long long)done,
-						 (unsigned long long)size);
+				                 (unsigned long long)size);
 				break;
 			}
 			rc = mtd_sink_file_write(s, c->buf, got);
@@ -178,7 +178,8 @@ static int emit(struct ctx *c, ext2_ino_t ino, const char *path, int depth)
 static int walk(struct ctx *c, ext2_ino_t dir, const char *path, int depth)
 {
 	if (depth > EXT_MAX_DEPTH) {
-		mtd_sink_problem(c->sink, path, "directory nesting deeper than %d (a loop?): not followed", EXT_MAX_DEPTH);
+		mtd_sink_problem(c->sink, path, "directory nesting deeper than %d (a loop?): not followed",
+		                 EXT_MAX_DEPTH);
 		return 0;
 	}
 	struct list l = {0};
@@ -187,7 +188,8 @@ static int walk(struct ctx *c, ext2_ino_t dir, const char *path, int depth)
 	int rc = 0;
 	for (size_t i = 0; i < l.n && !rc; i++) {
 		char child[4096];
-		if (snprintf(child, sizeof(child), "%s%s%s", path, *path ? "/" : "", l.e[i].name) >= (int)sizeof(child)) {
+		if (snprintf(child, sizeof(child), "%s%s%s", path, *path ? "/" : "", l.e[i].name) >=
+		    (int)sizeof(child)) {
 			mtd_sink_problem(c->sink, path, "path too long");
 			continue;
 		}
@@ -217,8 +219,8 @@ int mtd_unpack_ext4(const uint8_t *data, uint64_t len, struct mtd_fs_sink *sink)
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	struct ctx c = {.sink = sink};
-	errcode_t err = ext2fs_open2(path, NULL, EXT2_FLAG_64BITS | EXT2_FLAG_IGNORE_CSUM_ERRORS, 0, 0,
-				     unix_io_manager, &c.fs);
+	errcode_t err =
+	    ext2fs_open2(path, NULL, EXT2_FLAG_64BITS | EXT2_FLAG_IGNORE_CSUM_ERRORS, 0, 0, unix_io_manager, &c.fs);
 	int rc = 0;
 	if (err) {
 		mtd_sink_problem(sink, NULL, "ext filesystem not readable by libext2fs (error %ld)", (long)err);

@@ -16,10 +16,10 @@
  * entries (an entry pointing to inode 0 is a deletion).
  */
 
-#define J_MAGIC 0x1985
-#define J_DIRENT 0xE001
-#define J_INODE 0xE002
-#define MAX_FILE (256u << 20)
+#define J_MAGIC   0x1985
+#define J_DIRENT  0xE001
+#define J_INODE   0xE002
+#define MAX_FILE  (256u << 20)
 #define MAX_NODES 4000000u
 
 enum { C_NONE = 0, C_ZERO = 1, C_RTIME = 2, C_COPY = 4, C_ZLIB = 6, C_LZO = 7, C_LZMA = 8 };
@@ -44,8 +44,14 @@ struct fs {
 	size_t ndents, capdents;
 };
 
-static uint16_t rd16(const struct fs *f, const uint8_t *p) { return f->be ? mtd_be16(p) : mtd_le16(p); }
-static uint32_t rd32(const struct fs *f, const uint8_t *p) { return f->be ? mtd_be32(p) : mtd_le32(p); }
+static uint16_t rd16(const struct fs *f, const uint8_t *p)
+{
+	return f->be ? mtd_be16(p) : mtd_le16(p);
+}
+static uint32_t rd32(const struct fs *f, const uint8_t *p)
+{
+	return f->be ? mtd_be32(p) : mtd_le32(p);
+}
 
 static bool grow(void **arr, size_t *cap, size_t n, size_t sz)
 {
@@ -78,12 +84,18 @@ static int collect(struct fs *f, const uint8_t *data, uint64_t len, struct mtd_f
 		}
 		if (type == J_INODE && totlen >= 68) {
 			struct dnode n = {
-				.ino = rd32(f, h + 12), .version = rd32(f, h + 16), .mode = rd32(f, h + 20),
-				.isize = rd32(f, h + 28), .mtime = rd32(f, h + 36), .offset = rd32(f, h + 44),
-				.csize = rd32(f, h + 48), .dsize = rd32(f, h + 52), .compr = h[56],
+			    .ino = rd32(f, h + 12),
+			    .version = rd32(f, h + 16),
+			    .mode = rd32(f, h + 20),
+			    .isize = rd32(f, h + 28),
+			    .mtime = rd32(f, h + 36),
+			    .offset = rd32(f, h + 44),
+			    .csize = rd32(f, h + 48),
+			    .dsize = rd32(f, h + 52),
+			    .compr = h[56],
 			};
 			bool ok = mtd_crc32_raw(0, h, 60) == rd32(f, h + 64) && n.csize <= totlen - 68 &&
-				  mtd_crc32_raw(0, h + 68, n.csize) == rd32(f, h + 60);
+			          mtd_crc32_raw(0, h + 68, n.csize) == rd32(f, h + 60);
 			if (ok) {
 				if (f->nnodes >= MAX_NODES ||
 				    !grow((void **)&f->nodes, &f->capnodes, f->nnodes, sizeof(*f->nodes)))
@@ -96,7 +108,7 @@ static int collect(struct fs *f, const uint8_t *data, uint64_t len, struct mtd_f
 		} else if (type == J_DIRENT && totlen >= 40) {
 			uint8_t nsize = h[28];
 			bool ok = mtd_crc32_raw(0, h, 32) == rd32(f, h + 32) && 40u + nsize <= totlen &&
-				  mtd_crc32_raw(0, h + 40, nsize) == rd32(f, h + 36);
+			          mtd_crc32_raw(0, h + 40, nsize) == rd32(f, h + 36);
 			if (ok) {
 				if (f->ndents >= MAX_NODES ||
 				    !grow((void **)&f->dents, &f->capdents, f->ndents, sizeof(*f->dents)))
@@ -114,7 +126,7 @@ static int collect(struct fs *f, const uint8_t *data, uint64_t len, struct mtd_f
 	}
 	if (bad)
 		mtd_sink_problem(sink, NULL, "%llu JFFS2 nodes failed their CRCs and were ignored",
-				 (unsigned long long)bad);
+		                 (unsigned long long)bad);
 	return 0;
 }
 
@@ -209,7 +221,7 @@ static bool find_inode(const struct fs *f, uint32_t ino, size_t *first, size_t *
 
 /* Rebuild an inode's content (newest node wins per byte); *out is malloc'd. */
 static int inode_content(const struct fs *f, size_t first, size_t end, uint8_t **out, uint32_t *size,
-			 struct mtd_fs_sink *sink, const char *path)
+                         struct mtd_fs_sink *sink, const char *path)
 {
 	uint32_t isize = f->nodes[end - 1].isize;
 	if (isize > MAX_FILE) {
@@ -234,8 +246,8 @@ static int inode_content(const struct fs *f, size_t first, size_t end, uint8_t *
 		}
 		tmp = t;
 		if (!decompress(n, tmp)) {
-			mtd_sink_problem(sink, path, "JFFS2 node version %u (compression %u) does not decode", n->version,
-					 n->compr);
+			mtd_sink_problem(sink, path, "JFFS2 node version %u (compression %u) does not decode",
+			                 n->version, n->compr);
 			continue;
 		}
 		uint32_t len = n->dsize < isize - n->offset ? n->dsize : isize - n->offset;
@@ -262,7 +274,8 @@ static int emit_dir(const struct fs *f, uint32_t dino, const char *path, int dep
 	}
 	int rc = 0;
 	for (size_t i = lo; i < f->ndents && f->dents[i].pino == dino && !rc; i++) {
-		if (i + 1 < f->ndents && f->dents[i + 1].pino == dino && !strcmp(f->dents[i + 1].name, f->dents[i].name))
+		if (i + 1 < f->ndents && f->dents[i + 1].pino == dino &&
+		    !strcmp(f->dents[i + 1].name, f->dents[i].name))
 			continue;
 		const struct dent *d = &f->dents[i];
 		if (d->ino == 0 || !d->name[0])

@@ -42,7 +42,10 @@ static int mem_write_at(sqfs_file_t *f, sqfs_u64 off, const void *buf, size_t si
 	return SQFS_ERROR_IO;
 }
 
-static sqfs_u64 mem_get_size(const sqfs_file_t *f) { return ((const struct mem_file *)f)->len; }
+static sqfs_u64 mem_get_size(const sqfs_file_t *f)
+{
+	return ((const struct mem_file *)f)->len;
+}
 
 static int mem_truncate(sqfs_file_t *f, sqfs_u64 size)
 {
@@ -50,7 +53,10 @@ static int mem_truncate(sqfs_file_t *f, sqfs_u64 size)
 	return SQFS_ERROR_IO;
 }
 
-static void mem_destroy(sqfs_object_t *o) { (void)o; }
+static void mem_destroy(sqfs_object_t *o)
+{
+	(void)o;
+}
 
 struct link {
 	uint32_t ino;
@@ -144,7 +150,7 @@ static int walk_node(struct walk *w, const sqfs_tree_node_t *n, const char *path
 			sqfs_s32 got = sqfs_data_reader_read(w->data, in, off, w->buf, want);
 			if (got <= 0) {
 				mtd_sink_problem(s, path, "data unreadable at offset %llu (libsquashfs error %d)",
-						 (unsigned long long)off, (int)got);
+				                 (unsigned long long)off, (int)got);
 				break;
 			}
 			rc = mtd_sink_file_write(s, w->buf, (size_t)got);
@@ -166,11 +172,12 @@ static int walk_node(struct walk *w, const sqfs_tree_node_t *n, const char *path
 	case SQFS_INODE_EXT_BDEV:
 	case SQFS_INODE_EXT_CDEV: {
 		uint32_t dev = in->base.type == SQFS_INODE_BDEV || in->base.type == SQFS_INODE_CDEV
-				       ? in->data.dev.devno
-				       : in->data.dev_ext.devno;
-		uint32_t type = (in->base.type == SQFS_INODE_BDEV || in->base.type == SQFS_INODE_EXT_BDEV) ? S_IFBLK
-														: S_IFCHR;
-		return mtd_sink_special(s, path, type | mode, (dev >> 8) & 0xfff, (dev & 0xff) | ((dev >> 12) & 0xfff00));
+		                   ? in->data.dev.devno
+		                   : in->data.dev_ext.devno;
+		uint32_t type =
+		    (in->base.type == SQFS_INODE_BDEV || in->base.type == SQFS_INODE_EXT_BDEV) ? S_IFBLK : S_IFCHR;
+		return mtd_sink_special(s, path, type | mode, (dev >> 8) & 0xfff,
+		                        (dev & 0xff) | ((dev >> 12) & 0xfff00));
 	}
 	case SQFS_INODE_FIFO:
 	case SQFS_INODE_EXT_FIFO: return mtd_sink_special(s, path, S_IFIFO | mode, 0, 0);
@@ -217,7 +224,7 @@ int mtd_unpack_squashfs(const uint8_t *data, uint64_t len, struct mtd_fs_sink *s
 	    (err = sqfs_data_reader_load_fragment_table(w.data, &super)) ||
 	    (err = sqfs_dir_reader_get_full_hierarchy(dr, ids, NULL, 0, &root))) {
 		mtd_sink_problem(sink, NULL, "squashfs tables unreadable (libsquashfs error %d%s)", err,
-				 err == SQFS_ERROR_LINK_LOOP ? ": directory loop" : "");
+		                 err == SQFS_ERROR_LINK_LOOP ? ": directory loop" : "");
 		goto out;
 	}
 	rc = mtd_sink_dir(sink, "", root->inode->base.mode & 07777, root->inode->base.mod_time);

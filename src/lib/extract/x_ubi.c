@@ -18,13 +18,13 @@
  * as the kernel does (obsolete nodes left in LEBs are never resurrected).
  */
 
-#define UBI_EC_MAGIC 0x55424923u
-#define UBI_VID_MAGIC 0x55424921u
+#define UBI_EC_MAGIC   0x55424923u
+#define UBI_VID_MAGIC  0x55424921u
 #define UBI_LAYOUT_VOL 0x7fffefffu
-#define UBI_MAX_VOLS 128
-#define UBIFS_MAGIC 0x06101831u
-#define UBIFS_BLOCK 4096u
-#define MAX_VOLUME (1ull << 30)
+#define UBI_MAX_VOLS   128
+#define UBIFS_MAGIC    0x06101831u
+#define UBIFS_BLOCK    4096u
+#define MAX_VOLUME     (1ull << 30)
 
 struct leb {
 	uint32_t vol, lnum, size;
@@ -59,7 +59,8 @@ static const uint8_t *node_at(const struct ubifs *u, uint32_t lnum, uint32_t off
 	if (len < 24 || offs >= u->leb_size || len > u->leb_size - offs || !mtd_range_ok(at, len, u->len))
 		return NULL;
 	const uint8_t *n = u->vol + at;
-	if (mtd_le32(n) != UBIFS_MAGIC || mtd_le32(n + 16) != len || mtd_crc32_raw(0xffffffffu, n + 8, len - 8) != mtd_le32(n + 4))
+	if (mtd_le32(n) != UBIFS_MAGIC || mtd_le32(n + 16) != len ||
+	    mtd_crc32_raw(0xffffffffu, n + 8, len - 8) != mtd_le32(n + 4))
 		return NULL;
 	return n;
 }
@@ -108,8 +109,14 @@ static int walk_index(struct ubifs *u, uint32_t lnum, uint32_t offs, uint32_t le
 	return rc;
 }
 
-static uint32_t key_ino(const uint8_t *n) { return mtd_le32(n + 24); }
-static uint32_t key_low(const uint8_t *n) { return mtd_le32(n + 28) & 0x1fffffffu; }
+static uint32_t key_ino(const uint8_t *n)
+{
+	return mtd_le32(n + 24);
+}
+static uint32_t key_low(const uint8_t *n)
+{
+	return mtd_le32(n + 28) & 0x1fffffffu;
+}
 
 static const uint8_t *find_ino(const struct ubifs *u, uint32_t inum)
 {
@@ -337,8 +344,11 @@ int mtd_unpack_ubi(const uint8_t *d, uint64_t len, struct mtd_fs_sink *sink)
 			continue;
 		}
 		data_offset = doff;
-		struct leb l = {.vol = mtd_be32(v + 8), .lnum = mtd_be32(v + 12), .sqnum = mtd_be64(v + 40),
-				.data = p + doff, .size = (uint32_t)(peb - doff)};
+		struct leb l = {.vol = mtd_be32(v + 8),
+		                .lnum = mtd_be32(v + 12),
+		                .sqnum = mtd_be64(v + 40),
+		                .data = p + doff,
+		                .size = (uint32_t)(peb - doff)};
 		if (v[5] == 2 && mtd_be32(v + 20) <= l.size) /* static volume: exact data size */
 			l.size = mtd_be32(v + 20);
 		/* keep the newest copy of each LEB */
@@ -352,7 +362,8 @@ int mtd_unpack_ubi(const uint8_t *d, uint64_t len, struct mtd_fs_sink *sink)
 			lebs[k] = l;
 	}
 	if (bad)
-		mtd_sink_problem(sink, NULL, "%llu UBI headers failed their CRCs and were ignored", (unsigned long long)bad);
+		mtd_sink_problem(sink, NULL, "%llu UBI headers failed their CRCs and were ignored",
+		                 (unsigned long long)bad);
 	uint32_t leb_size = (uint32_t)(peb - data_offset);
 	/* volume names from the layout volume (LEB 0) */
 	char names[UBI_MAX_VOLS][129];

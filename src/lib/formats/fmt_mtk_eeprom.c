@@ -1,14 +1,123 @@
 /* SPDX-License-Identifier: MIT */
+#include <string.h>
+
+#include <mtdscope/unitdata.h>
+
 #include "format.h"
 
-/* PLACEHOLDER: not implemented yet. */
+/*
+ * MediaTek/Ralink wifi EEPROM (the Factory partition): no magic but a chip id
+ * at 0x0 (little-endian 0x7628, 0x7603, 0x7612, 0x7615, 0x7915, 0x7981...).
+ * Tried at every 4 KiB; after the id the bytes must look like an EEPROM
+ * (plenty of 0x00/0xFF fields, a unicast or erased MAC at 0x4).
+ *
+ * Extent: the factory block up to its last byte that is not 0xFF, within
+ * 64 KiB (the usual Factory partition), and at least the chip's EEPROM size.
+ * The window stops early at a 4 KiB boundary where another structure starts
+ * (a uImage, squashfs or UBI magic, or a U-Boot environment).
+ */
+
+#define WINDOW 0x10000u
+
+static bool structure_starts(const uint8_t *p, size_t n)
+{
+	if (n < 8)
+		return false;
+	uint32_t be = mtd_be32(p);
+	if (be == 0x27051956u || be == 0x68737173u /* "hsqs" */ || be == 0x55424923u /* "UBI#" */ || be == 0xd00dfeedu)
+		return true;
+	struct mtd_env_measure m;
+	return mtd_env_measure(p, n, MTD_ENV_MIN_SIZE, MTD_ENV_MAX_SIZE, &m) == 0 && m.crc_ok;
+}
+
 static int probe(struct mtd_probe *p)
 {
-	(void)p;
-	return MTD_ERR_NO_MATCH;
+	struct mtd_reader r;
+	const uint8_t *d;
+	mtd_probe_reader(p, &r);
+	size_t avail = mtd_rd_left(&r);
+	if (avail < 0x40 || !mtd_rd_bytes(&r, 0x40, &d))
+		return MTD_ERR_NO_MATCH;
+	uint32_t esize;
+	const char *chip = mtd_eeprom_chip_name(mtd_le16(d), &esize);
+	if (!chip)
+		return MTD_ERR_NO_MATCH;
+	/* MAC at 0x4: unicast, or erased/zeroed (a factory with the MAC wiped is still a factory) */
+	static const uint8_t ff6[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, zero6[6] = {0};
+	if (!mtd_mac_is_valid(d + 4) && memcmp(d + 4, ff6, 6) && memcmp(d + 4, zero6, 6))
+		return MTD_ERR_NO_MATCH;
+	/* EEPROM format versions are small numbers (0x0001, 0x0002, 0x0a01...) */
+	if (d[2] >= 0x40 || d[3] >= 0x40)
+		return MTD_ERR_NO_MATCH;
+	const uint8_t *base = p->data + p->off;
+	/*
+	 * Inside decoded or nested content (kernels are full of such halfwords),
+	 * ask for the factory padding too: the rest of the EEPROM's 4 KiB block
+	 * erased or zeroed.
+	 */
+	if (p->space >= 0) {
+		size_t blk_end = ((size_t)esize + 0xfffu) & ~(size_t)0xfffu;
+		if (blk_end > avail || esize >= blk_end)
+			return MTD_ERR_NO_MATCH;
+		uint8_t pv = base[esize];
+		if (pv != 0 && pv != 0xff)
+			return MTD_ERR_NO_MATCH;
+		for (size_t i = esize; i < blk_end; i++)
+			if (base[i] != pv)
+				return MTD_ERR_NO_MATCH;
+	}
+	size_t head = avail < 0x200 ? avail : 0x200, fill = 0;
+	for (size_t i = 0x10; i < head; i++)
+		fill += base[i] == 0 || base[i] == 0xff;
+	if (fill < 16)
+		return MTD_ERR_NO_MATCH;
+
+	size_t win = avail < WINDOW ? avail : WINDOW;
+	size_t first_block = (esize + 0xfffu) & ~(size_t)0xfffu;
+	for (size_t b = first_block; b < win; b += 0x1000)
+		if (b != 0x8000 && structure_starts(base + b, avail - b)) {
+			win = b;
+			break;
+		}
+	struct mtd_eeprom_info info;
+	mtd_eeprom_decode(base, win, &info);
+	size_t size = info.data_end;
+	if (size < esize)
+		size = esize < avail ? esize : avail;
+	p->size = size;
+	p->valid = true;
+	mtd_probe_str(p, "chip", true, "%s", info.chip_name ? info.chip_name : chip);
+	mtd_probe_hex(p, "chip_id", false, info.chip_id);
+	mtd_probe_hex(p, "version", true, info.version);
+	mtd_probe_str(p, "driver", false, "%s", info.driver ? info.driver : "");
+	mtd_probe_hex(p, "eeprom_size", false, esize);
+	mtd_probe_bool(p, "calibration", true, info.has_calibration);
+	for (size_t i = 0; i < info.nmacs; i++) {
+		char m[18];
+		mtd_mac_format(info.macs[i].mac, m);
+		mtd_probe_list_add(p, "macs", true, "0x%x=%s%s", info.macs[i].offset, m,
+		                   info.macs[i].valid ? "" : "(invalid)");
+	}
+	if (info.second_offset) {
+		const char *c2 = mtd_eeprom_chip_name(info.second_chip_id, NULL);
+		mtd_probe_str(p, "second_chip", true, "%s@0x%x", c2 ? c2 : "?", info.second_offset);
+		mtd_probe_hex(p, "second_chip_id", false, info.second_chip_id);
+		mtd_probe_hex(p, "second_version", false, info.second_version);
+		mtd_probe_bool(p, "second_calibration", false, info.second_has_calibration);
+	}
+	if (info.truncated) {
+		mtd_probe_problem(p, "truncated: the %s EEPROM has 0x%x bytes, only 0x%zx present", chip, esize, avail);
+		p->valid = false;
+	}
+	if (info.nmacs && !info.macs[0].valid)
+		mtd_probe_problem(p, "MAC at 0x4 is not a usable address (erased, zero or multicast)");
+	if (!info.has_calibration)
+		mtd_probe_problem(p, "no calibration data after the EEPROM header (erased or default EEPROM)");
+	return MTD_OK;
 }
 
 const struct mtd_format mtd_fmt_mtk_eeprom = {
-	.name = "mtk-eeprom",
-	.probe = probe,
+    .name = "mtk-eeprom",
+    .anchor_align = 4096,
+    .probe = probe,
 };

@@ -1,14 +1,170 @@
 /* SPDX-License-Identifier: MIT */
+#include <string.h>
+
+#include <mtdscope/unitdata.h>
+
 #include "format.h"
 
-/* PLACEHOLDER: not implemented yet. */
+/*
+ * U-Boot binaries.  No header: a U-Boot starts with its reset vector (MIPS
+ * "b reset" + delay slot, ARM "b reset" + "ldr pc, ...", AArch64 "b reset")
+ * and carries its version string ("U-Boot 2023.01 (Jan 09 2023 - ...)",
+ * "U-Boot 1.1.3 (Dec  5 2016 - ...)").  Tried at every 4 KiB, and by magic
+ * at the vector table of the Ralink/MediaTek SDK U-Boot 1.1.3, which often
+ * sits behind a 64-byte uImage header ("SPI Flash Image") at an offset that
+ * is not 4 KiB aligned.
+ *
+ * Extent.  U-Boot records no size of its own, so:
+ *   - when u-boot.bin ends with its appended device tree (u-boot-nodtb.bin +
+ *     u-boot.dtb, the mainline default), the end is that DTB's totalsize,
+ *     which the binary does record;
+ *   - otherwise the end of non-padding data: the first 4 KiB block that is
+ *     all 0xFF (or where a uImage, squashfs, UBI or environment starts, or the
+ *     end of the enclosing space, e.g. the uImage payload) ends the search,
+ *     and trailing 0xFF bytes are not counted.  A binary whose own last
+ *     bytes are 0xFF therefore measures a few bytes short.
+ */
+
+#define MAX_UBOOT (2u << 20)
+
+static const char *reset_vector(const uint8_t *b)
+{
+	uint32_t le0 = mtd_le32(b), le1 = mtd_le32(b + 4), be0 = mtd_be32(b), be1 = mtd_be32(b + 4);
+	/* MIPS b (beq $0,$0) forward, delay slot nop or "mtc0 $0, CP0_COUNT" */
+	if ((le0 >> 16) == 0x1000 && (le0 & 0xffff) >= 1 && (le0 & 0xffff) < 0x2000 && (le1 == 0 || le1 == 0x40804800u))
+		return "mips-le";
+	if ((be0 >> 16) == 0x1000 && (be0 & 0xffff) >= 1 && (be0 & 0xffff) < 0x2000 && (be1 == 0 || be1 == 0x40804800u))
+		return "mips-be";
+	/* ARM b forward, then ldr pc,[pc,#x] or another b (the exception vectors) */
+	if ((le0 >> 24) == 0xea && (le0 & 0xffffff) < 0x4000 && ((le1 >> 12) == 0xe59ff || (le1 >> 24) == 0xea))
+		return "arm";
+	/* AArch64 b forward, then alignment padding */
+	if ((le0 >> 26) == 0x05 && (le0 & 0x3ffffff) >= 1 && (le0 & 0x3ffffff) < 0x4000 &&
+	    (le1 == 0 || le1 == 0xd503201fu))
+		return "arm64";
+	return NULL;
+}
+
+/* The version string "U-Boot X.Y..." in [p, p+n): offset or -1, its length in *vlen. */
+static long find_version(const uint8_t *p, size_t n, size_t *vlen)
+{
+	size_t at = 0;
+	while (at < n) {
+		const uint8_t *h = memmem(p + at, n - at, "U-Boot ", 7);
+		if (!h)
+			return -1;
+		size_t o = (size_t)(h - p), v = o + 7;
+		if (v + 4 < n && memcmp(p + v, "SPL ", 4) == 0)
+			v += 4;
+		if (v + 3 < n && p[v] >= '0' && p[v] <= '9' &&
+		    (p[v + 1] == '.' || (p[v + 1] >= '0' && p[v + 1] <= '9'))) {
+			size_t e = o;
+			while (e < n && e - o < 200 && p[e] >= 0x20 && p[e] < 0x7f)
+				e++;
+			*vlen = e - o;
+			return (long)o;
+		}
+		at = o + 7;
+	}
+	return -1;
+}
+
+static bool all_ff(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != 0xff)
+			return false;
+	return true;
+}
+
+static bool structure_starts(const uint8_t *p, size_t n)
+{
+	if (n < 8)
+		return false;
+	uint32_t be = mtd_be32(p);
+	if (be == 0x27051956u || be == 0x68737173u || be == 0x55424923u)
+		return true;
+	struct mtd_env_measure m;
+	return mtd_env_measure(p, n, MTD_ENV_MIN_SIZE, MTD_ENV_MAX_SIZE, &m) == 0 && m.crc_ok;
+}
+
 static int probe(struct mtd_probe *p)
 {
-	(void)p;
-	return MTD_ERR_NO_MATCH;
+	struct mtd_reader r;
+	const uint8_t *hdr;
+	mtd_probe_reader(p, &r);
+	size_t avail = mtd_rd_left(&r);
+	if (avail < 0x400 || !mtd_rd_bytes(&r, 8, &hdr))
+		return MTD_ERR_NO_MATCH;
+	const char *arch = reset_vector(hdr);
+	if (!arch)
+		return MTD_ERR_NO_MATCH;
+	const uint8_t *base = p->data + p->off;
+	size_t lim = avail < MAX_UBOOT ? avail : MAX_UBOOT, vlen = 0;
+	long vo = find_version(base, lim, &vlen);
+	if (vo < 0)
+		return MTD_ERR_NO_MATCH;
+
+	/* end of data: first erased 4 KiB block (aligned in the space) or another structure */
+	size_t end = lim;
+	uint64_t first = ((p->off + (uint64_t)vo) / 4096 + 1) * 4096 - p->off;
+	for (size_t b = (size_t)first; b < lim; b += 4096) {
+		size_t n = lim - b < 4096 ? lim - b : 4096;
+		if (all_ff(base + b, n) || structure_starts(base + b, avail - b)) {
+			end = b;
+			break;
+		}
+	}
+	while (end > (size_t)vo + vlen && base[end - 1] == 0xff)
+		end--;
+	const char *from = end == avail ? "end of space" : "end of non-padding data";
+
+	/*
+	 * An appended device tree ends the binary exactly.  It ends in NUL
+	 * bytes, so look back from the last byte that is neither 0xFF nor 0x00
+	 * (zero padding up to the next partition is not U-Boot either).
+	 */
+	size_t dtb_off = 0, dtb_size = 0, lo = (size_t)vo + vlen, nz = end;
+	while (nz > lo && base[nz - 1] == 0)
+		nz--;
+	size_t scan_from = nz > 0x80000 ? nz - 0x80000 : 0;
+	if (scan_from < lo)
+		scan_from = lo;
+	size_t top = nz + 40 <= avail ? nz : avail - 40; /* a DTB header is 40 bytes */
+	for (size_t q = top & ~(size_t)3; nz >= 44 && q >= scan_from; q -= 4) {
+		if (mtd_be32(base + q) == 0xd00dfeedu) {
+			uint32_t t = mtd_be32(base + q + 4), ver = mtd_be32(base + q + 20);
+			if (t >= 40 && ver >= 16 && ver <= 17 && q + (size_t)t >= nz && q + (size_t)t <= avail &&
+			    q + (size_t)t - nz < 0x10000) {
+				dtb_off = q;
+				dtb_size = t;
+				end = q + t;
+				from = "appended device tree";
+			}
+			break;
+		}
+		if (q < 4)
+			break;
+	}
+	p->size = end;
+	p->valid = true;
+	mtd_probe_str(p, "version", true, "%.*s", (int)vlen, (const char *)base + vo);
+	mtd_probe_str(p, "arch", true, "%s", arch);
+	mtd_probe_hex(p, "version_offset", false, (uint64_t)vo);
+	mtd_probe_str(p, "size_from", false, "%s", from);
+	if (dtb_size) {
+		mtd_probe_hex(p, "dtb_offset", false, dtb_off);
+		mtd_probe_hex(p, "dtb_size", false, dtb_size);
+		mtd_probe_scan_range(p, p->off + dtb_off, dtb_size);
+	}
+	return MTD_OK;
 }
 
 const struct mtd_format mtd_fmt_uboot = {
-	.name = "uboot",
-	.probe = probe,
+    .name = "uboot",
+    /* Ralink SDK U-Boot 1.1.3 vector table (mipsel and mips): "b reset; nop; b reset; nop" */
+    .magics = {{"\xff\x00\x00\x10\x00\x00\x00\x00\xfd\x00\x00\x10\x00\x00\x00\x00", 16, 0},
+               {"\x10\x00\x00\xff\x00\x00\x00\x00\x10\x00\x00\xfd\x00\x00\x00\x00", 16, 0}},
+    .anchor_align = 4096,
+    .probe = probe,
 };

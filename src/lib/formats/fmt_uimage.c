@@ -14,41 +14,48 @@
 
 static const char *os_name(uint8_t v)
 {
-	static const char *const t[] = {[0] = "invalid", [1] = "openbsd", [2] = "netbsd", [3] = "freebsd",
-					[4] = "4_4bsd",  [5] = "linux",   [6] = "svr4",   [7] = "esix",
-					[8] = "solaris", [9] = "irix",    [10] = "sco",   [11] = "dell",
-					[12] = "ncr",    [13] = "lynxos", [14] = "vxworks", [15] = "psos",
-					[16] = "qnx",    [17] = "u-boot", [18] = "rtems", [19] = "artos",
-					[20] = "unity",  [21] = "integrity", [22] = "ose", [23] = "plan9",
-					[24] = "openrtos", [25] = "arm-trusted-firmware", [26] = "tee",
-					[27] = "opensbi", [28] = "efi"};
+	static const char *const t[] = {[0] = "invalid",   [1] = "openbsd",
+	                                [2] = "netbsd",    [3] = "freebsd",
+	                                [4] = "4_4bsd",    [5] = "linux",
+	                                [6] = "svr4",      [7] = "esix",
+	                                [8] = "solaris",   [9] = "irix",
+	                                [10] = "sco",      [11] = "dell",
+	                                [12] = "ncr",      [13] = "lynxos",
+	                                [14] = "vxworks",  [15] = "psos",
+	                                [16] = "qnx",      [17] = "u-boot",
+	                                [18] = "rtems",    [19] = "artos",
+	                                [20] = "unity",    [21] = "integrity",
+	                                [22] = "ose",      [23] = "plan9",
+	                                [24] = "openrtos", [25] = "arm-trusted-firmware",
+	                                [26] = "tee",      [27] = "opensbi",
+	                                [28] = "efi"};
 	return v < sizeof(t) / sizeof(t[0]) && t[v] ? t[v] : "unknown";
 }
 
 static const char *arch_name(uint8_t v)
 {
-	static const char *const t[] = {[0] = "invalid", [1] = "alpha", [2] = "arm", [3] = "x86",
-					[4] = "ia64",    [5] = "mips",  [6] = "mips64", [7] = "ppc",
-					[8] = "s390",    [9] = "sh",    [10] = "sparc", [11] = "sparc64",
-					[12] = "m68k",   [13] = "nios", [14] = "microblaze", [15] = "nios2",
-					[16] = "blackfin", [17] = "avr32", [18] = "st200", [19] = "sandbox",
-					[20] = "nds32",  [21] = "or1k", [22] = "arm64", [23] = "arc",
-					[24] = "x86_64", [25] = "xtensa", [26] = "riscv"};
+	static const char *const t[] = {
+	    [0] = "invalid", [1] = "alpha",    [2] = "arm",         [3] = "x86",    [4] = "ia64",      [5] = "mips",
+	    [6] = "mips64",  [7] = "ppc",      [8] = "s390",        [9] = "sh",     [10] = "sparc",    [11] = "sparc64",
+	    [12] = "m68k",   [13] = "nios",    [14] = "microblaze", [15] = "nios2", [16] = "blackfin", [17] = "avr32",
+	    [18] = "st200",  [19] = "sandbox", [20] = "nds32",      [21] = "or1k",  [22] = "arm64",    [23] = "arc",
+	    [24] = "x86_64", [25] = "xtensa",  [26] = "riscv"};
 	return v < sizeof(t) / sizeof(t[0]) && t[v] ? t[v] : "unknown";
 }
 
 static const char *type_name(uint8_t v)
 {
-	static const char *const t[] = {[0] = "invalid", [1] = "standalone", [2] = "kernel", [3] = "ramdisk",
-					[4] = "multi",   [5] = "firmware",   [6] = "script", [7] = "filesystem",
-					[8] = "flat_dt", [9] = "kwbimage",   [10] = "imximage", [11] = "ublimage",
-					[12] = "omapimage", [13] = "aisimage", [14] = "kernel_noload",
-					[15] = "pblimage", [16] = "mxsimage", [17] = "gpimage", [18] = "atmelimage",
-					[19] = "socfpgaimage", [20] = "x86_setup", [21] = "lpc32xximage",
-					[22] = "loadables", [23] = "rkimage", [24] = "rksd", [25] = "rkspi",
-					[26] = "zynqimage", [27] = "zynqmpimage", [28] = "zynqmpbif", [29] = "fpga",
-					[30] = "vybridimage", [31] = "tee", [32] = "firmware_ivt", [33] = "pmmc",
-					[34] = "stm32image", [35] = "socfpgaimage_v1", [36] = "mtk_image"};
+	static const char *const t[] = {
+	    [0] = "invalid",       [1] = "standalone",    [2] = "kernel",         [3] = "ramdisk",
+	    [4] = "multi",         [5] = "firmware",      [6] = "script",         [7] = "filesystem",
+	    [8] = "flat_dt",       [9] = "kwbimage",      [10] = "imximage",      [11] = "ublimage",
+	    [12] = "omapimage",    [13] = "aisimage",     [14] = "kernel_noload", [15] = "pblimage",
+	    [16] = "mxsimage",     [17] = "gpimage",      [18] = "atmelimage",    [19] = "socfpgaimage",
+	    [20] = "x86_setup",    [21] = "lpc32xximage", [22] = "loadables",     [23] = "rkimage",
+	    [24] = "rksd",         [25] = "rkspi",        [26] = "zynqimage",     [27] = "zynqmpimage",
+	    [28] = "zynqmpbif",    [29] = "fpga",         [30] = "vybridimage",   [31] = "tee",
+	    [32] = "firmware_ivt", [33] = "pmmc",         [34] = "stm32image",    [35] = "socfpgaimage_v1",
+	    [36] = "mtk_image"};
 	return v < sizeof(t) / sizeof(t[0]) && t[v] ? t[v] : "unknown";
 }
 
@@ -109,7 +116,7 @@ static int probe(struct mtd_probe *p)
 	if (!mtd_rd_bytes(&r, size, &payload)) {
 		uint64_t avail = p->len - p->off - UIMAGE_HDR;
 		mtd_probe_problem(p, "truncated: header says 0x%x data bytes, only 0x%llx present", size,
-				  (unsigned long long)avail);
+		                  (unsigned long long)avail);
 		mtd_probe_bool(p, "data_crc_ok", false, false);
 		p->size = p->len - p->off;
 		p->valid = false;
@@ -124,24 +131,44 @@ static int probe(struct mtd_probe *p)
 	}
 	p->size = total;
 
-	/* Multi-file images: a zero-terminated table of big-endian sizes, each part 4-aligned. */
+	/*
+	 * Multi-file images: a zero-terminated table of big-endian sizes, each
+	 * part 4-aligned after the table.  Every part becomes a `part` child
+	 * (what `dumpimage -l` lists under Contents) scanned in turn.
+	 */
 	if (type == 4) {
 		struct mtd_reader t;
 		mtd_rd_init(&t, payload, size, p->off + UIMAGE_HDR);
 		uint32_t sz, count = 0;
-		while (mtd_rd_u32be(&t, &sz) && sz && count < 64)
+		bool ended = false;
+		while (count <= 64 && mtd_rd_u32be(&t, &sz)) {
+			if (!sz) {
+				ended = true;
+				break;
+			}
 			count++;
+		}
+		if (!ended) {
+			mtd_probe_problem(p, "multi-file size table has no terminating zero within %u entries", count);
+			p->valid = false;
+			return MTD_OK;
+		}
+		mtd_probe_u64(p, "parts", true, count);
 		uint64_t at = p->off + UIMAGE_HDR + 4ull * (count + 1);
 		mtd_rd_init(&t, payload, size, p->off + UIMAGE_HDR);
 		for (uint32_t i = 0; i < count; i++) {
 			mtd_rd_u32be(&t, &sz);
 			if (!mtd_range_ok(at, sz, p->off + total)) {
-				mtd_probe_problem(p, "multi-file part %u overruns the image", i);
+				mtd_probe_problem(p, "multi-file part %u (0x%x bytes) overruns the image", i, sz);
 				p->valid = false;
 				break;
 			}
-			mtd_probe_scan_range(p, at, sz);
-			at += (sz + 3u) & ~3ull;
+			struct mtd_probe *c = mtd_probe_child(p, "part", at, sz);
+			if (c) {
+				mtd_probe_str(c, "name", true, "image %u", i);
+				mtd_probe_child_done(c, true);
+			}
+			at += (sz + 3ull) & ~3ull;
 		}
 		return MTD_OK;
 	}
@@ -150,7 +177,7 @@ static int probe(struct mtd_probe *p)
 }
 
 const struct mtd_format mtd_fmt_uimage = {
-	.name = "uimage",
-	.magics = {{"\x27\x05\x19\x56", 4, 0}},
-	.probe = probe,
+    .name = "uimage",
+    .magics = {{"\x27\x05\x19\x56", 4, 0}},
+    .probe = probe,
 };

@@ -1,14 +1,268 @@
 /* SPDX-License-Identifier: MIT */
-#include "format.h"
+#define ZSTD_STATIC_LINKING_ONLY /* ZSTD_getFrameHeader: exported by libzstd 1.5 */
+#include <string.h>
+#include <zstd.h>
+#include <zstd_errors.h>
 
-/* PLACEHOLDER: not implemented yet. */
+#include "stream_common.h"
+
+/*
+ * Zstandard (RFC 8878): frames (magic 28 b5 2f fd, frame header, blocks,
+ * optional XXH64 content checksum) and skippable frames (magic
+ * 0x184D2A50..5F, a 32-bit size, user data).  The extent of a frame comes
+ * from ZSTD_findFrameCompressedSize (block headers only, no decoding), so it
+ * is exact even when decoding stops at a limit; decoding with libzstd checks
+ * the content checksum.  Frames and skippable frames that follow a frame
+ * directly are one component (zstd -d decodes them as one file).
+ */
+
+static bool is_skippable(const uint8_t *s, uint64_t avail)
+{
+	return avail >= 8 && (mtd_le32(s) & 0xfffffff0u) == 0x184d2a50u;
+}
+
+enum frame_end { F_OK, F_TRUNC, F_DATA, F_UNSUP, F_STOP, F_NOMEM };
+
+struct frame {
+	ZSTD_frameHeader fh;
+	uint64_t size; /* exact frame size when known, else bytes consumed */
+	bool size_known;
+	size_t err;
+	const char *why;
+};
+
+/*
+ * A frame whose blocks run past the end of the space is truncated only if
+ * every block header up to there is possible (type not reserved, at most
+ * 128 KiB): otherwise it is a corrupt frame, or a magic number that happened
+ * to be there, and must not claim the rest of the space.  Returns the offset
+ * of the first impossible block header, or 0.
+ */
+static uint64_t impossible_block(const uint8_t *s, uint64_t avail)
+{
+	size_t pos = ZSTD_frameHeaderSize(s, (size_t)avail);
+	if (ZSTD_isError(pos))
+		return 4;
+	while (pos + 3 <= avail) {
+		uint32_t b = (uint32_t)s[pos] | (uint32_t)s[pos + 1] << 8 | (uint32_t)s[pos + 2] << 16;
+		uint32_t type = (b >> 1) & 3, size = b >> 3;
+		if (type == 3 || size > ZSTD_BLOCKSIZE_MAX)
+			return pos;
+		uint64_t next = pos + 3 + (type == 1 ? 1 : size);
+		if ((b & 1) && next <= avail)
+			return pos; /* a last block that fits cannot leave the frame cut */
+		pos = (size_t)next;
+	}
+	return 0;
+}
+
+static enum frame_end decode_frame(struct mtd_stream_out *o, ZSTD_DCtx *dc, const uint8_t *s, uint64_t avail,
+                                   uint64_t before, struct frame *f)
+{
+	size_t cs = ZSTD_findFrameCompressedSize(s, (size_t)avail);
+	f->size_known = !ZSTD_isError(cs);
+	f->err = 0;
+	f->why = "";
+	uint64_t in_size = f->size_known ? cs : avail;
+	f->size = f->size_known ? cs : 0;
+	/* measured neither by the block headers nor as cut short: decoding says where it goes wrong */
+	uint64_t bad = f->size_known ? 0 : impossible_block(s, avail);
+	bool impossible = !f->size_known && (ZSTD_getErrorCode(cs) != ZSTD_error_srcSize_wrong || bad);
+	if (f->fh.dictID) {
+		f->why = "needs a dictionary";
+		return F_UNSUP;
+	}
+	uint8_t *chunk = mtd_stream_out_scratch(o, STREAM_CHUNK);
+	if (!chunk)
+		return F_NOMEM;
+	ZSTD_DCtx_reset(dc, ZSTD_reset_session_only);
+	ZSTD_inBuffer in = {s, (size_t)in_size, 0};
+	for (;;) {
+		ZSTD_outBuffer out = {chunk, STREAM_CHUNK, 0};
+		size_t ret = ZSTD_decompressStream(dc, &out, &in);
+		bool go = out.pos == 0 || mtd_stream_out_put(o, before + (f->size_known ? cs : in.pos), chunk, out.pos);
+		if (!f->size_known)
+			f->size = in.pos;
+		if (ZSTD_isError(ret)) {
+			ZSTD_ErrorCode c = ZSTD_getErrorCode(ret);
+			f->err = ret;
+			f->why = ZSTD_getErrorName(ret);
+			if (c == ZSTD_error_frameParameter_windowTooLarge || c == ZSTD_error_dictionary_wrong ||
+			    c == ZSTD_error_memory_allocation)
+				return F_UNSUP;
+			return F_DATA;
+		}
+		if (ret == 0) {
+			o->stopped = false;
+			return F_OK;
+		}
+		if (!go)
+			return F_STOP;
+		if (in.pos == in.size && out.pos < out.size) {
+			if (!impossible)
+				return F_TRUNC;
+			f->size = bad ? bad : 4;
+			f->err = cs;
+			f->why = ZSTD_getErrorCode(cs) == ZSTD_error_srcSize_wrong ? "impossible block header"
+			                                                           : ZSTD_getErrorName(cs);
+			return F_DATA;
+		}
+	}
+}
+
+/* Skippable frames at pos: their count, pos moved past them. */
+static uint64_t skip_skippable(const uint8_t *all, uint64_t avail, uint64_t *pos)
+{
+	uint64_t n = 0;
+	while (is_skippable(all + *pos, avail - *pos)) {
+		uint64_t len = 8 + (uint64_t)mtd_le32(all + *pos + 4);
+		if (len > avail - *pos)
+			break;
+		n++;
+		*pos += len;
+	}
+	return n;
+}
+
+static bool frame_at(const uint8_t *all, uint64_t avail, uint64_t pos, ZSTD_frameHeader *fh)
+{
+	return avail - pos >= 4 && mtd_le32(all + pos) == 0xfd2fb528u &&
+	       ZSTD_getFrameHeader(fh, all + pos, (size_t)(avail - pos)) == 0 && fh->frameType == ZSTD_frame;
+}
+
 static int probe(struct mtd_probe *p)
 {
-	(void)p;
-	return MTD_ERR_NO_MATCH;
+	struct mtd_reader r;
+	const uint8_t *all;
+	uint64_t avail = mtd_stream_avail(p);
+	struct frame f;
+	mtd_probe_reader(p, &r);
+	if (!mtd_rd_bytes(&r, (size_t)avail, &all))
+		return MTD_ERR_NO_MATCH;
+	if (ZSTD_getFrameHeader(&f.fh, all, (size_t)avail) != 0 || f.fh.frameType != ZSTD_frame)
+		return MTD_ERR_NO_MATCH;
+
+	ZSTD_DCtx *dc = ZSTD_createDCtx();
+	if (!dc)
+		return MTD_ERR_NOMEM;
+	struct mtd_stream_out o;
+	mtd_stream_out_init(&o, p);
+	uint64_t pos = 0, frames = 0, skips = 0, declared = 0;
+	bool all_declared = true, complete = false;
+	p->valid = true;
+	mtd_probe_str(p, "checksum", true, "%s", f.fh.checksumFlag ? "XXH64" : "none");
+	mtd_probe_u64(p, "window_size", false, f.fh.windowSize);
+	if (f.fh.dictID)
+		mtd_probe_u64(p, "dict_id", false, f.fh.dictID);
+	for (;;) {
+		frames++;
+		if (f.fh.frameContentSize == ZSTD_CONTENTSIZE_UNKNOWN)
+			all_declared = false;
+		else
+			declared += f.fh.frameContentSize;
+		struct mtd_stream_mark mk;
+		mtd_stream_out_mark(&o, &mk);
+		enum frame_end rc = decode_frame(&o, dc, all + pos, avail - pos, pos, &f);
+		if (rc == F_DATA && ZSTD_getErrorCode(f.err) == ZSTD_error_checksum_wrong) {
+			/* decode again without the check, so the content is still there to look inside */
+			mtd_stream_out_rewind(&o, &mk);
+			ZSTD_DCtx_reset(dc, ZSTD_reset_session_only);
+			ZSTD_DCtx_setParameter(dc, ZSTD_d_forceIgnoreChecksum, ZSTD_d_ignoreChecksum);
+			struct frame g = f;
+			decode_frame(&o, dc, all + pos, avail - pos, pos, &g);
+			ZSTD_DCtx_reset(dc, ZSTD_reset_session_only);
+			ZSTD_DCtx_setParameter(dc, ZSTD_d_forceIgnoreChecksum, ZSTD_d_validateChecksum);
+		}
+		uint64_t at = p->off + pos;
+		if (rc == F_NOMEM) {
+			ZSTD_freeDCtx(dc);
+			mtd_stream_out_release(&o);
+			return MTD_ERR_NOMEM;
+		}
+		if (!f.size_known) {
+			/* the block headers run past the end of the space, or one of them is corrupt */
+			p->valid = false;
+			if ((rc == F_DATA || rc == F_UNSUP) && frames == 1 && o.total == 0) {
+				/* nothing measurable, nothing decodable: the magic number alone */
+				ZSTD_freeDCtx(dc);
+				mtd_stream_out_release(&o);
+				return MTD_ERR_NO_MATCH;
+			}
+			if (rc == F_DATA || rc == F_UNSUP) {
+				mtd_probe_problem(p, "frame at 0x%llx: %s: extent unknown", (unsigned long long)at,
+				                  f.why);
+				pos += f.size > f.fh.headerSize ? f.size : f.fh.headerSize;
+			} else {
+				mtd_probe_problem(p, "truncated: frame at 0x%llx ends at the end of its space (0x%llx)",
+				                  (unsigned long long)at, (unsigned long long)p->len);
+				o.stopped = false;
+				pos = avail;
+			}
+			break;
+		}
+		/* the frame's extent is exact from here on */
+		pos += f.size;
+		if (rc == F_DATA || rc == F_UNSUP) {
+			p->valid = false;
+			if (rc == F_DATA && ZSTD_getErrorCode(f.err) == ZSTD_error_checksum_wrong)
+				mtd_probe_problem(
+				    p, "frame at 0x%llx: content checksum (XXH64) does not match the decoded data",
+				    (unsigned long long)at);
+			else
+				mtd_probe_problem(p, "frame at 0x%llx: %s%s", (unsigned long long)at, f.why,
+				                  rc == F_UNSUP ? ": not decoded" : "");
+			break;
+		}
+		if (rc == F_STOP) {
+			/* the extent is known: only the content went unchecked */
+			char why[160], a[32];
+			mtd_stream_out_limit_text(&o, why, sizeof(why));
+			o.stopped = false;
+			p->valid = false;
+			mtd_probe_problem(p, "frame at 0x%llx: decoding stopped after %s, content %snot checked: %s",
+			                  (unsigned long long)at, mtd_stream_size_str(o.total, a, sizeof(a)),
+			                  f.fh.checksumFlag ? "checksum " : "", why);
+			/* the frames that follow are measured without decoding */
+			for (;;) {
+				skips += skip_skippable(all, avail, &pos);
+				if (!frame_at(all, avail, pos, &f.fh))
+					break;
+				size_t cs = ZSTD_findFrameCompressedSize(all + pos, (size_t)(avail - pos));
+				if (ZSTD_isError(cs))
+					break;
+				frames++;
+				pos += cs;
+			}
+			all_declared = false;
+			break;
+		}
+		/* skippable frames, then maybe another frame */
+		skips += skip_skippable(all, avail, &pos);
+		if (frame_at(all, avail, pos, &f.fh))
+			continue;
+		complete = true;
+		break;
+	}
+	ZSTD_freeDCtx(dc);
+	if (complete)
+		pos += mtd_stream_size_append(p, pos, o.total);
+	mtd_probe_u64(p, "frames", frames > 1, frames);
+	if (skips)
+		mtd_probe_u64(p, "skippable_frames", false, skips);
+	if (all_declared)
+		mtd_probe_u64(p, "content_size", false, declared);
+	if (complete && all_declared && declared != o.total) {
+		mtd_probe_problem(p, "decoded %llu bytes but the frame headers declare %llu",
+		                  (unsigned long long)o.total, (unsigned long long)declared);
+		p->valid = false;
+	}
+	mtd_stream_out_finish(&o, complete);
+	p->size = pos;
+	return MTD_OK;
 }
 
 const struct mtd_format mtd_fmt_zstd = {
-	.name = "zstd",
-	.probe = probe,
+    .name = "zstd",
+    .magics = {{"\x28\xb5\x2f\xfd", 4, 0}},
+    .probe = probe,
 };

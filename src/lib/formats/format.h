@@ -22,6 +22,9 @@
 
 struct mtd_scanner;
 
+/* struct mtd_probe has `back`/`floor` (components may start before their magic) */
+#define MTD_PROBE_BACK 1
+
 struct mtd_magic {
 	const char *bytes; /* may contain NULs: length is len */
 	uint8_t len;       /* >= 2 */
@@ -39,6 +42,14 @@ struct mtd_probe {
 	/* results */
 	uint64_t size;
 	bool valid;
+	/*
+	 * Trailer formats (magic at the end of their data): bytes before `off`
+	 * that belong to the component.  The scanner moves the start back by
+	 * this much when those bytes are still unclaimed (`floor` is the
+	 * lowest start it accepts) and adds them to size.
+	 */
+	uint64_t back;
+	uint64_t floor;
 	/* private to the scanner */
 	struct mtd_scanner *sc;
 	struct mtd_component *comp;
@@ -57,13 +68,13 @@ struct mtd_format {
 void mtd_probe_reader(const struct mtd_probe *p, struct mtd_reader *r);
 void mtd_probe_problem(struct mtd_probe *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void mtd_probe_str(struct mtd_probe *p, const char *key, bool brief, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 void mtd_probe_u64(struct mtd_probe *p, const char *key, bool brief, uint64_t v);
 void mtd_probe_hex(struct mtd_probe *p, const char *key, bool brief, uint64_t v);
 void mtd_probe_bool(struct mtd_probe *p, const char *key, bool brief, bool v);
 /** Append a string to a list detail (created on first use). */
 void mtd_probe_list_add(struct mtd_probe *p, const char *key, bool brief, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 /** Scan [off, off+len) of the same space (absolute space offsets) for nested components. */
 void mtd_probe_scan_range(struct mtd_probe *p, uint64_t off, uint64_t len);
 /**

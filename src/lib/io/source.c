@@ -40,7 +40,7 @@ static int open_input(const char *path, int *fd_out, uint64_t *size, bool *is_bl
 	if (!S_ISREG(st.st_mode) && !*is_blk) {
 		close(fd);
 		return mtd_diag_set(d, MTD_ERR_ARG, path, "is %s; expected a regular file or block device",
-				    kind_of(st.st_mode));
+		                    kind_of(st.st_mode));
 	}
 	if (*is_blk) {
 		uint64_t bytes = 0;
@@ -69,7 +69,7 @@ int mtd_source_open(struct mtd_source *s, const char *path, struct mtd_diag *d)
 	if (size > (uint64_t)SIZE_MAX / 2) {
 		close(fd);
 		return mtd_diag_set(d, MTD_ERR_LIMIT, path, "is too large to map (%llu bytes)",
-				    (unsigned long long)size);
+		                    (unsigned long long)size);
 	}
 	if (size > 0) {
 		void *m = mmap(NULL, (size_t)size, PROT_READ, MAP_PRIVATE, fd, 0);
@@ -129,7 +129,7 @@ int mtd_read_small_file(const char *path, size_t max, char **out, size_t *len, s
 	if (blk || size > max) {
 		close(fd);
 		return mtd_diag_set(d, MTD_ERR_LIMIT, path, "is %llu bytes; at most %zu expected",
-				    (unsigned long long)size, max);
+		                    (unsigned long long)size, max);
 	}
 	char *buf = malloc((size_t)size + 1);
 	if (!buf) {

@@ -21,7 +21,7 @@
  * probe claims becomes gap components.
  */
 
-#define ANCHOR_STEP 4096u
+#define ANCHOR_STEP   4096u
 #define PROGRESS_STEP (16u << 20)
 
 struct magic_entry {
@@ -58,13 +58,13 @@ struct region {
 	int depth;
 };
 
-static void scan_region(struct mtd_scanner *sc, const uint8_t *data, uint64_t len, int64_t space,
-			int64_t parent, uint64_t start, uint64_t end, int depth);
+static void scan_region(struct mtd_scanner *sc, const uint8_t *data, uint64_t len, int64_t space, int64_t parent,
+                        uint64_t start, uint64_t end, int depth);
 
 /* ---- components ---- */
 
-static struct mtd_component *new_component(struct mtd_scanner *sc, const char *type, int64_t space,
-					   int64_t parent, uint64_t off, uint64_t size, int depth)
+static struct mtd_component *new_component(struct mtd_scanner *sc, const char *type, int64_t space, int64_t parent,
+                                           uint64_t off, uint64_t size, int depth)
 {
 	struct mtd_scan_result *r = sc->res;
 	if (sc->err)
@@ -126,7 +126,7 @@ static void recycle_component(struct mtd_scanner *sc, struct mtd_component *c)
 }
 
 static struct mtd_detail *add_detail(struct mtd_scanner *sc, struct mtd_component *c, const char *key,
-				     enum mtd_detail_kind kind, bool brief)
+                                     enum mtd_detail_kind kind, bool brief)
 {
 	for (size_t i = 0; i < c->ndetails; i++)
 		if (strcmp(c->details[i].key, key) == 0) {
@@ -252,7 +252,10 @@ void mtd_probe_list_add(struct mtd_probe *p, const char *key, bool brief, const 
 		d->list[d->nlist++] = s;
 }
 
-const struct mtd_scan_options *mtd_probe_options(const struct mtd_probe *p) { return &p->sc->opt; }
+const struct mtd_scan_options *mtd_probe_options(const struct mtd_probe *p)
+{
+	return &p->sc->opt;
+}
 
 uint64_t mtd_probe_decode_budget(const struct mtd_probe *p, uint64_t compressed_len)
 {
@@ -273,7 +276,7 @@ void mtd_probe_scan_range(struct mtd_probe *p, uint64_t off, uint64_t len)
 		return;
 	if (p->depth + 1 > sc->opt.max_depth) {
 		mtd_probe_problem(p, "not scanned inside: nesting depth limit %d reached (raise with --max-depth)",
-				  sc->opt.max_depth);
+		                  sc->opt.max_depth);
 		return;
 	}
 	/* A payload that is the whole component again would nest forever. */
@@ -325,28 +328,45 @@ void mtd_probe_child_done(struct mtd_probe *child, bool scan_inside)
 {
 	if (!child)
 		return;
-	child->comp->size = child->size;
-	child->comp->valid = child->valid;
-	if (scan_inside && child->size)
-		mtd_probe_scan_range(child, child->comp->offset, child->comp->size);
+	struct mtd_scanner *sc = child->sc;
+	struct mtd_component *c = child->comp;
+	c->size = child->size;
+	c->valid = child->valid;
+	/*
+	 * The child's content is its whole range (a FIT image, a TRX part), so
+	 * the "payload is the whole component again" guard of
+	 * mtd_probe_scan_range() does not apply: nesting stays bounded by the
+	 * depth limit, and children of one parent do not overlap.
+	 */
+	if (scan_inside && c->size && sc->opt.descend && mtd_range_ok(c->offset, c->size, child->len)) {
+		if (child->depth + 1 > sc->opt.max_depth)
+			mtd_probe_problem(child,
+			                  "not scanned inside: nesting depth limit %d reached (raise with --max-depth)",
+			                  sc->opt.max_depth);
+		else
+			scan_region(sc, child->data, child->len, child->space, c->id, c->offset, c->offset + c->size,
+			            child->depth + 1);
+	}
 	free(child);
 }
 
 /* ---- the walk ---- */
 
 /* Try one format at `start`.  Returns the claimed end, or 0 when it did not match. */
-static uint64_t try_probe(struct mtd_scanner *sc, struct region *rg, const struct mtd_format *f, uint64_t start,
-			  uint64_t limit)
+static uint64_t try_probe(struct mtd_scanner *sc, struct region *rg, const struct mtd_format *f, uint64_t *startp,
+                          uint64_t floor, uint64_t limit)
 {
+	uint64_t start = *startp;
 	struct mtd_probe p = {
-		.data = rg->data,
-		.len = limit,
-		.off = start,
-		.space = rg->space,
-		.file = sc->res->file,
-		.depth = rg->depth,
-		.valid = true,
-		.sc = sc,
+	    .data = rg->data,
+	    .len = limit,
+	    .off = start,
+	    .floor = floor,
+	    .space = rg->space,
+	    .file = sc->res->file,
+	    .depth = rg->depth,
+	    .valid = true,
+	    .sc = sc,
 	};
 	size_t mark = sc->res->ncomps;
 	p.comp = new_component(sc, f->name, rg->space, rg->parent, start, 0, rg->depth);
@@ -359,11 +379,25 @@ static uint64_t try_probe(struct mtd_scanner *sc, struct region *rg, const struc
 			recycle_component(sc, sc->res->comps[--sc->res->ncomps]);
 		return 0;
 	}
+	if (p.back) {
+		if (p.back > start - floor) {
+			add_problem(sc, p.comp,
+			            mtd_arena_printf(
+			                &sc->res->arena,
+			                "its data begins 0x%llx bytes before the magic, inside the previous component",
+			                (unsigned long long)p.back));
+			p.valid = false;
+		} else {
+			start -= p.back;
+			p.size += p.back;
+			p.comp->offset = start;
+			*startp = start;
+		}
+	}
 	if (p.size > limit - start) {
 		add_problem(sc, p.comp,
-			    mtd_arena_printf(&sc->res->arena,
-					     "claims 0x%llx bytes but only 0x%llx remain in its space",
-					     (unsigned long long)p.size, (unsigned long long)(limit - start)));
+		            mtd_arena_printf(&sc->res->arena, "claims 0x%llx bytes but only 0x%llx remain in its space",
+		                             (unsigned long long)p.size, (unsigned long long)(limit - start)));
 		p.size = limit - start;
 		p.valid = false;
 	}
@@ -375,10 +409,10 @@ static uint64_t try_probe(struct mtd_scanner *sc, struct region *rg, const struc
 			scan_region(sc, c->decoded, c->decoded_size, c->id, c->id, 0, c->decoded_size, rg->depth + 1);
 		} else if (sc->opt.descend) {
 			add_problem(sc, c,
-				    mtd_arena_printf(&sc->res->arena,
-						     "decoded content not scanned: nesting depth limit %d reached "
-						     "(raise with --max-depth)",
-						     sc->opt.max_depth));
+			            mtd_arena_printf(&sc->res->arena,
+			                             "decoded content not scanned: nesting depth limit %d reached "
+			                             "(raise with --max-depth)",
+			                             sc->opt.max_depth));
 		}
 		if (!sc->opt.keep_decoded) {
 			free((void *)c->decoded);
@@ -403,8 +437,8 @@ static inline bool prefix_hit(const struct mtd_scanner *sc, const uint8_t *d, ui
  * accepts both bytes.  Survivors (about 1% of random data) are confirmed
  * against the exact prefix bitmap.
  */
-__attribute__((target("ssse3"))) static uint64_t next_candidate_ssse3(const struct mtd_scanner *sc,
-									const uint8_t *d, uint64_t k, uint64_t stop)
+__attribute__((target("ssse3"))) static uint64_t next_candidate_ssse3(const struct mtd_scanner *sc, const uint8_t *d,
+                                                                      uint64_t k, uint64_t stop)
 {
 	const __m128i nib = _mm_set1_epi8(0x0f), zero = _mm_setzero_si128();
 	const __m128i lo1 = _mm_loadu_si128((const __m128i *)sc->lo1), hi1 = _mm_loadu_si128((const __m128i *)sc->hi1);
@@ -413,9 +447,9 @@ __attribute__((target("ssse3"))) static uint64_t next_candidate_ssse3(const stru
 		__m128i v0 = _mm_loadu_si128((const __m128i *)(d + k));
 		__m128i v1 = _mm_loadu_si128((const __m128i *)(d + k + 1));
 		__m128i a = _mm_and_si128(_mm_shuffle_epi8(lo1, _mm_and_si128(v0, nib)),
-					  _mm_shuffle_epi8(hi1, _mm_and_si128(_mm_srli_epi16(v0, 4), nib)));
+		                          _mm_shuffle_epi8(hi1, _mm_and_si128(_mm_srli_epi16(v0, 4), nib)));
 		__m128i b = _mm_and_si128(_mm_shuffle_epi8(lo2, _mm_and_si128(v1, nib)),
-					  _mm_shuffle_epi8(hi2, _mm_and_si128(_mm_srli_epi16(v1, 4), nib)));
+		                          _mm_shuffle_epi8(hi2, _mm_and_si128(_mm_srli_epi16(v1, 4), nib)));
 		unsigned mask = ~(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(a, b), zero)) & 0xffffu;
 		while (mask) {
 			uint64_t pos = k + (unsigned)__builtin_ctz(mask);
@@ -462,18 +496,18 @@ static bool block_uniform(const uint8_t *p, size_t n, uint8_t v)
 
 /* ---- gaps ---- */
 
-#define RUN_MIN 1024u  /* uniform runs at least this long inside a gap are split out */
-#define EDGE_MIN 16u   /* shorter runs still count at a gap's edges (alignment padding) */
+#define RUN_MIN        1024u /* uniform runs at least this long inside a gap are split out */
+#define EDGE_MIN       16u   /* shorter runs still count at a gap's edges (alignment padding) */
 #define ENTROPY_SAMPLE (1u << 20)
 
 static void add_gap(struct mtd_scanner *sc, const uint8_t *data, int64_t space, int64_t parent, int depth,
-		    const char *type, uint64_t s, uint64_t e)
+                    const char *type, uint64_t s, uint64_t e)
 {
 	/* Extend the previous gap when it is of the same kind and adjacent (long gaps come in chunks). */
 	struct mtd_scan_result *r = sc->res;
 	struct mtd_component *prev = r->ncomps ? r->comps[r->ncomps - 1] : NULL;
 	bool merge = prev && prev->space == space && prev->parent == parent && prev->offset + prev->size == s &&
-		     strcmp(prev->type, type) == 0 && (!strcmp(type, "erased") || !strcmp(type, "zero"));
+	             strcmp(prev->type, type) == 0 && (!strcmp(type, "erased") || !strcmp(type, "zero"));
 	if (merge) {
 		prev->size += e - s;
 		return;
@@ -527,8 +561,8 @@ static uint64_t run_len(const uint8_t *p, uint64_t n, uint8_t v)
 	return i;
 }
 
-static void fill_gap(struct mtd_scanner *sc, const uint8_t *data, int64_t space, int64_t parent, int depth,
-		     uint64_t s, uint64_t e)
+static void fill_gap(struct mtd_scanner *sc, const uint8_t *data, int64_t space, int64_t parent, int depth, uint64_t s,
+                     uint64_t e)
 {
 	uint64_t piece = s, i = s;
 	while (i < e && !sc->err) {
@@ -568,8 +602,8 @@ static void fill_gap(struct mtd_scanner *sc, const uint8_t *data, int64_t space,
 		add_gap(sc, data, space, parent, depth, "unknown", piece, e);
 }
 
-static void scan_region(struct mtd_scanner *sc, const uint8_t *data, uint64_t len, int64_t space,
-			int64_t parent, uint64_t start, uint64_t end, int depth)
+static void scan_region(struct mtd_scanner *sc, const uint8_t *data, uint64_t len, int64_t space, int64_t parent,
+                        uint64_t start, uint64_t end, int depth)
 {
 	struct region rg = {.data = data, .len = len, .space = space, .parent = parent, .depth = depth};
 	uint64_t cursor = start, i = start, gap_from = start;
@@ -598,14 +632,15 @@ static void scan_region(struct mtd_scanner *sc, const uint8_t *data, uint64_t le
 				const struct mtd_format *f = sc->anchored[a];
 				if (i % f->anchor_align != 0 || (f->anchor_top_only && space >= 0))
 					continue;
-				claimed = try_probe(sc, &rg, f, i, end);
 				cstart = i;
+				claimed = try_probe(sc, &rg, f, &cstart, cursor, end);
 			}
 		}
 		uint64_t blk_end = (i / ANCHOR_STEP + 1) * ANCHOR_STEP;
 		if (blk_end > end)
 			blk_end = end;
-		if (!claimed && (block_uniform(data + i, blk_end - i, 0xff) || block_uniform(data + i, blk_end - i, 0))) {
+		if (!claimed &&
+		    (block_uniform(data + i, blk_end - i, 0xff) || block_uniform(data + i, blk_end - i, 0))) {
 			/* Only the last position can start a prefix that straddles into the next block. */
 			i = blk_end > i + 1 ? blk_end - 1 : i;
 		}
@@ -620,8 +655,8 @@ static void scan_region(struct mtd_scanner *sc, const uint8_t *data, uint64_t le
 				uint64_t s = k - me->magic->offset;
 				if (k + me->magic->len > end || memcmp(data + k, me->magic->bytes, me->magic->len) != 0)
 					continue;
-				claimed = try_probe(sc, &rg, me->fmt, s, end);
 				cstart = s;
+				claimed = try_probe(sc, &rg, me->fmt, &cstart, cursor, end);
 			}
 		}
 		if (claimed) {
@@ -792,35 +827,65 @@ static uint64_t known_bytes(const struct mtd_scan_result *r, size_t from)
  * that is recognised much better, the whole input becomes one `byteswap16`
  * component whose decoded space is the corrected image.
  */
-static void try_byteswap(struct mtd_scanner *sc, const uint8_t *data, uint64_t len)
+/* Scan a 16-bit swapped copy of data[0, n) under a new byteswap16 component; returns it (or NULL). */
+static struct mtd_component *scan_swapped(struct mtd_scanner *sc, const uint8_t *data, uint64_t n, uint8_t **buf,
+                                          uint64_t *known)
 {
 	struct mtd_scan_result *r = sc->res;
-	uint64_t known = known_bytes(r, 0);
-	if (len < 65536 || len > SWAP_MAX || len % 2 || known * 4 >= len)
-		return;
-	uint8_t *sw = malloc((size_t)len);
+	uint8_t *sw = malloc((size_t)n);
 	if (!sw)
-		return;
-	for (uint64_t i = 0; i < len; i += 2) {
+		return NULL;
+	for (uint64_t i = 0; i + 1 < n; i += 2) {
 		sw[i] = data[i + 1];
 		sw[i + 1] = data[i];
 	}
-	size_t mark = r->ncomps;
-	struct mtd_component *c = new_component(sc, "byteswap16", -1, -1, 0, len, 0);
+	struct mtd_component *c = new_component(sc, "byteswap16", -1, -1, 0, n, 0);
 	if (!c) {
 		free(sw);
-		return;
+		return NULL;
 	}
 	size_t inner = r->ncomps;
-	scan_region(sc, sw, len, c->id, c->id, 0, len, 1);
-	uint64_t k2 = 0;
+	scan_region(sc, sw, n, c->id, c->id, 0, n, 1);
+	*known = 0;
 	for (size_t i = inner; i < r->ncomps; i++) {
 		const struct mtd_component *x = r->comps[i];
 		if (x->parent == c->id && strcmp(x->type, "unknown") && strcmp(x->type, "random") &&
 		    strcmp(x->type, "erased") && strcmp(x->type, "zero"))
-			k2 += x->size;
+			*known += x->size;
 	}
-	if (!sc->err && k2 * 4 >= len && k2 >= 2 * known + 4096) {
+	*buf = sw;
+	return c;
+}
+
+#define SWAP_TRIAL (4u << 20)
+
+/*
+ * Some programmers read 16-bit parallel NOR with the bytes of every word
+ * swapped.  If little of the input is recognised, scan a swapped copy of its
+ * first 4 MiB; only when that is recognised much better is the whole input
+ * swapped and scanned, becoming one `byteswap16` component whose decoded
+ * space is the corrected image.  Random or unknown data thus costs one
+ * 4 MiB trial, not a copy of the input.
+ */
+static void try_byteswap(struct mtd_scanner *sc, const uint8_t *data, uint64_t len)
+{
+	struct mtd_scan_result *r = sc->res;
+	uint64_t known = known_bytes(r, 0), k2 = 0;
+	if (len < 65536 || len > SWAP_MAX || len % 2 || known * 4 >= len)
+		return;
+	size_t mark = r->ncomps;
+	uint8_t *sw = NULL;
+	uint64_t trial = len < SWAP_TRIAL ? len : SWAP_TRIAL;
+	struct mtd_component *c = scan_swapped(sc, data, trial, &sw, &k2);
+	bool promising = c && !sc->err && k2 * 16 >= trial && k2 >= 4096;
+	while (r->ncomps > mark)
+		free_component(r->comps[--r->ncomps]);
+	free(sw);
+	sw = NULL;
+	if (!promising)
+		return;
+	c = scan_swapped(sc, data, len, &sw, &k2);
+	if (c && !sc->err && k2 * 4 >= len && k2 >= 2 * known + 4096) {
 		/* keep the swapped interpretation; drop the original top level */
 		size_t w = 0;
 		for (size_t i = 0; i < r->ncomps; i++) {
@@ -860,7 +925,7 @@ static void try_byteswap(struct mtd_scanner *sc, const uint8_t *data, uint64_t l
 }
 
 int mtd_scan_source(struct mtd_source *src, const struct mtd_scan_options *opt, struct mtd_scan_result **out,
-		    struct mtd_diag *d)
+                    struct mtd_diag *d)
 {
 	struct mtd_scanner *sc = malloc(sizeof(*sc));
 	struct mtd_scan_result *r = calloc(1, sizeof(*r));

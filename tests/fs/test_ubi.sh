@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# ubi and ubifs: images from mkfs.ubifs + ubinize (NAND and NOR geometries); volume names and
+# counts compared with the .ini given to ubinize, UBIFS superblock with what mkfs.ubifs was told.
+. "$SRCDIR/tests/lib.sh"
+need mkfs.ubifs ubinize jq
+
+mkdir -p "$T/root/etc" "$T/root/bin"
+seq 1 20000 > "$T/root/etc/numbers"
+head -c 50000 /dev/urandom > "$T/root/bin/blob"
+head -c 300000 /dev/urandom > "$T/kernel.bin"
+
+first() { jq -c "[.components[] | select(.type == \"$2\")][0]" <<<"$1"; }
+
+# geometry: name min_io peb leb sub_page compressor
+for geo in "nand 2048 131072 126976 2048 lzo" "nor 1 65536 65408 1 zlib"; do
+	read -r g minio peb leb sub comp <<<"$geo"
+	mkfs.ubifs -m "$minio" -e "$leb" -c 200 -x "$comp" -r "$T/root" -o "$T/ubifs.img" 2>/dev/null ||
+		{ ok 1 "$g: mkfs.ubifs"; continue; }
+	cat > "$T/ubi.ini" <<-EOF
+	[kernel]
+	mode=ubi
+	image=$T/kernel.bin
+	vol_id=0
+	vol_type=static
+	vol_name=kernel
+	[rootfs]
+	mode=ubi
+	image=$T/ubifs.img
+	vol_id=1
+	vol_type=dynamic
+	vol_name=rootfs
+	[rootfs_data]
+	mode=ubi
+	vol_id=2
+	vol_type=dynamic
+	vol_size=1MiB
+	vol_name=rootfs_data
+	vol_flags=autoresize
+	EOF
+	ubinize -o "$T/ubi.img" -m "$minio" -p "$peb" -s "$sub" "$T/ubi.ini" >/dev/null 2>&1 || { ok 1 "$g: ubinize"; continue; }
+	size=$(stat -c %s "$T/ubi.img")
+	# a NAND partition: the UBI image, then erased flash
+	{ cat "$T/ubi.img"; head -c $((peb * 4)) /dev/zero | tr '\0' '\377'; } > "$T/flash.bin"
+	j=$("$MTDSCOPE" scan --json "$T/flash.bin")
+	u=$(first "$j" ubi)
+	is "$(jq -r .size <<<"$u")" "$size" "$g: extent is the run of PEBs"
+	is "$(jq -r .details.peb_size <<<"$u")" "$peb" "$g: PEB size"
+	is "$(jq -r .details.leb_size <<<"$u")" "$leb" "$g: LEB size"
+	is "$(jq -r .details.pebs <<<"$u")" $((size / peb)) "$g: PEB count"
+	want=$(sed -n 's/^vol_name=//p' "$T/ubi.ini" | tr '\n' ' ')
+	is "$(jq -r '.details.volume_names[]' <<<"$u" | tr '\n' ' ')" "$want" "$g: volume names as in the .ini"
+	is "$(jq -r .details.volume_count <<<"$u")" "$(grep -c '^\[' "$T/ubi.ini")" "$g: volume count"
+	like "$(jq -r '.details.volumes[0]' <<<"$u")" '^0:kernel static' "$g: static volume"
+	like "$(jq -r '.details.volumes[2]' <<<"$u")" 'autoresize' "$g: autoresize flag"
+	is "$(jq -r .valid <<<"$u")" true "$g: valid"
+	kbytes=$(stat -c %s "$T/kernel.bin")
+	is "$(jq -r .details.decoded_size <<<"$u")" $((kbytes + $(stat -c %s "$T/ubifs.img"))) "$g: volumes assembled"
+	f=$(first "$j" ubifs)
+	is "$(jq -r .space <<<"$f")" "$(jq -r .id <<<"$u")" "$g: ubifs found inside the volumes"
+	is "$(jq -r .offset <<<"$f")" "$kbytes" "$g: ubifs at the start of the rootfs volume"
+	is "$(jq -r .details.leb_size <<<"$f")" "$leb" "$g: ubifs LEB size"
+	is "$(jq -r .details.min_io_size <<<"$f")" $((minio < 8 ? 8 : minio)) "$g: ubifs min I/O (mkfs.ubifs raises it to 8)"
+	is "$(jq -r .details.leb_count <<<"$f")" $(($(stat -c %s "$T/ubifs.img") / leb)) "$g: ubifs LEB count"
+	is "$(jq -r .details.max_leb_count <<<"$f")" 200 "$g: ubifs max LEB count"
+	is "$(jq -r .details.compression <<<"$f")" "$comp" "$g: ubifs compression"
+	is "$(jq -r .valid <<<"$f")" true "$g: ubifs CRCs hold"
+
+	# the bare UBIFS image
+	f=$(first "$("$MTDSCOPE" scan --json "$T/ubifs.img")" ubifs)
+	is "$(jq -r .size <<<"$f")" "$(stat -c %s "$T/ubifs.img")" "$g: bare ubifs extent"
+done
+
+# NAND image again for the damage cases
+mkfs.ubifs -m 2048 -e 126976 -c 200 -r "$T/root" -o "$T/ubifs.img"
+sed -i "s|^image=.*ubifs.img|image=$T/ubifs.img|" "$T/ubi.ini"
+ubinize -o "$T/ubi.img" -m 2048 -p 131072 -s 2048 "$T/ubi.ini" >/dev/null 2>&1
+size=$(stat -c %s "$T/ubi.img")
+
+# a VID header with a broken CRC (PEB 3): invalid, located, the image still whole
+cp "$T/ubi.img" "$T/bad-vid.img"
+printf '\377' | dd of="$T/bad-vid.img" bs=1 seek=$((3 * 131072 + 2048 + 50)) conv=notrunc status=none
+u=$(first "$("$MTDSCOPE" scan --json "$T/bad-vid.img")" ubi)
+is "$(jq -r .valid <<<"$u")" false "bad VID CRC: invalid"
+like "$(jq -r '.problems | join(";")' <<<"$u")" "1 VID headers fail their CRC \\(first at $(printf '0x%x' $((3 * 131072 + 2048)))\\)" "bad VID CRC: reported with its offset"
+is "$(jq -r .size <<<"$u")" "$size" "bad VID CRC: extent unchanged"
+
+# an EC header with a broken CRC (PEB 5)
+cp "$T/ubi.img" "$T/bad-ec.img"
+printf '\1' | dd of="$T/bad-ec.img" bs=1 seek=$((5 * 131072 + 8)) conv=notrunc status=none
+u=$(first "$("$MTDSCOPE" scan --json "$T/bad-ec.img")" ubi)
+like "$(jq -r '.problems | join(";")' <<<"$u")" "1 EC headers fail their CRC" "bad EC CRC: reported"
+
+# both volume table copies broken: no names, invalid, no crash
+cp "$T/ubi.img" "$T/bad-vtbl.img"
+for peb in 0 1; do
+	printf '\1' | dd of="$T/bad-vtbl.img" bs=1 seek=$((peb * 131072 + 4096 + 20)) conv=notrunc status=none
+done
+u=$(first "$("$MTDSCOPE" scan --json "$T/bad-vtbl.img")" ubi)
+is "$(jq -r .valid <<<"$u")" false "broken volume table: invalid"
+like "$(jq -r '.problems | join(";")' <<<"$u")" "volume table" "broken volume table: reported"
+
+# a dump cut in the middle of a PEB
+head -c $((size / 2 + 1000)) "$T/ubi.img" > "$T/cut.ubi"
+u=$(first "$("$MTDSCOPE" scan --json "$T/cut.ubi")" ubi)
+is "$(jq -r .size <<<"$u")" $((size / 2 + 1000)) "cut UBI: clamped to the file"
+like "$(jq -r '.problems | join(";")' <<<"$u")" "truncated: the last PEB is cut off" "cut UBI: truncated"
+
+# a UBIFS superblock with a broken CRC
+cp "$T/ubifs.img" "$T/bad-sb.img"
+printf '\7' | dd of="$T/bad-sb.img" bs=1 seek=200 conv=notrunc status=none
+f=$(first "$("$MTDSCOPE" scan --json "$T/bad-sb.img")" ubifs)
+is "$(jq -r .details.sb_crc_ok <<<"$f")" false "ubifs bad superblock CRC"
+is "$(jq -r .valid <<<"$f")" false "ubifs bad superblock CRC: invalid"
+
+# UBIFS cut in half in the file itself: truncated
+head -c $(($(stat -c %s "$T/ubifs.img") / 2)) "$T/ubifs.img" > "$T/cut.img"
+f=$(first "$("$MTDSCOPE" scan --json "$T/cut.img")" ubifs)
+like "$(jq -r '.problems | join(";")' <<<"$f")" truncated "ubifs cut: truncated"
+done_testing
