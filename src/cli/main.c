@@ -10,6 +10,15 @@
 const struct cli_command cli_commands[] = {
     {"scan", cmd_scan, "map every component of a flash dump or firmware file"},
     {"extract", cmd_extract, "unpack every component safely into a directory tree"},
+    {"layout", cmd_layout, "read, check and convert a flash layout (/proc/mtd, dmesg, mtdparts, DT, GPT)"},
+    {"verify", cmd_verify, "check a backup: every partition present, right size, content valid"},
+    {"split", cmd_split, "cut a whole-chip dump into partition files with a manifest"},
+    {"join", cmd_join, "join partition files into a whole-chip image"},
+    {"diff", cmd_diff, "compare two dumps partition by partition: unit data or firmware"},
+    {"rebuild", cmd_rebuild, "donor firmware + the unit's own factory data: a recovery image"},
+    {"plan", cmd_plan, "the exact, checked steps to flash an image (U-Boot, mtd, shell, flashrom)"},
+    {"eeprom", cmd_eeprom, "decode factory data (chip, MACs, calibration); patch MACs"},
+    {"env", cmd_env, "print or edit a U-Boot environment offline (CRC checked)"},
     {"help", cmd_help, "show help for mtdscope or one command"},
     {NULL, NULL, NULL},
 };

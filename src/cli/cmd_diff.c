@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: MIT */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <mtdscope/layout.h>
+#include <mtdscope/source.h>
+
+#include "cli.h"
+
+static const char help[] = "usage: mtdscope diff A B [--layout L] [options]\n"
+                           "\n"
+                           "Compare two whole-chip dumps partition by partition and say which differ\n"
+                           "only in unit-specific data (MACs, calibration, environment, settings) and\n"
+                           "which differ in firmware.  Without a layout the dumps are compared whole.\n"
+                           "\n"
+                           "options:\n"
+                           "  --layout L         the layout\n"
+                           "  --kind K           layout kind (default: detect)\n"
+                           "  --flash-size SIZE  the real chip size\n"
+                           "  --json             the comparison as JSON\n"
+                           "  -h, --help         show this help\n"
+                           "\n"
+                           "Exit status: 0 identical, 1 they differ (or input failed), 2 usage.\n";
+
+int cmd_diff(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"layout", required_argument, NULL, 'l'},
+	    {"kind", required_argument, NULL, 'k'},
+	    {"flash-size", required_argument, NULL, 'f'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	const char *lpath = NULL, *kind = NULL, *fsize = NULL;
+	bool json = false;
+	optind = 1;
+	int ch;
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'l': lpath = optarg; break;
+		case 'k': kind = optarg; break;
+		case 'f': fsize = optarg; break;
+		case 'j': json = true; break;
+		case 'h': fputs(help, stdout); return CLI_OK;
+		default: return cli_usage_error("diff", "bad option");
+		}
+	}
+	if (optind != argc - 2)
+		return cli_usage_error("diff", "expected two dumps A and B");
+	struct mtd_source a, b;
+	struct mtd_diag d;
+	mtd_diag_clear(&d);
+	if (mtd_source_open(&a, argv[optind], &d)) {
+		cli_diag(&d);
+		return CLI_FAIL;
+	}
+	if (mtd_source_open(&b, argv[optind + 1], &d)) {
+		cli_diag(&d);
+		mtd_source_close(&a);
+		return CLI_FAIL;
+	}
+	struct mtd_layout *l = NULL;
+	int ret = CLI_OK;
+	if (lpath) {
+		ret = cli_load_layout("diff", lpath, kind, fsize, &l);
+	} else {
+		l = malloc(sizeof(*l));
+		if (l)
+			mtd_layout_whole(l, a.size);
+		else
+			ret = CLI_FAIL;
+	}
+	struct mtd_diff_report *r = calloc(1, sizeof(*r));
+	if (ret == CLI_OK && !r)
+		ret = CLI_FAIL;
+	if (ret == CLI_OK && a.size > MTD_LAYOUT_MAX_CHIP) {
+		cli_error("%s: larger than %llu MiB", argv[optind], (unsigned long long)(MTD_LAYOUT_MAX_CHIP >> 20));
+		ret = CLI_FAIL;
+	}
+	if (ret == CLI_OK && mtd_layout_diff(l, a.data, (size_t)a.size, b.data, (size_t)b.size, r, &d)) {
+		cli_diag(&d);
+		ret = CLI_FAIL;
+	}
+	if (ret == CLI_OK) {
+		static const char *const kinds[] = {"same", "unit-data", "firmware", "erased"};
+		bool differ = r->outside != 0;
+		for (size_t i = 0; i < r->nparts; i++)
+			if (r->parts[i].kind != MTD_DIFF_SAME && !(l->parts[i].flags & MTD_PART_WHOLE_CHIP))
+				differ = true;
+		if (json) {
+			struct mtd_buf o;
+			struct mtd_json j;
+			mtd_buf_init(&o, 0);
+			mtd_json_init(&j, &o, false);
+			mtd_json_begin_object(&j);
+			mtd_json_kv_bool(&j, "identical", !differ);
+			mtd_json_kv_u64(&j, "outside_partitions", r->outside);
+			mtd_json_key(&j, "partitions");
+			mtd_json_begin_array(&j);
+			for (size_t i = 0; i < r->nparts; i++) {
+				mtd_json_begin_object(&j);
+				mtd_json_kv_str(&j, "name", l->parts[i].name);
+				mtd_json_kv_str(&j, "diff", kinds[r->parts[i].kind]);
+				mtd_json_kv_u64(&j, "bytes", r->parts[i].nbytes);
+				mtd_json_kv_str(&j, "detail", r->parts[i].what);
+				mtd_json_end_object(&j);
+			}
+			mtd_json_end_array(&j);
+			mtd_json_end_object(&j);
+			if (cli_print_json(&o))
+				ret = CLI_FAIL;
+			mtd_buf_release(&o);
+		} else {
+			for (size_t i = 0; i < r->nparts; i++)
+				printf("%-16s %-10s %s\n", l->parts[i].name, kinds[r->parts[i].kind], r->parts[i].what);
+			if (r->outside)
+				printf("%llu bytes differ outside every partition\n", (unsigned long long)r->outside);
+		}
+		if (differ && ret == CLI_OK)
+			ret = CLI_FAIL;
+	}
+	free(r);
+	free(l);
+	mtd_source_close(&a);
+	mtd_source_close(&b);
+	return ret;
+}

@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: MIT */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <mtdscope/layout.h>
+#include <mtdscope/source.h>
+
+#include "cli.h"
+
+static const char help[] = "usage: mtdscope verify --layout L [options] FILE...|DIR\n"
+                           "\n"
+                           "Check a backup: partition dumps (mtd0ro, mtd4, Factory.bin, ALL.bin, any names\n"
+                           "matched as 'mtdscope join' does) against the layout they came from.  Says\n"
+                           "whether every partition is there with the right size, whether a whole-chip\n"
+                           "dump equals its parts, names missing, truncated, swapped and duplicated\n"
+                           "files, and checks each partition's content: bootloader present, environment\n"
+                           "CRC, factory EEPROM valid and not erased, firmware CRCs.\n"
+                           "\n"
+                           "options:\n"
+                           "  --layout L         the layout (/proc/mtd text of the same device is best)\n"
+                           "  --kind K           layout kind (default: detect)\n"
+                           "  --flash-size SIZE  the real chip size\n"
+                           "  --manifest FILE    write SHA-256 of every file (sha256sum -c format)\n"
+                           "  --json             the report as JSON\n"
+                           "  -h, --help         show this help\n"
+                           "\n"
+                           "Exit status: 0 the backup is complete and right, 1 it is not (or input failed).\n";
+
+int cmd_verify(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"layout", required_argument, NULL, 'l'},
+	    {"kind", required_argument, NULL, 'k'},
+	    {"flash-size", required_argument, NULL, 'f'},
+	    {"manifest", required_argument, NULL, 'm'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	const char *lpath = NULL, *kind = NULL, *fsize = NULL, *man = NULL;
+	bool json = false;
+	optind = 1;
+	int ch;
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'l': lpath = optarg; break;
+		case 'k': kind = optarg; break;
+		case 'f': fsize = optarg; break;
+		case 'm': man = optarg; break;
+		case 'j': json = true; break;
+		case 'h': fputs(help, stdout); return CLI_OK;
+		default: return cli_usage_error("verify", "bad option");
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error("verify", "expected partition dumps or a directory");
+	struct mtd_layout *l;
+	int rc = cli_load_layout("verify", lpath, kind, fsize, &l);
+	if (rc)
+		return rc;
+	char **names;
+	size_t n;
+	if ((rc = cli_collect_files("verify", argc - optind, argv + optind, &names, &n))) {
+		free(l);
+		return rc;
+	}
+	struct mtd_part_file *files = calloc(n ? n : 1, sizeof(*files));
+	struct mtd_verify_report *r = calloc(1, sizeof(*r));
+	struct mtd_diag d;
+	mtd_diag_clear(&d);
+	int ret = files && r ? CLI_OK : CLI_FAIL;
+	for (size_t i = 0; i < n && ret == CLI_OK; i++) {
+		files[i].path = names[i];
+		files[i].part = mtd_layout_match_file(l, names[i]);
+		if (mtd_source_open(&files[i].src, names[i], &d)) {
+			cli_diag(&d);
+			ret = CLI_FAIL;
+			break;
+		}
+		files[i].open = true;
+	}
+	if (ret == CLI_OK && mtd_layout_verify(l, files, n, r, &d)) {
+		cli_diag(&d);
+		ret = CLI_FAIL;
+	}
+	if (ret == CLI_OK && man) {
+		struct mtd_buf b;
+		mtd_buf_init(&b, 1u << 20);
+		for (size_t i = 0; i < l->nparts; i++)
+			if (r->parts[i].file >= 0)
+				mtd_buf_printf(&b, "%s  %s\n", r->parts[i].sha256, files[r->parts[i].file].path);
+		if (b.err || mtd_write_file_atomic(man, b.data, b.len, false, &d)) {
+			cli_diag(&d);
+			ret = CLI_FAIL;
+		}
+		mtd_buf_release(&b);
+	}
+	if (ret == CLI_OK && json) {
+		struct mtd_buf b;
+		struct mtd_json j;
+		mtd_buf_init(&b, 0);
+		mtd_json_init(&j, &b, false);
+		mtd_json_begin_object(&j);
+		mtd_json_kv_str(&j, "layout", l->source);
+		mtd_json_kv_bool(&j, "complete", r->complete);
+		mtd_json_kv_bool(&j, "ok", r->ok);
+		mtd_json_key(&j, "partitions");
+		mtd_json_begin_array(&j);
+		for (size_t i = 0; i < l->nparts; i++) {
+			const struct mtd_verify_part *v = &r->parts[i];
+			mtd_json_begin_object(&j);
+			mtd_json_kv_str(&j, "name", l->parts[i].name);
+			mtd_json_key(&j, "file");
+			if (v->file >= 0)
+				mtd_json_string(&j, files[v->file].path);
+			else
+				mtd_json_null(&j);
+			mtd_json_kv_u64(&j, "size", l->parts[i].size);
+			if (v->file >= 0) {
+				mtd_json_kv_u64(&j, "file_size", v->got_size);
+				mtd_json_kv_bool(&j, "size_ok", v->size_ok);
+				mtd_json_kv_str(&j, "sha256", v->sha256);
+			}
+			if (v->whole_compared)
+				mtd_json_kv_bool(&j, "matches_whole", v->matches_whole);
+			mtd_json_kv_str(&j, "content", mtd_content_state_name(v->check.state));
+			mtd_json_kv_str(&j, "content_detail", v->check.what);
+			mtd_json_end_object(&j);
+		}
+		mtd_json_end_array(&j);
+		mtd_json_key(&j, "problems");
+		mtd_json_begin_array(&j);
+		for (size_t i = 0; i < r->nproblems; i++)
+			mtd_json_string(&j, r->problems[i]);
+		mtd_json_end_array(&j);
+		mtd_json_end_object(&j);
+		if (cli_print_json(&b))
+			ret = CLI_FAIL;
+		mtd_buf_release(&b);
+	} else if (ret == CLI_OK) {
+		printf("%-3s %-14s %-24s %-10s %-5s %-5s %s\n", "#", "PARTITION", "FILE", "SIZE", "SIZE", "ALL",
+		       "CONTENT");
+		for (size_t i = 0; i < l->nparts; i++) {
+			const struct mtd_verify_part *v = &r->parts[i];
+			const char *fn = v->file >= 0 ? files[v->file].path : "-";
+			const char *b = strrchr(fn, '/');
+			printf("%-3zu %-14s %-24s 0x%08llx %-5s %-5s %s: %s\n", i, l->parts[i].name, b ? b + 1 : fn,
+			       (unsigned long long)l->parts[i].size,
+			       v->file < 0  ? "-"
+			       : v->size_ok ? "ok"
+			                    : "BAD",
+			       !v->whole_compared ? "-"
+			       : v->matches_whole ? "same"
+			                          : "DIFF",
+			       mtd_content_state_name(v->check.state), v->check.what[0] ? v->check.what : "-");
+		}
+		for (size_t i = 0; i < r->nproblems; i++)
+			printf("%sproblem%s: %s\n", cli_c(stdout, CLI_RED), cli_c(stdout, CLI_RESET), r->problems[i]);
+		printf("%s\n", r->ok         ? "backup complete and consistent"
+		               : r->complete ? "backup complete but NOT right: see the problems"
+		                             : "backup INCOMPLETE: see the problems");
+	}
+	if (ret == CLI_OK && !r->ok)
+		ret = CLI_FAIL;
+	for (size_t i = 0; i < n; i++) {
+		if (files && files[i].open)
+			mtd_source_close(&files[i].src);
+		free(names[i]);
+	}
+	free(names);
+	free(files);
+	free(r);
+	free(l);
+	return ret;
+}
