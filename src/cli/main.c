@@ -19,6 +19,9 @@ const struct cli_command cli_commands[] = {
     {"plan", cmd_plan, "the exact, checked steps to flash an image (U-Boot, mtd, shell, flashrom)"},
     {"eeprom", cmd_eeprom, "decode factory data (chip, MACs, calibration); patch MACs"},
     {"env", cmd_env, "print or edit a U-Boot environment offline (CRC checked)"},
+    {"report", cmd_report, "hardware profile from pasted logs, /proc files, lspci/lsusb, with evidence"},
+    {"assess", cmd_assess, "can OpenWrt run: verdict, reasons, install paths, closest supported devices"},
+    {"modem", cmd_modem, "LTE modem by USB id: protocol, packages, UCI config, AT commands, traps"},
     {"help", cmd_help, "show help for mtdscope or one command"},
     {NULL, NULL, NULL},
 };

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: MIT */
+#include <getopt.h>
+#include <string.h>
+
+#include <mtdscope/device.h>
+
+#include "cli.h"
+
+static const char help[] = "usage: mtdscope assess [options] [FILE|DIR|-]...\n"
+                           "\n"
+                           "Can OpenWrt run on this device, and how?  Reads the same inputs as 'mtdscope\n"
+                           "report' and answers with a verdict - supported, possible port or not viable -\n"
+                           "first, then the reasons with the lines that prove them: flash and RAM against\n"
+                           "OpenWrt's minimums (4 MiB flash or 32 MiB RAM: no current release; 8/64 the bare\n"
+                           "minimum; 16/128 recommended), the SoC's target, an open driver for each radio,\n"
+                           "how to install and recover (Ethernet, TFTP, serial console, SPI programmer), and\n"
+                           "the closest devices OpenWrt supports (same SoC, flash, radios, layout, brand).\n"
+                           "\n"
+                           "options:\n"
+                           "  --json          verdict, reasons, closest devices and the profile as JSON\n"
+                           "  --profile       print the hardware profile too (as 'mtdscope report')\n"
+                           "  --color=WHEN    auto (default), always or never\n"
+                           "  -h, --help      show this help\n"
+                           "\n"
+                           "Exit status: 0 when a verdict was reached, 1 when the input held no facts.\n";
+
+static const char *mark(enum mtd_reason_kind k)
+{
+	switch (k) {
+	case MTD_REASON_BLOCKER: return "[x]";
+	case MTD_REASON_WARN: return "[!]";
+	case MTD_REASON_GOOD: return "[+]";
+	default: return "[i]";
+	}
+}
+
+static enum cli_color colour(enum mtd_reason_kind k)
+{
+	switch (k) {
+	case MTD_REASON_BLOCKER: return CLI_RED;
+	case MTD_REASON_WARN: return CLI_YELLOW;
+	case MTD_REASON_GOOD: return CLI_GREEN;
+	default: return CLI_DIM;
+	}
+}
+
+int cmd_assess(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"json", no_argument, NULL, 'j'},
+	    {"profile", no_argument, NULL, 'p'},
+	    {"color", required_argument, NULL, 'C'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	bool json = false, profile = false;
+	optind = 1;
+	int ch;
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'j': json = true; break;
+		case 'p': profile = true; break;
+		case 'C':
+			if (!cli_set_color_mode(optarg))
+				return cli_usage_error("assess", "--color takes auto, always or never");
+			break;
+		case 'h': fputs(help, stdout); return CLI_OK;
+		default: return cli_usage_error("assess", "bad option");
+		}
+	}
+	struct mtd_facts f;
+	mtd_facts_init(&f);
+	int rc = cli_device_load(&f, argc - optind, argv + optind);
+	if (rc) {
+		mtd_facts_release(&f);
+		return rc;
+	}
+	struct mtd_profile p;
+	struct mtd_assessment a;
+	mtd_profile_build(&f, &p);
+	mtd_assess(&p, &a);
+	int ret = CLI_OK;
+	if (json) {
+		struct mtd_buf b;
+		struct mtd_json j;
+		mtd_buf_init(&b, 0);
+		mtd_json_init(&j, &b, false);
+		mtd_json_begin_object(&j);
+		mtd_json_kv_str(&j, "verdict", mtd_verdict_name(a.verdict));
+		mtd_assessment_to_json(&a, &j);
+		mtd_profile_to_json(&p, &j);
+		mtd_json_end_object(&j);
+		ret = cli_print_json(&b);
+		mtd_buf_release(&b);
+	} else {
+		static const char *const big[] = {"UNKNOWN", "SUPPORTED", "POSSIBLE PORT", "NOT VIABLE"};
+		enum cli_color vc = a.verdict == MTD_VERDICT_SUPPORTED    ? CLI_GREEN
+		                    : a.verdict == MTD_VERDICT_PORT       ? CLI_YELLOW
+		                    : a.verdict == MTD_VERDICT_NOT_VIABLE ? CLI_RED
+		                                                          : CLI_DIM;
+		printf("%s%s%s%s - %s\n", cli_c(stdout, CLI_BOLD), cli_c(stdout, vc), big[a.verdict],
+		       cli_c(stdout, CLI_RESET), a.headline);
+		/* blockers and warnings first, then the good news, then the rest */
+		static const enum mtd_reason_kind order[] = {MTD_REASON_BLOCKER, MTD_REASON_WARN, MTD_REASON_GOOD,
+		                                             MTD_REASON_INFO};
+		for (size_t o = 0; o < 4; o++) {
+			for (size_t i = 0; i < a.nreasons; i++) {
+				const struct mtd_reason *r = &a.reasons[i];
+				if (r->kind != order[o] || !strcmp(r->topic, "twin"))
+					continue;
+				printf("  %s%s%s %s\n", cli_c(stdout, colour(r->kind)), mark(r->kind),
+				       cli_c(stdout, CLI_RESET), r->text);
+				for (size_t k = 0; k < r->nev; k++)
+					cli_device_evidence(r->ev[k], 6);
+			}
+		}
+		if (a.ntwins) {
+			printf("%sClosest supported devices%s\n", cli_c(stdout, CLI_BOLD), cli_c(stdout, CLI_RESET));
+			for (size_t i = 0; i < a.ntwins; i++) {
+				const struct mtd_twin *t = &a.twins[i];
+				printf("  %3d  %-36s %s/%s  %s\n       %s%s%s\n", t->score, t->model, t->target,
+				       t->subtarget, t->compatible, cli_c(stdout, CLI_DIM), t->why,
+				       cli_c(stdout, CLI_RESET));
+			}
+		}
+		if (profile) {
+			printf("%sProfile%s\n", cli_c(stdout, CLI_BOLD), cli_c(stdout, CLI_RESET));
+			cli_device_profile_text(&p);
+		}
+	}
+	mtd_assessment_release(&a);
+	mtd_profile_release(&p);
+	mtd_facts_release(&f);
+	return ret;
+}

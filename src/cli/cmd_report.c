@@ -1,0 +1,369 @@
+/* SPDX-License-Identifier: MIT */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <mtdscope/device.h>
+#include <mtdscope/source.h>
+
+#include "cli.h"
+
+static const char help[] = "usage: mtdscope report [options] [FILE|DIR|-]...\n"
+                           "\n"
+                           "What hardware is this?  Reads what an owner can paste - shell transcripts with\n"
+                           "prompts, dmesg, boot logs (U-Boot, boot ROMs), /proc/cpuinfo, /proc/mtd,\n"
+                           "/proc/meminfo, free, lspci, lsusb, forum text around them - and prints the SoC,\n"
+                           "CPU, RAM, flash chip and size, partitions, radios, USB devices, Ethernet,\n"
+                           "bootloader, kernel and console, each with the file and line that says it.\n"
+                           "Sources that disagree are shown (a partition table bigger than the chip, a\n"
+                           "pre-PLL clock, a reference-design name).  A directory means every file in it;\n"
+                           "no FILE or '-' reads standard input.\n"
+                           "\n"
+                           "options:\n"
+                           "  --json          facts, recognised parts and the profile as one JSON document\n"
+                           "  --facts         also list every fact found (text output)\n"
+                           "  --color=WHEN    auto (default), always or never\n"
+                           "  -h, --help      show this help\n"
+                           "\n"
+                           "See also 'mtdscope assess' (the OpenWrt verdict) and 'mtdscope modem'.\n";
+
+#define MAX_INPUTS 256
+
+static int load_one(struct mtd_facts *f, const char *path, bool *any_ok)
+{
+	struct mtd_diag d;
+	mtd_diag_clear(&d);
+	char *buf = NULL;
+	size_t len = 0;
+	int rc;
+	if (!strcmp(path, "-")) {
+		size_t cap = 0;
+		for (;;) {
+			if (len == cap) {
+				size_t ncap = cap ? cap * 2 : 65536;
+				if (ncap > (size_t)MTD_FACTS_MAX_INPUT + 1)
+					ncap = (size_t)MTD_FACTS_MAX_INPUT + 1;
+				if (ncap == cap)
+					break;
+				char *nb = realloc(buf, ncap);
+				if (!nb) {
+					free(buf);
+					cli_error("standard input: out of memory");
+					return CLI_FAIL;
+				}
+				buf = nb;
+				cap = ncap;
+			}
+			ssize_t n = read(0, buf + len, cap - len);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0) {
+				free(buf);
+				cli_error("standard input: read failed: %s", strerror(errno));
+				return CLI_FAIL;
+			}
+			if (n == 0)
+				break;
+			len += (size_t)n;
+		}
+		rc = mtd_facts_parse(f, "<stdin>", (const uint8_t *)(buf ? buf : ""), len, &d);
+	} else {
+		rc = mtd_read_small_file(path, MTD_FACTS_MAX_INPUT, &buf, &len, &d);
+		if (!rc)
+			rc = mtd_facts_parse(f, path, (const uint8_t *)buf, len, &d);
+	}
+	free(buf);
+	if (rc) {
+		cli_diag(&d);
+		return CLI_FAIL;
+	}
+	*any_ok = true;
+	return CLI_OK;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int load_dir(struct mtd_facts *f, const char *dir, bool *any_ok, int *failures)
+{
+	DIR *dp = opendir(dir);
+	if (!dp) {
+		cli_error("%s: cannot open directory: %s", dir, strerror(errno));
+		return CLI_FAIL;
+	}
+	char *names[MAX_INPUTS];
+	size_t n = 0;
+	struct dirent *e;
+	while ((e = readdir(dp)) && n < MAX_INPUTS) {
+		if (e->d_name[0] == '.')
+			continue;
+		size_t len = strlen(dir) + strlen(e->d_name) + 2;
+		char *p = malloc(len);
+		if (!p)
+			break;
+		snprintf(p, len, "%s/%s", dir, e->d_name);
+		struct stat st;
+		if (stat(p, &st) || !S_ISREG(st.st_mode)) {
+			free(p);
+			continue;
+		}
+		names[n++] = p;
+	}
+	closedir(dp);
+	qsort(names, n, sizeof(names[0]), cmp_str);
+	for (size_t i = 0; i < n; i++) {
+		if (load_one(f, names[i], any_ok))
+			(*failures)++;
+		free(names[i]);
+	}
+	if (!n)
+		cli_error("%s: no files in the directory", dir);
+	return n ? CLI_OK : CLI_FAIL;
+}
+
+int cli_device_load(struct mtd_facts *f, int argc, char **argv)
+{
+	bool any_ok = false;
+	int failures = 0;
+	if (argc == 0) {
+		if (isatty(0)) {
+			cli_error(
+			    "no input: give log files, a directory, or pipe the text in ('-' for standard input)");
+			return CLI_USAGE;
+		}
+		if (load_one(f, "-", &any_ok))
+			return CLI_FAIL;
+	}
+	for (int i = 0; i < argc; i++) {
+		struct stat st;
+		if (strcmp(argv[i], "-") && stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+			if (load_dir(f, argv[i], &any_ok, &failures))
+				failures++;
+		} else if (load_one(f, argv[i], &any_ok)) {
+			failures++;
+		}
+	}
+	if (!any_ok)
+		return CLI_FAIL;
+	size_t useful = 0;
+	for (size_t i = 0; i < f->n; i++)
+		if (strcmp(f->v[i].key, "brand") && strcmp(f->v[i].layer, "poster"))
+			useful++;
+	if (!useful) {
+		cli_error("no device facts found in %zu line%s: expected a boot log, dmesg, /proc/cpuinfo, /proc/mtd, "
+		          "/proc/meminfo, lspci or lsusb output",
+		          f->lines, f->lines == 1 ? "" : "s");
+		return CLI_FAIL;
+	}
+	return CLI_OK;
+}
+
+static const char *base(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	return s ? s + 1 : path;
+}
+
+void cli_device_evidence(const struct mtd_fact *x, int indent)
+{
+	if (!x)
+		return;
+	char loc[80];
+	snprintf(loc, sizeof(loc), "%s:%u", base(x->file), x->line);
+	printf("%*s%s%-22s %.*s%s\n", indent, "", cli_c(stdout, CLI_DIM), loc, 96, x->text, cli_c(stdout, CLI_RESET));
+}
+
+static void row(const char *label, const char *value, const struct mtd_fact *src)
+{
+	if (!value || !value[0])
+		return;
+	char loc[80] = "";
+	if (src)
+		snprintf(loc, sizeof(loc), "%s:%u", base(src->file), src->line);
+	printf("%s%-11s%s %-44s", cli_c(stdout, CLI_BOLD), label, cli_c(stdout, CLI_RESET), value);
+	if (!src) {
+		printf("\n");
+		return;
+	}
+	/* a long value gets its evidence on the next line, aligned */
+	if (strlen(value) > 44)
+		printf("\n%57s", "");
+	else
+		printf(" ");
+	printf("%s%-18s %.60s%s\n", cli_c(stdout, CLI_DIM), loc, src->text, cli_c(stdout, CLI_RESET));
+}
+
+void cli_device_profile_text(const struct mtd_profile *p)
+{
+	char v[256], a[32], b[32];
+	if (p->soc.src) {
+		snprintf(v, sizeof(v), "%s%s%s%s%s", p->soc_variant.src ? p->soc_variant.s : p->soc.s,
+		         p->target[0] ? " (OpenWrt " : "", p->target, p->target[0] ? "/" : "",
+		         p->target[0] ? p->subtarget : "");
+		if (p->target[0])
+			snprintf(v + strlen(v), sizeof(v) - strlen(v), ")");
+		row("SoC", v, p->soc_variant.src ? p->soc_variant.src : p->soc.src);
+	}
+	if (p->machine.src)
+		row("Machine", p->machine.s, p->machine.src);
+	if (p->cpu.src || p->cpu_mhz.src) {
+		snprintf(v, sizeof(v), "%s%s", p->cpu.src ? p->cpu.s : "?", p->cpu_mhz.src ? " @ " : "");
+		if (p->cpu_mhz.src)
+			snprintf(v + strlen(v), sizeof(v) - strlen(v), "%llu MHz", (unsigned long long)p->cpu_mhz.n);
+		row("CPU", v, p->cpu_mhz.src ? p->cpu_mhz.src : p->cpu.src);
+	}
+	if (p->ram.src) {
+		mtd_format_size(p->ram.n, a, sizeof(a));
+		snprintf(v, sizeof(v), "%s%s", a, p->ram_estimated ? " (estimated)" : "");
+		row("RAM", v, p->ram.src);
+	}
+	if (p->flash_size.src || p->flash_chip.src || p->flash_jedec.src) {
+		if (p->flash_size.src)
+			mtd_format_size(p->flash_size.n, b, sizeof(b));
+		snprintf(v, sizeof(v), "%s%s%s%s%s%s%s", p->flash_size.src ? b : "size ?", p->flash_type.src ? " " : "",
+		         p->flash_type.src ? p->flash_type.s : "", p->flash_chip.src ? ", " : "",
+		         p->flash_chip.src ? p->flash_chip.s : "", p->flash_jedec.src ? ", JEDEC " : "",
+		         p->flash_jedec.src ? p->flash_jedec.s : "");
+		row("Flash", v,
+		    p->flash_chip.src   ? p->flash_chip.src
+		    : p->flash_size.src ? p->flash_size.src
+		                        : p->flash_jedec.src);
+	}
+	if (p->nparts) {
+		printf("%s%-11s%s %zu from %s:", cli_c(stdout, CLI_BOLD), "Partitions", cli_c(stdout, CLI_RESET),
+		       p->nparts, p->parts_from);
+		for (size_t i = 0; i < p->nparts; i++) {
+			mtd_format_size(p->parts[i]->size, a, sizeof(a));
+			printf("%s %s", i ? "," : "", p->parts[i]->value);
+			if (p->parts[i]->has_offset)
+				printf("@0x%llx", (unsigned long long)p->parts[i]->offset);
+			printf("+%s", a);
+		}
+		printf("\n");
+	}
+	if (p->layout.src)
+		printf("%-11s %s\n", "", p->layout.s);
+	for (size_t i = 0; i < p->nradios; i++) {
+		const struct mtd_radio *r = &p->radios[i];
+		snprintf(v, sizeof(v), "%s (%s%s%s), %s%s", r->chip, r->bus, r->bands[0] ? ", " : "", r->bands,
+		         r->driver[0] ? r->driver : "no driver",
+		         !strcmp(r->open, "yes")  ? ""
+		         : !strcmp(r->open, "no") ? " [closed]"
+		                                  : " [limited]");
+		row(i ? "" : "Wi-Fi", v, r->src);
+	}
+	for (size_t i = 0; i < p->nusb; i++) {
+		const struct mtd_usb_device *u = &p->usb[i];
+		snprintf(v, sizeof(v), "%04x:%04x %s%s", u->vid, u->pid, u->name,
+		         u->modem ? " [LTE modem]"
+		         : u->hub ? " [hub]"
+		                  : "");
+		row(i ? "" : "USB", v, u->src);
+	}
+	if (p->ethernet.src)
+		row("Ethernet", p->ethernet.s, p->ethernet.src);
+	if (p->eth_ports.src) {
+		snprintf(v, sizeof(v), "%llu%s", (unsigned long long)p->eth_ports.n,
+		         p->eth_ports.n == 0 ? " (none)" : "");
+		row("Eth ports", v, p->eth_ports.src);
+	}
+	if (p->bootloader.src)
+		row("Bootloader", p->bootloader.s, p->bootloader.src);
+	if (p->kernel.src) {
+		snprintf(v, sizeof(v), "Linux %s%s%s", p->kernel.s, p->toolchain.src ? ", " : "",
+		         p->toolchain.src ? p->toolchain.s : "");
+		row("Kernel", v, p->kernel.src);
+	}
+	if (p->firmware.src)
+		row("Firmware", p->firmware.s, p->firmware.src);
+	if (p->console.src)
+		row("Console", p->console.s, p->console.src);
+	if (p->cmdline.src)
+		row("Cmdline", p->cmdline.s, p->cmdline.src);
+	if (p->nconflicts) {
+		printf("%sConflicts%s\n", cli_c(stdout, CLI_YELLOW), cli_c(stdout, CLI_RESET));
+		for (size_t i = 0; i < p->nconflicts; i++) {
+			printf("  %s!%s %s\n", cli_c(stdout, CLI_YELLOW), cli_c(stdout, CLI_RESET),
+			       p->conflicts[i].what);
+			cli_device_evidence(p->conflicts[i].a, 4);
+			cli_device_evidence(p->conflicts[i].b, 4);
+		}
+	}
+}
+
+int cmd_report(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"json", no_argument, NULL, 'j'},
+	    {"facts", no_argument, NULL, 'f'},
+	    {"color", required_argument, NULL, 'C'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	bool json = false, facts = false;
+	optind = 1;
+	int ch;
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'j': json = true; break;
+		case 'f': facts = true; break;
+		case 'C':
+			if (!cli_set_color_mode(optarg))
+				return cli_usage_error("report", "--color takes auto, always or never");
+			break;
+		case 'h': fputs(help, stdout); return CLI_OK;
+		default: return cli_usage_error("report", "bad option");
+		}
+	}
+	struct mtd_facts f;
+	mtd_facts_init(&f);
+	int rc = cli_device_load(&f, argc - optind, argv + optind);
+	if (rc) {
+		mtd_facts_release(&f);
+		return rc;
+	}
+	struct mtd_profile p;
+	mtd_profile_build(&f, &p);
+	int ret = CLI_OK;
+	if (json) {
+		struct mtd_buf b;
+		struct mtd_json j;
+		mtd_buf_init(&b, 0);
+		mtd_json_init(&j, &b, false);
+		mtd_json_begin_object(&j);
+		mtd_profile_to_json(&p, &j);
+		mtd_facts_to_json(&f, &j);
+		mtd_json_end_object(&j);
+		ret = cli_print_json(&b);
+		mtd_buf_release(&b);
+	} else {
+		printf("%s%zu file%s, %zu lines, %zu facts%s; parts:", cli_c(stdout, CLI_DIM), f.files,
+		       f.files == 1 ? "" : "s", f.lines, f.n, "");
+		size_t shown = 0;
+		for (size_t i = 0; i < f.nparts && shown < 12; i++) {
+			if (!strcmp(f.parts[i].kind, "text") || !strcmp(f.parts[i].kind, "shell"))
+				continue;
+			printf(" %s %u-%u", f.parts[i].kind, f.parts[i].first, f.parts[i].last);
+			shown++;
+		}
+		printf("%s\n", cli_c(stdout, CLI_RESET));
+		cli_device_profile_text(&p);
+		if (facts) {
+			printf("\nFacts\n");
+			for (size_t i = 0; i < f.n; i++) {
+				const struct mtd_fact *x = &f.v[i];
+				printf("  %-18s %-30.30s %-8s w%-3d %s:%u\n", x->key, x->value, x->layer, x->weight,
+				       base(x->file), x->line);
+			}
+		}
+	}
+	mtd_profile_release(&p);
+	mtd_facts_release(&f);
+	return ret;
+}

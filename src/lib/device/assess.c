@@ -1,0 +1,502 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The OpenWrt verdict.  Minimums follow today's guidance: 4 MiB flash or 32 MiB RAM get no
+ * current release; 8/64 is the bare minimum (warned); 16/128 is recommended.  Closest
+ * supported devices come from the compiled-in index (data/openwrt-devices.tsv).
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include <mtdscope/device.h>
+
+#include "kb.h"
+
+#define MIB            (1ull << 20)
+#define TWIN_SUPPORTED 70 /* and the match must be specific: name, brand or layout, not only SoC + sizes */
+
+const char *mtd_verdict_name(enum mtd_verdict v)
+{
+	switch (v) {
+	case MTD_VERDICT_SUPPORTED: return "supported";
+	case MTD_VERDICT_PORT: return "possible-port";
+	case MTD_VERDICT_NOT_VIABLE: return "not-viable";
+	default: return "unknown";
+	}
+}
+
+static struct mtd_reason *reason(struct mtd_assessment *a, enum mtd_reason_kind kind, const char *topic,
+                                 const struct mtd_fact *e1, const struct mtd_fact *e2, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+static struct mtd_reason *reason(struct mtd_assessment *a, enum mtd_reason_kind kind, const char *topic,
+                                 const struct mtd_fact *e1, const struct mtd_fact *e2, const char *fmt, ...)
+{
+	if (a->nreasons >= MTD_ASSESS_MAX_REASONS)
+		return NULL;
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	const char *s = mtd_arena_strdup(&a->arena, buf);
+	if (!s)
+		return NULL;
+	struct mtd_reason *r = &a->reasons[a->nreasons++];
+	memset(r, 0, sizeof(*r));
+	r->kind = kind;
+	r->topic = topic;
+	r->text = s;
+	if (e1)
+		r->ev[r->nev++] = e1;
+	if (e2 && e2 != e1)
+		r->ev[r->nev++] = e2;
+	return r;
+}
+
+static void norm(const char *s, char *out, size_t size)
+{
+	size_t n = 0;
+	for (; *s && n + 1 < size; s++)
+		if (isalnum((unsigned char)*s))
+			out[n++] = (char)tolower((unsigned char)*s);
+	out[n] = 0;
+}
+
+/* brand of an index row from its compatible ("tplink,mr600-v2-eu") */
+static bool brand_matches(const char *brand, const char *compatible)
+{
+	char b[32], c[32];
+	norm(brand, b, sizeof(b));
+	size_t n = strcspn(compatible, ",");
+	if (n >= sizeof(c))
+		n = sizeof(c) - 1;
+	memcpy(c, compatible, n);
+	c[n] = 0;
+	char cn[32];
+	norm(c, cn, sizeof(cn));
+	if (!strcmp(b, "ubiquiti") && !strcmp(cn, "ubnt"))
+		return true;
+	return b[0] && strcmp(b, cn) == 0;
+}
+
+/* radio signature: counts of built-in and PCIe radios per band */
+struct radio_sig {
+	int wmac, pcie, p24, p5;
+};
+
+static void sig_profile(const struct mtd_profile *p, struct radio_sig *s)
+{
+	memset(s, 0, sizeof(*s));
+	for (size_t i = 0; i < p->nradios; i++) {
+		const struct mtd_radio *r = &p->radios[i];
+		if (!strcmp(r->bus, "built-in")) {
+			s->wmac++;
+			continue;
+		}
+		s->pcie++;
+		if (!strcmp(r->bands, "2.4 GHz"))
+			s->p24++;
+		else if (!strcmp(r->bands, "5 GHz"))
+			s->p5++;
+	}
+}
+
+static void sig_index(const char *radios, struct radio_sig *s)
+{
+	memset(s, 0, sizeof(*s));
+	const char *p = radios;
+	while (*p) {
+		if (!strncmp(p, "wmac", 4))
+			s->wmac++;
+		else if (!strncmp(p, "pcie:2.4", 8))
+			s->pcie++, s->p24++;
+		else if (!strncmp(p, "pcie:5", 6))
+			s->pcie++, s->p5++;
+		else if (!strncmp(p, "pcie", 4))
+			s->pcie++;
+		const char *c = strchr(p, ',');
+		if (!c)
+			break;
+		p = c + 1;
+	}
+}
+
+/* Jaccard similarity of partition names, 0..100; -1 when either side has none */
+static int parts_similarity(const struct mtd_profile *p, const char *list)
+{
+	if (!p->nparts || !list[0])
+		return -1;
+	int common = 0, theirs = 0;
+	const char *q = list;
+	while (*q) {
+		size_t n = strcspn(q, "@");
+		theirs++;
+		for (size_t i = 0; i < p->nparts; i++) {
+			const char *name = p->parts[i]->value;
+			if (strlen(name) == n && strncasecmp(name, q, n) == 0) {
+				common++;
+				break;
+			}
+		}
+		const char *c = strchr(q, ';');
+		if (!c)
+			break;
+		q = c + 1;
+	}
+	int uni = (int)p->nparts + theirs - common;
+	return uni > 0 ? common * 100 / uni : -1;
+}
+
+static bool has_modem(const struct mtd_profile *p)
+{
+	for (size_t i = 0; i < p->nusb; i++)
+		if (p->usb[i].modem)
+			return true;
+	return false;
+}
+
+static void find_twins(const struct mtd_profile *p, struct mtd_assessment *a)
+{
+	const struct mtd_kb_soc *ks = p->soc.src ? mtd_kb_soc_by_name(p->soc.s) : NULL;
+	if (!ks)
+		return;
+	struct radio_sig mine;
+	sig_profile(p, &mine);
+	bool lte = has_modem(p);
+	char machine[96] = "";
+	if (p->machine.src)
+		norm(p->machine.s, machine, sizeof(machine));
+	struct cand {
+		int score;
+		size_t idx;
+		bool specific;
+		char why[240];
+	} top[MTD_ASSESS_MAX_TWINS];
+	/* radios only inferred from the SoC say nothing about the board */
+	bool radio_evidence = false;
+	for (size_t i = 0; i < p->nradios; i++)
+		radio_evidence |= p->radios[i].src && strcmp(p->radios[i].src->key, "soc") != 0;
+	size_t ntop = 0;
+	for (size_t i = 0; i < mtd_kb_devices_count; i++) {
+		const struct mtd_kb_device *d = &mtd_kb_devices[i];
+		const struct mtd_kb_soc *dk = mtd_kb_soc_by_name(d->soc);
+		if (dk != ks)
+			continue;
+		int score = 30;
+		bool specific = false;
+		char why[240];
+		int w = snprintf(why, sizeof(why), "same SoC (%s)", ks->name);
+#define WHY(...)                                                                                                       \
+	do {                                                                                                           \
+		if (w >= 0 && (size_t)w < sizeof(why))                                                                 \
+			w += snprintf(why + w, sizeof(why) - (size_t)w, __VA_ARGS__);                                  \
+	} while (0)
+		char model[96];
+		norm(d->model, model, sizeof(model));
+		if (machine[0] && (strcmp(machine, model) == 0 || (strlen(machine) >= 6 && strstr(model, machine)))) {
+			score += 40;
+			specific = true;
+			WHY(", its name '%s'", p->machine.s);
+		}
+		for (size_t m = 0; m < p->nmentions; m++) {
+			if (!strcmp(p->mentions[m]->value, d->compatible)) {
+				score += 15;
+				specific = true;
+				WHY(", named in the text (line %u)", p->mentions[m]->line);
+				break;
+			}
+		}
+		if (p->flash_size.src && d->flash) {
+			if (d->flash == p->flash_size.n) {
+				score += 20;
+				WHY(", %llu MiB flash", (unsigned long long)(d->flash / MIB));
+			} else {
+				score -= 5;
+			}
+		}
+		if (p->ram.src && d->ram && d->ram == p->ram.n) {
+			score += 5;
+			WHY(", %llu MiB RAM", (unsigned long long)(d->ram / MIB));
+		}
+		struct radio_sig theirs;
+		sig_index(d->radios, &theirs);
+		if (p->nradios && radio_evidence) {
+			if (mine.wmac == theirs.wmac && mine.pcie == theirs.pcie && mine.p24 == theirs.p24 &&
+			    mine.p5 == theirs.p5) {
+				score += 15;
+				if (mine.pcie)
+					WHY(", %d PCIe radio%s (%s%s%s)", mine.pcie, mine.pcie > 1 ? "s" : "",
+					    mine.p24 ? "2.4" : "", mine.p24 && mine.p5 ? "+" : "",
+					    mine.p5    ? "5 GHz"
+					    : mine.p24 ? " GHz"
+					               : "");
+				else
+					WHY(", same radios");
+			} else if (mine.wmac + mine.pcie == theirs.wmac + theirs.pcie) {
+				score += 8;
+				WHY(", %d radios", mine.wmac + mine.pcie);
+			}
+		}
+		if (lte && d->lte) {
+			score += 10;
+			WHY(", LTE");
+		} else if (lte && !d->lte) {
+			score -= 5;
+		}
+		if (p->brand.src) {
+			if (brand_matches(p->brand.s, d->compatible)) {
+				score += 10;
+				specific = true;
+				WHY(", same brand (%s)", p->brand.s);
+			} else {
+				score -= 10;
+			}
+		}
+		int sim = parts_similarity(p, d->partitions);
+		if (sim >= 0) {
+			score += sim / 5;
+			if (sim >= 30)
+				WHY(", similar partitions (%d%%)", sim);
+			if (sim >= 50)
+				specific = true;
+			else if (sim < 20)
+				score -= 10;
+		}
+#undef WHY
+		if (score > 100)
+			score = 100;
+		if (score < 0)
+			score = 0;
+		/* insert into the top list */
+		size_t pos = ntop;
+		while (pos > 0 && top[pos - 1].score < score)
+			pos--;
+		if (pos >= MTD_ASSESS_MAX_TWINS)
+			continue;
+		size_t last = ntop < MTD_ASSESS_MAX_TWINS ? ntop : MTD_ASSESS_MAX_TWINS - 1;
+		for (size_t k = last; k > pos; k--)
+			top[k] = top[k - 1];
+		top[pos].score = score;
+		top[pos].idx = i;
+		top[pos].specific = specific;
+		memcpy(top[pos].why, why, sizeof(why));
+		if (ntop < MTD_ASSESS_MAX_TWINS)
+			ntop++;
+	}
+	for (size_t k = 0; k < ntop; k++) {
+		const struct mtd_kb_device *d = &mtd_kb_devices[top[k].idx];
+		struct mtd_twin *t = &a->twins[a->ntwins++];
+		t->model = d->model;
+		t->compatible = d->compatible;
+		t->dts = d->dts;
+		t->target = d->target;
+		t->subtarget = d->subtarget;
+		t->score = top[k].score;
+		t->specific = top[k].specific;
+		t->why = mtd_arena_strdup(&a->arena, top[k].why);
+		if (!t->why)
+			t->why = "";
+	}
+}
+
+int mtd_assess(const struct mtd_profile *p, struct mtd_assessment *a)
+{
+	memset(a, 0, sizeof(*a));
+	mtd_arena_init(&a->arena);
+	bool blocked = false, snapshot = false;
+	char sz[32];
+
+	/* flash */
+	if (p->flash_size.src) {
+		uint64_t f = p->flash_size.n;
+		mtd_format_size(f, sz, sizeof(sz));
+		const char *chip = p->flash_chip.src ? p->flash_chip.s : "";
+		if (f <= 4 * MIB) {
+			blocked = true;
+			reason(
+			    a, MTD_REASON_BLOCKER, "flash", p->flash_size.src, p->flash_chip.src,
+			    "flash is %s%s%s%s: no current OpenWrt release fits (19.07 was the last for 4 MiB devices)",
+			    sz, chip[0] ? " (" : "", chip, chip[0] ? ")" : "");
+		} else if (f <= 8 * MIB) {
+			reason(a, MTD_REASON_WARN, "flash", p->flash_size.src, p->flash_chip.src,
+			       "flash is %s%s%s%s: the bare minimum; little room for packages", sz, chip[0] ? " (" : "",
+			       chip, chip[0] ? ")" : "");
+		} else {
+			reason(a, MTD_REASON_GOOD, "flash", p->flash_size.src, p->flash_chip.src, "flash is %s%s%s%s",
+			       sz, chip[0] ? " (" : "", chip, chip[0] ? ")" : "");
+		}
+	} else {
+		reason(a, MTD_REASON_INFO, "flash", NULL, NULL,
+		       "flash size unknown: paste /proc/mtd or the boot log (U-Boot or dmesg)");
+	}
+	if (p->truncated)
+		reason(a, MTD_REASON_WARN, "flash", p->truncated, NULL,
+		       "the firmware's partition table is larger than the chip (\"%s\" cut to 0x%llx): the vendor "
+		       "image was "
+		       "built for a bigger flash",
+		       p->truncated->value, (unsigned long long)p->truncated->num);
+
+	if (p->layout.src) {
+		reason(a, MTD_REASON_INFO, "flash", p->layout.src, p->slot_b, "%s", p->layout.s);
+		for (size_t i = 0; i < p->nparts; i++) {
+			const char *n = p->parts[i]->value;
+			if (!strcasecmp(n, "factory") || !strcasecmp(n, "art") || !strcasecmp(n, "radio") ||
+			    !strcasecmp(n, "romfile")) {
+				reason(a, MTD_REASON_INFO, "flash", p->parts[i], NULL,
+				       "\"%s\" holds this unit's MACs and Wi-Fi calibration: never copy it from "
+				       "another unit "
+				       "(writing a whole-chip ALL image does)",
+				       n);
+				break;
+			}
+		}
+	}
+
+	/* RAM */
+	if (p->ram.src) {
+		uint64_t r = p->ram.n;
+		mtd_format_size(r, sz, sizeof(sz));
+		const char *est = p->ram_estimated ? " (estimated from usable memory)" : "";
+		if (r <= 32 * MIB) {
+			blocked = true;
+			reason(a, MTD_REASON_BLOCKER, "ram", p->ram.src, NULL,
+			       "RAM is %s%s: no current OpenWrt release supports 32 MiB devices", sz, est);
+		} else if (r < 128 * MIB) {
+			reason(a, MTD_REASON_WARN, "ram", p->ram.src, NULL, "RAM is %s%s: the bare minimum", sz, est);
+		} else {
+			reason(a, MTD_REASON_GOOD, "ram", p->ram.src, NULL, "RAM is %s%s", sz, est);
+		}
+	} else {
+		reason(a, MTD_REASON_INFO, "ram", NULL, NULL, "RAM size unknown: paste /proc/meminfo or the boot log");
+	}
+
+	/* SoC */
+	if (p->soc.src && p->soc_status[0]) {
+		const char *var = p->soc_variant.src ? p->soc_variant.s : p->soc.s;
+		if (!strcmp(p->soc_status, "none")) {
+			blocked = true;
+			reason(a, MTD_REASON_BLOCKER, "soc", p->soc.src, NULL, "SoC %s has no OpenWrt target%s%s", var,
+			       p->soc_notes[0] ? ": " : "", p->soc_notes);
+		} else if (!strcmp(p->soc_status, "snapshot")) {
+			snapshot = true;
+			reason(a, MTD_REASON_WARN, "soc", p->soc.src, NULL,
+			       "SoC %s: OpenWrt target %s/%s exists only in snapshot builds%s%s", var, p->target,
+			       p->subtarget, p->soc_notes[0] ? "; " : "", p->soc_notes);
+		} else {
+			reason(a, MTD_REASON_GOOD, "soc", p->soc.src, NULL, "SoC %s is supported: OpenWrt target %s/%s",
+			       var, p->target, p->subtarget);
+		}
+	} else if (p->soc.src) {
+		reason(a, MTD_REASON_WARN, "soc", p->soc.src, NULL, "SoC '%s' is not in the SoC table", p->soc.s);
+	} else {
+		reason(a, MTD_REASON_INFO, "soc", NULL, NULL, "SoC unknown: paste /proc/cpuinfo or the boot log");
+	}
+
+	/* radios */
+	for (size_t i = 0; i < p->nradios; i++) {
+		const struct mtd_radio *r = &p->radios[i];
+		if (!strcmp(r->open, "yes"))
+			reason(a, MTD_REASON_GOOD, "wifi", r->src, NULL, "%s radio %s (%s): open driver %s", r->bus,
+			       r->chip, r->bands, r->driver);
+		else if (!strcmp(r->open, "partial"))
+			reason(a, MTD_REASON_WARN, "wifi", r->src, NULL, "%s radio %s (%s): driver %s is limited",
+			       r->bus, r->chip, r->bands, r->driver[0] ? r->driver : "none");
+		else if (!strcmp(r->open, "no"))
+			reason(a, MTD_REASON_WARN, "wifi", r->src, NULL,
+			       "%s radio %s (%s): no open driver; it will not work", r->bus, r->chip, r->bands);
+		else
+			reason(a, MTD_REASON_INFO, "wifi", r->src, NULL, "%s radio %s: not identified", r->bus,
+			       r->chip);
+	}
+	for (size_t i = 0; i < p->nusb; i++) {
+		const struct mtd_usb_device *u = &p->usb[i];
+		if (!u->modem)
+			continue;
+		struct mtd_modem_info m;
+		if (mtd_modem_lookup(u->vid, u->pid, &m) == 0)
+			reason(a, !strcmp(m.mode, "storage") ? MTD_REASON_WARN : MTD_REASON_INFO, "modem", u->src, NULL,
+			       "LTE modem %s %s (%04x:%04x): %s mode, proto '%s' (see 'mtdscope modem %04x:%04x')",
+			       m.vendor, m.model, u->vid, u->pid, m.mode, m.proto[0] ? m.proto : "-", u->vid, u->pid);
+	}
+
+	/* install and recovery */
+	bool no_eth = p->eth_ports.src && p->eth_ports.n == 0;
+	if (no_eth) {
+		reason(a, MTD_REASON_WARN, "install", p->eth_ports.src, NULL,
+		       "no Ethernet port: no TFTP install or recovery; you need the serial console (UART, 3.3 V) and "
+		       "probably an SPI programmer to write and recover the %s flash",
+		       p->flash_type.src ? p->flash_type.s : "SPI");
+	} else if (p->eth_ports.src) {
+		reason(a, MTD_REASON_INFO, "install", p->eth_ports.src, NULL, "%llu Ethernet port%s%s%s%s",
+		       (unsigned long long)p->eth_ports.n, p->eth_ports.n == 1 ? "" : "s",
+		       p->eth_ports.src->note[0] ? " (" : "", p->eth_ports.src->note,
+		       p->eth_ports.src->note[0] ? ")" : "");
+	}
+	if (p->tftp.src && !no_eth)
+		reason(a, MTD_REASON_GOOD, "install", p->tftp.src, NULL,
+		       "the bootloader can load images over TFTP: install an initramfs image from the U-Boot console, "
+		       "then "
+		       "sysupgrade");
+	if (p->console.src)
+		reason(a, MTD_REASON_INFO, "install", p->console.src, NULL, "serial console: %s", p->console.s);
+	if (p->bootloader.src)
+		reason(a, MTD_REASON_INFO, "install", p->bootloader.src, NULL, "bootloader: %s", p->bootloader.s);
+	if (p->flash_type.src && !strcmp(p->flash_type.s, "nor") && !no_eth)
+		reason(a, MTD_REASON_INFO, "install", p->flash_type.src, NULL,
+		       "SPI NOR flash: a CH341A-class programmer with a clip is the recovery of last resort");
+	for (size_t i = 0; i < p->nconflicts; i++)
+		reason(a, MTD_REASON_INFO, "conflict", p->conflicts[i].a, p->conflicts[i].b, "%s",
+		       p->conflicts[i].what);
+
+	/* twins */
+	find_twins(p, a);
+	const struct mtd_twin *tw = a->ntwins ? &a->twins[0] : NULL;
+	if (tw)
+		reason(a, tw->score >= TWIN_SUPPORTED && tw->specific ? MTD_REASON_GOOD : MTD_REASON_INFO, "twin", NULL,
+		       NULL, "closest supported device: %s (%s/%s, %s), score %d: %s", tw->model, tw->target,
+		       tw->subtarget, tw->compatible, tw->score, tw->why);
+
+	char head[400];
+	if (blocked) {
+		a->verdict = MTD_VERDICT_NOT_VIABLE;
+		const struct mtd_reason *b = NULL;
+		for (size_t i = 0; i < a->nreasons && !b; i++)
+			if (a->reasons[i].kind == MTD_REASON_BLOCKER)
+				b = &a->reasons[i];
+		snprintf(head, sizeof(head), "not viable for current OpenWrt: %s", b ? b->text : "");
+	} else if (!p->soc.src || !p->soc_status[0]) {
+		a->verdict = MTD_VERDICT_UNKNOWN;
+		snprintf(head, sizeof(head), "not enough facts for a verdict: the SoC is not identified");
+	} else if (tw && tw->score >= TWIN_SUPPORTED && tw->specific && !snapshot) {
+		a->verdict = MTD_VERDICT_SUPPORTED;
+		snprintf(head, sizeof(head),
+		         "supported: OpenWrt supports %s, a near twin (score %d); start from its image", tw->model,
+		         tw->score);
+	} else {
+		a->verdict = MTD_VERDICT_PORT;
+		bool indexed =
+		    !strcmp(p->target, "ramips") || !strcmp(p->target, "mediatek") || !strcmp(p->target, "ath79");
+		snprintf(
+		    head, sizeof(head),
+		    "possible port: %s is supported by OpenWrt (%s/%s%s) but this device is not; %s",
+		    p->soc_variant.src ? p->soc_variant.s : p->soc.s, p->target, p->subtarget,
+		    snapshot ? ", snapshot builds only" : "",
+		    tw ? "start from the closest device below"
+		    : indexed
+		        ? "a new device tree is needed"
+		        : "this tool's device index covers ramips, mediatek and ath79 only: look for the device in "
+		          "OpenWrt's Table of Hardware");
+	}
+	a->headline = mtd_arena_strdup(&a->arena, head);
+	if (!a->headline)
+		a->headline = "";
+	return 0;
+}
+
+void mtd_assessment_release(struct mtd_assessment *a)
+{
+	mtd_arena_release(&a->arena);
+	memset(a, 0, sizeof(*a));
+}

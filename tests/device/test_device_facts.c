@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: MIT */
+/* The log formats of LOG-FORMATS.md, one line (or a few) each, through facts and profile. */
+#include <stdio.h>
+#include <string.h>
+
+#include <mtdscope/device.h>
+
+#include "tap.h"
+
+static struct mtd_facts F;
+static struct mtd_profile P;
+
+static void load(const char *text)
+{
+	struct mtd_diag d;
+	mtd_diag_clear(&d);
+	mtd_profile_release(&P);
+	mtd_facts_release(&F);
+	mtd_facts_init(&F);
+	int rc = mtd_facts_parse(&F, "t.log", (const uint8_t *)text, strlen(text), &d);
+	if (rc)
+		printf("# parse failed: %s\n", d.msg);
+	mtd_profile_build(&F, &P);
+}
+
+#define MIB (1ull << 20)
+
+int main(void)
+{
+	mtd_facts_init(&F);
+	memset(&P, 0, sizeof(P));
+
+	load("flash manufacture id: ef, device id 40 18\nfind flash: W25Q128BV\n");
+	is_str(P.flash_jedec.s, "ef4018", "Ralink U-Boot JEDEC id");
+	is_str(P.flash_chip.s, "W25Q128BV", "Ralink U-Boot find flash");
+	is_int(P.flash_size.n, 16 * MIB, "size from the chip table");
+	is_int(P.flash_chip.src->line, 2, "chip evidence line");
+
+	load("spi device id: ef 40 18 0 0 (40180000)\nFlash component: 16 MBytes NOR Flash\n");
+	is_str(P.flash_jedec.s, "ef4018", "MT7620 spi device id");
+	is_int(P.flash_size.n, 16 * MIB, "Flash component size");
+
+	load("MX25L12805D(c2 2018c220) (16384 Kbytes)\n");
+	is_str(P.flash_jedec.s, "c22018", "raspi odd byte order");
+	is_str(P.flash_chip.s, "MX25L12805D", "raspi chip");
+
+	load("Flash Manuf Id 0xef, DeviceId0 0x40, DeviceId1 0x16\nflash size 4MB, sector count = 64\n");
+	is_str(P.flash_jedec.s, "ef4016", "QCA LSDK U-Boot id");
+	is_int(P.flash_size.n, 4 * MIB, "QCA flash size");
+
+	load("->Oops: flash id 0xef4016 .\nflash_size passed from bootloader = 4\n");
+	is_str(P.flash_jedec.s, "ef4016", "QCA vendor kernel id");
+	is_int(P.flash_size.n, 4 * MIB, "flash_size passed from bootloader");
+
+	load("  FLASH: 16 MB Winbond W25Q128\n");
+	is_int(P.flash_size.n, 16 * MIB, "u-boot_mod size");
+	is_str(P.flash_chip.s, "W25Q128", "u-boot_mod chip");
+
+	load("[    1.230000] m25p80 spi0.0: found mx25l25635e, expected m25p80\n[    1.240000] m25p80 spi0.0: "
+	     "mx25l25635e (32768 Kbytes)\n");
+	is_str(P.flash_chip.s, "mx25l25635e", "m25p80 chip");
+	is_int(P.flash_size.n, 32 * MIB, "m25p80 size");
+
+	load("spi-nand spi0.1: Winbond SPI NAND was found.\nspi-nand spi0.1: 128 MiB, block size: 128 KiB, page size: "
+	     "2048, OOB size: 64\n");
+	is_str(P.flash_type.s, "nand", "spi-nand type");
+	is_int(P.flash_size.n, 128 * MIB, "spi-nand size");
+
+	load("SF: Detected w25q128bv with page size 256 Bytes, erase size 64 KiB, total 16 MiB\n");
+	is_str(P.flash_chip.s, "w25q128bv", "mainline U-Boot SF chip");
+	is_int(P.flash_size.n, 16 * MIB, "mainline U-Boot SF size");
+
+	load("NOTICE:  SPI_NAND Detected ID 0xc2\nNOTICE:  Page size 2048, Block size 131072, size 134217728\n");
+	is_int(P.flash_size.n, 128 * MIB, "TF-A BL2 NAND size");
+
+	load("NAND flash device: Spansion S34ML01G1, id 0x01f1 block 128KB size 131072KB\n");
+	is_str(P.flash_jedec.s, "01f1", "CFE NAND id");
+	is_int(P.flash_size.n, 128 * MIB, "CFE NAND size");
+
+	load("NAND device: Manufacturer ID: 0x01, Chip ID: 0xdc (AMD NAND 512MiB 3,3V 8-bit)\n");
+	is_str(P.flash_jedec.s, "01dc", "Northstar NAND id");
+	is_int(P.flash_size.n, 512 * MIB, "Northstar NAND size");
+
+	load("SPI NAND ID: 0xa1 0xe4\n");
+	is_str(P.flash_jedec.s, "a1e4", "Broadcom BCA SPI NAND id");
+
+	load("1.Manufacture ID=0xef\n2.Device ID=0x40\n3.Capacity ID=0x16\n4.Winbond SPI (4 MByte)!\n");
+	is_str(P.flash_jedec.s, "ef4016", "RTL8196C boot ROM id");
+	is_int(P.flash_size.n, 4 * MIB, "RTL8196C boot ROM size");
+
+	load("JEDEC id 207018, EXT id 0x2070\nfound xm25qh128a\nxm25qh128a, size=16MB, erasesize=4KB\n");
+	is_str(P.flash_jedec.s, "207018", "RTL8197F JEDEC id");
+	is_str(P.flash_chip.s, "xm25qh128a", "RTL8197F chip");
+
+	load("SPI-F: MXIC/C22019/MMIO32-4/ModeC 1x32 MB (plr_flash_info @ 83fc14a4)\n");
+	is_str(P.flash_jedec.s, "c22019", "RTL93xx SPI-F id");
+	is_int(P.flash_size.n, 32 * MIB, "RTL93xx size");
+
+	/* RAM */
+	load("Board: Ralink APSoC DRAM:  64 MB\n");
+	is_int(P.ram.n, 64 * MIB, "Ralink U-Boot DRAM");
+	load("DRAM:  \nsri\nath_sys_frequency: cpu apb ddr apb cpu 550 ddr 396 ahb 198\n128 MB\n");
+	is_int(P.ram.n, 128 * MIB, "QCA DRAM value on a later line");
+	is_int(P.cpu_mhz.n, 550, "ath_sys_frequency clock");
+	load(" memory: 04000000 @ 00000000 (usable)\nMemory: 58116k/65536k available (3648k kernel code)\n");
+	is_int(P.ram.n, 64 * MIB, "kernel memory map");
+	load("MemTotal:          59960 kB\n");
+	is_int(P.ram.n, 64 * MIB, "MemTotal rounded up");
+	ok(P.ram_estimated, "MemTotal is an estimate");
+	load("Total Memory: 134217728 bytes (128MB)\n");
+	is_int(P.ram.n, 128 * MIB, "CFE total memory");
+	load("total_size_Mbits    = 2048 (DRAM size in MegaBits)\n");
+	is_int(P.ram.n, 256 * MIB, "BCA SPL Mbits");
+
+	/* SoC and clocks */
+	load("SoC Type: MediaTek MT7628AN ver:1 eco:2\n");
+	is_str(P.soc.s, "MT7628", "SoC Type");
+	is_str(P.soc_variant.s, "MT7628AN", "SoC variant as printed");
+	is_str(P.target, "ramips", "target");
+	is_str(P.subtarget, "mt76x8", "subtarget");
+	load("ASIC 7628_MP (Port5<->None)\nInitializing MT7688 GPIO system.\n");
+	is_str(P.soc.s, "MT7688", "MT7688 tells itself apart");
+	load("system type\t\t: Philips Nino\ncpu model\t\t: R3000 V0.0\n---RealTek(RTL8196C)at 2014.08.29-12:43+0800 "
+	     "version v1.1c [16bit](390MHz)\n");
+	is_str(P.soc.s, "RTL8196C", "bogus system type loses to the boot ROM");
+	is_int(P.cpu_mhz.n, 390, "Realtek banner clock");
+	ok(P.nconflicts >= 1, "bogus system type is a conflict");
+	load("CPU=500000000 HZ\n##### The CPU freq = 880 MHZ ####\n");
+	is_int(P.cpu_mhz.n, 880, "pre-PLL clock does not win");
+	ok(P.nconflicts == 1 && strstr(P.conflicts[0].what, "pre-PLL"), "pre-PLL clock shown as a conflict");
+	load("[    0.000000] SoC: Qualcomm Atheros QCA9531 ver 2 rev 0\n");
+	is_str(P.soc.s, "QCA9531", "QCA SoC line");
+	load("Chip ID: BCM68380_B0, MIPS: 600MHz, DDR: 533MHz, Bus: 240MHz\n");
+	is_str(P.soc.s, "BCM68380", "Broadcom chip id");
+	is_int(P.cpu_mhz.n, 600, "Broadcom MIPS clock");
+	load("Model: MediaTek MT7621 reference board\n");
+	ok(P.machine.src && P.nconflicts == 1, "reference board name flagged");
+
+	load("CLOCKS: CPU/RAM/AHB/SPI/REF\n400/400/200/ 25/ 25 MHz\n    SOC: AR9330 rev. 1\n");
+	is_int(P.cpu_mhz.n, 400, "u-boot_mod clocks on the next line");
+	is_str(P.soc.s, "AR9331", "u-boot_mod SOC line");
+	load("NOTICE:  CPU: MT7981 (1300MHz)\nNOTICE:  EMI: Detected DRAM size: 256MB\n");
+	is_int(P.cpu_mhz.n, 1300, "TF-A CPU clock");
+	is_int(P.ram.n, 256 * MIB, "TF-A DRAM size");
+	is_str(P.soc.s, "MT7981", "TF-A SoC");
+	load("Thu Nov 16 06:09:33 2023 kern.info kernel: [    0.000000] SoC Type: MediaTek MT7628AN ver:1 eco:2\n");
+	is_str(P.soc.s, "MT7628", "logread prefix and timestamp removed");
+	load("DRAM:  242 MiB\n");
+	is_int(P.ram.n, 256 * MIB, "QSDK DRAM after reserved areas rounded up");
+
+	/* partitions */
+	load("Creating 5 MTD partitions on \"raspi\":\n0x000000000000-0x000000030000 : \"Bootloader\"\n"
+	     "0x000000030000-0x000000040000 : \"Config\"\n0x000000040000-0x000000050000 : \"Factory\"\n"
+	     "0x000000050000-0x000000800000 : \"firmware\"\n"
+	     "2 uimage-fw partitions found on MTD device firmware\nCreating 2 MTD partitions on \"firmware\":\n"
+	     "0x000000000000-0x0000001861b6 : \"kernel\"\n0x0000001861b6-0x0000007b0000 : \"rootfs\"\n");
+	is_int(P.nparts, 4, "nested table not taken as the layout");
+	is_str(P.parts_from, "raspi", "layout from the raspi table");
+	load("Kernel command line: console=ttyS0,115200 "
+	     "mtdparts=ath-nor0:128k(u-boot),1024k(kernel),2816k(rootfs),64k(config),64k(art) mem=32M\n");
+	is_int(P.nparts, 5, "cmdline mtdparts");
+	ok(P.nparts == 5 && P.parts[4]->offset == 0x3f0000, "mtdparts offsets accumulate");
+	is_str(P.console.s, "ttyS0,115200", "console from the cmdline");
+	load("mtdparts=spi1.0:2097152(loader),131072000@2097152(image)\n");
+	ok(P.nparts == 2 && P.parts[1]->offset == 2097152 && P.parts[1]->size == 131072000, "byte sizes with @offset");
+	load("dev:    size   erasesize  name\nmtd0: 00400000 00010000 \"ALL\"\nmtd1: 00030000 00010000 "
+	     "\"Bootloader\"\n");
+	is_int(P.nparts, 2, "/proc/mtd");
+	is_int(P.flash_size.n, 4 * MIB, "/proc/mtd ALL gives the flash size");
+	load("mtd0: 00040000 00020000 \"bootloader\"\n");
+	is_str(P.flash_type.s, "nand", "128 KiB erase size means NAND");
+
+	/* PCI, USB, modem */
+	load("# lspci -nn\n01:00.0 Network controller [0280]: MEDIATEK Corp. MT7612E 802.11acbgn PCI Express Wireless "
+	     "Network Adapter [14c3:7662]\n");
+	ok(P.nradios == 1 && !strcmp(P.radios[0].chip, "MT7612E"), "lspci -nn radio");
+	load("pci 0000:01:00.0: [14c3:7650] type 00 class 0x028000\n");
+	ok(P.nradios == 1 && !strcmp(P.radios[0].chip, "MT7610E"), "kernel PCI enumeration radio");
+	load("Find PCIE Port, Device:Vender ID=b82210ec\n");
+	ok(P.nradios == 1 && !strcmp(P.radios[0].chip, "RTL8822BE"), "Realtek vendor:device print");
+	load("usb 1-1: New USB device found, idVendor=2cb7, idProduct=0a05, bcdDevice= 5.04\n");
+	ok(P.nusb == 1 && P.usb[0].modem, "kernel USB line finds the modem");
+	struct mtd_modem_info m;
+	is_int(mtd_modem_lookup(0x2cb7, 0x0a05, &m), 0, "modem lookup");
+	is_str(m.mode, "ncm", "FG621 is NCM");
+	is_int(mtd_modem_lookup(0x1234, 0x5678, &m), MTD_ERR_NOT_FOUND, "unknown modem");
+	uint16_t v, p;
+	ok(mtd_usb_id_parse("2cb7:0a05", &v, &p) && v == 0x2cb7 && p == 0x0a05, "usb id parse");
+	ok(!mtd_usb_id_parse("2cb7-0a05", &v, &p) && !mtd_usb_id_parse("2cb7:0a0", &v, &p), "usb id parse rejects");
+
+	/* assessment minimums */
+	struct mtd_assessment a;
+	load("DRAM:  32 MB\nflash size 16MB, sector count = 256\nSoC: Qualcomm Atheros QCA9533 ver 2 rev 0\n");
+	mtd_assess(&P, &a);
+	is_int(a.verdict, MTD_VERDICT_NOT_VIABLE, "32 MiB RAM is not viable");
+	mtd_assessment_release(&a);
+	load("DRAM:  64 MB\nflash size 8MB, sector count = 128\nSoC Type: MediaTek MT7628AN ver:1 eco:2\n");
+	mtd_assess(&P, &a);
+	ok(a.verdict == MTD_VERDICT_PORT || a.verdict == MTD_VERDICT_SUPPORTED, "8/64 is viable");
+	int warns = 0;
+	for (size_t i = 0; i < a.nreasons; i++)
+		warns += a.reasons[i].kind == MTD_REASON_WARN;
+	ok(warns >= 2, "8/64 is warned twice");
+	mtd_assessment_release(&a);
+
+	/* hostile */
+	struct mtd_diag d;
+	mtd_diag_clear(&d);
+	is_int(mtd_facts_parse(&F, "e", (const uint8_t *)"", 0, &d), MTD_ERR_FORMAT, "empty input refused");
+	uint8_t bin[4096];
+	for (size_t i = 0; i < sizeof(bin); i++)
+		bin[i] = (uint8_t)(i * 7);
+	is_int(mtd_facts_parse(&F, "b", bin, sizeof(bin), &d), MTD_ERR_FORMAT, "binary input refused");
+	ok(strstr(d.msg, "binary") != NULL, "binary message");
+
+	mtd_profile_release(&P);
+	mtd_facts_release(&F);
+	return tap_done();
+}

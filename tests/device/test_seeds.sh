@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# The three seed threads, fed whole as a user would paste them (forum text + command output).
+. "$SRCDIR/tests/lib.sh"
+need jq
+S="$SHARED/seeds"
+[ -d "$S" ] || skip_all "no ../shared/seeds"
+s0=$(ls "$S"/000_*.txt); s1=$(ls "$S"/001_*.txt); s2=$(ls "$S"/002_*.txt)
+
+# ---- seed 000: Mosaic Powerstream PSTR2, MT7628, 4 MiB flash, no Ethernet port ----
+j=$("$MTDSCOPE" assess --json "$s0"); ok $? "seed 000 assess --json runs"
+q() { printf '%s' "$j" | jq -r "$1"; }
+is "$(q .profile.soc.value)" MT7628 "seed 000: SoC MT7628"
+is "$(q .profile.ram_bytes.value)" $((64 << 20)) "seed 000: 64 MiB RAM"
+is "$(q .profile.flash_chip.value)" W25Q32BV "seed 000: flash chip W25Q32BV"
+is "$(q .profile.flash_jedec.value)" ef4016 "seed 000: JEDEC ef4016"
+is "$(q .profile.flash_bytes.value)" $((4 << 20)) "seed 000: 4 MiB flash"
+like "$(q '.profile.conflicts[].what')" 'partition table larger than the flash chip.*Kernel' "seed 000: truncated Kernel partition noticed"
+is "$(q '.profile.partitions | map(.name) | join(",")')" "ALL,Bootloader,Config,Factory,Kernel" "seed 000: partitions"
+is "$(q .verdict)" not-viable "seed 000: not viable"
+like "$(q '.assessment.reasons[] | select(.kind=="blocker") | .text')" 'flash is 4 MiB' "seed 000: because of flash"
+is "$(q .profile.ethernet_ports.value)" 0 "seed 000: no Ethernet port"
+like "$(q '.assessment.reasons[] | select(.topic=="install") | .text')" 'UART.*SPI programmer' "seed 000: UART/SPI needed"
+is "$(q '[.. | objects | select(has("source")) | .source | select(. != null) | select((.file|length)==0 or .line<1)] | length')" 0 "seed 000: every source has file and line"
+is "$(q '.profile.flash_chip.source.text')" 'W25Q32BV(ef 40160000) (4096 Kbytes)' "seed 000: evidence line for the chip"
+line=$(q '.profile.flash_chip.source.line'); is "$(sed -n "${line}p" "$s0")" 'W25Q32BV(ef 40160000) (4096 Kbytes)' "seed 000: evidence line number points at the line"
+out=$("$MTDSCOPE" assess --color=never "$s0")
+like "$(printf '%s\n' "$out" | head -1)" '^NOT VIABLE - ' "seed 000 text: verdict first"
+like "$out" '000_c3ef2c37ca65cee8.txt:[0-9]+ +W25Q32BV' "seed 000 text: evidence line with file:line"
+is "$(printf '%s\n' "$out" | wc -l | tr -d ' ')" "$(printf '%s\n' "$out" | head -40 | wc -l | tr -d ' ')" "seed 000 text: fits in 40 lines"
+
+# ---- seed 001: TP-Link MR500 v1, MT7621 + MT7603E + MT7613 + Fibocom FG621 ----
+j=$("$MTDSCOPE" assess --json "$s1"); ok $? "seed 001 assess --json runs"
+is "$(q .profile.soc.value)" MT7621 "seed 001: SoC MT7621"
+is "$(q .profile.ram_bytes.value)" $((128 << 20)) "seed 001: 128 MiB RAM"
+is "$(q .profile.flash_chip.value)" EN25QH128A "seed 001: flash EN25QH128A"
+is "$(q .profile.flash_bytes.value)" $((16 << 20)) "seed 001: 16 MiB flash"
+is "$(q .profile.cpu_mhz.value)" 880 "seed 001: 880 MHz"
+is "$(q '.profile.radios | map(.chip) | sort | join(",")')" "MT7603E,MT7613" "seed 001: radios MT7603E + MT7613"
+is "$(q '.profile.radios | map(.open) | unique | join(",")')" "yes" "seed 001: both radios have open drivers"
+is "$(q '.profile.usb[] | select(.lte_modem) | .id')" "2cb7:0a05" "seed 001: Fibocom FG621 2cb7:0a05 found"
+like "$(q '.assessment.reasons[] | select(.topic=="modem") | .text')" 'Fibocom FG621.*ncm mode' "seed 001: modem runs NCM"
+is "$(q .verdict)" supported "seed 001: supported"
+is "$(q '.assessment.closest_devices[0].compatible')" "tplink,mr600-v2-eu" "seed 001: MR600 v2 is the near twin"
+like "$(q '.assessment.closest_devices[0].why')" 'LTE.*TP-Link' "seed 001: twin reasons name LTE and brand"
+m=$("$MTDSCOPE" modem --json "$s1"); ok $? "seed 001 modem from the pasted thread"
+is "$(printf '%s' "$m" | jq -r '.modems[] | select(.known) | .mode')" ncm "seed 001: modem mode NCM"
+like "$(printf '%s' "$m" | jq -r '.modems[] | select(.known) | .traps')" 'not QMI' "seed 001: NCM-not-QMI trap"
+is "$(printf '%s' "$m" | jq -r '.modems[] | select(.known) | .source.line')" "$(grep -n '2cb7:0a05 Fibocom' "$s1" | head -1 | cut -d: -f1)" "seed 001: modem source line"
+
+# ---- seed 002: dual-firmware layout on a 16 MiB MT7628 ----
+j=$("$MTDSCOPE" report --json "$s2"); ok $? "seed 002 report --json runs"
+is "$(q '.profile.partitions | map(.name) | join(",")')" "ALL,Bootloader,Config,Factory,firmware1,rootfs,rootfs_data,firmware2,reserved" "seed 002: /proc/mtd without header read"
+is "$(q .profile.flash_bytes.value)" $((16 << 20)) "seed 002: 16 MiB flash from ALL"
+is "$(q .profile.soc.value)" MT7628 "seed 002: MT7628 from the text"
+like "$(q .profile.layout.value)" 'dual firmware.*firmware1.*firmware2.*0x7b0000' "seed 002: dual-firmware layout understood"
+j=$("$MTDSCOPE" assess --json "$s2")
+like "$(q '.assessment.reasons[] | select(.topic=="flash") | .text')" 'Factory.*MACs and Wi-Fi calibration' "seed 002: copying ALL clobbers Factory (warned)"
+out=$("$MTDSCOPE" report --color=never "$s2")
+like "$out" 'firmware1.*firmware2' "seed 002 text: both firmware slots listed"
+done_testing
