@@ -22,6 +22,9 @@ const struct cli_command cli_commands[] = {
     {"report", cmd_report, "hardware profile from pasted logs, /proc files, lspci/lsusb, with evidence"},
     {"assess", cmd_assess, "can OpenWrt run: verdict, reasons, install paths, closest supported devices"},
     {"modem", cmd_modem, "LTE modem by USB id: protocol, packages, UCI config, AT commands, traps"},
+    {"serve", cmd_serve, "TFTP server for U-Boot, recovery modes and uploads"},
+    {"console", cmd_console, "drive a bootloader console: stop autoboot, run checked commands"},
+    {"netboot", cmd_netboot, "serve an image, stop U-Boot, tftpboot it, check its CRC, boot it"},
     {"help", cmd_help, "show help for mtdscope or one command"},
     {NULL, NULL, NULL},
 };

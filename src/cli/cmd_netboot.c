@@ -1,0 +1,758 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <mtdscope/console.h>
+#include <mtdscope/reader.h>
+#include <mtdscope/source.h>
+#include <mtdscope/tftp.h>
+
+#include "cli.h"
+#include "net_render.h"
+
+static const char help[] = "usage: mtdscope netboot (--line DEV [--baud N] | --exec CMD) --image FILE [options]\n"
+                           "\n"
+                           "The install path of a router with U-Boot, as one checked procedure: serve\n"
+                           "FILE over TFTP, stop U-Boot's autoboot, set ipaddr/serverip, tftpboot FILE\n"
+                           "to a load address that fits the board's RAM and does not overlap the\n"
+                           "decompressed kernel, compare U-Boot's crc32 of what it received with the\n"
+                           "CRC-32 of FILE, then bootm it.  Each step is reported; the first failure\n"
+                           "stops the procedure.\n"
+                           "\n"
+                           "options:\n"
+                           "  --image FILE         the image to boot (an OpenWrt initramfs uImage...)\n"
+                           "  --line DEV / --baud N / --exec CMD   the console (see 'mtdscope console')\n"
+                           "  --ipaddr ADDR        the router's address (default: U-Boot's ipaddr)\n"
+                           "  --serverip ADDR      this machine's address (default: U-Boot's serverip)\n"
+                           "  --bind ADDR          where the TFTP server listens (default 0.0.0.0)\n"
+                           "  --port N             TFTP port (default 69; others need tftpdstp support)\n"
+                           "  --loadaddr ADDR      where tftpboot puts the image (default: computed)\n"
+                           "  --blksize N          set U-Boot's tftpblocksize (default: U-Boot's own)\n"
+                           "  --windowsize N       set U-Boot's tftpwindowsize (RFC 7440, newer U-Boot)\n"
+                           "  --interrupt STR      what stops autoboot (default Ctrl-C; TP-Link: tpl)\n"
+                           "  --prompt STR         the prompt, if detection should not guess\n"
+                           "  --wait SEC           time allowed for the autoboot message (default 60)\n"
+                           "  --window SEC         how long to keep interrupting (default 10)\n"
+                           "  --bootargs ARGS      setenv bootargs before bootm\n"
+                           "  --no-boot            stop after the CRC check\n"
+                           "  --expect-boot TEXT   after bootm, wait for TEXT too (e.g. 'Linux version')\n"
+                           "  --boot-timeout SEC   time allowed for that (default 60)\n"
+                           "  --log FILE           timestamped console transcript\n"
+                           "  -v, --verbose        echo the console to stdout\n"
+                           "  --json               a JSON report on stdout at the end\n"
+                           "  -h, --help           show this help\n";
+
+struct image_info {
+	uint64_t size;
+	uint32_t crc;
+	bool uimage;
+	uint32_t load, ep;
+	uint8_t comp;
+	char name[33];
+	uint64_t decompressed; /* 0: unknown */
+};
+
+struct nb_state {
+	struct net_render nr;
+	pthread_mutex_t lock;
+	uint64_t done_bytes;
+	unsigned done_count;
+	char done_name[256];
+	char last_fail[512];
+};
+
+struct report {
+	bool json;
+	unsigned n;
+	struct {
+		char name[24];
+		bool ok;
+		char detail[1024];
+	} steps[16];
+};
+
+static void step(struct report *r, bool ok, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void step(struct report *r, bool ok, const char *name, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (r->n < sizeof(r->steps) / sizeof(r->steps[0])) {
+		snprintf(r->steps[r->n].name, sizeof(r->steps[r->n].name), "%s", name);
+		r->steps[r->n].ok = ok;
+		snprintf(r->steps[r->n].detail, sizeof(r->steps[r->n].detail), "%s", msg);
+		r->n++;
+	}
+	if (r->json)
+		return;
+	FILE *o = stdout;
+	fprintf(o, "%s%-8s%s %-16s %s\n", cli_c(o, ok ? CLI_GREEN : CLI_RED), ok ? "ok" : "FAILED", cli_c(o, CLI_RESET),
+	        name, msg);
+	fflush(o);
+}
+
+static void on_tftp(void *ctx, const struct mtd_tftp_event *ev)
+{
+	struct nb_state *s = ctx;
+	pthread_mutex_lock(&s->lock);
+	if (ev->kind == MTD_TFTP_EV_DONE) {
+		s->done_bytes = ev->bytes;
+		s->done_count++;
+		snprintf(s->done_name, sizeof(s->done_name), "%s", ev->name ? ev->name : "");
+	} else if (ev->kind == MTD_TFTP_EV_FAILED || ev->kind == MTD_TFTP_EV_REFUSED) {
+		snprintf(s->last_fail, sizeof(s->last_fail), "%s", ev->message ? ev->message : "");
+	}
+	if (ev->kind != MTD_TFTP_EV_LISTENING)
+		net_render_tftp_event(&s->nr, ev);
+	pthread_mutex_unlock(&s->lock);
+}
+
+static void *server_thread(void *arg)
+{
+	struct mtd_tftp_server *srv = arg;
+	struct mtd_diag d;
+	mtd_diag_clear(&d);
+	mtd_tftp_server_run(srv, &d);
+	return NULL;
+}
+
+static int read_image(const char *path, struct image_info *im, struct mtd_diag *d)
+{
+	struct mtd_source src;
+	memset(im, 0, sizeof(*im));
+	if (mtd_source_open(&src, path, d))
+		return -1;
+	im->size = src.size;
+	if (src.size == 0) {
+		mtd_source_close(&src);
+		return mtd_diag_set(d, MTD_ERR_FORMAT, path, "empty file (0 bytes); nothing to boot");
+	}
+	im->crc = mtd_crc32(0, src.data, src.size);
+	struct mtd_reader r;
+	mtd_rd_init(&r, src.data, src.size, 0);
+	uint32_t magic, hcrc, time, size, load, ep, dcrc;
+	uint8_t os, arch, type, comp;
+	if (mtd_rd_u32be(&r, &magic) && magic == 0x27051956 && mtd_rd_u32be(&r, &hcrc) && mtd_rd_u32be(&r, &time) &&
+	    mtd_rd_u32be(&r, &size) && mtd_rd_u32be(&r, &load) && mtd_rd_u32be(&r, &ep) && mtd_rd_u32be(&r, &dcrc) &&
+	    mtd_rd_u8(&r, &os) && mtd_rd_u8(&r, &arch) && mtd_rd_u8(&r, &type) && mtd_rd_u8(&r, &comp) &&
+	    mtd_rd_copy(&r, im->name, 32) && mtd_range_ok(64, size, src.size)) {
+		im->uimage = true;
+		im->load = load;
+		im->ep = ep;
+		im->comp = comp;
+		im->name[32] = '\0';
+		for (char *p = im->name; *p; p++)
+			if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+				*p = '?';
+		struct mtd_reader pl;
+		mtd_rd_window(&r, 64, size, &pl);
+		uint64_t u64;
+		uint32_t u32;
+		if (comp == 0)
+			im->decompressed = size;
+		else if (comp == 3 && mtd_rd_skip(&pl, 5) && mtd_rd_u64le(&pl, &u64) && u64 != UINT64_MAX &&
+		         u64 < (1ull << 32))
+			im->decompressed = u64;
+		else if (comp == 1 && size >= 4 && mtd_rd_seek(&pl, size - 4) && mtd_rd_u32le(&pl, &u32))
+			im->decompressed = u32;
+	}
+	mtd_source_close(&src);
+	return 0;
+}
+
+/* "key = 0x80000000" or "-> start    = 0x80000000": the number after '=' on the line holding key. */
+static bool find_hex(const char *text, const char *key, uint64_t *out)
+{
+	const char *p = text;
+	while ((p = strstr(p, key)) != NULL) {
+		const char *eq = strchr(p, '=');
+		const char *nl = strchr(p, '\n');
+		if (eq && (!nl || eq < nl)) {
+			eq++;
+			while (*eq == ' ')
+				eq++;
+			char num[32];
+			size_t n = 0;
+			while (n < sizeof(num) - 1 &&
+			       ((eq[n] >= '0' && eq[n] <= '9') || (eq[n] >= 'a' && eq[n] <= 'f') ||
+			        (eq[n] >= 'A' && eq[n] <= 'F') || eq[n] == 'x' || eq[n] == 'X'))
+				n++;
+			memcpy(num, eq, n);
+			num[n] = '\0';
+			if (n && mtd_parse_u64(num, UINT64_MAX, out) == 0)
+				return true;
+		}
+		p += strlen(key);
+	}
+	return false;
+}
+
+/* The value of "key=value" in printenv output. */
+static bool env_get(const char *text, const char *key, char *out, size_t size)
+{
+	size_t kl = strlen(key);
+	for (const char *p = text; p && *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t ll = nl ? (size_t)(nl - p) : strlen(p);
+		if (ll > kl && strncmp(p, key, kl) == 0 && p[kl] == '=') {
+			size_t vl = ll - kl - 1;
+			if (vl >= size)
+				vl = size - 1;
+			memcpy(out, p + kl + 1, vl);
+			out[vl] = '\0';
+			return true;
+		}
+		p = nl ? nl + 1 : NULL;
+	}
+	return false;
+}
+
+static uint64_t align_up(uint64_t v, uint64_t a)
+{
+	return (v + a - 1) / a * a;
+}
+
+int cmd_netboot(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"image", required_argument, NULL, 'f'},
+	    {"line", required_argument, NULL, 'L'},
+	    {"baud", required_argument, NULL, 'b'},
+	    {"exec", required_argument, NULL, 'e'},
+	    {"ipaddr", required_argument, NULL, 'I'},
+	    {"serverip", required_argument, NULL, 'S'},
+	    {"bind", required_argument, NULL, 'B'},
+	    {"port", required_argument, NULL, 'p'},
+	    {"loadaddr", required_argument, NULL, 'a'},
+	    {"blksize", required_argument, NULL, 'k'},
+	    {"windowsize", required_argument, NULL, 'W'},
+	    {"interrupt", required_argument, NULL, 'i'},
+	    {"prompt", required_argument, NULL, 'P'},
+	    {"wait", required_argument, NULL, 'w'},
+	    {"window", required_argument, NULL, 'x'},
+	    {"bootargs", required_argument, NULL, 'A'},
+	    {"no-boot", no_argument, NULL, 'n'},
+	    {"expect-boot", required_argument, NULL, 'E'},
+	    {"boot-timeout", required_argument, NULL, 'T'},
+	    {"log", required_argument, NULL, 'l'},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	struct mtd_console_options co;
+	struct mtd_console_stop_options so;
+	struct console_view view;
+	struct mtd_tftp_options to;
+	const char *image = NULL, *ipaddr = NULL, *serverip = NULL, *bootargs = NULL, *expect_boot = NULL;
+	const char *log_path = NULL;
+	char intr[64], prompt[64];
+	uint64_t v, loadaddr = 0, blksize = 0, windowsize = 0;
+	bool have_loadaddr = false, no_boot = false, json = false;
+	int boot_timeout_ms = 60000;
+	mtd_console_options_init(&co);
+	mtd_console_stop_options_init(&so);
+	console_view_init(&view);
+	mtd_tftp_options_init(&to);
+	optind = 1;
+	int ch;
+	while ((ch = getopt_long(argc, argv, "hv", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'f': image = optarg; break;
+		case 'L': co.line = optarg; break;
+		case 'b':
+			if (mtd_parse_u64(optarg, 4000000, &v) || !v)
+				return cli_usage_error("netboot", "--baud takes a line speed, not '%s'", optarg);
+			co.baud = (unsigned)v;
+			break;
+		case 'e': co.exec = optarg; break;
+		case 'I': ipaddr = optarg; break;
+		case 'S': serverip = optarg; break;
+		case 'B': to.bind_addr = optarg; break;
+		case 'p':
+			if (mtd_parse_u64(optarg, 65535, &v) || !v)
+				return cli_usage_error("netboot", "--port takes a number from 1 to 65535, not '%s'",
+				                       optarg);
+			to.port = (uint16_t)v;
+			break;
+		case 'a':
+			if (mtd_parse_u64(optarg, UINT32_MAX, &loadaddr))
+				return cli_usage_error(
+				    "netboot", "--loadaddr takes an address such as 0x80a00000, not '%s'", optarg);
+			have_loadaddr = true;
+			break;
+		case 'k':
+			if (mtd_parse_u64(optarg, MTD_TFTP_BLKSIZE_MAX, &blksize) || blksize < 8)
+				return cli_usage_error("netboot", "--blksize takes 8 to 65464, not '%s'", optarg);
+			break;
+		case 'W':
+			if (mtd_parse_u64(optarg, 64, &windowsize) || !windowsize)
+				return cli_usage_error("netboot", "--windowsize takes 1 to 64, not '%s'", optarg);
+			break;
+		case 'i':
+			if (!console_unescape(optarg, intr, sizeof(intr)))
+				return cli_usage_error("netboot", "--interrupt takes a short string, not '%s'", optarg);
+			so.interrupt = intr;
+			break;
+		case 'P':
+			snprintf(prompt, sizeof(prompt), "%s", optarg);
+			so.prompt = prompt;
+			break;
+		case 'w':
+		case 'x':
+		case 'T':
+			if (mtd_parse_u64(optarg, 86400, &v) || !v)
+				return cli_usage_error("netboot", "expected seconds, not '%s'", optarg);
+			if (ch == 'w')
+				so.wait_ms = (int)v * 1000;
+			else if (ch == 'x')
+				so.window_ms = (int)v * 1000;
+			else
+				boot_timeout_ms = (int)v * 1000;
+			break;
+		case 'A': bootargs = optarg; break;
+		case 'n': no_boot = true; break;
+		case 'E': expect_boot = optarg; break;
+		case 'l': log_path = optarg; break;
+		case 'v': view.live = true; break;
+		case 'j': json = true; break;
+		case 'h': fputs(help, stdout); return CLI_OK;
+		default: return cli_usage_error("netboot", "bad option");
+		}
+	}
+	if (optind != argc)
+		return cli_usage_error("netboot", "unexpected argument '%s'", argv[optind]);
+	if (!image)
+		return cli_usage_error("netboot", "--image FILE is required");
+	if (!!co.line == !!co.exec)
+		return cli_usage_error("netboot", "give one of --line DEV or --exec CMD");
+	if (co.line)
+		so.nudge_ms = 3000;
+	if (json)
+		view.live = false;
+
+	static struct report rep;
+	memset(&rep, 0, sizeof(rep));
+	rep.json = json;
+	struct mtd_diag d;
+	mtd_diag_clear(&d);
+	int rc = CLI_FAIL;
+	struct mtd_tftp_server *srv = NULL;
+	struct mtd_console *c = NULL;
+	pthread_t th;
+	bool th_started = false;
+	struct mtd_buf out;
+	mtd_buf_init(&out, 1 << 20);
+	struct nb_state st;
+	memset(&st, 0, sizeof(st));
+	pthread_mutex_init(&st.lock, NULL);
+	net_render_init(&st.nr);
+	st.nr.json = json; /* server events as JSON lines on stderr, the report on stdout */
+	st.nr.out = json ? stderr : stdout;
+	uint32_t uboot_crc = 0;
+	char name[256];
+
+	/* 1. The image. */
+	struct image_info im;
+	if (read_image(image, &im, &d)) {
+		cli_diag(&d);
+		goto done;
+	}
+	{
+		const char *b = strrchr(image, '/');
+		snprintf(name, sizeof(name), "%s", b ? b + 1 : image);
+		char hs[24];
+		mtd_format_size(im.size, hs, sizeof(hs));
+		if (im.uimage)
+			step(&rep, true, "image",
+			     "%s: %llu bytes (%s), CRC-32 %08x; uImage '%s' load 0x%08x entry 0x%08x%s", name,
+			     (unsigned long long)im.size, hs, im.crc, im.name, im.load, im.ep,
+			     im.decompressed ? "" : ", decompressed size unknown");
+		else
+			step(&rep, true, "image", "%s: %llu bytes (%s), CRC-32 %08x; not a uImage", name,
+			     (unsigned long long)im.size, hs, im.crc);
+	}
+
+	/* 2. The TFTP server, before the console: a busy port fails before the board is touched. */
+	to.any_name_file = image;
+	to.event = on_tftp;
+	to.ctx = &st;
+	to.max_blksize = MTD_TFTP_BLKSIZE_MAX;
+	if (mtd_tftp_server_open(&srv, &to, &d)) {
+		step(&rep, false, "tftp server", "%s", d.msg);
+		goto done;
+	}
+	if (pthread_create(&th, NULL, server_thread, srv) != 0) {
+		step(&rep, false, "tftp server", "cannot start the server thread");
+		goto done;
+	}
+	th_started = true;
+	step(&rep, true, "tftp server", "listening on %s port %u, serving %s for any name asked",
+	     to.bind_addr ? to.bind_addr : "0.0.0.0", mtd_tftp_server_port(srv), name);
+
+	/* 3. The console and the prompt. */
+	if (log_path) {
+		view.log = fopen(log_path, "w");
+		if (!view.log) {
+			step(&rep, false, "console", "%s: cannot create the log: %s", log_path, strerror(errno));
+			goto done;
+		}
+	}
+	console_view_attach(&view, &co);
+	signal(SIGPIPE, SIG_IGN);
+	if (mtd_console_open(&c, &co, &d)) {
+		step(&rep, false, "console", "%s", d.msg);
+		goto done;
+	}
+	struct mtd_console_stop_result sr;
+	if (mtd_console_stop_autoboot(c, &so, &sr, &d)) {
+		step(&rep, false, "stop autoboot", "%s", d.msg);
+		goto fail_tail;
+	}
+	if (sr.saw_autoboot)
+		step(&rep, true, "stop autoboot", "prompt '%s' at %.1f s; '%s' at %.1f s, %u interrupt bursts",
+		     sr.prompt, sr.prompt_at, sr.autoboot, sr.autoboot_at, sr.bursts);
+	else
+		step(&rep, true, "stop autoboot", "prompt '%s' at %.1f s (no autoboot countdown)", sr.prompt,
+		     sr.prompt_at);
+
+	/* 4. RAM and environment. */
+	if (mtd_console_run(c, "bdinfo", 10000, NULL, &out, &d)) {
+		step(&rep, false, "bdinfo", "%s", d.msg);
+		goto fail_tail;
+	}
+	uint64_t ram_start = 0, ram_size = 0, reloc = 0;
+	const char *bd = mtd_buf_str(&out);
+	bool have_ram = (find_hex(bd, "-> start", &ram_start) || find_hex(bd, "memstart", &ram_start)) &&
+	                (find_hex(bd, "-> size", &ram_size) || find_hex(bd, "memsize", &ram_size));
+	find_hex(bd, "relocaddr", &reloc);
+	if (have_ram && ram_start < 0x80000000u && ram_start + ram_size <= 0x20000000u)
+		ram_start += 0x80000000u; /* MIPS: physical 0 is seen through KSEG0 */
+	char env_ip[64] = "", env_server[64] = "", env_load[64] = "";
+	if (mtd_console_run(c, "printenv", 10000, NULL, &out, &d) == 0) {
+		const char *e = mtd_buf_str(&out);
+		env_get(e, "ipaddr", env_ip, sizeof(env_ip));
+		env_get(e, "serverip", env_server, sizeof(env_server));
+		env_get(e, "loadaddr", env_load, sizeof(env_load));
+	}
+
+	/* 5. The load address: in RAM, below U-Boot, clear of the decompressed kernel. */
+	uint64_t bottom = 0, top = 0;
+	if (have_ram) {
+		top = ram_start + ram_size;
+		if (reloc > ram_start && reloc < top)
+			top = reloc;
+		top = top > ram_start + (4u << 20) ? top - (4u << 20) : ram_start; /* malloc area and stack */
+		bottom = ram_start + (1u << 20);
+		if (im.uimage && im.load >= ram_start && im.load < top) {
+			uint64_t kend = im.load + (im.decompressed ? im.decompressed : 4 * (im.size - 64));
+			bottom = align_up(kend, 1u << 20) + (1u << 20);
+		}
+	}
+	if (!have_loadaddr) {
+		uint64_t cand = 0;
+		if (env_load[0]) {
+			char hx[80];
+			snprintf(hx, sizeof(hx), "%s%s", strncmp(env_load, "0x", 2) ? "0x" : "", env_load);
+			if (mtd_parse_u64(hx, UINT32_MAX, &cand))
+				cand = 0;
+		}
+		if (!have_ram) {
+			step(&rep, false, "load address", "bdinfo did not say where RAM is; give --loadaddr");
+			goto fail_tail;
+		}
+		if (!(cand >= bottom && cand + im.size <= top)) {
+			cand = align_up(bottom > ram_start + (16u << 20) ? bottom : ram_start + (16u << 20), 1u << 20);
+			if (cand + im.size > top)
+				cand = align_up(bottom, 1u << 20);
+		}
+		if (cand + im.size > top) {
+			step(&rep, false, "load address",
+			     "%llu bytes do not fit between 0x%08llx (end of the decompressed kernel) and 0x%08llx "
+			     "(below "
+			     "U-Boot)",
+			     (unsigned long long)im.size, (unsigned long long)bottom, (unsigned long long)top);
+			goto fail_tail;
+		}
+		loadaddr = cand;
+	} else if (have_ram && (loadaddr < ram_start || loadaddr + im.size > top)) {
+		step(&rep, false, "load address",
+		     "0x%08llx + %llu bytes is not inside RAM below U-Boot (0x%08llx-0x%08llx)",
+		     (unsigned long long)loadaddr, (unsigned long long)im.size, (unsigned long long)ram_start,
+		     (unsigned long long)top);
+		goto fail_tail;
+	} else if (im.uimage && loadaddr < bottom && loadaddr + im.size > im.load) {
+		step(&rep, false, "load address", "0x%08llx overlaps the kernel decompressed at 0x%08x up to 0x%08llx",
+		     (unsigned long long)loadaddr, im.load, (unsigned long long)bottom);
+		goto fail_tail;
+	}
+	if (have_ram)
+		step(&rep, true, "load address", "0x%08llx (RAM 0x%08llx + %llu MiB, usable up to 0x%08llx%s)",
+		     (unsigned long long)loadaddr, (unsigned long long)ram_start, (unsigned long long)(ram_size >> 20),
+		     (unsigned long long)top, im.uimage ? ", above the decompressed kernel" : "");
+	else
+		step(&rep, true, "load address", "0x%08llx (given)", (unsigned long long)loadaddr);
+
+	/* 6. Network settings. */
+	if (!ipaddr)
+		ipaddr = env_ip[0] ? env_ip : NULL;
+	if (!serverip)
+		serverip = env_server[0] ? env_server : NULL;
+	if (!ipaddr || !serverip) {
+		step(&rep, false, "network", "U-Boot has no %s; give --ipaddr and --serverip",
+		     ipaddr ? "serverip" : "ipaddr");
+		goto fail_tail;
+	}
+	{
+		char cmd[256];
+		const char *sets[4][2] = {{"ipaddr", ipaddr}, {"serverip", serverip}, {NULL, NULL}, {NULL, NULL}};
+		char bs[24], ws[24], port[24];
+		int k = 2;
+		snprintf(port, sizeof(port), "%u", to.port);
+		if (to.port != 69) {
+			sets[k][0] = "tftpdstp";
+			sets[k++][1] = port;
+		}
+		for (int i = 0; i < k; i++) {
+			snprintf(cmd, sizeof(cmd), "setenv %s %s", sets[i][0], sets[i][1]);
+			if (mtd_console_run(c, cmd, 5000, NULL, NULL, &d)) {
+				step(&rep, false, "network", "%s", d.msg);
+				goto fail_tail;
+			}
+		}
+		if (blksize) {
+			snprintf(bs, sizeof(bs), "%llu", (unsigned long long)blksize);
+			snprintf(cmd, sizeof(cmd), "setenv tftpblocksize %s", bs);
+			if (mtd_console_run(c, cmd, 5000, NULL, NULL, &d)) {
+				step(&rep, false, "network", "%s", d.msg);
+				goto fail_tail;
+			}
+		}
+		if (windowsize) {
+			snprintf(ws, sizeof(ws), "%llu", (unsigned long long)windowsize);
+			snprintf(cmd, sizeof(cmd), "setenv tftpwindowsize %s", ws);
+			if (mtd_console_run(c, cmd, 5000, NULL, NULL, &d)) {
+				step(&rep, false, "network", "%s", d.msg);
+				goto fail_tail;
+			}
+		}
+		step(&rep, true, "network", "ipaddr %s, serverip %s%s%s%s%s", ipaddr, serverip,
+		     to.port != 69 ? ", tftpdstp " : "", to.port != 69 ? port : "", blksize ? ", tftpblocksize " : "",
+		     blksize ? bs : "");
+	}
+
+	/* 7. tftpboot, checked by its byte count and by the server's own count. */
+	{
+		char cmd[512], want[64];
+		snprintf(cmd, sizeof(cmd), "tftpboot 0x%08llx %s", (unsigned long long)loadaddr, name);
+		snprintf(want, sizeof(want), "Bytes transferred = %llu", (unsigned long long)im.size);
+		int tmo = 30000 + (int)(im.size / 50000) * 1000;
+		if (mtd_console_run(c, cmd, tmo, want, &out, &d)) {
+			pthread_mutex_lock(&st.lock);
+			step(&rep, false, "tftpboot", "%s%s%s", d.msg, st.last_fail[0] ? "; server: " : "",
+			     st.last_fail);
+			pthread_mutex_unlock(&st.lock);
+			goto fail_tail;
+		}
+		/* The server logs DONE when the last ACK arrives: give it a moment. */
+		for (int i = 0; i < 50; i++) {
+			pthread_mutex_lock(&st.lock);
+			bool seen = st.done_count > 0;
+			pthread_mutex_unlock(&st.lock);
+			if (seen)
+				break;
+			struct timespec ts = {0, 20 * 1000 * 1000};
+			nanosleep(&ts, NULL);
+		}
+		pthread_mutex_lock(&st.lock);
+		uint64_t sb = st.done_bytes;
+		unsigned cnt = st.done_count;
+		pthread_mutex_unlock(&st.lock);
+		if (cnt == 0 || sb != im.size) {
+			step(&rep, false, "tftpboot", "U-Boot says %s, but the server %s", want,
+			     cnt ? "counted another size" : "saw no finished transfer");
+			goto fail_tail;
+		}
+		const char *o = mtd_buf_str(&out);
+		const char *rate = strstr(o, "/s");
+		char rtxt[32] = "";
+		if (rate) {
+			const char *rs = rate;
+			while (rs > o && rs[-1] != '\n' && rs[-1] != '\t')
+				rs--;
+			while (*rs == ' ')
+				rs++;
+			size_t rl = (size_t)(rate - rs) + 2;
+			if (rl < sizeof(rtxt)) {
+				memcpy(rtxt, rs, rl);
+				rtxt[rl] = '\0';
+			}
+		}
+		step(&rep, true, "tftpboot", "%llu bytes to 0x%08llx%s%s", (unsigned long long)im.size,
+		     (unsigned long long)loadaddr, rtxt[0] ? ", U-Boot measured " : "", rtxt);
+	}
+
+	/* 8. U-Boot's CRC-32 of what it holds against ours. */
+	{
+		char cmd[128];
+		snprintf(cmd, sizeof(cmd), "crc32 0x%08llx 0x%llx", (unsigned long long)loadaddr,
+		         (unsigned long long)im.size);
+		if (mtd_console_run(c, cmd, 60000, "==>", &out, &d)) {
+			step(&rep, false, "crc32", "%s", d.msg);
+			goto fail_tail;
+		}
+		const char *p = strstr(mtd_buf_str(&out), "==>");
+		p += 3;
+		while (*p == ' ')
+			p++;
+		char hex[16];
+		size_t n = 0;
+		while (n < 8 &&
+		       ((p[n] >= '0' && p[n] <= '9') || (p[n] >= 'a' && p[n] <= 'f') || (p[n] >= 'A' && p[n] <= 'F')))
+			n++;
+		memcpy(hex, "0x", 2);
+		memcpy(hex + 2, p, n);
+		hex[n + 2] = '\0';
+		if (n != 8 || mtd_parse_u64(hex, UINT32_MAX, &v)) {
+			step(&rep, false, "crc32", "cannot read U-Boot's answer");
+			goto fail_tail;
+		}
+		uboot_crc = (uint32_t)v;
+		if (uboot_crc != im.crc) {
+			step(&rep, false, "crc32",
+			     "U-Boot computed %08x over what it received, the file has %08x: do not boot it", uboot_crc,
+			     im.crc);
+			goto fail_tail;
+		}
+		step(&rep, true, "crc32", "U-Boot's %08x equals the file's", uboot_crc);
+	}
+
+	/* 9. bootm. */
+	if (!no_boot) {
+		char cmd[1100];
+		if (bootargs) {
+			snprintf(cmd, sizeof(cmd), "setenv bootargs %s", bootargs);
+			if (mtd_console_run(c, cmd, 5000, NULL, NULL, &d)) {
+				step(&rep, false, "bootm", "%s", d.msg);
+				goto fail_tail;
+			}
+		}
+		snprintf(cmd, sizeof(cmd), "bootm 0x%08llx%s", (unsigned long long)loadaddr, co.eol);
+		mtd_console_consume(c);
+		if (mtd_console_send(c, cmd, strlen(cmd), &d)) {
+			step(&rep, false, "bootm", "%s", d.msg);
+			goto fail_tail;
+		}
+		char back[80];
+		snprintf(back, sizeof(back), "\n%s", mtd_console_prompt(c));
+		/*
+		 * Where U-Boot hands over: "Starting kernel" (most boards and U-Boot 1.1.3),
+		 * "Transferring control to Linux" (older MIPS), "Loading Kernel Image" (MIPS in
+		 * U-Boot 2023 says nothing after it), "Uncompressing Kernel Image ... OK".
+		 */
+		const char *pats[] = {"Starting kernel",
+		                      "Transferring control to Linux",
+		                      "Loading Kernel Image",
+		                      "Uncompressing Kernel Image ... OK",
+		                      "Bad Magic Number",
+		                      "Bad Data CRC",
+		                      "Bad Header Checksum",
+		                      "Wrong Image",
+		                      "Unsupported",
+		                      "ERROR",
+		                      back};
+		enum { NSTART = 4 };
+		int which = -1;
+		size_t npats = sizeof(pats) / sizeof(pats[0]);
+		if (mtd_console_expect(c, pats, npats, boot_timeout_ms, &which, &d) || which >= NSTART) {
+			if (which >= NSTART)
+				step(&rep, false, "bootm", "%s",
+				     which == (int)npats - 1 ? "U-Boot returned to its prompt" : pats[which]);
+			else
+				step(&rep, false, "bootm", "U-Boot did not hand over to the kernel within %d s",
+				     boot_timeout_ms / 1000);
+			goto fail_tail;
+		}
+		if (expect_boot) {
+			const char *p2[] = {expect_boot};
+			if (mtd_console_expect(c, p2, 1, boot_timeout_ms, NULL, &d)) {
+				step(&rep, false, "bootm", "'%s' seen, but not '%s' within %d s", pats[which],
+				     expect_boot, boot_timeout_ms / 1000);
+				goto fail_tail;
+			}
+			/* the rest of that line */
+			size_t n = 0;
+			const char *pend = mtd_console_pending(c, &n);
+			for (int i = 0; i < 100 && !memchr(pend, '\n', n); i++) {
+				size_t got;
+				if (mtd_console_pump(c, 20, &got, NULL))
+					break;
+				pend = mtd_console_pending(c, &n);
+			}
+			size_t l = 0;
+			while (l < n && l < 120 && pend[l] != '\n' && pend[l] != '\r')
+				l++;
+			step(&rep, true, "bootm", "the kernel started: '%s%.*s'", expect_boot, (int)l, pend);
+		} else {
+			step(&rep, true, "bootm", "'%s' at %.1f s", pats[which], mtd_console_elapsed(c));
+		}
+	}
+	rc = CLI_OK;
+	goto done;
+
+fail_tail:
+	if (!json)
+		console_view_tail(c, 12);
+done:
+	if (json) {
+		struct mtd_buf b;
+		struct mtd_json j;
+		mtd_buf_init(&b, 2 << 20);
+		mtd_json_init(&j, &b, false);
+		mtd_json_begin_object(&j);
+		mtd_json_kv_bool(&j, "ok", rc == CLI_OK);
+		mtd_json_kv_str(&j, "image", image);
+		mtd_json_kv_u64(&j, "size", im.size);
+		char hx[16];
+		snprintf(hx, sizeof(hx), "%08x", im.crc);
+		mtd_json_kv_str(&j, "crc32", hx);
+		if (uboot_crc) {
+			snprintf(hx, sizeof(hx), "%08x", uboot_crc);
+			mtd_json_kv_str(&j, "uboot_crc32", hx);
+		}
+		mtd_json_kv_u64(&j, "loadaddr", loadaddr);
+		mtd_json_key(&j, "steps");
+		mtd_json_begin_array(&j);
+		for (unsigned i = 0; i < rep.n; i++) {
+			mtd_json_begin_object(&j);
+			mtd_json_kv_str(&j, "step", rep.steps[i].name);
+			mtd_json_kv_bool(&j, "ok", rep.steps[i].ok);
+			mtd_json_kv_str(&j, "detail", rep.steps[i].detail);
+			mtd_json_end_object(&j);
+		}
+		mtd_json_end_array(&j);
+		mtd_json_end_object(&j);
+		cli_print_json(&b);
+		mtd_buf_release(&b);
+	}
+	if (c)
+		mtd_console_close(c);
+	if (srv) {
+		mtd_tftp_server_stop(srv);
+		if (th_started)
+			pthread_join(th, NULL);
+		mtd_tftp_server_free(srv);
+	}
+	if (view.log)
+		fclose(view.log);
+	mtd_buf_release(&out);
+	pthread_mutex_destroy(&st.lock);
+	return rc;
+}
