@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Extraction time and peak memory of `mtdscope extract`, side by side with
+# `unsquashfs -p 1` (one thread, the fair comparison for our single thread)
+# and `binwalk -e` on the same inputs: the bundled sample and a large squashfs.
+# usage: bench/bench-extract.sh [BUILDDIR]   (default: build)
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$top/build}
+M="$build/src/cli/mtdscope"
+[ -x "$M" ] || { echo "bench-extract: build first (ninja -C $build)" >&2; exit 1; }
+W=$(mktemp -d /tmp/mtdscope-bench-extract.XXXXXX)
+trap 'rm -rf "$W"' EXIT
+
+measure() { # measure LABEL OUTDIR CMD... -> "seconds maxrss_kb"
+	local label=$1 out=$2; shift 2
+	rm -rf "$out"
+	/usr/bin/time -f '%e %M' -o "$W/time" "$@" >/dev/null 2>&1 || true
+	read -r secs kb < "$W/time"
+	local files; files=$(find "$out" -type f 2>/dev/null | wc -l)
+	printf '%-34s %8.2f s %8d KiB %8d files\n' "$label" "$secs" "$kb" "$files"
+	echo "$secs" > "$W/last"
+}
+
+# a large squashfs: /usr/include and /usr/lib/gcc of this machine (xz, 128 KiB blocks), about 535 MB of headers and compiler files
+if [ ! -f "$W/big.sqfs" ]; then
+	mksquashfs /usr/include /usr/lib/gcc "$W/big.sqfs" -comp xz -noappend -quiet -processors 2 >/dev/null 2>&1
+fi
+inputs=("$W/big.sqfs")
+[ -f "$build/sample/sample.bin" ] && inputs=("$build/sample/sample.bin" "${inputs[@]}")
+
+for f in "${inputs[@]}"; do
+	echo "== $(basename "$f"): $(du -h "$f" | cut -f1)"
+	measure "mtdscope extract" "$W/m" "$M" extract "$f" -C "$W/m" --max-bytes 64G --max-files 10000000
+	m=$(cat "$W/last")
+	if [ "$(basename "$f")" = big.sqfs ]; then
+		measure "unsquashfs -p 1" "$W/u" unsquashfs -p 1 -q -n -d "$W/u" "$f"
+		u=$(cat "$W/last")
+		awk -v m="$m" -v u="$u" 'BEGIN { if (m > 0) printf "%-34s %8.2fx\n", "ratio unsquashfs/mtdscope", u / m }'
+	fi
+	if command -v binwalk >/dev/null; then
+		runas=(); [ "$(id -u)" -eq 0 ] && runas=(--run-as=root)
+		measure "binwalk -e (timeout 600 s)" "$W/b" timeout 600 binwalk "${runas[@]}" -e -q -C "$W/b" "$f"
+		b=$(cat "$W/last")
+		awk -v m="$m" -v b="$b" 'BEGIN { if (m > 0) printf "%-34s %8.2fx\n", "ratio binwalk/mtdscope", b / m }'
+	fi
+done

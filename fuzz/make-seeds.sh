@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Small seed inputs made by the real tools, for the format harnesses.  Run once
+# by hand when adding a format; the files are committed under fuzz/corpus/<format>/.
+#   bash fuzz/make-seeds.sh
+set -euo pipefail
+cd "$(dirname "$0")/corpus"
+export SOURCE_DATE_EPOCH=1700000000 LC_ALL=C
+w=$(mktemp -d)
+trap 'rm -rf "$w"' EXIT
+printf 'Linux version 6.1.0 (seed) mips\n%.0s' $(seq 20) >"$w/payload"
+seed() { mkdir -p "$1"; cp "$2" "$1/$3"; }
+
+lzma -9 -c "$w/payload" >"$w/p.lzma"; seed lzma "$w/p.lzma" payload.lzma
+xz -9 -c "$w/payload" >"$w/p.xz"; seed xz "$w/p.xz" payload.xz
+gzip -9 -n -c "$w/payload" >"$w/p.gz"; seed gzip "$w/p.gz" payload.gz
+mkimage -A mips -O linux -T kernel -C lzma -a 0x80000000 -e 0x80000000 -n seed -d "$w/p.lzma" "$w/uImage" >/dev/null
+seed uimage "$w/uImage" kernel-lzma.uImage
+printf 'bootcmd=bootm 0xbc050000\nbootargs=console=ttyS0,57600\nipaddr=192.168.1.1\nserverip=192.168.1.100\n' >"$w/env.txt"
+mkenvimage -s 0x1000 -o "$w/env.bin" "$w/env.txt"; seed uboot-env "$w/env.bin" env-0x1000.bin
+mkenvimage -r -s 0x1000 -o "$w/env-r.bin" "$w/env.txt"; seed uboot-env "$w/env-r.bin" env-redundant-0x1000.bin
+mkdir -p "$w/root/etc"; printf 'OpenWrt\n' >"$w/root/etc/hostname"; ln -s hostname "$w/root/etc/link"
+mksquashfs "$w/root" "$w/root.sqfs" -comp xz -noappend -all-root -quiet >/dev/null; seed squashfs "$w/root.sqfs" tiny-xz.sqfs
+mksquashfs "$w/root" "$w/root-gz.sqfs" -comp gzip -noappend -all-root -quiet >/dev/null; seed squashfs "$w/root-gz.sqfs" tiny-gzip.sqfs
+mkfs.jffs2 -l -e 0x10000 -U -r "$w/root" -o "$w/le.jffs2"; seed jffs2 "$w/le.jffs2" tiny-le.jffs2
+mkfs.jffs2 -b -e 0x10000 -U -r "$w/root" -o "$w/be.jffs2"; seed jffs2 "$w/be.jffs2" tiny-be.jffs2
+(cd "$w/root" && find . | cpio -o -H newc 2>/dev/null) >"$w/root.cpio"; seed cpio "$w/root.cpio" tiny-newc.cpio
+printf '/dts-v1/;\n/ { model = "seed"; compatible = "mediatek,mt7628an-soc"; };\n' | dtc -I dts -O dtb -o "$w/seed.dtb" -
+seed dtb "$w/seed.dtb" seed.dtb

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Prepare a fresh Debian 12 machine (as root): install every package mtdscope's
+# build, tests and benchmarks use, fetch the mipsel kernel and busybox packages
+# the bundled sample is made from, build, and scan the sample.
+# Idempotent: run it again at any time.  Apt's chatter goes to build-logs/setup.log.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+mkdir -p "$root/build-logs"
+log=$root/build-logs/setup.log
+: >"$log"
+say() { printf 'setup: %s\n' "$*"; }
+die() { printf 'setup: %s (details in %s)\n' "$*" "$log" >&2; exit 1; }
+
+[ "$(id -u)" -eq 0 ] || { echo "setup: run as root (it installs Debian packages)" >&2; exit 1; }
+if ! grep -qs '^VERSION_ID="12"' /etc/os-release; then
+	say "warning: made for Debian 12 (bookworm); trying anyway"
+fi
+export DEBIAN_FRONTEND=noninteractive
+
+# Build: compiler, meson, the libraries of the field.
+pkgs_build="meson ninja-build pkg-config gcc clang libclang-rt-14-dev clang-format binutils
+	libsquashfs-dev liblzma-dev libzstd-dev liblz4-dev liblzo2-dev libdeflate-dev zlib1g-dev
+	libfdt-dev libssl-dev libext2fs-dev"
+# Tests and fixtures: the real tools of the field and the reference readers.
+pkgs_tools="u-boot-tools squashfs-tools mtd-utils device-tree-compiler xz-utils lzma zstd lz4 lzop
+	gzip cpio tar u-boot-qemu qemu-system-mips qemu-user binwalk libubootenv-tool tftp-hpa atftp
+	curl busybox-static flashrom tftpd-hpa e2fsprogs gdisk fdisk jq help2man iproute2
+	python3 perl file time xxd gcc-mipsel-linux-gnu libc6-dev-mipsel-cross usb.ids pci.ids lzma-alone"
+# tftpd-hpa and atftpd would start system daemons on port 69; tests run their own
+# servers in network namespaces, so keep the system ones from starting.
+missing=()
+for p in $pkgs_build $pkgs_tools; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+
+need_update=
+if ! dpkg --print-foreign-architectures | grep -qx mipsel; then
+	say "adding the mipsel architecture"
+	dpkg --add-architecture mipsel
+	need_update=1
+fi
+[ "${#missing[@]}" -eq 0 ] || need_update=1
+debs=$root/sample/debs
+mkdir -p "$debs"
+have_debs() {
+	ls "$debs"/linux-image-*-4kc-malta_*_mipsel.deb 2>/dev/null | grep -qv 'linux-image-4kc-malta_' &&
+		ls "$debs"/busybox-static_*_mipsel.deb >/dev/null 2>&1
+}
+have_debs || need_update=1
+
+if [ -n "$need_update" ]; then
+	say "apt-get update"
+	apt-get update >>"$log" 2>&1 || die "apt-get update failed"
+fi
+if [ "${#missing[@]}" -gt 0 ]; then
+	say "installing ${#missing[@]} packages: ${missing[*]}"
+	# keep package scripts from starting daemons (tftpd-hpa) during the install
+	policy=/usr/sbin/policy-rc.d
+	made_policy=
+	if [ ! -e "$policy" ]; then
+		printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && made_policy=1
+	fi
+	rc=0
+	apt-get install -y --no-install-recommends "${missing[@]}" >>"$log" 2>&1 || rc=$?
+	[ -z "$made_policy" ] || rm -f "$policy"
+	[ "$rc" -eq 0 ] || die "apt-get install failed"
+else
+	say "all packages present"
+fi
+
+# The sample's real mipsel binaries (sample/debs is gitignored).
+if ! have_debs; then
+	say "downloading linux-image-4kc-malta:mipsel and busybox-static:mipsel into sample/debs"
+	kpkg=$(apt-cache depends linux-image-4kc-malta:mipsel 2>>"$log" |
+		sed -n 's/^ *Depends: \(linux-image-[0-9].*-4kc-malta\)\(:mipsel\)\{0,1\}$/\1/p' | head -1)
+	[ -n "$kpkg" ] || die "cannot resolve linux-image-4kc-malta:mipsel"
+	# apt-get download as root warns when _apt cannot write the directory: download in /tmp
+	tmp=$(mktemp -d)
+	chmod 755 "$tmp"
+	chown _apt "$tmp" 2>/dev/null || true
+	(cd "$tmp" && apt-get download "$kpkg:mipsel" busybox-static:mipsel) >>"$log" 2>&1 ||
+		{ rm -rf "$tmp"; die "apt-get download failed"; }
+	mv "$tmp"/*.deb "$debs"/
+	rm -rf "$tmp"
+	have_debs || die "the downloaded packages are not where the sample expects them"
+fi
+
+b=${MTDSCOPE_BUILD:-build} # the build directory (default build/)
+say "building (meson setup $b && ninja -C $b)"
+if [ ! -f "$b/build.ninja" ]; then
+	meson setup "$b" >>"$log" 2>&1 || die "meson setup failed"
+fi
+ninja -C "$b" >>"$log" 2>&1 || { tail -20 "$log" >&2; die "build failed"; }
+
+say "scanning the bundled sample: $b/src/cli/mtdscope scan $b/sample/sample.bin"
+"$b/src/cli/mtdscope" scan "$b/sample/sample.bin"
