@@ -106,6 +106,8 @@ int mtd_write_file_atomic(const char *path, const void *p, size_t n, bool no_ove
 /* ---- size parsing and printing ---- */
 /** Parse "123", "0x1f000", "64k", "4M", "1G", "0x10000k" with a maximum; strict, no trailing junk. */
 int mtd_parse_size(const char *s, uint64_t max, uint64_t *out);
+/** Exactly n hex digits at s (no prefix, no sign); false on anything else or n > 16. */
+bool mtd_parse_hex_n(const char *s, size_t n, uint64_t *out);
 /** Parse an unsigned integer (decimal or 0x hex) with a maximum; strict. */
 int mtd_parse_u64(const char *s, uint64_t max, uint64_t *out);
 /** "4 MiB", "60 KiB", "1234 B" (exact when whole, else one decimal). */

@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include <mtdscope/error.h>
+#include <mtdscope/layout.h>
 #include <mtdscope/util.h>
 
 #define CLI_OK    0
@@ -77,6 +78,8 @@ int cli_load_layout(const char *cmd, const char *path, const char *kind, const c
                     struct mtd_layout **out);
 /** FILE... or the regular files of one DIR (manifest.sha256 left out); free each and the array. */
 int cli_collect_files(const char *cmd, int argc, char **argv, char ***out, size_t *n);
+/** The partition of layout file lpath named `name` (or with `role` when name is NULL); 0 or -1 (message printed). */
+int cli_layout_part(const char *lpath, const char *name, enum mtd_part_role role, uint64_t *off, uint64_t *size);
 /** true when a and b name the same existing file. */
 bool cli_same_file(const char *a, const char *b);
 

@@ -51,43 +51,6 @@ struct setmac {
 	uint8_t mac[6];
 };
 
-/* The partition of a layout file with this role (or name): its offset and size. */
-static int layout_part(const char *lpath, const char *name, enum mtd_part_role role, uint64_t *off, uint64_t *size)
-{
-	struct mtd_layout *l = malloc(sizeof(*l));
-	struct mtd_diag d;
-	mtd_diag_clear(&d);
-	if (!l) {
-		cli_error("out of memory");
-		return -1;
-	}
-	if (mtd_layout_load(lpath, MTD_LK_AUTO, 0, l, &d)) {
-		cli_diag(&d);
-		free(l);
-		return -1;
-	}
-	int i = name ? mtd_layout_find(l, name) : mtd_layout_find_role(l, role);
-	if (i < 0) {
-		if (name)
-			cli_error("%s: no partition named '%s'", lpath, name);
-		else
-			cli_error("%s: no %s partition in this layout; name it with --part", lpath,
-			          mtd_part_role_name(role));
-		free(l);
-		return -1;
-	}
-	*off = l->parts[i].offset;
-	*size = l->parts[i].size;
-	free(l);
-	return 0;
-}
-
-static bool same_file(const char *a, const char *b)
-{
-	struct stat sa, sb;
-	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-}
-
 static uint64_t mac48(const uint8_t m[6])
 {
 	uint64_t v = 0;
@@ -332,7 +295,7 @@ int cmd_eeprom(int argc, char **argv)
 			goto done;
 		}
 	const char *path = argv[optind];
-	if (out && same_file(path, out)) {
+	if (out && cli_same_file(path, out)) {
 		cli_error("%s: refusing to overwrite the input; write the patched copy elsewhere", out);
 		goto done;
 	}
@@ -346,7 +309,7 @@ int cmd_eeprom(int argc, char **argv)
 			goto done;
 		}
 		uint64_t lsize;
-		if (layout_part(layout, part, MTD_ROLE_FACTORY, &off, &lsize))
+		if (cli_layout_part(layout, part, MTD_ROLE_FACTORY, &off, &lsize))
 			goto done;
 		have_off = true;
 		if (!size)

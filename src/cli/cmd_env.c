@@ -201,43 +201,6 @@ static void print_env_text(const char *file, const struct env_loc *loc, const st
 	free(v);
 }
 
-/* The partition of a layout file with this role (or name): its offset and size. */
-static int layout_part(const char *lpath, const char *name, enum mtd_part_role role, uint64_t *off, uint64_t *size)
-{
-	struct mtd_layout *l = malloc(sizeof(*l));
-	struct mtd_diag d;
-	mtd_diag_clear(&d);
-	if (!l) {
-		cli_error("out of memory");
-		return -1;
-	}
-	if (mtd_layout_load(lpath, MTD_LK_AUTO, 0, l, &d)) {
-		cli_diag(&d);
-		free(l);
-		return -1;
-	}
-	int i = name ? mtd_layout_find(l, name) : mtd_layout_find_role(l, role);
-	if (i < 0) {
-		if (name)
-			cli_error("%s: no partition named '%s'", lpath, name);
-		else
-			cli_error("%s: no %s partition in this layout; name it with --part", lpath,
-			          mtd_part_role_name(role));
-		free(l);
-		return -1;
-	}
-	*off = l->parts[i].offset;
-	*size = l->parts[i].size;
-	free(l);
-	return 0;
-}
-
-static bool same_file(const char *a, const char *b)
-{
-	struct stat sa, sb;
-	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-}
-
 /* The input with [off, off+len) replaced by rep, written atomically to out. */
 static int write_patched(const struct mtd_source *src, uint64_t off, const uint8_t *rep, size_t len, const char *out)
 {
@@ -357,7 +320,7 @@ int cmd_env(int argc, char **argv)
 		goto done;
 	}
 	const char *path = argv[optind];
-	if (out && same_file(path, out)) {
+	if (out && cli_same_file(path, out)) {
 		cli_error("%s: refusing to overwrite the input; write the edited copy elsewhere", out);
 		ret = CLI_FAIL;
 		goto done;
@@ -373,7 +336,7 @@ int cmd_env(int argc, char **argv)
 		}
 		uint64_t psize;
 		ret = CLI_FAIL;
-		if (layout_part(layout, part, MTD_ROLE_ENV, &off, &psize))
+		if (cli_layout_part(layout, part, MTD_ROLE_ENV, &off, &psize))
 			goto done;
 		have_off = true;
 		layout_size = psize;

@@ -288,3 +288,34 @@ int cmd_layout(int argc, char **argv)
 	free(l);
 	return ret;
 }
+
+/* The partition of a layout file with this role (or name): its offset and size. */
+int cli_layout_part(const char *lpath, const char *name, enum mtd_part_role role, uint64_t *off, uint64_t *size)
+{
+	struct mtd_layout *l = malloc(sizeof(*l));
+	struct mtd_diag d;
+	mtd_diag_clear(&d);
+	if (!l) {
+		cli_error("out of memory");
+		return -1;
+	}
+	if (mtd_layout_load(lpath, MTD_LK_AUTO, 0, l, &d)) {
+		cli_diag(&d);
+		free(l);
+		return -1;
+	}
+	int i = name ? mtd_layout_find(l, name) : mtd_layout_find_role(l, role);
+	if (i < 0) {
+		if (name)
+			cli_error("%s: no partition named '%s'", lpath, name);
+		else
+			cli_error("%s: no %s partition in this layout; name it with --part", lpath,
+			          mtd_part_role_name(role));
+		free(l);
+		return -1;
+	}
+	*off = l->parts[i].offset;
+	*size = l->parts[i].size;
+	free(l);
+	return 0;
+}

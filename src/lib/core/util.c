@@ -207,6 +207,25 @@ int mtd_parse_u64(const char *s, uint64_t max, uint64_t *out)
 	return 0;
 }
 
+bool mtd_parse_hex_n(const char *s, size_t n, uint64_t *out)
+{
+	uint64_t v = 0;
+	if (n == 0 || n > 16)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		int d = c >= '0' && c <= '9'   ? c - '0'
+		        : c >= 'a' && c <= 'f' ? c - 'a' + 10
+		        : c >= 'A' && c <= 'F' ? c - 'A' + 10
+		                               : -1;
+		if (d < 0)
+			return false;
+		v = v << 4 | (uint64_t)d;
+	}
+	*out = v;
+	return true;
+}
+
 int mtd_parse_size(const char *s, uint64_t max, uint64_t *out)
 {
 	char num[64];

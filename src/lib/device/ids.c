@@ -13,23 +13,6 @@
 
 #define IDS_MAX (16u << 20)
 
-static int hexn(const char *s, size_t n, unsigned *v)
-{
-	unsigned x = 0;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		int d = c >= '0' && c <= '9'   ? c - '0'
-		        : c >= 'a' && c <= 'f' ? c - 'a' + 10
-		        : c >= 'A' && c <= 'F' ? c - 'A' + 10
-		                               : -1;
-		if (d < 0)
-			return -1;
-		x = x * 16 + (unsigned)d;
-	}
-	*v = x;
-	return 0;
-}
-
 static int lookup(const char *path, uint16_t vendor, uint16_t device, char *out, size_t size)
 {
 	char *buf;
@@ -48,11 +31,11 @@ static int lookup(const char *path, uint16_t vendor, uint16_t device, char *out,
 	while (mtd_rd_line(&r, 512, &line, &n, &cut)) {
 		if (n == 0 || line[0] == '#')
 			continue;
-		unsigned v;
+		uint64_t v;
 		if (line[0] != '\t') {
 			if (in_vendor)
 				break; /* vendor found, device not listed */
-			if (n > 6 && hexn(line, 4, &v) == 0 && line[4] == ' ' && v == vendor) {
+			if (n > 6 && mtd_parse_hex_n(line, 4, &v) && line[4] == ' ' && v == vendor) {
 				in_vendor = true;
 				snprintf(vname, sizeof(vname), "%.*s", (int)(n - 6 < 120 ? n - 6 : 120), line + 6);
 				snprintf(out, size, "%s", vname);
@@ -60,7 +43,7 @@ static int lookup(const char *path, uint16_t vendor, uint16_t device, char *out,
 			}
 			continue;
 		}
-		if (in_vendor && n > 7 && line[1] != '\t' && hexn(line + 1, 4, &v) == 0 && line[5] == ' ' &&
+		if (in_vendor && n > 7 && line[1] != '\t' && mtd_parse_hex_n(line + 1, 4, &v) && line[5] == ' ' &&
 		    v == device) {
 			snprintf(out, size, "%s %.*s", vname, (int)(n - 7 < 200 ? n - 7 : 200), line + 7);
 			break;

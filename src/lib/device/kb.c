@@ -3,6 +3,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <mtdscope/util.h>
+
 #include "kb.h"
 
 static bool is_word(char c)
@@ -139,27 +141,10 @@ const struct mtd_kb_flash *mtd_kb_flash_by_name(const char *name)
 	return best;
 }
 
-static int hexval(const char *s, size_t n, unsigned *out)
-{
-	unsigned v = 0;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		int d = c >= '0' && c <= '9'   ? c - '0'
-		        : c >= 'a' && c <= 'f' ? c - 'a' + 10
-		        : c >= 'A' && c <= 'F' ? c - 'A' + 10
-		                               : -1;
-		if (d < 0)
-			return -1;
-		v = v * 16 + (unsigned)d;
-	}
-	*out = v;
-	return 0;
-}
-
 static bool id_matches(const char *id, uint16_t vendor, uint16_t device)
 {
-	unsigned v, d;
-	if (strlen(id) != 9 || id[4] != ':' || hexval(id, 4, &v) || hexval(id + 5, 4, &d))
+	uint64_t v, d;
+	if (strlen(id) != 9 || id[4] != ':' || !mtd_parse_hex_n(id, 4, &v) || !mtd_parse_hex_n(id + 5, 4, &d))
 		return false;
 	return v == vendor && d == device;
 }

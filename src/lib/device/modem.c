@@ -3,30 +3,20 @@
 
 #include <mtdscope/device.h>
 
-#include "kb.h"
+#include <mtdscope/util.h>
 
-static int hex4(const char *s, uint16_t *v)
-{
-	unsigned x = 0;
-	for (int i = 0; i < 4; i++) {
-		char c = s[i];
-		int d = c >= '0' && c <= '9'   ? c - '0'
-		        : c >= 'a' && c <= 'f' ? c - 'a' + 10
-		        : c >= 'A' && c <= 'F' ? c - 'A' + 10
-		                               : -1;
-		if (d < 0)
-			return -1;
-		x = x * 16 + (unsigned)d;
-	}
-	*v = (uint16_t)x;
-	return 0;
-}
+#include "kb.h"
 
 bool mtd_usb_id_parse(const char *s, uint16_t *vid, uint16_t *pid)
 {
 	if (strlen(s) != 9 || s[4] != ':')
 		return false;
-	return hex4(s, vid) == 0 && hex4(s + 5, pid) == 0;
+	uint64_t v, p;
+	if (!mtd_parse_hex_n(s, 4, &v) || !mtd_parse_hex_n(s + 5, 4, &p))
+		return false;
+	*vid = (uint16_t)v;
+	*pid = (uint16_t)p;
+	return true;
 }
 
 int mtd_modem_lookup(uint16_t vid, uint16_t pid, struct mtd_modem_info *out)
