@@ -21,6 +21,10 @@ int main(void)
 	ok(mtd_parse_size("99999999999999999999", UINT64_MAX, &v) == MTD_ERR_OVERFLOW, "overflow refused");
 	ok(mtd_parse_size("17179869184G", UINT64_MAX, &v) == MTD_ERR_OVERFLOW, "suffix overflow refused");
 	ok(mtd_parse_u64("300", 255, &v) == MTD_ERR_LIMIT, "maximum enforced");
+	ok(mtd_parse_hex_n("2cb7:0a05", 4, &v) && v == 0x2cb7, "fixed-width hex");
+	ok(mtd_parse_hex_n("0A05", 4, &v) && v == 0xa05, "fixed-width hex, upper case");
+	ok(!mtd_parse_hex_n("2cb:", 4, &v) && !mtd_parse_hex_n("", 0, &v), "fixed-width hex rejects short or empty");
+	ok(!mtd_parse_hex_n("00000000000000001", 17, &v), "fixed-width hex rejects more than 16 digits");
 
 	char buf[32];
 	mtd_format_size(4u << 20, buf, sizeof(buf));
