@@ -48,6 +48,21 @@ used=$(unsquashfs -s "$T/root.sqfs" | sed -n 's/^Filesystem size \([0-9]*\) byte
 is "$(stat -c %s "$T/x1/$carve")" "$used" "squashfs carve is bytes_used long, as unsquashfs -s says (padding excluded)"
 is "$(sha256sum < "$T/x1/$carve" | cut -c1-64)" "$(head -c "$used" "$T/root.sqfs" | sha256sum | cut -c1-64)" "squashfs carve equals the image's bytes"
 
+# ---- UBI + UBIFS end to end: volumes as images, the UBIFS tree once, from the scan's ubifs component
+if command -v mkfs.ubifs >/dev/null && command -v ubinize >/dev/null; then
+	mkfs.ubifs -q -x lzo -m 2048 -e 126976 -c 200 -r "$R" -o "$T/r.ubifs"
+	printf '[rootfs]\nmode=ubi\nimage=%s\nvol_id=0\nvol_type=dynamic\nvol_name=rootfs\nvol_flags=autoresize\n' "$T/r.ubifs" > "$T/u.ini"
+	ubinize -o "$T/r.ubi" -m 2048 -p 128KiB -s 2048 "$T/u.ini" 2>/dev/null
+	"$MTDSCOPE" extract "$T/r.ubi" -C "$T/x7" 2>/dev/null
+	ok $? "extract UBI"
+	trees=$(find "$T/x7" -path '*ubifs/root/etc/openwrt_release' | wc -l)
+	is "$trees" 1 "the UBIFS tree is written once"
+	ours=$(ls -d "$T"/x7/0x*-ubi/0x*-ubifs/root 2>/dev/null | head -1)
+	# mkfs.ubifs keeps hard links as hard links and the listing compares contents: equal trees
+	is "$(tree_listing "$ours")" "$(tree_listing "$R")" "UBIFS in UBI equals the directory given to mkfs.ubifs"
+	check "volume image named from the volume table" test -f "$T"/x7/0x00000000-ubi/root/rootfs.img
+fi
+
 # ---- an existing non-empty directory is never mixed with new output
 "$MTDSCOPE" extract "$T/root.sqfs" -C "$T/x1" >/dev/null 2>"$T/err"
 is "$?" 1 "non-empty output directory refused"

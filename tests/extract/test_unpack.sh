@@ -76,8 +76,9 @@ vol_name=kernel
 INI
 	mkfs.ubifs -q -x lzo -m 2048 -e 126976 -c 200 -r "$R" -o "$T/fs.ubifs"
 	ubinize -o "$T/fs.ubi" -m 2048 -p 128KiB -s 2048 "$T/ubi.ini" 2>/dev/null
-	rm -rf "$T/out"; "$U" ubi "$T/fs.ubi" "$T/out" >/dev/null
-	is "$(listing "$T/out/rootfs")" "$(listing "$R")" "UBIFS inside UBI equals the directory given to mkfs.ubifs"
+	rm -rf "$T/out" "$T/out2"; "$U" ubi "$T/fs.ubi" "$T/out" >/dev/null
+	"$U" ubifs "$T/out/rootfs.img" "$T/out2" >/dev/null
+	is "$(listing "$T/out2")" "$(listing "$R")" "UBIFS of the assembled UBI volume equals the directory given to mkfs.ubifs"
 	is "$(sha256sum < "$T/out/kernel.img" | cut -c1-64)" "$(sha256sum < "$R/usr/share/random.bin" | cut -c1-64)" \
 		"static UBI volume assembled exactly (named from the volume table)"
 fi

@@ -13,9 +13,11 @@
  * UBI: every physical eraseblock (PEB) starts with an erase-counter header
  * and a volume-id header saying which logical eraseblock (LEB) of which
  * volume it holds; the newest copy (highest sqnum) of each LEB wins.  Each
- * volume is written out as `<name>.img`; a volume holding UBIFS is also
- * unpacked into `<name>/` by walking the index from the newest master node,
- * as the kernel does (obsolete nodes left in LEBs are never resurrected).
+ * volume is written out as `<name>.img` (named from the volume table).  The
+ * UBIFS inside a volume is a component of the scan (the ubi probe hands the
+ * volumes over as decoded content), unpacked by mtd_unpack_ubifs below:
+ * walking the index from the newest master node, as the kernel does, so
+ * obsolete nodes left in LEBs are never resurrected.
  */
 
 #define UBI_EC_MAGIC   0x55424923u
@@ -418,17 +420,6 @@ int mtd_unpack_ubi(const uint8_t *d, uint64_t len, struct mtd_fs_sink *sink)
 		char file[200];
 		snprintf(file, sizeof(file), "%s.img", name);
 		rc = mtd_sink_file(sink, file, 0644, -1, img, (size_t)used);
-		if (!rc && used >= 24 && mtd_le32(img) == UBIFS_MAGIC && img[20] == 6) {
-			const char *base = sink->base;
-			char *sub = malloc(strlen(base) + strlen(name) + 2);
-			if (sub) {
-				snprintf(sub, strlen(base) + strlen(name) + 2, "%s/%s", base, name);
-				struct mtd_fs_sink inner = *sink;
-				inner.base = sub;
-				rc = unpack_ubifs(img, vlen, leb_size, &inner);
-				free(sub);
-			}
-		}
 		free(img);
 	}
 	free(lebs);
