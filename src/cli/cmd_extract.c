@@ -154,13 +154,19 @@ int cmd_extract(int argc, char **argv)
 	if (!rc && !json) {
 		char hb[32];
 		mtd_format_size(sum.bytes, hb, sizeof(hb));
-		fprintf(eo.list_only ? stdout : stderr,
-		        "%s %s: %llu files, %llu directories, %llu symlinks, %llu hard links, %llu special "
-		        "(recorded)%s%s\n",
-		        eo.list_only ? "would write" : "wrote", hb, (unsigned long long)sum.files,
-		        (unsigned long long)sum.dirs, (unsigned long long)sum.symlinks,
-		        (unsigned long long)sum.hardlinks, (unsigned long long)sum.specials,
-		        sum.refused ? "; refused: " : "", "");
+		fprintf(
+		    eo.list_only ? stdout : stderr,
+		    "%s %s: %llu files, %llu directories, %llu symlinks, %llu hard links, %llu special (recorded)\n",
+		    eo.list_only ? "would write" : "wrote", hb, (unsigned long long)sum.files,
+		    (unsigned long long)sum.dirs, (unsigned long long)sum.symlinks, (unsigned long long)sum.hardlinks,
+		    (unsigned long long)sum.specials);
+		/* limits the scan hit (bombs, depth) are said here, not only in the manifest; exit 1 */
+		for (size_t i = 0; i < r->ncomps; i++)
+			for (size_t p = 0; p < r->comps[i]->nproblems; p++)
+				if (strstr(r->comps[i]->problems[p], "--max-") && (ret = CLI_FAIL))
+					cli_warn("%s at 0x%llx%s: %s", r->comps[i]->type,
+					         (unsigned long long)r->comps[i]->offset,
+					         r->comps[i]->space >= 0 ? " (decoded)" : "", r->comps[i]->problems[p]);
 		if (sum.refused)
 			cli_warn("%llu entries refused (see \"refused\" in %s/manifest.json)",
 			         (unsigned long long)sum.refused, dir ? dir : "the manifest");

@@ -130,6 +130,49 @@ like "$reasons" "planted.txt: path goes through a symlink" "write through symlin
 like "$reasons" "passwd: absolute path refused" "hard link to /etc/passwd refused"
 like "$(cat "$T/err4")" "refused" "refusals reported on stderr"
 
+# ---- a squashfs whose directory refers back to its parent (no tool makes one: patch mksquashfs output
+# built with uncompressed metadata so the directory entry can be found and rewritten)
+mkdir -p "$T/loop/a/b" && echo inside > "$T/loop/a/b/f" && echo top > "$T/loop/top"
+mksquashfs "$T/loop" "$T/loop.sqfs" -noI -noD -noF -noX -noappend -quiet >/dev/null
+python3 - "$T/loop.sqfs" <<'PY'
+import struct, sys
+p = sys.argv[1]; d = bytearray(open(p, 'rb').read())
+dirs = struct.unpack_from('<Q', d, 72)[0]
+n = struct.unpack_from('<H', d, dirs)[0] & 0x7fff
+blk, i, ent = d[dirs + 2:dirs + 2 + n], 0, {}
+while i + 12 <= len(blk):
+    count, start, ino = struct.unpack_from('<IIi', blk, i); i += 12
+    for _ in range(count + 1):
+        off, delta, typ, size = struct.unpack_from('<HhHH', blk, i)
+        ent[bytes(blk[i + 8:i + 9 + size])] = (dirs + 2 + i, off, ino + delta)
+        i += 9 + size
+b_at, _, b_ino = ent[b'b']; _, a_off, a_ino = ent[b'a']
+struct.pack_into('<Hh', d, b_at, a_off, a_ino - (b_ino - struct.unpack_from('<h', d, b_at + 2)[0]))
+open(p, 'wb').write(d)
+PY
+timeout 60 "$MTDSCOPE" extract "$T/loop.sqfs" -C "$T/x8" 2>"$T/err8"
+ok $? "squashfs with a directory loop: extraction finishes"
+like "$(jq -r '.refused[] | .path + ": " + .reason' "$T/x8/manifest.json")" "a/b: directory loop" "the loop is named and not followed"
+is "$(cat "$T"/x8/0x*-squashfs/root/top 2>/dev/null)" "top" "the rest of that squashfs is extracted"
+
+# ---- a 367-byte gzip whose content is a zstd frame of 10 GiB of zeros (RLE blocks: hand-made,
+# since making it with zstd means compressing 10 GiB): stops at the expansion limit with the reason
+python3 - "$T/bomb.gz" <<'PY'
+import gzip, struct, sys
+blocks = (10 << 30) // (128 << 10)
+f = bytearray(b'\x28\xb5\x2f\xfd\x00\x38')
+rle = struct.pack('<I', 2 | ((128 << 10) << 3))[:3] + b'\0'
+f += rle * (blocks - 1) + struct.pack('<I', 3 | ((128 << 10) << 3))[:3] + b'\0'
+open(sys.argv[1], 'wb').write(gzip.compress(bytes(f), 9))
+PY
+start=$(date +%s)
+"$MTDSCOPE" extract "$T/bomb.gz" -C "$T/x9" 2>"$T/err9"
+is "$?" 1 "bomb: extraction reports the limit as a failure"
+like "$(cat "$T/err9")" "expansion ratio limit 250 reached \(raise with --max-ratio\)" "bomb: the reason and the option are printed"
+total=$(du -sb "$T/x9" | cut -f1)
+check "bomb: output stays bounded (under 100 MB)" test "$total" -lt 100000000
+check "bomb: stops within 30 s" test $(( $(date +%s) - start )) -lt 30
+
 # ---- limits: file count and bytes stop with a reason, keeping what was written
 "$MTDSCOPE" extract --max-files 5 "$T/root.tar" -C "$T/x5" 2>"$T/err5"
 is "$?" 1 "file limit reported as failure"

@@ -123,11 +123,45 @@ int mtd_extract(const struct mtd_scan_result *r, const char *dir, const struct m
 			char *base = mtd_arena_printf(&o->arena, "%s/root", paths[i]);
 			struct mtd_fs_sink sink = {.out = o, .base = base, .component = c->id};
 			rc = base ? un(bytes, c->size, &sink) : MTD_ERR_NOMEM;
+			/* a damaged filesystem is reported and the other components still extracted */
+			if (rc && rc != MTD_ERR_LIMIT && rc != MTD_ERR_NOMEM) {
+				mtd_outdir_refuse(o, c->id, base, mtd_strerror(rc));
+				rc = 0;
+			}
 		}
 		if (rc == MTD_ERR_LIMIT)
 			break;
 	}
 	mtd_outdir_finish(o);
+	/* every component with what the scan found wrong (limits that tripped say which option raises them) */
+	mtd_json_key(j, "components");
+	mtd_json_begin_array(j);
+	for (size_t i = 0; i < r->ncomps; i++) {
+		const struct mtd_component *c = r->comps[i];
+		mtd_json_begin_object(j);
+		mtd_json_kv_i64(j, "id", c->id);
+		mtd_json_kv_str(j, "type", c->type);
+		mtd_json_key(j, "space");
+		if (c->space < 0)
+			mtd_json_null(j);
+		else
+			mtd_json_i64(j, c->space);
+		mtd_json_kv_u64(j, "offset", c->offset);
+		mtd_json_kv_u64(j, "size", c->size);
+		mtd_json_kv_bool(j, "valid", c->valid);
+		mtd_json_key(j, "path");
+		if (paths[i])
+			mtd_json_string(j, paths[i]);
+		else
+			mtd_json_null(j);
+		mtd_json_key(j, "problems");
+		mtd_json_begin_array(j);
+		for (size_t p = 0; p < c->nproblems; p++)
+			mtd_json_string(j, c->problems[p]);
+		mtd_json_end_array(j);
+		mtd_json_end_object(j);
+	}
+	mtd_json_end_array(j);
 	mtd_json_key(j, "refused");
 	mtd_json_begin_array(j);
 	for (size_t i = 0; i < o->nrefusals; i++) {

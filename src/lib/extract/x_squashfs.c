@@ -5,9 +5,9 @@
 
 #include <sqfs/compressor.h>
 #include <sqfs/data_reader.h>
+#include <sqfs/dir.h>
 #include <sqfs/dir_reader.h>
 #include <sqfs/error.h>
-#include <sqfs/id_table.h>
 #include <sqfs/inode.h>
 #include <sqfs/io.h>
 #include <sqfs/super.h>
@@ -63,9 +63,14 @@ struct link {
 	char *path;
 };
 
+#define SQ_MAX_DEPTH   256
+#define SQ_MAX_ENTRIES 1000000u
+
 struct walk {
 	struct mtd_fs_sink *sink;
 	sqfs_data_reader_t *data;
+	sqfs_dir_reader_t *dir;
+	uint32_t ancestors[SQ_MAX_DEPTH + 1]; /* inode numbers of the directories on the current path */
 	uint8_t *buf;
 	/* first path seen for each inode number with more than one link */
 	struct link *links;
@@ -104,36 +109,23 @@ static uint32_t link_count(const sqfs_inode_generic_t *in)
 	}
 }
 
-static int walk_node(struct walk *w, const sqfs_tree_node_t *n, const char *path, int depth)
+static int walk_dir(struct walk *w, const sqfs_inode_generic_t *dir, const char *path, int depth);
+
+static int walk_node(struct walk *w, const sqfs_inode_generic_t *in, const char *path, int depth)
 {
-	const sqfs_inode_generic_t *in = n->inode;
 	struct mtd_fs_sink *s = w->sink;
 	uint32_t mode = in->base.mode & 07777;
 	int64_t mtime = in->base.mod_time;
 	int rc = 0;
 	if (s->out->limit_hit)
 		return MTD_ERR_LIMIT;
-	if (depth > 256) {
-		mtd_sink_problem(s, path, "directory nesting deeper than 256 (a loop?): not followed");
-		return 0;
-	}
 	if (++w->nodes > 10000000)
 		return MTD_ERR_LIMIT;
 	switch (in->base.type) {
 	case SQFS_INODE_DIR:
 	case SQFS_INODE_EXT_DIR:
-		if (*path)
-			rc = mtd_sink_dir(s, path, mode, mtime);
-		for (const sqfs_tree_node_t *c = n->children; c && !rc; c = c->next) {
-			char child[4096];
-			if (snprintf(child, sizeof(child), "%s%s%s", path, *path ? "/" : "", (const char *)c->name) >=
-			    (int)sizeof(child)) {
-				mtd_sink_problem(s, path, "path too long");
-				continue;
-			}
-			rc = walk_node(w, c, child, depth + 1);
-		}
-		return rc;
+		rc = *path ? mtd_sink_dir(s, path, mode, mtime) : 0;
+		return rc ? rc : walk_dir(w, in, path, depth);
 	case SQFS_INODE_FILE:
 	case SQFS_INODE_EXT_FILE: {
 		if (link_count(in) > 1) {
@@ -185,6 +177,87 @@ static int walk_node(struct walk *w, const sqfs_tree_node_t *n, const char *path
 	}
 }
 
+struct child {
+	char name[257];
+	sqfs_inode_generic_t *inode;
+};
+
+/*
+ * A directory's entries are read first (the reader is positioned on one
+ * directory at a time), then each is emitted.  A directory whose inode is
+ * already on the current path is a loop planted in the image: it is reported
+ * and not followed, and everything else is still extracted.
+ */
+static int walk_dir(struct walk *w, const sqfs_inode_generic_t *dir, const char *path, int depth)
+{
+	struct mtd_fs_sink *s = w->sink;
+	if (depth >= SQ_MAX_DEPTH) {
+		mtd_sink_problem(s, path, "directory nesting deeper than %d: not followed", SQ_MAX_DEPTH);
+		return 0;
+	}
+	w->ancestors[depth] = dir->base.inode_number;
+	if (sqfs_dir_reader_open_dir(w->dir, dir, 0)) {
+		mtd_sink_problem(s, path, "directory listing unreadable");
+		return 0;
+	}
+	struct child *kids = NULL;
+	size_t n = 0, cap = 0;
+	int rc = 0;
+	for (;;) {
+		sqfs_dir_entry_t *ent = NULL;
+		int r = sqfs_dir_reader_read(w->dir, &ent);
+		if (r > 0)
+			break;
+		if (r < 0) {
+			mtd_sink_problem(s, path, "directory listing damaged (libsquashfs error %d)", r);
+			break;
+		}
+		if (n == cap) {
+			size_t nc = cap ? cap * 2 : 32;
+			struct child *k = nc > SQ_MAX_ENTRIES ? NULL : mtd_realloc_array(kids, nc, sizeof(*k));
+			if (!k) {
+				sqfs_free(ent);
+				mtd_sink_problem(s, path, "directory with too many entries: the rest not extracted");
+				break;
+			}
+			kids = k, cap = nc;
+		}
+		size_t len = (size_t)ent->size + 1 < 256 ? (size_t)ent->size + 1 : 256;
+		memcpy(kids[n].name, ent->name, len);
+		kids[n].name[len] = 0;
+		sqfs_free(ent);
+		if (sqfs_dir_reader_get_inode(w->dir, &kids[n].inode)) {
+			mtd_sink_problem(s, path, "inode of '%s' unreadable", kids[n].name);
+			continue;
+		}
+		n++;
+	}
+	for (size_t i = 0; i < n && !rc; i++) {
+		char child[4096];
+		const sqfs_inode_generic_t *in = kids[i].inode;
+		if (snprintf(child, sizeof(child), "%s%s%s", path, *path ? "/" : "", kids[i].name) >=
+		    (int)sizeof(child)) {
+			mtd_sink_problem(s, path, "path too long");
+			continue;
+		}
+		if (in->base.type == SQFS_INODE_DIR || in->base.type == SQFS_INODE_EXT_DIR) {
+			bool loop = false;
+			for (int a = 0; a <= depth && !loop; a++)
+				loop = w->ancestors[a] == in->base.inode_number;
+			if (loop) {
+				mtd_sink_problem(s, child,
+				                 "directory loop: refers back to a directory above it; not followed");
+				continue;
+			}
+		}
+		rc = walk_node(w, in, child, depth + 1);
+	}
+	for (size_t i = 0; i < n; i++)
+		sqfs_free(kids[i].inode);
+	free(kids);
+	return rc;
+}
+
 int mtd_unpack_squashfs(const uint8_t *data, uint64_t len, struct mtd_fs_sink *sink)
 {
 	struct mem_file f = {.data = data, .len = len};
@@ -197,44 +270,40 @@ int mtd_unpack_squashfs(const uint8_t *data, uint64_t len, struct mtd_fs_sink *s
 	sqfs_super_t super;
 	sqfs_compressor_config_t cfg;
 	sqfs_compressor_t *cmp = NULL;
-	sqfs_id_table_t *ids = NULL;
 	sqfs_dir_reader_t *dr = NULL;
-	sqfs_tree_node_t *root = NULL;
+	sqfs_inode_generic_t *root = NULL;
 	struct walk w = {.sink = sink};
-	int rc = MTD_ERR_FORMAT, err;
+	int rc = 0, err; /* damage is reported through the sink; only limits and memory stop extraction */
 
 	if ((err = sqfs_super_read(&super, &f.base))) {
 		mtd_sink_problem(sink, NULL, "squashfs superblock unreadable (libsquashfs error %d)", err);
-		return MTD_ERR_FORMAT;
+		return 0;
 	}
 	if (sqfs_compressor_config_init(&cfg, super.compression_id, super.block_size, SQFS_COMP_FLAG_UNCOMPRESS) ||
 	    sqfs_compressor_create(&cfg, &cmp)) {
 		mtd_sink_problem(sink, NULL, "squashfs compressor %u not supported", super.compression_id);
-		return MTD_ERR_UNSUPPORTED;
+		return 0;
 	}
-	ids = sqfs_id_table_create(0);
 	dr = sqfs_dir_reader_create(&super, cmp, &f.base, 0);
 	w.data = sqfs_data_reader_create(&f.base, super.block_size, cmp, 0);
 	w.buf = malloc(1u << 20);
-	if (!ids || !dr || !w.data || !w.buf) {
+	if (!dr || !w.data || !w.buf) {
 		rc = MTD_ERR_NOMEM;
 		goto out;
 	}
-	if ((err = sqfs_id_table_read(ids, &f.base, &super, cmp)) ||
-	    (err = sqfs_data_reader_load_fragment_table(w.data, &super)) ||
-	    (err = sqfs_dir_reader_get_full_hierarchy(dr, ids, NULL, 0, &root))) {
-		mtd_sink_problem(sink, NULL, "squashfs tables unreadable (libsquashfs error %d%s)", err,
-		                 err == SQFS_ERROR_LINK_LOOP ? ": directory loop" : "");
+	if ((err = sqfs_data_reader_load_fragment_table(w.data, &super)) ||
+	    (err = sqfs_dir_reader_get_root_inode(dr, &root))) {
+		mtd_sink_problem(sink, NULL, "squashfs tables unreadable (libsquashfs error %d)", err);
 		goto out;
 	}
-	rc = mtd_sink_dir(sink, "", root->inode->base.mode & 07777, root->inode->base.mod_time);
+	w.dir = dr;
+	rc = mtd_sink_dir(sink, "", root->base.mode & 07777, root->base.mod_time);
 	if (!rc)
 		rc = walk_node(&w, root, "", 0);
 out:
-	sqfs_dir_tree_destroy(root);
+	sqfs_free(root);
 	sqfs_destroy(w.data);
 	sqfs_destroy(dr);
-	sqfs_destroy(ids);
 	sqfs_destroy(cmp);
 	for (size_t i = 0; i < w.nlinks; i++)
 		free(w.links[i].path);
