@@ -201,6 +201,13 @@ static int probe(struct mtd_probe *p)
 			break;
 		}
 		/* the frame's extent is exact from here on */
+		if ((rc == F_DATA || rc == F_UNSUP) && frames == 1 && o.total < 16 && f.size < 256 &&
+		    ZSTD_getErrorCode(f.err) != ZSTD_error_checksum_wrong) {
+			/* a magic number in random bytes whose few block headers happen to parse: nothing decodes */
+			ZSTD_freeDCtx(dc);
+			mtd_stream_out_release(&o);
+			return MTD_ERR_NO_MATCH;
+		}
 		pos += f.size;
 		if (rc == F_DATA || rc == F_UNSUP) {
 			p->valid = false;
