@@ -44,13 +44,35 @@ struct fs {
 	size_t ndents, capdents;
 };
 
-static uint16_t rd16(const struct fs *f, const uint8_t *p)
+/*
+ * Node fields are read through a bounded reader over the node: a field
+ * outside the node reads as 0 (and the CRCs then fail), never out of bounds.
+ */
+static uint32_t field(const struct fs *f, const struct mtd_reader *n, size_t at, size_t width)
 {
-	return f->be ? mtd_be16(p) : mtd_le16(p);
+	struct mtd_reader w;
+	uint32_t v = 0;
+	uint16_t v16 = 0;
+	uint8_t v8 = 0;
+	if (!mtd_rd_window(n, at, width, &w))
+		return 0;
+	if (width == 1 && mtd_rd_u8(&w, &v8))
+		return v8;
+	if (width == 2 && (f->be ? mtd_rd_u16be(&w, &v16) : mtd_rd_u16le(&w, &v16)))
+		return v16;
+	if (width == 4)
+		(void)(f->be ? mtd_rd_u32be(&w, &v) : mtd_rd_u32le(&w, &v));
+	return v;
 }
-static uint32_t rd32(const struct fs *f, const uint8_t *p)
+
+/* CRC of [at, at+len) of a node, or the inverse of `want` (a sure mismatch) when outside it. */
+static bool crc_ok(const struct mtd_reader *n, size_t at, size_t len, uint32_t want)
 {
-	return f->be ? mtd_be32(p) : mtd_le32(p);
+	struct mtd_reader w;
+	const uint8_t *p;
+	if (!mtd_rd_window(n, at, len, &w) || !mtd_rd_bytes(&w, len, &p))
+		return false;
+	return mtd_crc32_raw(0, p, len) == want;
 }
 
 static bool grow(void **arr, size_t *cap, size_t n, size_t sz)
@@ -68,61 +90,64 @@ static bool grow(void **arr, size_t *cap, size_t n, size_t sz)
 
 static int collect(struct fs *f, const uint8_t *data, uint64_t len, struct mtd_fs_sink *sink)
 {
+	struct mtd_reader all, h, node;
 	uint64_t bad = 0;
-	for (uint64_t pos = 0; pos + 12 <= len;) {
-		const uint8_t *h = data + pos;
-		if (rd16(f, h) != J_MAGIC) {
+	mtd_rd_init(&all, data, (size_t)len, 0);
+	for (size_t pos = 0; mtd_rd_window(&all, pos, 12, &h);) {
+		if (field(f, &h, 0, 2) != J_MAGIC) {
 			pos += 4;
 			continue;
 		}
-		uint16_t type = rd16(f, h + 2);
-		uint32_t totlen = rd32(f, h + 4);
-		if (mtd_crc32_raw(0, h, 8) != rd32(f, h + 8) || totlen < 12 || !mtd_range_ok(pos, totlen, len)) {
+		uint32_t type = field(f, &h, 2, 2), totlen = field(f, &h, 4, 4);
+		if (totlen < 12 || !crc_ok(&h, 0, 8, field(f, &h, 8, 4)) || !mtd_rd_window(&all, pos, totlen, &node)) {
 			bad++;
 			pos += 4;
 			continue;
 		}
 		if (type == J_INODE && totlen >= 68) {
 			struct dnode n = {
-			    .ino = rd32(f, h + 12),
-			    .version = rd32(f, h + 16),
-			    .mode = rd32(f, h + 20),
-			    .isize = rd32(f, h + 28),
-			    .mtime = rd32(f, h + 36),
-			    .offset = rd32(f, h + 44),
-			    .csize = rd32(f, h + 48),
-			    .dsize = rd32(f, h + 52),
-			    .compr = h[56],
+			    .ino = field(f, &node, 12, 4),
+			    .version = field(f, &node, 16, 4),
+			    .mode = field(f, &node, 20, 4),
+			    .isize = field(f, &node, 28, 4),
+			    .mtime = field(f, &node, 36, 4),
+			    .offset = field(f, &node, 44, 4),
+			    .csize = field(f, &node, 48, 4),
+			    .dsize = field(f, &node, 52, 4),
+			    .compr = (uint8_t)field(f, &node, 56, 1),
 			};
-			bool ok = mtd_crc32_raw(0, h, 60) == rd32(f, h + 64) && n.csize <= totlen - 68 &&
-			          mtd_crc32_raw(0, h + 68, n.csize) == rd32(f, h + 60);
+			struct mtd_reader d;
+			bool ok =
+			    crc_ok(&node, 0, 60, field(f, &node, 64, 4)) && mtd_rd_window(&node, 68, n.csize, &d) &&
+			    crc_ok(&node, 68, n.csize, field(f, &node, 60, 4)) && mtd_rd_bytes(&d, n.csize, &n.data);
 			if (ok) {
 				if (f->nnodes >= MAX_NODES ||
 				    !grow((void **)&f->nodes, &f->capnodes, f->nnodes, sizeof(*f->nodes)))
 					return MTD_ERR_LIMIT;
-				n.data = h + 68;
 				f->nodes[f->nnodes++] = n;
 			} else {
 				bad++;
 			}
 		} else if (type == J_DIRENT && totlen >= 40) {
-			uint8_t nsize = h[28];
-			bool ok = mtd_crc32_raw(0, h, 32) == rd32(f, h + 32) && 40u + nsize <= totlen &&
-			          mtd_crc32_raw(0, h + 40, nsize) == rd32(f, h + 36);
+			uint32_t nsize = field(f, &node, 28, 1);
+			struct mtd_reader nm;
+			bool ok = crc_ok(&node, 0, 32, field(f, &node, 32, 4)) &&
+			          crc_ok(&node, 40, nsize, field(f, &node, 36, 4)) &&
+			          mtd_rd_window(&node, 40, nsize, &nm);
 			if (ok) {
 				if (f->ndents >= MAX_NODES ||
 				    !grow((void **)&f->dents, &f->capdents, f->ndents, sizeof(*f->dents)))
 					return MTD_ERR_LIMIT;
 				struct dent *d = &f->dents[f->ndents++];
-				d->pino = rd32(f, h + 12), d->version = rd32(f, h + 16), d->ino = rd32(f, h + 20);
-				d->type = h[29];
-				memcpy(d->name, h + 40, nsize);
+				d->pino = field(f, &node, 12, 4), d->version = field(f, &node, 16, 4);
+				d->ino = field(f, &node, 20, 4), d->type = (uint8_t)field(f, &node, 29, 1);
+				mtd_rd_copy(&nm, d->name, nsize);
 				d->name[nsize] = 0;
 			} else {
 				bad++;
 			}
 		}
-		pos += (totlen + 3u) & ~3ull;
+		pos += (totlen + 3u) & ~(size_t)3;
 	}
 	if (bad)
 		mtd_sink_problem(sink, NULL, "%llu JFFS2 nodes failed their CRCs and were ignored",
@@ -132,14 +157,15 @@ static int collect(struct fs *f, const uint8_t *data, uint64_t len, struct mtd_f
 
 static bool rtime_decompress(const uint8_t *in, size_t inlen, uint8_t *out, size_t outlen)
 {
-	size_t positions[256] = {0}, outpos = 0, pos = 0;
+	struct mtd_reader r;
+	size_t positions[256] = {0}, outpos = 0;
+	mtd_rd_init(&r, in, inlen, 0);
 	while (outpos < outlen) {
-		if (pos + 2 > inlen)
+		uint8_t value, repeat8;
+		if (!mtd_rd_u8(&r, &value) || !mtd_rd_u8(&r, &repeat8))
 			return false;
-		uint8_t value = in[pos++];
 		out[outpos++] = value;
-		size_t repeat = in[pos++];
-		size_t back = positions[value];
+		size_t repeat = repeat8, back = positions[value];
 		positions[value] = outpos;
 		if (!repeat)
 			continue;
@@ -336,7 +362,9 @@ static int emit(const struct fs *f, uint32_t ino, const char *path, int depth, s
 	default: {
 		uint32_t major = 0, minor = 0;
 		if ((S_ISCHR(mode) || S_ISBLK(mode)) && meta->csize >= 2) {
-			uint32_t dev = meta->csize >= 4 ? rd32(f, meta->data) : rd16(f, meta->data);
+			struct mtd_reader dv;
+			mtd_rd_init(&dv, meta->data, meta->csize, 0);
+			uint32_t dev = field(f, &dv, 0, meta->csize >= 4 ? 4 : 2);
 			major = meta->csize >= 4 ? (dev >> 8) & 0xfff : dev >> 8;
 			minor = meta->csize >= 4 ? (dev & 0xff) | ((dev >> 12) & 0xfff00) : dev & 0xff;
 		}
@@ -350,7 +378,7 @@ int mtd_unpack_jffs2(const uint8_t *data, uint64_t len, struct mtd_fs_sink *sink
 	struct fs f = {0};
 	if (len < 12)
 		return 0;
-	f.be = mtd_be16(data) == J_MAGIC;
+	f.be = data[0] == 0x19 && data[1] == 0x85; /* len >= 12 checked above */
 	int rc = collect(&f, data, len, sink);
 	if (!rc) {
 		if (f.nnodes)

@@ -279,6 +279,17 @@ int mtd_unpack_squashfs(const uint8_t *data, uint64_t len, struct mtd_fs_sink *s
 		mtd_sink_problem(sink, NULL, "squashfs superblock unreadable (libsquashfs error %d)", err);
 		return 0;
 	}
+	/*
+	 * libsquashfs allocates its tables from the counts in the superblock: cap
+	 * them by what the image can hold before any table is read.
+	 */
+	if ((uint64_t)super.fragment_entry_count * 16 > len || (uint64_t)super.id_count * 4 > len ||
+	    super.inode_count > len || super.bytes_used > len || super.block_size < 4096 ||
+	    super.block_size > (1u << 20)) {
+		mtd_sink_problem(sink, NULL, "squashfs superblock counts do not fit the %llu-byte image",
+		                 (unsigned long long)len);
+		return 0;
+	}
 	if (sqfs_compressor_config_init(&cfg, super.compression_id, super.block_size, SQFS_COMP_FLAG_UNCOMPRESS) ||
 	    sqfs_compressor_create(&cfg, &cmp)) {
 		mtd_sink_problem(sink, NULL, "squashfs compressor %u not supported", super.compression_id);

@@ -18,6 +18,9 @@
  * volumes over as decoded content), unpacked by mtd_unpack_ubifs below:
  * walking the index from the newest master node, as the kernel does, so
  * obsolete nodes left in LEBs are never resurrected.
+ *
+ * Every field is read through a bounded reader over its header or node; a
+ * field outside reads as 0 and the CRC checks then reject the structure.
  */
 
 #define UBI_EC_MAGIC   0x55424923u
@@ -28,109 +31,178 @@
 #define UBIFS_BLOCK    4096u
 #define MAX_VOLUME     (1ull << 30)
 
-struct leb {
-	uint32_t vol, lnum, size;
-	uint64_t sqnum;
-	const uint8_t *data;
-};
+/* ---- bounded field access ---- */
 
-static uint64_t guess_peb(const uint8_t *d, uint64_t len)
+static bool window(const struct mtd_reader *r, size_t at, size_t n, struct mtd_reader *w)
 {
-	for (uint64_t peb = 4096; peb <= (4u << 20); peb <<= 1)
-		if (peb < len && mtd_be32(d + peb) == UBI_EC_MAGIC)
-			return peb;
-	return len >= 4096 ? len : 0; /* a single PEB */
+	return mtd_rd_window(r, at, n, w);
+}
+
+static uint32_t be32_at(const struct mtd_reader *r, size_t at)
+{
+	struct mtd_reader w;
+	uint32_t v = 0;
+	if (window(r, at, 4, &w))
+		mtd_rd_u32be(&w, &v);
+	return v;
+}
+
+static uint64_t be64_at(const struct mtd_reader *r, size_t at)
+{
+	struct mtd_reader w;
+	uint64_t v = 0;
+	if (window(r, at, 8, &w))
+		mtd_rd_u64be(&w, &v);
+	return v;
+}
+
+static uint16_t be16_at(const struct mtd_reader *r, size_t at)
+{
+	struct mtd_reader w;
+	uint16_t v = 0;
+	if (window(r, at, 2, &w))
+		mtd_rd_u16be(&w, &v);
+	return v;
+}
+
+static uint32_t le32_at(const struct mtd_reader *r, size_t at)
+{
+	struct mtd_reader w;
+	uint32_t v = 0;
+	if (window(r, at, 4, &w))
+		mtd_rd_u32le(&w, &v);
+	return v;
+}
+
+static uint64_t le64_at(const struct mtd_reader *r, size_t at)
+{
+	struct mtd_reader w;
+	uint64_t v = 0;
+	if (window(r, at, 8, &w))
+		mtd_rd_u64le(&w, &v);
+	return v;
+}
+
+static uint16_t le16_at(const struct mtd_reader *r, size_t at)
+{
+	struct mtd_reader w;
+	uint16_t v = 0;
+	if (window(r, at, 2, &w))
+		mtd_rd_u16le(&w, &v);
+	return v;
+}
+
+static uint8_t u8_at(const struct mtd_reader *r, size_t at)
+{
+	struct mtd_reader w;
+	uint8_t v = 0;
+	if (window(r, at, 1, &w))
+		mtd_rd_u8(&w, &v);
+	return v;
+}
+
+/* Bytes [at, at+n) of r, or NULL when they are not all inside. */
+static const uint8_t *bytes_at(const struct mtd_reader *r, size_t at, size_t n)
+{
+	struct mtd_reader w;
+	const uint8_t *p = NULL;
+	if (window(r, at, n, &w))
+		mtd_rd_bytes(&w, n, &p);
+	return p;
+}
+
+/* UBI header CRC: raw CRC-32 seeded with all ones over the first `n` bytes, stored big-endian after them. */
+static bool ubi_crc_ok(const struct mtd_reader *h, size_t n)
+{
+	const uint8_t *p = bytes_at(h, 0, n);
+	return p && mtd_crc32_raw(0xffffffffu, p, n) == be32_at(h, n);
 }
 
 /* ---- UBIFS ---- */
 
 struct ubifs {
-	const uint8_t *vol;
-	uint64_t len;
+	struct mtd_reader vol;
 	uint32_t leb_size;
 	struct mtd_fs_sink *sink;
-	/* leaf nodes found through the index */
-	const uint8_t **ino, **dent, **data;
+	/* leaf nodes found through the index, each a reader over the whole node */
+	struct mtd_reader *ino, *dent, *data;
 	size_t nino, ndent, ndata, capino, capdent, capdata;
 	uint64_t visits;
 };
 
-static const uint8_t *node_at(const struct ubifs *u, uint32_t lnum, uint32_t offs, uint32_t len)
+/* The node at (lnum, offs) of length len, checked (magic, length, CRC). */
+static bool node_at(const struct ubifs *u, uint32_t lnum, uint32_t offs, uint32_t len, struct mtd_reader *n)
 {
 	uint64_t at = (uint64_t)lnum * u->leb_size + offs;
-	if (len < 24 || offs >= u->leb_size || len > u->leb_size - offs || !mtd_range_ok(at, len, u->len))
-		return NULL;
-	const uint8_t *n = u->vol + at;
-	if (mtd_le32(n) != UBIFS_MAGIC || mtd_le32(n + 16) != len ||
-	    mtd_crc32_raw(0xffffffffu, n + 8, len - 8) != mtd_le32(n + 4))
-		return NULL;
-	return n;
+	if (len < 24 || offs >= u->leb_size || len > u->leb_size - offs || at > SIZE_MAX ||
+	    !window(&u->vol, (size_t)at, len, n))
+		return false;
+	const uint8_t *body = bytes_at(n, 8, len - 8);
+	return le32_at(n, 0) == UBIFS_MAGIC && le32_at(n, 16) == len && body &&
+	       mtd_crc32_raw(0xffffffffu, body, len - 8) == le32_at(n, 4);
 }
 
-static bool push(const uint8_t ***arr, size_t *n, size_t *cap, const uint8_t *node)
+static bool push(struct mtd_reader **arr, size_t *n, size_t *cap, const struct mtd_reader *node)
 {
 	if (*n == *cap) {
 		size_t c = *cap ? *cap * 2 : 256;
-		const uint8_t **p = mtd_realloc_array(*arr, c, sizeof(*p));
+		struct mtd_reader *p = mtd_realloc_array(*arr, c, sizeof(*p));
 		if (!p)
 			return false;
 		*arr = p, *cap = c;
 	}
-	(*arr)[(*n)++] = node;
+	(*arr)[(*n)++] = *node;
 	return true;
 }
 
 static int walk_index(struct ubifs *u, uint32_t lnum, uint32_t offs, uint32_t len, int depth)
 {
+	struct mtd_reader n;
 	if (depth > 64 || ++u->visits > 20000000)
 		return MTD_ERR_LIMIT;
-	const uint8_t *n = node_at(u, lnum, offs, len);
-	if (!n) {
+	if (!node_at(u, lnum, offs, len, &n)) {
 		mtd_sink_problem(u->sink, NULL, "UBIFS node at LEB %u offset %u unreadable or bad CRC", lnum, offs);
 		return 0;
 	}
-	uint8_t type = n[20];
-	switch (type) {
-	case 0: return push(&u->ino, &u->nino, &u->capino, n) ? 0 : MTD_ERR_NOMEM;
-	case 1: return push(&u->data, &u->ndata, &u->capdata, n) ? 0 : MTD_ERR_NOMEM;
-	case 2: return push(&u->dent, &u->ndent, &u->capdent, n) ? 0 : MTD_ERR_NOMEM;
+	switch (u8_at(&n, 20)) {
+	case 0: return push(&u->ino, &u->nino, &u->capino, &n) ? 0 : MTD_ERR_NOMEM;
+	case 1: return push(&u->data, &u->ndata, &u->capdata, &n) ? 0 : MTD_ERR_NOMEM;
+	case 2: return push(&u->dent, &u->ndent, &u->capdent, &n) ? 0 : MTD_ERR_NOMEM;
 	case 9: break;
 	default: return 0; /* xattr entries and the rest are not part of the tree */
 	}
-	/* index node: child_cnt, level, then branches of lnum, offs, len, 8-byte key */
-	if (len < 28)
-		return 0;
-	uint16_t cnt = mtd_le16(n + 24);
+	/* index node: child_cnt, level, then branches of lnum, offs, len and an 8-byte key */
+	uint16_t cnt = le16_at(&n, 24);
 	int rc = 0;
 	for (uint32_t i = 0; i < cnt && !rc; i++) {
-		uint64_t b = 28 + (uint64_t)i * 20;
+		size_t b = 28 + (size_t)i * 20;
 		if (b + 20 > len)
 			break;
-		rc = walk_index(u, mtd_le32(n + b), mtd_le32(n + b + 4), mtd_le32(n + b + 8), depth + 1);
+		rc = walk_index(u, le32_at(&n, b), le32_at(&n, b + 4), le32_at(&n, b + 8), depth + 1);
 	}
 	return rc;
 }
 
-static uint32_t key_ino(const uint8_t *n)
+static uint32_t key_ino(const struct mtd_reader *n)
 {
-	return mtd_le32(n + 24);
+	return le32_at(n, 24);
 }
-static uint32_t key_low(const uint8_t *n)
+static uint32_t key_low(const struct mtd_reader *n)
 {
-	return mtd_le32(n + 28) & 0x1fffffffu;
+	return le32_at(n, 28) & 0x1fffffffu;
 }
 
-static const uint8_t *find_ino(const struct ubifs *u, uint32_t inum)
+static const struct mtd_reader *find_ino(const struct ubifs *u, uint32_t inum)
 {
 	for (size_t i = 0; i < u->nino; i++)
-		if (key_ino(u->ino[i]) == inum)
-			return u->ino[i];
+		if (key_ino(&u->ino[i]) == inum)
+			return &u->ino[i];
 	return NULL;
 }
 
 static int cmp_data(const void *a, const void *b)
 {
-	const uint8_t *x = *(const uint8_t *const *)a, *y = *(const uint8_t *const *)b;
+	const struct mtd_reader *x = a, *y = b;
 	if (key_ino(x) != key_ino(y))
 		return key_ino(x) < key_ino(y) ? -1 : 1;
 	return key_low(x) < key_low(y) ? -1 : key_low(x) > key_low(y);
@@ -167,34 +239,83 @@ static bool ubifs_decompress(uint16_t type, const uint8_t *in, size_t inlen, uin
 	}
 }
 
-static int ubifs_emit(struct ubifs *u, uint32_t inum, const char *path, int depth, const uint8_t *data_sorted_dummy);
+static int ubifs_emit(struct ubifs *u, uint32_t inum, const char *path, int depth);
 
 static int ubifs_dir(struct ubifs *u, uint32_t dinum, const char *path, int depth)
 {
 	int rc = 0;
 	for (size_t i = 0; i < u->ndent && !rc; i++) {
-		const uint8_t *d = u->dent[i];
-		uint32_t len = mtd_le32(d + 16);
-		if (key_ino(d) != dinum || len < 56)
+		const struct mtd_reader *d = &u->dent[i];
+		if (key_ino(d) != dinum)
 			continue;
-		uint16_t nlen = mtd_le16(d + 50);
-		uint64_t child = mtd_le64(d + 40);
-		if (nlen == 0 || 56u + nlen > len || child > UINT32_MAX)
+		uint16_t nlen = le16_at(d, 50);
+		uint64_t child = le64_at(d, 40);
+		const uint8_t *nm = bytes_at(d, 56, nlen);
+		if (nlen == 0 || !nm || child > UINT32_MAX)
 			continue;
 		char name[256], sub[4096];
 		size_t nl = nlen < 255 ? nlen : 255;
-		memcpy(name, d + 56, nl);
+		memcpy(name, nm, nl);
 		name[nl] = 0;
 		if (snprintf(sub, sizeof(sub), "%s%s%s", path, *path ? "/" : "", name) >= (int)sizeof(sub))
 			continue;
-		rc = ubifs_emit(u, (uint32_t)child, sub, depth + 1, NULL);
+		rc = ubifs_emit(u, (uint32_t)child, sub, depth + 1);
 	}
 	return rc;
 }
 
-static int ubifs_emit(struct ubifs *u, uint32_t inum, const char *path, int depth, const uint8_t *unused)
+static int ubifs_file(struct ubifs *u, uint32_t inum, const char *path, uint32_t mode, int64_t mtime, uint64_t size)
 {
-	(void)unused;
+	struct mtd_fs_sink *s = u->sink;
+	if (size > MAX_VOLUME) {
+		mtd_sink_problem(s, path, "file size %llu too large", (unsigned long long)size);
+		return 0;
+	}
+	int rc = mtd_sink_file_begin(s, path, mode & 07777, mtime);
+	uint8_t block[UBIFS_BLOCK], zero[UBIFS_BLOCK] = {0};
+	/* data nodes are sorted by (inode, block): find this inode's run */
+	size_t lo = 0, hi = u->ndata;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (key_ino(&u->data[mid]) < inum)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	uint64_t written = 0;
+	for (size_t i = lo; !rc && i < u->ndata && key_ino(&u->data[i]) == inum; i++) {
+		const struct mtd_reader *d = &u->data[i];
+		uint64_t at = (uint64_t)key_low(d) * UBIFS_BLOCK;
+		uint32_t dlen = le32_at(d, 40), nlen = le32_at(d, 16);
+		uint16_t compr = le16_at(d, 44);
+		const uint8_t *payload = nlen >= 48 ? bytes_at(d, 48, nlen - 48) : NULL;
+		if (at >= size || dlen > UBIFS_BLOCK || !payload || at < written)
+			continue;
+		while (!rc && written < at) { /* holes read as zeros */
+			uint64_t n = at - written < UBIFS_BLOCK ? at - written : UBIFS_BLOCK;
+			rc = mtd_sink_file_write(s, zero, (size_t)n);
+			written += n;
+		}
+		if (!ubifs_decompress(compr, payload, nlen - 48, block, dlen)) {
+			mtd_sink_problem(s, path, "data block %u does not decode", key_low(d));
+			memset(block, 0, dlen);
+		}
+		uint64_t n = size - written < dlen ? size - written : dlen;
+		if (!rc)
+			rc = mtd_sink_file_write(s, block, (size_t)n);
+		written += n;
+	}
+	while (!rc && written < size) {
+		uint64_t n = size - written < UBIFS_BLOCK ? size - written : UBIFS_BLOCK;
+		rc = mtd_sink_file_write(s, zero, (size_t)n);
+		written += n;
+	}
+	int rc2 = mtd_sink_file_end(s);
+	return rc ? rc : rc2;
+}
+
+static int ubifs_emit(struct ubifs *u, uint32_t inum, const char *path, int depth)
+{
 	struct mtd_fs_sink *s = u->sink;
 	if (s->out->limit_hit)
 		return MTD_ERR_LIMIT;
@@ -202,14 +323,14 @@ static int ubifs_emit(struct ubifs *u, uint32_t inum, const char *path, int dept
 		mtd_sink_problem(s, path, "directory nesting deeper than 128 (a loop?): not followed");
 		return 0;
 	}
-	const uint8_t *in = find_ino(u, inum);
-	if (!in || mtd_le32(in + 16) < 160) {
+	const struct mtd_reader *in = find_ino(u, inum);
+	if (!in || le32_at(in, 16) < 160) {
 		mtd_sink_problem(s, path, "no inode node for inode %u", inum);
 		return 0;
 	}
-	uint64_t size = mtd_le64(in + 48);
-	int64_t mtime = (int64_t)mtd_le64(in + 72);
-	uint32_t mode = mtd_le32(in + 104), data_len = mtd_le32(in + 112);
+	uint64_t size = le64_at(in, 48);
+	int64_t mtime = (int64_t)le64_at(in, 72);
+	uint32_t mode = le32_at(in, 104), data_len = le32_at(in, 112);
 	switch (mode & S_IFMT) {
 	case S_IFDIR: {
 		int rc = *path ? mtd_sink_dir(s, path, mode & 07777, mtime) : 0;
@@ -218,62 +339,18 @@ static int ubifs_emit(struct ubifs *u, uint32_t inum, const char *path, int dept
 	case S_IFLNK: {
 		char target[4097];
 		size_t tl = data_len < 4096 ? data_len : 4096;
-		if (160u + tl > mtd_le32(in + 16))
+		const uint8_t *t = bytes_at(in, 160, tl);
+		if (!t)
 			return 0;
-		memcpy(target, in + 160, tl);
+		memcpy(target, t, tl);
 		target[tl] = 0;
 		return mtd_sink_symlink(s, path, target, mtime);
 	}
-	case S_IFREG: {
-		if (size > MAX_VOLUME) {
-			mtd_sink_problem(s, path, "file size %llu too large", (unsigned long long)size);
-			return 0;
-		}
-		int rc = mtd_sink_file_begin(s, path, mode & 07777, mtime);
-		uint8_t block[UBIFS_BLOCK], zero[UBIFS_BLOCK] = {0};
-		/* data nodes are sorted by (inode, block): find this inode's run */
-		size_t lo = 0, hi = u->ndata;
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-			if (key_ino(u->data[mid]) < inum)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		uint64_t written = 0;
-		for (size_t i = lo; !rc && i < u->ndata && key_ino(u->data[i]) == inum; i++) {
-			const uint8_t *d = u->data[i];
-			uint64_t at = (uint64_t)key_low(d) * UBIFS_BLOCK;
-			uint32_t dlen = mtd_le32(d + 40), nlen = mtd_le32(d + 16);
-			uint16_t compr = mtd_le16(d + 44);
-			if (at >= size || dlen > UBIFS_BLOCK || nlen < 48 || at < written)
-				continue;
-			while (!rc && written < at) { /* holes read as zeros */
-				uint64_t n = at - written < UBIFS_BLOCK ? at - written : UBIFS_BLOCK;
-				rc = mtd_sink_file_write(s, zero, (size_t)n);
-				written += n;
-			}
-			if (!ubifs_decompress(compr, d + 48, nlen - 48, block, dlen)) {
-				mtd_sink_problem(s, path, "data block %u does not decode", key_low(d));
-				memset(block, 0, dlen);
-			}
-			uint64_t n = size - written < dlen ? size - written : dlen;
-			if (!rc)
-				rc = mtd_sink_file_write(s, block, (size_t)n);
-			written += n;
-		}
-		while (!rc && written < size) {
-			uint64_t n = size - written < UBIFS_BLOCK ? size - written : UBIFS_BLOCK;
-			rc = mtd_sink_file_write(s, zero, (size_t)n);
-			written += n;
-		}
-		int rc2 = mtd_sink_file_end(s);
-		return rc ? rc : rc2;
-	}
+	case S_IFREG: return ubifs_file(u, inum, path, mode, mtime, size);
 	default: {
 		uint32_t major = 0, minor = 0;
-		if ((S_ISCHR(mode) || S_ISBLK(mode)) && data_len >= 4 && mtd_le32(in + 16) >= 164) {
-			uint32_t dev = mtd_le32(in + 160);
+		if ((S_ISCHR(mode) || S_ISBLK(mode)) && data_len >= 4) {
+			uint32_t dev = le32_at(in, 160);
 			major = (dev >> 8) & 0xfff, minor = (dev & 0xff) | ((dev >> 12) & 0xfff00);
 		}
 		return mtd_sink_special(s, path, mode, major, minor);
@@ -283,29 +360,29 @@ static int ubifs_emit(struct ubifs *u, uint32_t inum, const char *path, int dept
 
 static int unpack_ubifs(const uint8_t *vol, uint64_t len, uint32_t leb_size, struct mtd_fs_sink *sink)
 {
-	struct ubifs u = {.vol = vol, .len = len, .leb_size = leb_size, .sink = sink};
+	struct ubifs u = {.leb_size = leb_size, .sink = sink};
+	struct mtd_reader mst, n;
+	bool have_mst = false;
+	mtd_rd_init(&u.vol, vol, (size_t)len, 0);
 	/* the master node lives in LEBs 1 and 2; take the valid one with the highest sqnum */
-	const uint8_t *mst = NULL;
-	for (uint32_t lnum = 1; lnum <= 2; lnum++) {
-		for (uint32_t off = 0; off + 512 <= leb_size; off += 8) {
-			const uint8_t *n = node_at(&u, lnum, off, 512);
-			if (!n || n[20] != 7)
-				continue;
-			if (!mst || mtd_le64(n + 8) > mtd_le64(mst + 8))
+	for (uint32_t lnum = 1; lnum <= 2; lnum++)
+		for (uint32_t off = 0; off + 512 <= leb_size; off += 8)
+			if (node_at(&u, lnum, off, 512, &n) && u8_at(&n, 20) == 7 &&
+			    (!have_mst || le64_at(&n, 8) > le64_at(&mst, 8))) {
 				mst = n;
-		}
-	}
-	if (!mst) {
+				have_mst = true;
+			}
+	if (!have_mst) {
 		mtd_sink_problem(sink, NULL, "UBIFS master node not found");
 		return 0;
 	}
-	int rc = walk_index(&u, mtd_le32(mst + 48), mtd_le32(mst + 52), mtd_le32(mst + 56), 0);
+	int rc = walk_index(&u, le32_at(&mst, 48), le32_at(&mst, 52), le32_at(&mst, 56), 0);
 	if (!rc) {
 		if (u.ndata)
 			qsort(u.data, u.ndata, sizeof(*u.data), cmp_data);
 		rc = mtd_sink_dir(sink, "", 0755, -1);
 		if (!rc)
-			rc = ubifs_emit(&u, 1, "", 0, NULL);
+			rc = ubifs_emit(&u, 1, "", 0);
 	}
 	free(u.ino), free(u.dent), free(u.data);
 	return rc;
@@ -313,9 +390,44 @@ static int unpack_ubifs(const uint8_t *vol, uint64_t len, uint32_t leb_size, str
 
 /* ---- UBI ---- */
 
+struct leb {
+	uint32_t vol, lnum, size;
+	uint64_t sqnum;
+	const uint8_t *data;
+};
+
+static uint64_t guess_peb(const struct mtd_reader *all)
+{
+	for (uint64_t peb = 4096; peb <= (4u << 20); peb <<= 1)
+		if (be32_at(all, (size_t)peb) == UBI_EC_MAGIC)
+			return peb;
+	return all->len >= 4096 ? all->len : 0; /* a single PEB */
+}
+
+/* Volume names from the layout volume's records (name length, name, CRC over 168 bytes). */
+static void volume_names(const struct leb *lebs, size_t nlebs, char names[UBI_MAX_VOLS][129])
+{
+	for (size_t k = 0; k < nlebs; k++) {
+		if (lebs[k].vol != UBI_LAYOUT_VOL || lebs[k].lnum != 0)
+			continue;
+		struct mtd_reader table, rec;
+		mtd_rd_init(&table, lebs[k].data, lebs[k].size, 0);
+		for (uint32_t i = 0; i < UBI_MAX_VOLS && window(&table, i * 172u, 172, &rec); i++) {
+			uint16_t nl = be16_at(&rec, 14);
+			const uint8_t *nm = bytes_at(&rec, 16, nl);
+			if (!ubi_crc_ok(&rec, 168) || nl == 0 || nl > 127 || !nm)
+				continue;
+			memcpy(names[i], nm, nl);
+			names[i][nl] = 0;
+		}
+	}
+}
+
 int mtd_unpack_ubi(const uint8_t *d, uint64_t len, struct mtd_fs_sink *sink)
 {
-	uint64_t peb = guess_peb(d, len);
+	struct mtd_reader all;
+	mtd_rd_init(&all, d, (size_t)len, 0);
+	uint64_t peb = guess_peb(&all);
 	if (!peb) {
 		mtd_sink_problem(sink, NULL, "no UBI eraseblocks");
 		return 0;
@@ -328,31 +440,32 @@ int mtd_unpack_ubi(const uint8_t *d, uint64_t len, struct mtd_fs_sink *sink)
 	if (!lebs)
 		return MTD_ERR_NOMEM;
 	for (uint64_t i = 0; i < npeb; i++) {
-		const uint8_t *p = d + i * peb;
-		if (mtd_be32(p) != UBI_EC_MAGIC)
+		struct mtd_reader p, v, body;
+		if (!window(&all, (size_t)(i * peb), (size_t)peb, &p) || be32_at(&p, 0) != UBI_EC_MAGIC)
 			continue;
-		if (mtd_crc32_raw(0xffffffffu, p, 60) != mtd_be32(p + 60)) {
+		if (!ubi_crc_ok(&p, 60)) {
 			bad++;
 			continue;
 		}
-		uint32_t vid = mtd_be32(p + 16), doff = mtd_be32(p + 20);
-		if (vid + 64 > peb || doff >= peb)
-			continue;
-		const uint8_t *v = p + vid;
-		if (mtd_be32(v) != UBI_VID_MAGIC)
+		uint32_t vid = be32_at(&p, 16), doff = be32_at(&p, 20);
+		if (!window(&p, vid, 64, &v) || be32_at(&v, 0) != UBI_VID_MAGIC || doff >= peb)
 			continue; /* free eraseblock */
-		if (mtd_crc32_raw(0xffffffffu, v, 60) != mtd_be32(v + 60)) {
+		if (!ubi_crc_ok(&v, 60)) {
 			bad++;
 			continue;
 		}
+		uint32_t size = (uint32_t)(peb - doff);
+		if (u8_at(&v, 5) == 2 && be32_at(&v, 20) <= size) /* static volume: exact data size */
+			size = be32_at(&v, 20);
+		const uint8_t *data;
+		if (!window(&p, doff, size, &body) || !mtd_rd_bytes(&body, size, &data))
+			continue;
 		data_offset = doff;
-		struct leb l = {.vol = mtd_be32(v + 8),
-		                .lnum = mtd_be32(v + 12),
-		                .sqnum = mtd_be64(v + 40),
-		                .data = p + doff,
-		                .size = (uint32_t)(peb - doff)};
-		if (v[5] == 2 && mtd_be32(v + 20) <= l.size) /* static volume: exact data size */
-			l.size = mtd_be32(v + 20);
+		struct leb l = {.vol = be32_at(&v, 8),
+		                .lnum = be32_at(&v, 12),
+		                .sqnum = be64_at(&v, 40),
+		                .data = data,
+		                .size = size};
 		/* keep the newest copy of each LEB */
 		size_t k = 0;
 		for (; k < nlebs; k++)
@@ -367,21 +480,9 @@ int mtd_unpack_ubi(const uint8_t *d, uint64_t len, struct mtd_fs_sink *sink)
 		mtd_sink_problem(sink, NULL, "%llu UBI headers failed their CRCs and were ignored",
 		                 (unsigned long long)bad);
 	uint32_t leb_size = (uint32_t)(peb - data_offset);
-	/* volume names from the layout volume (LEB 0) */
 	char names[UBI_MAX_VOLS][129];
 	memset(names, 0, sizeof(names));
-	for (size_t k = 0; k < nlebs; k++) {
-		if (lebs[k].vol != UBI_LAYOUT_VOL || lebs[k].lnum != 0)
-			continue;
-		for (uint32_t i = 0; i < UBI_MAX_VOLS && (i + 1) * 172u <= lebs[k].size; i++) {
-			const uint8_t *rec = lebs[k].data + i * 172u;
-			uint16_t nl = mtd_be16(rec + 14);
-			if (mtd_crc32_raw(0xffffffffu, rec, 168) != mtd_be32(rec + 168) || nl == 0 || nl > 127)
-				continue;
-			memcpy(names[i], rec + 16, nl);
-			names[i][nl] = 0;
-		}
-	}
+	volume_names(lebs, nlebs, names);
 	int rc = mtd_sink_dir(sink, "", 0755, -1);
 	for (uint32_t vol = 0; vol < UBI_MAX_VOLS && !rc; vol++) {
 		uint32_t maxl = 0;
@@ -408,10 +509,11 @@ int mtd_unpack_ubi(const uint8_t *d, uint64_t len, struct mtd_fs_sink *sink)
 		uint64_t used = 0;
 		for (size_t k = 0; k < nlebs; k++)
 			if (lebs[k].vol == vol) {
-				memcpy(img + (uint64_t)lebs[k].lnum * leb_size, lebs[k].data, lebs[k].size);
-				uint64_t end = (uint64_t)lebs[k].lnum * leb_size + lebs[k].size;
-				if (end > used)
-					used = end;
+				uint64_t at = (uint64_t)lebs[k].lnum * leb_size;
+				uint32_t n = lebs[k].size < leb_size ? lebs[k].size : leb_size;
+				memcpy(img + at, lebs[k].data, n);
+				if (at + n > used)
+					used = at + n;
 			}
 		char name[160];
 		memcpy(name, names[vol], 129);
@@ -428,11 +530,11 @@ int mtd_unpack_ubi(const uint8_t *d, uint64_t len, struct mtd_fs_sink *sink)
 
 int mtd_unpack_ubifs(const uint8_t *d, uint64_t len, struct mtd_fs_sink *sink)
 {
-	/* a bare UBIFS image (mkfs.ubifs output): LEB size from the superblock node */
-	if (len < 4096 || mtd_le32(d) != UBIFS_MAGIC || d[20] != 6)
-		return 0;
-	uint32_t leb = mtd_le32(d + 36);
-	if (leb < 4096 || leb > (4u << 20))
+	/* a bare UBIFS image (mkfs.ubifs output, or a volume): LEB size from the superblock node */
+	struct mtd_reader all;
+	mtd_rd_init(&all, d, (size_t)len, 0);
+	uint32_t leb = le32_at(&all, 36);
+	if (le32_at(&all, 0) != UBIFS_MAGIC || u8_at(&all, 20) != 6 || leb < 4096 || leb > (4u << 20))
 		return 0;
 	return unpack_ubifs(d, len, leb, sink);
 }
