@@ -561,35 +561,53 @@ static uint64_t run_len(const uint8_t *p, uint64_t n, uint8_t v)
 	return i;
 }
 
+/*
+ * Split a gap into uniform runs (erased, zero) and the rest.  A run of at
+ * least RUN_MIN bytes always covers the aligned word at some multiple of
+ * RUN_MIN / 2, so the search for runs only looks there (one word in 512
+ * bytes) and backs up to where a run starts; shorter runs count only at the
+ * gap's edges (alignment padding), which are checked directly.
+ */
 static void fill_gap(struct mtd_scanner *sc, const uint8_t *data, int64_t space, int64_t parent, int depth, uint64_t s,
                      uint64_t e)
 {
+	const uint64_t stride = RUN_MIN / 2;
+	uint64_t tail = e;
+	if (e - s >= EDGE_MIN && (data[e - 1] == 0xff || data[e - 1] == 0)) {
+		uint8_t v = data[e - 1];
+		uint64_t t = e, w = v ? UINT64_MAX : 0, x;
+		while (t - s >= 8 && (memcpy(&x, data + t - 8, 8), x == w))
+			t -= 8;
+		while (t > s && data[t - 1] == v)
+			t--;
+		if (e - t >= EDGE_MIN && t > s)
+			tail = t;
+	}
 	uint64_t piece = s, i = s;
-	while (i < e && !sc->err) {
+	while (i < tail && !sc->err) {
 		uint8_t v = data[i];
 		if (v != 0xff && v != 0) {
-			/* Jump ahead to the next aligned word that is uniform. */
-			uint64_t k = (i + 8) & ~(uint64_t)7;
-			uint64_t x;
-			while (k + 8 <= e) {
+			/* the next word at a stride boundary that is uniform */
+			uint64_t k = (i / stride + 1) * stride, x;
+			while (k + 8 <= tail) {
 				memcpy(&x, data + k, 8);
 				if (x == 0 || x == UINT64_MAX)
 					break;
-				k += 8;
+				k += stride;
 			}
-			if (k + 8 > e) {
-				i = e;
+			if (k + 8 > tail) {
+				i = tail;
 				break;
 			}
-			/* back up to where the run really starts */
+			/* back up to where the run really starts (never before i: data[i] is not uniform) */
 			uint8_t rv = data[k];
 			while (k > i && data[k - 1] == rv)
 				k--;
 			i = k;
 			continue;
 		}
-		uint64_t n = run_len(data + i, e - i, v);
-		bool edge = i == s || i + n == e;
+		uint64_t n = run_len(data + i, tail - i, v);
+		bool edge = i == s;
 		if (n >= RUN_MIN || (edge && n >= EDGE_MIN) || n == e - s) {
 			if (i > piece)
 				add_gap(sc, data, space, parent, depth, "unknown", piece, i);
@@ -598,8 +616,10 @@ static void fill_gap(struct mtd_scanner *sc, const uint8_t *data, int64_t space,
 		}
 		i += n;
 	}
-	if (e > piece && !sc->err)
-		add_gap(sc, data, space, parent, depth, "unknown", piece, e);
+	if (tail > piece && !sc->err)
+		add_gap(sc, data, space, parent, depth, "unknown", piece, tail);
+	if (tail < e && !sc->err)
+		add_gap(sc, data, space, parent, depth, data[tail] ? "erased" : "zero", tail, e);
 }
 
 static void scan_region(struct mtd_scanner *sc, const uint8_t *data, uint64_t len, int64_t space, int64_t parent,
