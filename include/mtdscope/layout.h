@@ -161,6 +161,9 @@ struct mtd_split_options {
 	bool top_level_only; /* skip nested partitions */
 	bool include_whole;  /* also write whole-chip entries */
 	bool no_overwrite;
+	/* called for each file written: partition index, file name (in dir), SHA-256 hex */
+	void (*written)(void *ctx, size_t part, const char *file, const char *sha256);
+	void *ctx;
 };
 /**
  * Write one file per partition of img into dir (which must exist) and

@@ -92,11 +92,12 @@ int cmd_join(int argc, char **argv)
 	    {"kind", required_argument, NULL, 'k'},
 	    {"flash-size", required_argument, NULL, 'f'},
 	    {"pad", no_argument, NULL, 'p'},
+	    {"json", no_argument, NULL, 'j'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *lpath = NULL, *kind = NULL, *fsize = NULL, *outp = NULL;
-	bool pad = false;
+	bool pad = false, json = false;
 	optind = 1;
 	int ch;
 	while ((ch = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
@@ -106,6 +107,7 @@ int cmd_join(int argc, char **argv)
 		case 'f': fsize = optarg; break;
 		case 'o': outp = optarg; break;
 		case 'p': pad = true; break;
+		case 'j': json = true; break;
 		case 'h': fputs(help, stdout); return CLI_OK;
 		default: return cli_usage_error("join", "bad option");
 		}
@@ -158,7 +160,32 @@ int cmd_join(int argc, char **argv)
 		} else {
 			char h[65];
 			mtd_sha256_hex(img, len, h);
-			printf("%s: 0x%zx bytes from %zu files, sha256 %s\n", outp, len, n, h);
+			if (json) {
+				struct mtd_buf b;
+				struct mtd_json j;
+				mtd_buf_init(&b, 0);
+				mtd_json_init(&j, &b, false);
+				mtd_json_begin_object(&j);
+				mtd_json_kv_str(&j, "output", outp);
+				mtd_json_kv_u64(&j, "size", len);
+				mtd_json_kv_str(&j, "sha256", h);
+				mtd_json_key(&j, "inputs");
+				mtd_json_begin_array(&j);
+				for (size_t i = 0; i < n; i++) {
+					mtd_json_begin_object(&j);
+					mtd_json_kv_str(&j, "file", names[i]);
+					mtd_json_kv_str(&j, "partition", l->parts[files[i].part].name);
+					mtd_json_kv_u64(&j, "offset", l->parts[files[i].part].offset);
+					mtd_json_kv_u64(&j, "size", files[i].src.size);
+					mtd_json_end_object(&j);
+				}
+				mtd_json_end_array(&j);
+				mtd_json_end_object(&j);
+				ret = cli_print_json(&b);
+				mtd_buf_release(&b);
+			} else {
+				printf("%s: 0x%zx bytes from %zu files, sha256 %s\n", outp, len, n, h);
+			}
 		}
 		free(img);
 	}

@@ -34,6 +34,7 @@ static const char help[] = "usage: mtdscope plan --layout L --image OUT.bin --vi
                            "  --programmer P      flashrom -p value (ch341a_spi)\n"
                            "  --layout-out FILE   flashrom: write the layout file here\n"
                            "  -C DIR              also write NAME.bin for every partition into DIR\n"
+                           "  --json              the plan as JSON: via, image, its size and CRC-32, the script lines\n"
                            "  -h, --help          show this help\n";
 
 int cmd_plan(int argc, char **argv)
@@ -52,10 +53,12 @@ int cmd_plan(int argc, char **argv)
 	    {"ram", required_argument, NULL, 'R'},
 	    {"programmer", required_argument, NULL, 'p'},
 	    {"layout-out", required_argument, NULL, 'W'},
+	    {"json", no_argument, NULL, 'j'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *lpath = NULL, *kind = NULL, *fsize = NULL, *image = NULL, *lout = NULL, *dir = NULL;
+	bool json = false;
 	struct mtd_plan_options o;
 	mtd_plan_options_init(&o);
 	uint64_t v;
@@ -109,6 +112,7 @@ int cmd_plan(int argc, char **argv)
 			break;
 		case 'p': o.programmer = optarg; break;
 		case 'W': lout = optarg; break;
+		case 'j': json = true; break;
 		case 'h': fputs(help, stdout); return CLI_OK;
 		default: return cli_usage_error("plan", "bad option");
 		}
@@ -163,8 +167,33 @@ int cmd_plan(int argc, char **argv)
 			ret = CLI_FAIL;
 		}
 	}
-	if (ret == CLI_OK)
+	if (ret == CLI_OK && json) {
+		static const char *const via[] = {"uboot", "mtd", "shell", "flashrom"};
+		struct mtd_buf jb;
+		struct mtd_json j;
+		mtd_buf_init(&jb, 0);
+		mtd_json_init(&j, &jb, false);
+		mtd_json_begin_object(&j);
+		mtd_json_kv_str(&j, "via", via[o.via]);
+		mtd_json_kv_str(&j, "image", image);
+		mtd_json_kv_u64(&j, "image_size", s.size);
+		mtd_json_kv_u64(&j, "image_crc32", mtd_crc32(0, s.data, (size_t)s.size));
+		mtd_json_key(&j, "script");
+		mtd_json_begin_array(&j);
+		const char *p = mtd_buf_str(&b);
+		while (*p) {
+			const char *e = strchr(p, '\n');
+			size_t len = e ? (size_t)(e - p) : strlen(p);
+			mtd_json_string_n(&j, p, len);
+			p += len + (e ? 1 : 0);
+		}
+		mtd_json_end_array(&j);
+		mtd_json_end_object(&j);
+		ret = cli_print_json(&jb);
+		mtd_buf_release(&jb);
+	} else if (ret == CLI_OK) {
 		fwrite(b.data, 1, b.len, stdout);
+	}
 	mtd_buf_release(&b);
 	mtd_source_close(&s);
 	free(l);

@@ -24,7 +24,32 @@ static const char help[] = "usage: mtdscope split IMAGE --layout L [-C DIR] [opt
                            "  --top-level        only top-level partitions (no nested rootfs etc.)\n"
                            "  --whole            also write whole-chip entries (\"ALL\")\n"
                            "  --no-overwrite     refuse to replace existing files\n"
+                           "  --json             the files written (partition, offset, size, SHA-256) as JSON\n"
                            "  -h, --help         show this help\n";
+
+struct out {
+	const struct mtd_layout *l;
+	const char *dir;
+	struct mtd_json *j; /* NULL: text */
+};
+
+static void written(void *ctx, size_t i, const char *file, const char *sha256)
+{
+	struct out *o = ctx;
+	const struct mtd_part *p = &o->l->parts[i];
+	if (!o->j) {
+		printf("%s/%s  0x%08llx +0x%llx  %s\n", o->dir, file, (unsigned long long)p->offset,
+		       (unsigned long long)p->size, sha256);
+		return;
+	}
+	mtd_json_begin_object(o->j);
+	mtd_json_kv_str(o->j, "partition", p->name);
+	mtd_json_kv_str(o->j, "file", file);
+	mtd_json_kv_u64(o->j, "offset", p->offset);
+	mtd_json_kv_u64(o->j, "size", p->size);
+	mtd_json_kv_str(o->j, "sha256", sha256);
+	mtd_json_end_object(o->j);
+}
 
 int cmd_split(int argc, char **argv)
 {
@@ -35,11 +60,13 @@ int cmd_split(int argc, char **argv)
 	    {"top-level", no_argument, NULL, 't'},
 	    {"whole", no_argument, NULL, 'w'},
 	    {"no-overwrite", no_argument, NULL, 'n'},
+	    {"json", no_argument, NULL, 'j'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *lpath = NULL, *kind = NULL, *fsize = NULL, *dir = ".";
 	struct mtd_split_options so = {0};
+	bool json = false;
 	optind = 1;
 	int ch;
 	while ((ch = getopt_long(argc, argv, "hC:", opts, NULL)) != -1) {
@@ -51,6 +78,7 @@ int cmd_split(int argc, char **argv)
 		case 't': so.top_level_only = true; break;
 		case 'w': so.include_whole = true; break;
 		case 'n': so.no_overwrite = true; break;
+		case 'j': json = true; break;
 		case 'h': fputs(help, stdout); return CLI_OK;
 		default: return cli_usage_error("split", "bad option");
 		}
@@ -74,20 +102,30 @@ int cmd_split(int argc, char **argv)
 		free(l);
 		return CLI_FAIL;
 	}
+	struct mtd_buf b;
+	struct mtd_json j;
+	struct out o = {.l = l, .dir = dir, .j = json ? &j : NULL};
+	mtd_buf_init(&b, 0);
+	mtd_json_init(&j, &b, false);
+	if (json) {
+		mtd_json_begin_object(&j);
+		mtd_json_kv_str(&j, "image", argv[optind]);
+		mtd_json_kv_str(&j, "directory", dir);
+		mtd_json_kv_str(&j, "manifest", "manifest.sha256");
+		mtd_json_key(&j, "files");
+		mtd_json_begin_array(&j);
+	}
+	so.written = written;
+	so.ctx = &o;
 	rc = mtd_layout_split(l, &src, dir, &so, &d);
 	if (rc)
 		cli_diag(&d);
-	else
-		for (size_t i = 0; i < l->nparts; i++) {
-			const struct mtd_part *p = &l->parts[i];
-			if (((p->flags & MTD_PART_WHOLE_CHIP) && !so.include_whole) ||
-			    (p->parent >= 0 && so.top_level_only))
-				continue;
-			char fn[72];
-			mtd_layout_part_filename(l, i, fn, sizeof(fn));
-			printf("%s/%s  0x%08llx +0x%llx\n", dir, fn, (unsigned long long)p->offset,
-			       (unsigned long long)p->size);
-		}
+	if (json && !rc) {
+		mtd_json_end_array(&j);
+		mtd_json_end_object(&j);
+		rc = cli_print_json(&b) ? -1 : 0;
+	}
+	mtd_buf_release(&b);
 	mtd_source_close(&src);
 	free(l);
 	return rc ? CLI_FAIL : CLI_OK;

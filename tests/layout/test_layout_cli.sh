@@ -142,4 +142,18 @@ rm -rf "$T/bk2"; mkdir "$T/bk2"; cp "$T/bk/mtd"[0-4]ro "$T/bk2/"; cp "$T/bk/mtd2
 out=$("$MTDSCOPE" verify --layout "$T/seed0.txt" "$T/bk2"); rc=$?
 is "$rc" 1 "two files for one partition: verify fails"
 like "$out" "are both partition 'Config'" "duplicate named"
+# --json of split, join and plan: what the tools say about the same bytes
+js=$("$MTDSCOPE" split "$T/donor.bin" --layout "$T/seed2.txt" -C "$T/splitj" --json)
+is "$(printf '%s' "$js" | jq -r '.files[] | select(.partition=="Factory") | .sha256')" \
+   "$(sha256sum < "$T/splitj/Factory.bin" | cut -c1-64)" "split --json: SHA-256 as sha256sum says"
+is "$(printf '%s' "$js" | jq -r '[.files[].file] | sort | join(" ")')" \
+   "$(cd "$T/splitj" && ls *.bin | sort | tr '\n' ' ' | sed 's/ $//')" "split --json: exactly the files written"
+jj=$("$MTDSCOPE" join --layout "$T/seed2.txt" -o "$T/joined.bin" --json "$T/splitj/Bootloader.bin" "$T/splitj/Config.bin" \
+	"$T/splitj/Factory.bin" "$T/splitj/firmware1.bin" "$T/splitj/firmware2.bin" "$T/splitj/reserved.bin")
+is "$(printf '%s' "$jj" | jq -r .sha256)" "$(sha256sum < "$T/joined.bin" | cut -c1-64)" "join --json: SHA-256 of the output"
+cmp -s "$T/joined.bin" "$T/donor.bin"; ok $? "join of the split parts gives back the donor image"
+jp=$("$MTDSCOPE" plan --layout "$T/seed2.txt" --image "$T/donor.bin" --via uboot --json)
+is "$(printf '%s' "$jp" | jq -r .image_crc32)" "$(python3 -c "import zlib,sys; print(zlib.crc32(open(sys.argv[1],'rb').read()))" "$T/donor.bin")" \
+   "plan --json: the image CRC-32 is zlib's"
+like "$(printf '%s' "$jp" | jq -r '.script[]')" "crc32 " "plan --json: the script lines are there"
 done_testing

@@ -219,6 +219,8 @@ int mtd_layout_split(const struct mtd_layout *l, const struct mtd_source *img, c
 		char h[65];
 		mtd_sha256_hex(img->data + p->offset, (size_t)p->size, h);
 		mtd_buf_printf(&man, "%s  %s\n", h, fn);
+		if (o->written)
+			o->written(o->ctx, i, fn, h);
 	}
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/manifest.sha256", dir);
