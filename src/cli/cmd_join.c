@@ -23,6 +23,7 @@ static const char help[] = "usage: mtdscope join --layout L -o OUT [options] FIL
                            "  --flash-size SIZE  the real chip size\n"
                            "  -o OUT             the image to write (atomically)\n"
                            "  --pad              accept files shorter than their partition (0xFF fill)\n"
+                           "  --json             the output, its size and SHA-256, and which file went where, as JSON\n"
                            "  -h, --help         show this help\n";
 
 bool cli_same_file(const char *a, const char *b)
