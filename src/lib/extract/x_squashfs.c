@@ -63,14 +63,25 @@ struct link {
 	char *path;
 };
 
-#define SQ_MAX_DEPTH   256
-#define SQ_MAX_ENTRIES 1000000u
+#define SQ_MAX_DEPTH    256
+#define SQ_MAX_ENTRIES  1000000u
+#define SQ_MAX_DEFERRED 4000000u
+
+struct deferred {
+	char *path;
+	sqfs_inode_generic_t *inode;
+	uint32_t frag;  /* fragment block index, 0xffffffff: none */
+	uint64_t start; /* first data block on disk */
+};
 
 struct walk {
 	struct mtd_fs_sink *sink;
 	sqfs_data_reader_t *data;
 	sqfs_dir_reader_t *dir;
 	uint32_t ancestors[SQ_MAX_DEPTH + 1]; /* inode numbers of the directories on the current path */
+	/* regular files, written after the walk in on-disk order (see mtd_unpack_squashfs) */
+	struct deferred *files;
+	size_t nfiles, capfiles;
 	uint8_t *buf;
 	/* first path seen for each inode number with more than one link */
 	struct link *links;
@@ -110,6 +121,67 @@ static uint32_t link_count(const sqfs_inode_generic_t *in)
 }
 
 static int walk_dir(struct walk *w, const sqfs_inode_generic_t *dir, const char *path, int depth);
+static int emit_file(struct walk *w, const sqfs_inode_generic_t *in, const char *path)
+{
+	struct mtd_fs_sink *s = w->sink;
+	uint32_t mode = in->base.mode & 07777;
+	int64_t mtime = in->base.mod_time;
+	int rc;
+	if (s->out->limit_hit)
+		return MTD_ERR_LIMIT;
+	if (link_count(in) > 1) {
+		const char *first = first_link(w, in->base.inode_number);
+		if (first)
+			return mtd_sink_hardlink(s, path, first);
+		remember_link(w, in->base.inode_number, path);
+	}
+	sqfs_u64 size = 0;
+	sqfs_inode_get_file_size(in, &size);
+	rc = mtd_sink_file_begin(s, path, mode, mtime);
+	for (sqfs_u64 off = 0; off < size && !rc;) {
+		sqfs_u32 want = size - off > (1u << 20) ? (1u << 20) : (sqfs_u32)(size - off);
+		sqfs_s32 got = sqfs_data_reader_read(w->data, in, off, w->buf, want);
+		if (got <= 0) {
+			mtd_sink_problem(s, path, "data unreadable at offset %llu (libsquashfs error %d)",
+			                 (unsigned long long)off, (int)got);
+			break;
+		}
+		rc = mtd_sink_file_write(s, w->buf, (size_t)got);
+		off += (sqfs_u64)got;
+	}
+	int rc2 = mtd_sink_file_end(s);
+	return rc ? rc : rc2;
+}
+
+/* Keep a regular file for later; false when it must be written now (list full). */
+static bool defer_file(struct walk *w, sqfs_inode_generic_t *in, const char *path)
+{
+	if (w->nfiles == w->capfiles) {
+		size_t cap = w->capfiles ? w->capfiles * 2 : 256;
+		struct deferred *n = cap > SQ_MAX_DEFERRED ? NULL : mtd_realloc_array(w->files, cap, sizeof(*n));
+		if (!n)
+			return false;
+		w->files = n, w->capfiles = cap;
+	}
+	char *p = strdup(path);
+	if (!p)
+		return false;
+	struct deferred *d = &w->files[w->nfiles++];
+	sqfs_u32 off;
+	d->path = p, d->inode = in, d->frag = 0xffffffffu, d->start = 0;
+	if (sqfs_inode_get_frag_location(in, &d->frag, &off) || d->frag == 0xffffffffu)
+		d->frag = 0xffffffffu;
+	sqfs_inode_get_file_block_start(in, &d->start);
+	return true;
+}
+
+static int cmp_deferred(const void *a, const void *b)
+{
+	const struct deferred *x = a, *y = b;
+	if (x->frag != y->frag)
+		return x->frag < y->frag ? -1 : 1;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
 
 static int walk_node(struct walk *w, const sqfs_inode_generic_t *in, const char *path, int depth)
 {
@@ -127,30 +199,7 @@ static int walk_node(struct walk *w, const sqfs_inode_generic_t *in, const char 
 		rc = *path ? mtd_sink_dir(s, path, mode, mtime) : 0;
 		return rc ? rc : walk_dir(w, in, path, depth);
 	case SQFS_INODE_FILE:
-	case SQFS_INODE_EXT_FILE: {
-		if (link_count(in) > 1) {
-			const char *first = first_link(w, in->base.inode_number);
-			if (first)
-				return mtd_sink_hardlink(s, path, first);
-			remember_link(w, in->base.inode_number, path);
-		}
-		sqfs_u64 size = 0;
-		sqfs_inode_get_file_size(in, &size);
-		rc = mtd_sink_file_begin(s, path, mode, mtime);
-		for (sqfs_u64 off = 0; off < size && !rc;) {
-			sqfs_u32 want = size - off > (1u << 20) ? (1u << 20) : (sqfs_u32)(size - off);
-			sqfs_s32 got = sqfs_data_reader_read(w->data, in, off, w->buf, want);
-			if (got <= 0) {
-				mtd_sink_problem(s, path, "data unreadable at offset %llu (libsquashfs error %d)",
-				                 (unsigned long long)off, (int)got);
-				break;
-			}
-			rc = mtd_sink_file_write(s, w->buf, (size_t)got);
-			off += (sqfs_u64)got;
-		}
-		int rc2 = mtd_sink_file_end(s);
-		return rc ? rc : rc2;
-	}
+	case SQFS_INODE_EXT_FILE: return emit_file(w, in, path);
 	case SQFS_INODE_SLINK:
 	case SQFS_INODE_EXT_SLINK: {
 		char target[4097];
@@ -250,6 +299,11 @@ static int walk_dir(struct walk *w, const sqfs_inode_generic_t *dir, const char 
 				continue;
 			}
 		}
+		if ((in->base.type == SQFS_INODE_FILE || in->base.type == SQFS_INODE_EXT_FILE) &&
+		    defer_file(w, kids[i].inode, child)) {
+			kids[i].inode = NULL; /* owned by the deferred list now */
+			continue;
+		}
 		rc = walk_node(w, in, child, depth + 1);
 	}
 	for (size_t i = 0; i < n; i++)
@@ -311,11 +365,25 @@ int mtd_unpack_squashfs(const uint8_t *data, uint64_t len, struct mtd_fs_sink *s
 	rc = mtd_sink_dir(sink, "", root->base.mode & 07777, root->base.mod_time);
 	if (!rc)
 		rc = walk_node(&w, root, "", 0);
+	/*
+	 * Regular files in on-disk order (fragment block, then first data block):
+	 * libsquashfs keeps one fragment block decoded, so files sharing one are
+	 * read together and every block is decompressed once.
+	 */
+	if (w.nfiles)
+		qsort(w.files, w.nfiles, sizeof(*w.files), cmp_deferred);
+	for (size_t i = 0; i < w.nfiles && !rc; i++)
+		rc = emit_file(&w, w.files[i].inode, w.files[i].path);
 out:
 	sqfs_free(root);
 	sqfs_destroy(w.data);
 	sqfs_destroy(dr);
 	sqfs_destroy(cmp);
+	for (size_t i = 0; i < w.nfiles; i++) {
+		free(w.files[i].path);
+		sqfs_free(w.files[i].inode);
+	}
+	free(w.files);
 	for (size_t i = 0; i < w.nlinks; i++)
 		free(w.links[i].path);
 	free(w.links);
