@@ -34,6 +34,7 @@ int mtd_outdir_open(struct mtd_outdir *o, const char *dir, bool list_only, const
 	memset(o, 0, sizeof(*o));
 	o->rootfd = -1;
 	o->filefd = -1;
+	o->cache_fd = -1;
 	o->list_only = list_only;
 	o->limits = *lim;
 	mtd_arena_init(&o->arena);
@@ -147,6 +148,21 @@ static int clean_path(const char *base, const char *path, char *out, size_t outs
  */
 static int resolve_parent(struct mtd_outdir *o, const char *rel, int *parentfd, const char **name, const char **why)
 {
+	/*
+	 * Directories are never replaced once created (replace_existing leaves
+	 * them alone), so a descriptor of one resolved earlier stays right.
+	 */
+	const char *slash = strrchr(rel, '/');
+	size_t plen = slash ? (size_t)(slash - rel) : 0;
+	if (o->cache_fd >= 0 && plen && plen < sizeof(o->cache_rel) && !strncmp(o->cache_rel, rel, plen) &&
+	    o->cache_rel[plen] == 0) {
+		int fd = dup(o->cache_fd);
+		if (fd >= 0) {
+			*parentfd = fd;
+			*name = slash + 1;
+			return 0;
+		}
+	}
 	int fd = dup(o->rootfd);
 	if (fd < 0) {
 		*why = "cannot duplicate directory descriptor";
@@ -183,6 +199,16 @@ static int resolve_parent(struct mtd_outdir *o, const char *rel, int *parentfd, 
 	}
 	*parentfd = fd;
 	*name = s;
+	if (plen && plen < sizeof(o->cache_rel)) {
+		int keep = dup(fd);
+		if (keep >= 0) {
+			if (o->cache_fd >= 0)
+				close(o->cache_fd);
+			o->cache_fd = keep;
+			memcpy(o->cache_rel, rel, plen);
+			o->cache_rel[plen] = 0;
+		}
+	}
 	return 0;
 }
 
@@ -513,6 +539,8 @@ void mtd_outdir_close(struct mtd_outdir *o)
 		close(o->filefd);
 	if (o->rootfd >= 0)
 		close(o->rootfd);
+	if (o->cache_fd >= 0)
+		close(o->cache_fd);
 	if (o->file_sha.ctx) {
 		char sink[65];
 		mtd_sha256_final_hex(&o->file_sha, sink);

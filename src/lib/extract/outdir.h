@@ -23,6 +23,9 @@ struct mtd_dirfix {
 struct mtd_outdir {
 	int rootfd;
 	bool list_only;
+	/* the last parent directory resolved (files of one directory come together) */
+	int cache_fd;
+	char cache_rel[4096];
 	struct mtd_extract_limits limits;
 	uint64_t bytes, files, dirs, regular, symlinks, hardlinks, specials, refused;
 	bool limit_hit;
