@@ -132,6 +132,23 @@ MTD_RD_INT(u64be, uint64_t, 8,
                (uint64_t)b[2] << 40 | (uint64_t)b[1] << 48 | (uint64_t)b[0] << 56)
 #undef MTD_RD_INT
 
+/**
+ * An unsigned integer of `width` bytes (1, 2, 4 or 8) at position `at` of r,
+ * without moving r: for structures read field by field at fixed offsets.
+ * False (and *v untouched) when the field is not wholly inside r.
+ */
+static inline bool mtd_rd_peek_uint(const struct mtd_reader *r, size_t at, unsigned width, bool big_endian, uint64_t *v)
+{
+	if ((width != 1 && width != 2 && width != 4 && width != 8) || at > r->len || width > r->len - at)
+		return false;
+	const uint8_t *b = r->data + at;
+	uint64_t x = 0;
+	for (unsigned i = 0; i < width; i++)
+		x |= (uint64_t)b[big_endian ? width - 1 - i : i] << (8 * i);
+	*v = x;
+	return true;
+}
+
 /* Decoders for bytes already bounds-checked through a reader (mtd_rd_bytes). */
 static inline uint16_t mtd_le16(const uint8_t *b)
 {

@@ -36,6 +36,15 @@ int main(void)
 	ok(!mtd_rd_window(&r, 8, SIZE_MAX, &s), "window overflow refused");
 	ok(!mtd_rd_seek(&r, 10), "seek past end refused");
 
+	mtd_rd_init(&r, b, sizeof(b), 0);
+	ok(mtd_rd_peek_uint(&r, 1, 2, true, &u64) && u64 == 0x3456, "peek u16 big-endian");
+	ok(mtd_rd_peek_uint(&r, 4, 4, false, &u64) && u64 == 0xf0debc9a, "peek u32 little-endian");
+	ok(mtd_rd_peek_uint(&r, 8, 1, false, &u64) && u64 == 1, "peek the last byte");
+	ok(!mtd_rd_peek_uint(&r, 6, 4, false, &u64) && !mtd_rd_peek_uint(&r, SIZE_MAX, 1, false, &u64),
+	   "peek past the end refused");
+	ok(!mtd_rd_peek_uint(&r, 0, 3, false, &u64), "peek of an odd width refused");
+	is_int(r.pos, 0, "peek does not move the reader");
+
 	const char text[] = "one\r\ntwo\rthree\nfour";
 	const char *line;
 	size_t len;

@@ -48,21 +48,11 @@ struct fs {
  * Node fields are read through a bounded reader over the node: a field
  * outside the node reads as 0 (and the CRCs then fail), never out of bounds.
  */
-static uint32_t field(const struct fs *f, const struct mtd_reader *n, size_t at, size_t width)
+static uint32_t field(const struct fs *f, const struct mtd_reader *n, size_t at, unsigned width)
 {
-	struct mtd_reader w;
-	uint32_t v = 0;
-	uint16_t v16 = 0;
-	uint8_t v8 = 0;
-	if (!mtd_rd_window(n, at, width, &w))
-		return 0;
-	if (width == 1 && mtd_rd_u8(&w, &v8))
-		return v8;
-	if (width == 2 && (f->be ? mtd_rd_u16be(&w, &v16) : mtd_rd_u16le(&w, &v16)))
-		return v16;
-	if (width == 4)
-		(void)(f->be ? mtd_rd_u32be(&w, &v) : mtd_rd_u32le(&w, &v));
-	return v;
+	uint64_t v = 0;
+	mtd_rd_peek_uint(n, at, width, f->be, &v);
+	return (uint32_t)v;
 }
 
 /* CRC of [at, at+len) of a node, or the inverse of `want` (a sure mismatch) when outside it. */

@@ -33,72 +33,42 @@
 
 /* ---- bounded field access ---- */
 
-static bool window(const struct mtd_reader *r, size_t at, size_t n, struct mtd_reader *w)
+/* A field of a header or node; 0 when it lies outside (the CRC checks then reject the structure). */
+static uint64_t field(const struct mtd_reader *r, size_t at, unsigned width, bool be)
 {
-	return mtd_rd_window(r, at, n, w);
+	uint64_t v = 0;
+	mtd_rd_peek_uint(r, at, width, be, &v);
+	return v;
 }
 
+/* UBI headers are big-endian, UBIFS nodes little-endian. */
 static uint32_t be32_at(const struct mtd_reader *r, size_t at)
 {
-	struct mtd_reader w;
-	uint32_t v = 0;
-	if (window(r, at, 4, &w))
-		mtd_rd_u32be(&w, &v);
-	return v;
+	return (uint32_t)field(r, at, 4, true);
 }
-
 static uint64_t be64_at(const struct mtd_reader *r, size_t at)
 {
-	struct mtd_reader w;
-	uint64_t v = 0;
-	if (window(r, at, 8, &w))
-		mtd_rd_u64be(&w, &v);
-	return v;
+	return field(r, at, 8, true);
 }
-
 static uint16_t be16_at(const struct mtd_reader *r, size_t at)
 {
-	struct mtd_reader w;
-	uint16_t v = 0;
-	if (window(r, at, 2, &w))
-		mtd_rd_u16be(&w, &v);
-	return v;
+	return (uint16_t)field(r, at, 2, true);
 }
-
 static uint32_t le32_at(const struct mtd_reader *r, size_t at)
 {
-	struct mtd_reader w;
-	uint32_t v = 0;
-	if (window(r, at, 4, &w))
-		mtd_rd_u32le(&w, &v);
-	return v;
+	return (uint32_t)field(r, at, 4, false);
 }
-
 static uint64_t le64_at(const struct mtd_reader *r, size_t at)
 {
-	struct mtd_reader w;
-	uint64_t v = 0;
-	if (window(r, at, 8, &w))
-		mtd_rd_u64le(&w, &v);
-	return v;
+	return field(r, at, 8, false);
 }
-
 static uint16_t le16_at(const struct mtd_reader *r, size_t at)
 {
-	struct mtd_reader w;
-	uint16_t v = 0;
-	if (window(r, at, 2, &w))
-		mtd_rd_u16le(&w, &v);
-	return v;
+	return (uint16_t)field(r, at, 2, false);
 }
-
 static uint8_t u8_at(const struct mtd_reader *r, size_t at)
 {
-	struct mtd_reader w;
-	uint8_t v = 0;
-	if (window(r, at, 1, &w))
-		mtd_rd_u8(&w, &v);
-	return v;
+	return (uint8_t)field(r, at, 1, false);
 }
 
 /* Bytes [at, at+n) of r, or NULL when they are not all inside. */
@@ -106,7 +76,7 @@ static const uint8_t *bytes_at(const struct mtd_reader *r, size_t at, size_t n)
 {
 	struct mtd_reader w;
 	const uint8_t *p = NULL;
-	if (window(r, at, n, &w))
+	if (mtd_rd_window(r, at, n, &w))
 		mtd_rd_bytes(&w, n, &p);
 	return p;
 }
@@ -135,7 +105,7 @@ static bool node_at(const struct ubifs *u, uint32_t lnum, uint32_t offs, uint32_
 {
 	uint64_t at = (uint64_t)lnum * u->leb_size + offs;
 	if (len < 24 || offs >= u->leb_size || len > u->leb_size - offs || at > SIZE_MAX ||
-	    !window(&u->vol, (size_t)at, len, n))
+	    !mtd_rd_window(&u->vol, (size_t)at, len, n))
 		return false;
 	const uint8_t *body = bytes_at(n, 8, len - 8);
 	return le32_at(n, 0) == UBIFS_MAGIC && le32_at(n, 16) == len && body &&
@@ -412,7 +382,7 @@ static void volume_names(const struct leb *lebs, size_t nlebs, char names[UBI_MA
 			continue;
 		struct mtd_reader table, rec;
 		mtd_rd_init(&table, lebs[k].data, lebs[k].size, 0);
-		for (uint32_t i = 0; i < UBI_MAX_VOLS && window(&table, i * 172u, 172, &rec); i++) {
+		for (uint32_t i = 0; i < UBI_MAX_VOLS && mtd_rd_window(&table, i * 172u, 172, &rec); i++) {
 			uint16_t nl = be16_at(&rec, 14);
 			const uint8_t *nm = bytes_at(&rec, 16, nl);
 			if (!ubi_crc_ok(&rec, 168) || nl == 0 || nl > 127 || !nm)
@@ -441,14 +411,14 @@ int mtd_unpack_ubi(const uint8_t *d, uint64_t len, struct mtd_fs_sink *sink)
 		return MTD_ERR_NOMEM;
 	for (uint64_t i = 0; i < npeb; i++) {
 		struct mtd_reader p, v, body;
-		if (!window(&all, (size_t)(i * peb), (size_t)peb, &p) || be32_at(&p, 0) != UBI_EC_MAGIC)
+		if (!mtd_rd_window(&all, (size_t)(i * peb), (size_t)peb, &p) || be32_at(&p, 0) != UBI_EC_MAGIC)
 			continue;
 		if (!ubi_crc_ok(&p, 60)) {
 			bad++;
 			continue;
 		}
 		uint32_t vid = be32_at(&p, 16), doff = be32_at(&p, 20);
-		if (!window(&p, vid, 64, &v) || be32_at(&v, 0) != UBI_VID_MAGIC || doff >= peb)
+		if (!mtd_rd_window(&p, vid, 64, &v) || be32_at(&v, 0) != UBI_VID_MAGIC || doff >= peb)
 			continue; /* free eraseblock */
 		if (!ubi_crc_ok(&v, 60)) {
 			bad++;
@@ -458,7 +428,7 @@ int mtd_unpack_ubi(const uint8_t *d, uint64_t len, struct mtd_fs_sink *sink)
 		if (u8_at(&v, 5) == 2 && be32_at(&v, 20) <= size) /* static volume: exact data size */
 			size = be32_at(&v, 20);
 		const uint8_t *data;
-		if (!window(&p, doff, size, &body) || !mtd_rd_bytes(&body, size, &data))
+		if (!mtd_rd_window(&p, doff, size, &body) || !mtd_rd_bytes(&body, size, &data))
 			continue;
 		data_offset = doff;
 		struct leb l = {.vol = be32_at(&v, 8),
