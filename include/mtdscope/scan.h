@@ -92,6 +92,12 @@ const uint8_t *mtd_scan_space_data(const struct mtd_scan_result *r, int64_t spac
 /** Find a detail by key, or NULL. */
 const struct mtd_detail *mtd_component_detail(const struct mtd_component *c, const char *key);
 
+/**
+ * A component's common members (id, offset, size, type, parent, space,
+ * valid, problems) into the JSON object being written; the caller opens and
+ * closes the object and may add its own members.
+ */
+void mtd_component_json_fields(const struct mtd_component *c, struct mtd_json *j);
 /** The scan result as the documented JSON document. */
 void mtd_scan_to_json(const struct mtd_scan_result *r, struct mtd_json *j);
 

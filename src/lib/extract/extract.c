@@ -139,26 +139,12 @@ int mtd_extract(const struct mtd_scan_result *r, const char *dir, const struct m
 	for (size_t i = 0; i < r->ncomps; i++) {
 		const struct mtd_component *c = r->comps[i];
 		mtd_json_begin_object(j);
-		mtd_json_kv_i64(j, "id", c->id);
-		mtd_json_kv_str(j, "type", c->type);
-		mtd_json_key(j, "space");
-		if (c->space < 0)
-			mtd_json_null(j);
-		else
-			mtd_json_i64(j, c->space);
-		mtd_json_kv_u64(j, "offset", c->offset);
-		mtd_json_kv_u64(j, "size", c->size);
-		mtd_json_kv_bool(j, "valid", c->valid);
+		mtd_component_json_fields(c, j);
 		mtd_json_key(j, "path");
 		if (paths[i])
 			mtd_json_string(j, paths[i]);
 		else
 			mtd_json_null(j);
-		mtd_json_key(j, "problems");
-		mtd_json_begin_array(j);
-		for (size_t p = 0; p < c->nproblems; p++)
-			mtd_json_string(j, c->problems[p]);
-		mtd_json_end_array(j);
 		mtd_json_end_object(j);
 	}
 	mtd_json_end_array(j);

@@ -1023,6 +1023,31 @@ const char *const *mtd_format_names(void)
 	return names;
 }
 
+static void json_id_or_null(struct mtd_json *j, const char *key, int64_t v)
+{
+	mtd_json_key(j, key);
+	if (v < 0)
+		mtd_json_null(j);
+	else
+		mtd_json_i64(j, v);
+}
+
+void mtd_component_json_fields(const struct mtd_component *c, struct mtd_json *j)
+{
+	mtd_json_kv_i64(j, "id", c->id);
+	mtd_json_kv_u64(j, "offset", c->offset);
+	mtd_json_kv_u64(j, "size", c->size);
+	mtd_json_kv_str(j, "type", c->type);
+	json_id_or_null(j, "parent", c->parent);
+	json_id_or_null(j, "space", c->space);
+	mtd_json_kv_bool(j, "valid", c->valid);
+	mtd_json_key(j, "problems");
+	mtd_json_begin_array(j);
+	for (size_t p = 0; p < c->nproblems; p++)
+		mtd_json_string(j, c->problems[p]);
+	mtd_json_end_array(j);
+}
+
 void mtd_scan_to_json(const struct mtd_scan_result *r, struct mtd_json *j)
 {
 	mtd_json_begin_object(j);
@@ -1034,26 +1059,7 @@ void mtd_scan_to_json(const struct mtd_scan_result *r, struct mtd_json *j)
 	for (size_t i = 0; i < r->ncomps; i++) {
 		const struct mtd_component *c = r->comps[i];
 		mtd_json_begin_object(j);
-		mtd_json_kv_i64(j, "id", c->id);
-		mtd_json_kv_u64(j, "offset", c->offset);
-		mtd_json_kv_u64(j, "size", c->size);
-		mtd_json_kv_str(j, "type", c->type);
-		mtd_json_key(j, "parent");
-		if (c->parent < 0)
-			mtd_json_null(j);
-		else
-			mtd_json_i64(j, c->parent);
-		mtd_json_key(j, "space");
-		if (c->space < 0)
-			mtd_json_null(j);
-		else
-			mtd_json_i64(j, c->space);
-		mtd_json_kv_bool(j, "valid", c->valid);
-		mtd_json_key(j, "problems");
-		mtd_json_begin_array(j);
-		for (size_t p = 0; p < c->nproblems; p++)
-			mtd_json_string(j, c->problems[p]);
-		mtd_json_end_array(j);
+		mtd_component_json_fields(c, j);
 		mtd_json_key(j, "details");
 		mtd_json_begin_object(j);
 		if (c->decoded_size)
