@@ -261,20 +261,39 @@ static void replace_existing(int parentfd, const char *name)
 		unlinkat(parentfd, name, 0);
 }
 
+/*
+ * The common start of every entry: nothing more once a limit tripped; a
+ * path (and a hard link's target) that fails clean_path is refused and
+ * recorded; then the limits.  Returns MTD_ERR_LIMIT, or 0 with *go telling
+ * whether the entry may be written (rel, and trel when given, filled).
+ */
+static int entry_start(struct mtd_outdir *o, int64_t comp, const char *base, const char *path, char *rel, size_t relsz,
+                       const char *target, char *trel, size_t trelsz, bool *go)
+{
+	const char *why;
+	*go = false;
+	if (o->limit_hit)
+		return MTD_ERR_LIMIT;
+	if (clean_path(base, path, rel, relsz, &why) || (target && clean_path(base, target, trel, trelsz, &why))) {
+		mtd_outdir_refuse(o, comp, path, why);
+		return 0;
+	}
+	if (over_limits(o, 0))
+		return MTD_ERR_LIMIT;
+	*go = true;
+	return 0;
+}
+
 int mtd_outdir_mkdir(struct mtd_outdir *o, int64_t comp, const char *base, const char *path, uint32_t mode,
                      int64_t mtime)
 {
 	char rel[PATH_MAX_LEN];
 	const char *why, *name;
 	int pfd;
-	if (o->limit_hit)
-		return MTD_ERR_LIMIT;
-	if (clean_path(base, path, rel, sizeof(rel), &why)) {
-		mtd_outdir_refuse(o, comp, path, why);
-		return 0;
-	}
-	if (over_limits(o, 0))
-		return MTD_ERR_LIMIT;
+	bool go;
+	int rc = entry_start(o, comp, base, path, rel, sizeof(rel), NULL, NULL, 0, &go);
+	if (!go)
+		return rc;
 	o->dirs++;
 	manifest_entry(o, "dir", rel, comp, -1, mode ? mode : 0755, NULL, NULL);
 	if (o->list_only)
@@ -311,15 +330,11 @@ int mtd_outdir_file_begin(struct mtd_outdir *o, int64_t comp, const char *base, 
 {
 	const char *why, *name;
 	int pfd;
+	bool go;
 	o->file_ok = false;
-	if (o->limit_hit)
-		return MTD_ERR_LIMIT;
-	if (clean_path(base, path, o->file_rel, sizeof(o->file_rel), &why)) {
-		mtd_outdir_refuse(o, comp, path, why);
-		return 0;
-	}
-	if (over_limits(o, 0))
-		return MTD_ERR_LIMIT;
+	int rc = entry_start(o, comp, base, path, o->file_rel, sizeof(o->file_rel), NULL, NULL, 0, &go);
+	if (!go)
+		return rc;
 	o->file_comp = comp;
 	o->file_mode = mode ? mode : 0644;
 	o->file_mtime = mtime;
@@ -407,14 +422,10 @@ int mtd_outdir_symlink(struct mtd_outdir *o, int64_t comp, const char *base, con
 	char rel[PATH_MAX_LEN];
 	const char *why, *name;
 	int pfd;
-	if (o->limit_hit)
-		return MTD_ERR_LIMIT;
-	if (clean_path(base, path, rel, sizeof(rel), &why)) {
-		mtd_outdir_refuse(o, comp, path, why);
-		return 0;
-	}
-	if (over_limits(o, 0))
-		return MTD_ERR_LIMIT;
+	bool go;
+	int rc = entry_start(o, comp, base, path, rel, sizeof(rel), NULL, NULL, 0, &go);
+	if (!go)
+		return rc;
 	o->symlinks++;
 	manifest_entry(o, "symlink", rel, comp, -1, 0, NULL, target);
 	if (o->list_only)
@@ -443,14 +454,10 @@ int mtd_outdir_hardlink(struct mtd_outdir *o, int64_t comp, const char *base, co
 	char rel[PATH_MAX_LEN], trel[PATH_MAX_LEN];
 	const char *why, *name, *tname;
 	int pfd, tfd;
-	if (o->limit_hit)
-		return MTD_ERR_LIMIT;
-	if (clean_path(base, path, rel, sizeof(rel), &why) || clean_path(base, target, trel, sizeof(trel), &why)) {
-		mtd_outdir_refuse(o, comp, path, why);
-		return 0;
-	}
-	if (over_limits(o, 0))
-		return MTD_ERR_LIMIT;
+	bool go;
+	int rc = entry_start(o, comp, base, path, rel, sizeof(rel), target, trel, sizeof(trel), &go);
+	if (!go)
+		return rc;
 	o->hardlinks++;
 	manifest_entry(o, "hardlink", rel, comp, -1, 0, NULL, trel);
 	if (o->list_only)
