@@ -50,6 +50,12 @@ int cmd_assess(int argc, char **argv);
 int cmd_modem(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 
+/* ---- shared by commands that look for one component in a whole image (src/cli/cmd_scan.c) ---- */
+struct mtd_source;
+struct mtd_scan_result;
+/** Top-level scan of src (no descent, no byte-swap trial); NULL after printing the error. */
+struct mtd_scan_result *cli_scan_top_level(struct mtd_source *src);
+
 /* ---- output helpers (src/cli/output.c) ---- */
 enum cli_color { CLI_RESET, CLI_BOLD, CLI_DIM, CLI_RED, CLI_GREEN, CLI_YELLOW, CLI_BLUE, CLI_CYAN, CLI_MAGENTA };
 

@@ -81,16 +81,9 @@ static int locate(struct mtd_source *src, uint64_t *off, bool *found, bool *scan
 			return 0;
 		}
 	}
-	struct mtd_scan_options so;
-	mtd_scan_options_init(&so);
-	so.descend = false;
-	so.detect_byteswap = false;
-	struct mtd_scan_result *r;
-	struct mtd_diag d;
-	if (mtd_scan_source(src, &so, &r, &d)) {
-		cli_diag(&d);
+	struct mtd_scan_result *r = cli_scan_top_level(src);
+	if (!r)
 		return -1;
-	}
 	*scanned = true;
 	for (size_t i = 0; i < r->ncomps; i++) {
 		const struct mtd_component *c = r->comps[i];

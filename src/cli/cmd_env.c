@@ -102,16 +102,9 @@ static int locate(struct mtd_source *src, struct env_loc *locs, size_t *nlocs, b
 			locs[(*nlocs)++] = (struct env_loc){m.size, m.size, 1};
 		return 0;
 	}
-	struct mtd_scan_options so;
-	mtd_scan_options_init(&so);
-	so.descend = false;
-	so.detect_byteswap = false;
-	struct mtd_scan_result *r;
-	struct mtd_diag d;
-	if (mtd_scan_source(src, &so, &r, &d)) {
-		cli_diag(&d);
+	struct mtd_scan_result *r = cli_scan_top_level(src);
+	if (!r)
 		return -1;
-	}
 	for (size_t i = 0; i < r->ncomps && *nlocs < 8; i++) {
 		const struct mtd_component *c = r->comps[i];
 		if (strcmp(c->type, "uboot-env") == 0 && c->space < 0) {
@@ -122,7 +115,10 @@ static int locate(struct mtd_source *src, struct env_loc *locs, size_t *nlocs, b
 	mtd_scan_free(r);
 	if (*nlocs == 0) {
 		/* look inside containers too, for a message that helps */
-		so.descend = true;
+		struct mtd_scan_options so;
+		struct mtd_diag d;
+		mtd_scan_options_init(&so);
+		so.detect_byteswap = false;
 		if (mtd_scan_source(src, &so, &r, &d) == 0) {
 			for (size_t i = 0; i < r->ncomps; i++)
 				if (strcmp(r->comps[i]->type, "uboot-env") == 0)

@@ -198,3 +198,19 @@ int cmd_scan(int argc, char **argv)
 	mtd_source_close(&src);
 	return ret;
 }
+
+struct mtd_scan_result *cli_scan_top_level(struct mtd_source *src)
+{
+	struct mtd_scan_options so;
+	struct mtd_scan_result *r;
+	struct mtd_diag d;
+	mtd_scan_options_init(&so);
+	so.descend = false;
+	so.detect_byteswap = false;
+	mtd_diag_clear(&d);
+	if (mtd_scan_source(src, &so, &r, &d)) {
+		cli_diag(&d);
+		return NULL;
+	}
+	return r;
+}
