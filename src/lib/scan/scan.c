@@ -827,13 +827,18 @@ static int renumber(struct mtd_scan_result *r)
 	return 0;
 }
 
+/* The types gap accounting gives bytes that no probe claimed. */
+static bool is_gap_type(const char *t)
+{
+	return !strcmp(t, "unknown") || !strcmp(t, "random") || !strcmp(t, "erased") || !strcmp(t, "zero");
+}
+
 static uint64_t known_bytes(const struct mtd_scan_result *r, size_t from)
 {
 	uint64_t k = 0;
 	for (size_t i = from; i < r->ncomps; i++) {
 		const struct mtd_component *c = r->comps[i];
-		if (c->parent == -1 && c->space == -1 && strcmp(c->type, "unknown") && strcmp(c->type, "random") &&
-		    strcmp(c->type, "erased") && strcmp(c->type, "zero"))
+		if (c->parent == -1 && c->space == -1 && !is_gap_type(c->type))
 			k += c->size;
 	}
 	return k;
@@ -869,8 +874,7 @@ static struct mtd_component *scan_swapped(struct mtd_scanner *sc, const uint8_t 
 	*known = 0;
 	for (size_t i = inner; i < r->ncomps; i++) {
 		const struct mtd_component *x = r->comps[i];
-		if (x->parent == c->id && strcmp(x->type, "unknown") && strcmp(x->type, "random") &&
-		    strcmp(x->type, "erased") && strcmp(x->type, "zero"))
+		if (x->parent == c->id && !is_gap_type(x->type))
 			*known += x->size;
 	}
 	*buf = sw;
