@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct mtd_reader {
 	const uint8_t *data;
@@ -81,22 +82,36 @@ static inline bool mtd_rd_copy(struct mtd_reader *r, void *dst, size_t n)
 	return true;
 }
 
+/*
+ * Sub-readers.  On failure the new reader is empty (every read from it
+ * fails), never left undefined.
+ */
 /** A sub-reader over the next n bytes; the parent advances past them. */
 static inline bool mtd_rd_sub(struct mtd_reader *r, size_t n, struct mtd_reader *sub)
 {
 	const uint8_t *p;
 	uint64_t base = mtd_rd_offset(r);
-	if (!mtd_rd_bytes(r, n, &p))
+	if (!mtd_rd_bytes(r, n, &p)) {
+		mtd_rd_init(sub, r->data ? r->data + r->len : NULL, 0, r->base + r->len);
 		return false;
+	}
 	mtd_rd_init(sub, p, n, base);
 	return true;
+}
+
+/** A reader over what is left of r (from its cursor, base kept) without moving r. */
+static inline void mtd_rd_rest(const struct mtd_reader *r, struct mtd_reader *out)
+{
+	mtd_rd_init(out, r->data ? r->data + r->pos : NULL, r->len - r->pos, r->base + r->pos);
 }
 
 /** A reader over [pos, pos+n) of r without moving r. */
 static inline bool mtd_rd_window(const struct mtd_reader *r, size_t pos, size_t n, struct mtd_reader *out)
 {
-	if (pos > r->len || n > r->len - pos)
+	if (pos > r->len || n > r->len - pos) {
+		mtd_rd_init(out, r->data ? r->data + r->len : NULL, 0, r->base + r->len);
 		return false;
+	}
 	mtd_rd_init(out, r->data + pos, n, r->base + pos);
 	return true;
 }
@@ -148,6 +163,127 @@ static inline bool mtd_rd_peek_uint(const struct mtd_reader *r, size_t at, unsig
 	*v = x;
 	return true;
 }
+
+/** Point *out at bytes [at, at+n) of r (no copy) without moving r. */
+static inline bool mtd_rd_bytes_at(const struct mtd_reader *r, size_t at, size_t n, const uint8_t **out)
+{
+	if (at > r->len || n > r->len - at)
+		return false;
+	*out = r->data + at;
+	return true;
+}
+
+/** Copy bytes [at, at+n) of r into dst without moving r. */
+static inline bool mtd_rd_copy_at(const struct mtd_reader *r, size_t at, void *dst, size_t n)
+{
+	const uint8_t *p;
+	if (!mtd_rd_bytes_at(r, at, n, &p))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		((uint8_t *)dst)[i] = p[i];
+	return true;
+}
+
+/** True when bytes [at, at+n) of r exist and equal s (magics, signatures). */
+static inline bool mtd_rd_eq_at(const struct mtd_reader *r, size_t at, const void *s, size_t n)
+{
+	const uint8_t *p;
+	if (!mtd_rd_bytes_at(r, at, n, &p))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != ((const uint8_t *)s)[i])
+			return false;
+	return true;
+}
+
+/** True when bytes [at, at+n) of r exist and all equal v (erased 0xFF, zero fill). */
+static inline bool mtd_rd_uniform_at(const struct mtd_reader *r, size_t at, size_t n, uint8_t v)
+{
+	const uint8_t *p;
+	if (!mtd_rd_bytes_at(r, at, n, &p))
+		return false;
+	uint64_t w = v * 0x0101010101010101ull, x;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&x, p + i, 8);
+		if (x != w)
+			return false;
+	}
+	for (; i < n; i++)
+		if (p[i] != v)
+			return false;
+	return true;
+}
+
+/** The first position >= from where bytes equal to needle[0, n) start in r, into *at; false when none. */
+static inline bool mtd_rd_find(const struct mtd_reader *r, size_t from, const void *needle, size_t n, size_t *at)
+{
+	const uint8_t *nd = (const uint8_t *)needle;
+	if (n == 0 || from > r->len || n > r->len - from)
+		return false;
+	for (size_t i = from, last = r->len - n; i <= last; i++) {
+		const uint8_t *hit = (const uint8_t *)memchr(r->data + i, nd[0], last - i + 1);
+		if (!hit)
+			return false;
+		i = (size_t)(hit - r->data);
+		if (memcmp(hit, nd, n) == 0) {
+			*at = i;
+			return true;
+		}
+	}
+	return false;
+}
+
+/**
+ * Fixed-offset fields of a structure already known to lie in r (a header
+ * window checked with mtd_rd_window or a length test): the value at `at`, or
+ * 0 when the field is not wholly inside r.  For fields whose presence is in
+ * doubt use mtd_rd_peek_uint and test its result.
+ */
+static inline uint64_t mtd_rd_field(const struct mtd_reader *r, size_t at, unsigned width, bool big_endian)
+{
+	uint64_t v = 0;
+	mtd_rd_peek_uint(r, at, width, big_endian, &v);
+	return v;
+}
+static inline uint8_t mtd_rd_u8_at(const struct mtd_reader *r, size_t at)
+{
+	return (uint8_t)mtd_rd_field(r, at, 1, false);
+}
+static inline uint16_t mtd_rd_le16_at(const struct mtd_reader *r, size_t at)
+{
+	return (uint16_t)mtd_rd_field(r, at, 2, false);
+}
+static inline uint16_t mtd_rd_be16_at(const struct mtd_reader *r, size_t at)
+{
+	return (uint16_t)mtd_rd_field(r, at, 2, true);
+}
+static inline uint32_t mtd_rd_le32_at(const struct mtd_reader *r, size_t at)
+{
+	return (uint32_t)mtd_rd_field(r, at, 4, false);
+}
+static inline uint32_t mtd_rd_be32_at(const struct mtd_reader *r, size_t at)
+{
+	return (uint32_t)mtd_rd_field(r, at, 4, true);
+}
+static inline uint64_t mtd_rd_le64_at(const struct mtd_reader *r, size_t at)
+{
+	return mtd_rd_field(r, at, 8, false);
+}
+static inline uint64_t mtd_rd_be64_at(const struct mtd_reader *r, size_t at)
+{
+	return mtd_rd_field(r, at, 8, true);
+}
+
+/*
+ * Checksums over a range of a reader, for the formats that protect a header
+ * or a body with one: false when [at, at+n) is not wholly inside r (nothing
+ * is read then).  mtd_rd_crc32 is zlib's CRC-32 continuing from `crc` (as
+ * mtd_crc32), mtd_rd_crc32_raw the Linux crc32_le from `seed` without
+ * inversion (as mtd_crc32_raw: UBI, UBIFS, JFFS2).
+ */
+bool mtd_rd_crc32(const struct mtd_reader *r, size_t at, size_t n, uint32_t crc, uint32_t *out);
+bool mtd_rd_crc32_raw(const struct mtd_reader *r, size_t at, size_t n, uint32_t seed, uint32_t *out);
 
 /* Decoders for bytes already bounds-checked through a reader (mtd_rd_bytes). */
 static inline uint16_t mtd_le16(const uint8_t *b)

@@ -28,7 +28,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	struct mtd_fs_sink sink = {.out = &o, .base = "", .component = 0};
-	int rc = fn(src.data, src.size, &sink);
+	struct mtd_reader in;
+	mtd_rd_init(&in, src.data, src.size, 0);
+	int rc = fn(&in, &sink);
 	mtd_outdir_finish(&o);
 	for (size_t i = 0; i < o.nrefusals; i++)
 		printf("refused: %s: %s\n", o.refusals[i].path ? o.refusals[i].path : "-", o.refusals[i].reason);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../formats/format.h"
 #include "outdir.h"
 
 /*
@@ -24,18 +25,8 @@ void mtd_extract_options_init(struct mtd_extract_options *o)
 
 mtd_unpack_fn mtd_unpacker_for(const char *type)
 {
-	static const struct {
-		const char *type;
-		mtd_unpack_fn fn;
-	} table[] = {
-	    {"squashfs", mtd_unpack_squashfs}, {"cpio", mtd_unpack_cpio}, {"tar", mtd_unpack_tar},
-	    {"jffs2", mtd_unpack_jffs2},       {"ext4", mtd_unpack_ext4}, {"ubi", mtd_unpack_ubi},
-	    {"ubifs", mtd_unpack_ubifs},
-	};
-	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
-		if (!strcmp(table[i].type, type))
-			return table[i].fn;
-	return NULL;
+	const struct mtd_format *f = mtd_format_find(type);
+	return f ? f->unpack : NULL;
 }
 
 static bool is_uniform_gap(const char *t)
@@ -43,16 +34,21 @@ static bool is_uniform_gap(const char *t)
 	return !strcmp(t, "erased") || !strcmp(t, "zero");
 }
 
+/* Write the bytes of `in` to DIR/NAME; release the input file's pages behind the write when they are its own. */
 static int write_bytes(struct mtd_outdir *o, const struct mtd_scan_result *r, int64_t comp, const char *dir,
-                       const char *name, const char *kind, const uint8_t *p, uint64_t n, bool release)
+                       const char *name, const char *kind, const struct mtd_reader *in, bool release)
 {
+	struct mtd_reader rest = *in;
 	int rc = mtd_outdir_file_begin(o, comp, dir, name, 0644, -1, kind);
-	for (uint64_t off = 0; !rc && off < n;) {
-		uint64_t chunk = n - off > (4u << 20) ? (4u << 20) : n - off;
-		rc = mtd_outdir_file_write(o, p + off, (size_t)chunk);
+	while (!rc && mtd_rd_left(&rest)) {
+		size_t chunk = mtd_rd_left(&rest) > (4u << 20) ? (4u << 20) : mtd_rd_left(&rest);
+		uint64_t at = mtd_rd_offset(&rest);
+		const uint8_t *p = NULL;
+		if (!mtd_rd_bytes(&rest, chunk, &p))
+			break;
+		rc = mtd_outdir_file_write(o, p, chunk);
 		if (release && r->source)
-			mtd_source_release_range(r->source, (uint64_t)(p + off - r->source->data), chunk);
-		off += chunk;
+			mtd_source_release_range(r->source, at, chunk);
 	}
 	int rc2 = mtd_outdir_file_end(o);
 	return rc ? rc : rc2;
@@ -105,24 +101,23 @@ int mtd_extract(const struct mtd_scan_result *r, const char *dir, const struct m
 		}
 		if (is_uniform_gap(c->type))
 			continue;
-		uint64_t space_len;
-		const uint8_t *space = mtd_scan_space_data(r, c->space, &space_len);
-		if (!space || !mtd_range_ok(c->offset, c->size, space_len)) {
+		/* the component's bytes: a reader whose offsets are those of its space */
+		struct mtd_reader space, bytes, decoded;
+		if (!mtd_scan_space_reader(r, c->space, &space) || c->offset > SIZE_MAX || c->size > SIZE_MAX ||
+		    !mtd_rd_window(&space, (size_t)c->offset, (size_t)c->size, &bytes)) {
 			mtd_outdir_refuse(o, c->id, paths[i], "component bytes not available");
 			continue;
 		}
-		const uint8_t *bytes = space + c->offset;
 		if (opt->progress)
 			opt->progress(opt->progress_ctx, o->bytes, o->files);
-		rc = write_bytes(o, r, c->id, paths[i], "carve.bin", "carve", bytes, c->size, c->space < 0);
-		if (!rc && c->decoded)
-			rc = write_bytes(o, r, c->id, paths[i], "decoded.bin", "decoded", c->decoded, c->decoded_size,
-			                 false);
+		rc = write_bytes(o, r, c->id, paths[i], "carve.bin", "carve", &bytes, c->space < 0);
+		if (!rc && c->decoded && mtd_scan_space_reader(r, c->id, &decoded))
+			rc = write_bytes(o, r, c->id, paths[i], "decoded.bin", "decoded", &decoded, false);
 		mtd_unpack_fn un = mtd_unpacker_for(c->type);
 		if (!rc && un) {
 			char *base = mtd_arena_printf(&o->arena, "%s/root", paths[i]);
 			struct mtd_fs_sink sink = {.out = o, .base = base, .component = c->id};
-			rc = base ? un(bytes, c->size, &sink) : MTD_ERR_NOMEM;
+			rc = base ? un(&bytes, &sink) : MTD_ERR_NOMEM;
 			/* a damaged filesystem is reported and the other components still extracted */
 			if (rc && rc != MTD_ERR_LIMIT && rc != MTD_ERR_NOMEM) {
 				mtd_outdir_refuse(o, c->id, base, mtd_strerror(rc));
@@ -187,16 +182,13 @@ int mtd_extract(const struct mtd_scan_result *r, const char *dir, const struct m
 	if (rc == MTD_ERR_LIMIT)
 		rc = 0; /* reported in the summary; what was written is kept */
 	if (!rc && !opt->list_only) {
-		int fd = openat(o->rootfd, "manifest.json", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-		if (fd < 0 || write(fd, o->manifest.data, o->manifest.len) != (ssize_t)o->manifest.len)
+		if (mtd_outdir_write_manifest(o))
 			rc = mtd_diag_set(d, MTD_ERR_IO, dir, "cannot write manifest.json");
-		if (fd >= 0)
-			close(fd);
 	} else if (rc && !d->err) {
 		mtd_diag_set(d, rc, dir, "extraction failed: %s", mtd_strerror(rc));
 	}
 	if (manifest && !rc)
-		mtd_buf_append(manifest, o->manifest.data, o->manifest.len);
+		mtd_outdir_copy_manifest(o, manifest);
 	mtd_outdir_close(o);
 	free(o);
 	free(paths);

@@ -613,3 +613,21 @@ void mtd_sink_problem(struct mtd_fs_sink *s, const char *path, const char *fmt, 
 	va_end(ap);
 	mtd_outdir_refuse(s->out, s->component, path, tmp);
 }
+
+int mtd_outdir_write_manifest(struct mtd_outdir *o)
+{
+	const char *text = mtd_buf_str(&o->manifest);
+	size_t n = o->manifest.len;
+	int fd = openat(o->rootfd, "manifest.json", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	bool ok = fd >= 0 && text && write(fd, text, n) == (ssize_t)n;
+	if (fd >= 0 && close(fd))
+		ok = false;
+	return ok ? 0 : -1;
+}
+
+void mtd_outdir_copy_manifest(struct mtd_outdir *o, struct mtd_buf *b)
+{
+	const char *text = mtd_buf_str(&o->manifest);
+	if (text)
+		mtd_buf_append(b, text, o->manifest.len);
+}

@@ -6,6 +6,8 @@
 
 #include <mtdscope/extract.h>
 
+#include "../formats/format.h"
+
 #define MTD_OUTDIR_MAX_REFUSALS 1000
 
 struct mtd_refusal {
@@ -71,16 +73,15 @@ void mtd_outdir_refuse(struct mtd_outdir *o, int64_t comp, const char *path, con
 void mtd_outdir_finish(struct mtd_outdir *o);
 void mtd_outdir_close(struct mtd_outdir *o);
 
-/* Filesystem unpackers: data/len are the component's bytes. */
-typedef int (*mtd_unpack_fn)(const uint8_t *data, uint64_t len, struct mtd_fs_sink *sink);
-mtd_unpack_fn mtd_unpacker_for(const char *type);
+/** Write the manifest as DIR/manifest.json (never over an existing file); 0 or -1. */
+int mtd_outdir_write_manifest(struct mtd_outdir *o);
+/** Append the manifest to b. */
+void mtd_outdir_copy_manifest(struct mtd_outdir *o, struct mtd_buf *b);
 
-int mtd_unpack_cpio(const uint8_t *data, uint64_t len, struct mtd_fs_sink *sink);
-int mtd_unpack_tar(const uint8_t *data, uint64_t len, struct mtd_fs_sink *sink);
-int mtd_unpack_ext4(const uint8_t *data, uint64_t len, struct mtd_fs_sink *sink);
-int mtd_unpack_ubi(const uint8_t *data, uint64_t len, struct mtd_fs_sink *sink);
-int mtd_unpack_ubifs(const uint8_t *data, uint64_t len, struct mtd_fs_sink *sink);
-int mtd_unpack_jffs2(const uint8_t *data, uint64_t len, struct mtd_fs_sink *sink);
-int mtd_unpack_squashfs(const uint8_t *data, uint64_t len, struct mtd_fs_sink *sink);
+/**
+ * The unpacker of a component type (the `unpack` of its format in the
+ * registry, see formats/format.h), or NULL.
+ */
+mtd_unpack_fn mtd_unpacker_for(const char *type);
 
 #endif

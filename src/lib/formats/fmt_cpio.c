@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: MIT */
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+#include <mtdscope/extract.h>
 
 #include "format.h"
 
@@ -13,21 +17,32 @@
  * the last 512-byte block with zeros: that fill is part of the archive when
  * it is there and all zero (the kernel's initramfs builder does not write it).
  * Regular files of 4 KiB and more are scanned for nested components.
+ *
+ * One entry decoder (entry_at) serves the probe and the unpacker; names go
+ * to the sink exactly as stored (it refuses absolute and '..' names).
  */
 
 #define NAME_MAX_LEN 65536u
+#define PATH_MAX_LEN 4096u
 #define LIST_MAX     64u
 #define DESCEND_MIN  4096u
 #define DESCEND_MAX  256u
 
 enum kind { NEWC, CRC, ODC };
 
-static bool parse_num(const uint8_t *s, unsigned n, unsigned base, uint64_t *out)
+static const char kind_char[] = {'1', '2', '7'};
+
+/* n digits of `base` at `at` of r, nothing else */
+static bool parse_num(const struct mtd_reader *r, size_t at, unsigned n, unsigned base, uint64_t *out)
 {
 	uint64_t v = 0;
 	for (unsigned i = 0; i < n; i++) {
+		uint8_t c;
+		uint64_t x;
+		if (!mtd_rd_peek_uint(r, at + i, 1, false, &x))
+			return false;
+		c = (uint8_t)x;
 		unsigned d;
-		uint8_t c = s[i];
 		if (c >= '0' && c <= '9')
 			d = c - '0';
 		else if (base == 16 && c >= 'a' && c <= 'f')
@@ -45,11 +60,17 @@ static bool parse_num(const uint8_t *s, unsigned n, unsigned base, uint64_t *out
 }
 
 struct entry {
-	uint64_t mode, filesize, namesize, check;
-	uint64_t hdr_len;
+	uint64_t ino, mode, nlink, mtime, filesize, namesize, check, rdev_major, rdev_minor;
+	uint64_t pos;     /* header, relative to the archive start */
+	uint64_t name_at; /* name (namesize bytes, NUL included) */
+	uint64_t data_at; /* data (filesize bytes) */
+	uint64_t next;    /* the next header */
+	bool trailer;
 };
 
-static bool parse_header(enum kind k, const uint8_t *h, struct entry *e)
+enum entry_rc { ENTRY_OK, ENTRY_BROKEN, ENTRY_TRUNCATED };
+
+static bool parse_header(enum kind k, const struct mtd_reader *h, struct entry *e)
 {
 	if (k == ODC) {
 		/* magic dev ino mode uid gid nlink rdev mtime namesize filesize */
@@ -57,19 +78,22 @@ static bool parse_header(enum kind k, const uint8_t *h, struct entry *e)
 		uint64_t v[11];
 		unsigned at = 0;
 		for (unsigned i = 0; i < 11; i++) {
-			if (!parse_num(h + at, w[i], 8, &v[i]))
+			if (!parse_num(h, at, w[i], 8, &v[i]))
 				return false;
 			at += w[i];
 		}
-		e->mode = v[3], e->namesize = v[9], e->filesize = v[10], e->check = 0, e->hdr_len = 76;
+		e->ino = v[2], e->mode = v[3], e->nlink = v[6], e->mtime = v[8], e->namesize = v[9],
+		e->filesize = v[10];
+		e->check = 0, e->rdev_major = v[7] >> 8, e->rdev_minor = v[7] & 0xff;
 		return true;
 	}
 	uint64_t v[13];
 	for (unsigned i = 0; i < 13; i++)
-		if (!parse_num(h + 6 + 8 * i, 8, 16, &v[i]))
+		if (!parse_num(h, 6 + 8 * i, 8, 16, &v[i]))
 			return false;
 	/* ino mode uid gid nlink mtime filesize devmaj devmin rdevmaj rdevmin namesize check */
-	e->mode = v[1], e->filesize = v[6], e->namesize = v[11], e->check = v[12], e->hdr_len = 110;
+	e->ino = v[0], e->mode = v[1], e->nlink = v[4], e->mtime = v[5], e->filesize = v[6];
+	e->rdev_major = v[9], e->rdev_minor = v[10], e->namesize = v[11], e->check = v[12];
 	return true;
 }
 
@@ -78,85 +102,108 @@ static uint64_t pad4(uint64_t v)
 	return (v + 3) & ~(uint64_t)3;
 }
 
+/* Decode the entry whose header is at `pos` of the archive r. */
+static enum entry_rc entry_at(const struct mtd_reader *r, enum kind k, uint64_t pos, struct entry *e)
+{
+	uint64_t len = mtd_rd_left(r), hl = k == ODC ? 76 : 110;
+	struct mtd_reader h;
+	memset(e, 0, sizeof(*e));
+	e->pos = pos;
+	if (pos > len || len - pos < hl || !mtd_rd_window(r, (size_t)pos, (size_t)hl, &h))
+		return ENTRY_TRUNCATED;
+	if (!mtd_rd_eq_at(&h, 0, "07070", 5) || mtd_rd_u8_at(&h, 5) != (uint8_t)kind_char[k] || !parse_header(k, &h, e))
+		return ENTRY_BROKEN;
+	if (e->namesize == 0 || e->namesize > NAME_MAX_LEN)
+		return ENTRY_BROKEN;
+	e->name_at = pos + hl;
+	e->data_at = k == ODC ? e->name_at + e->namesize : pad4(e->name_at + e->namesize);
+	if (e->data_at > len)
+		return ENTRY_TRUNCATED;
+	if (mtd_rd_u8_at(r, (size_t)(e->name_at + e->namesize - 1)) != 0)
+		return ENTRY_BROKEN;
+	e->trailer = e->namesize == 11 && mtd_rd_eq_at(r, (size_t)e->name_at, "TRAILER!!!", 10);
+	if (e->trailer) {
+		e->next = e->data_at;
+		return ENTRY_OK;
+	}
+	if (e->filesize > len - e->data_at)
+		return ENTRY_TRUNCATED;
+	e->next = k == ODC ? e->data_at + e->filesize : pad4(e->data_at + e->filesize);
+	return ENTRY_OK;
+}
+
+static bool kind_of(const struct mtd_reader *r, enum kind *k)
+{
+	uint8_t c = mtd_rd_u8_at(r, 5);
+	if (mtd_rd_left(r) < 76 || !mtd_rd_eq_at(r, 0, "07070", 5) || (c != '1' && c != '2' && c != '7'))
+		return false;
+	*k = c == '1' ? NEWC : c == '2' ? CRC : ODC;
+	return true;
+}
+
+/* The crc format's checksum: the 32-bit sum of the data bytes. */
+static uint32_t data_sum(const struct mtd_reader *r, const struct entry *e)
+{
+	struct mtd_reader d;
+	uint32_t sum = 0;
+	uint8_t c;
+	if (mtd_rd_window(r, (size_t)e->data_at, (size_t)e->filesize, &d))
+		while (mtd_rd_u8(&d, &c))
+			sum += c;
+	return sum;
+}
+
+/* ---- scan ---- */
+
 static int probe(struct mtd_probe *p)
 {
-	const uint8_t *d = p->data + p->off;
-	uint64_t len = p->len - p->off;
-	if (len < 76 || memcmp(d, "07070", 5) != 0)
+	struct mtd_reader r;
+	enum kind k;
+	mtd_probe_reader(p, &r);
+	if (!kind_of(&r, &k))
 		return MTD_ERR_NO_MATCH;
-	enum kind k = d[5] == '1' ? NEWC : d[5] == '2' ? CRC : d[5] == '7' ? ODC : (enum kind) - 1;
-	if ((int)k < 0)
-		return MTD_ERR_NO_MATCH;
+	uint64_t len = mtd_rd_left(&r);
 
 	uint64_t pos = 0, entries = 0, files = 0, dirs = 0, links = 0, other = 0, data_bytes = 0, bad_sum = 0;
 	uint64_t descended = 0, first_bad = 0;
 	bool trailer = false, truncated = false, broken = false;
 	while (!trailer) {
 		struct entry e;
-		uint64_t hl = k == ODC ? 76 : 110;
-		if (len - pos < hl) {
+		enum entry_rc rc = entry_at(&r, k, pos, &e);
+		if (rc == ENTRY_TRUNCATED) {
 			truncated = true;
 			break;
 		}
-		const uint8_t *h = d + pos;
-		if (memcmp(h, "07070", 5) != 0 ||
-		    h[5] != (k == NEWC  ? '1'
-		             : k == CRC ? '2'
-		                        : '7') ||
-		    !parse_header(k, h, &e)) {
+		if (rc == ENTRY_BROKEN) {
 			if (entries == 0)
 				return MTD_ERR_NO_MATCH;
 			broken = true;
 			break;
 		}
-		if (e.namesize == 0 || e.namesize > NAME_MAX_LEN) {
-			if (entries == 0)
-				return MTD_ERR_NO_MATCH;
-			broken = true;
-			break;
-		}
-		uint64_t name_at = pos + hl;
-		uint64_t data_at = k == ODC ? name_at + e.namesize : pad4(name_at + e.namesize);
-		if (data_at > len) {
-			truncated = true;
-			break;
-		}
-		const uint8_t *name = d + name_at;
-		size_t nl = (size_t)e.namesize - 1;
-		if (name[nl] != 0) {
-			if (entries == 0)
-				return MTD_ERR_NO_MATCH;
-			broken = true;
-			break;
-		}
-		if (nl == 10 && memcmp(name, "TRAILER!!!", 10) == 0) {
+		if (e.trailer) {
 			trailer = true;
-			pos = data_at;
-			break;
-		}
-		if (e.filesize > len - data_at) {
-			truncated = true;
+			pos = e.next;
 			break;
 		}
 		entries++;
-		if (entries <= LIST_MAX)
-			mtd_probe_list_add(p, "names", false, "%.*s", (int)(nl > 255 ? 255 : nl), (const char *)name);
+		if (entries <= LIST_MAX) {
+			char name[256];
+			size_t nl = (size_t)e.namesize - 1;
+			nl = nl > 255 ? 255 : nl;
+			mtd_rd_copy_at(&r, (size_t)e.name_at, name, nl);
+			mtd_probe_list_add(p, "names", false, "%.*s", (int)strnlen(name, nl), name);
+		}
 		uint64_t type = e.mode & 0170000;
 		if (type == 0100000) {
 			files++;
 			data_bytes += e.filesize;
-			if (k == CRC) {
-				uint32_t sum = 0;
-				for (uint64_t i = 0; i < e.filesize; i++)
-					sum += d[data_at + i];
-				if (sum != (uint32_t)e.check) {
-					if (!bad_sum)
-						first_bad = p->off + pos;
-					bad_sum++;
-				}
+			if (k == CRC && data_sum(&r, &e) != (uint32_t)e.check) {
+				if (!bad_sum)
+					first_bad = p->off + pos;
+				bad_sum++;
 			}
 			if (e.filesize >= DESCEND_MIN && descended < DESCEND_MAX) {
-				mtd_probe_scan_range(p, p->off + data_at, e.filesize);
+				mtd_probe_scan_range(p, p->off + e.data_at, e.filesize);
 				descended++;
 			}
 		} else if (type == 0040000) {
@@ -166,7 +213,7 @@ static int probe(struct mtd_probe *p)
 		} else {
 			other++;
 		}
-		pos = k == ODC ? data_at + e.filesize : pad4(data_at + e.filesize);
+		pos = e.next;
 		if (pos > len) {
 			truncated = true;
 			break;
@@ -187,13 +234,8 @@ static int probe(struct mtd_probe *p)
 	if (trailer) {
 		/* cpio(1) fills the last 512-byte block with zeros */
 		uint64_t blk = (pos + 511) & ~(uint64_t)511, end = pos;
-		if (blk <= len) {
-			uint64_t i = pos;
-			while (i < blk && d[i] == 0)
-				i++;
-			if (i == blk)
-				end = blk;
-		}
+		if (blk <= len && mtd_rd_uniform_at(&r, (size_t)pos, (size_t)(blk - pos), 0))
+			end = blk;
 		if (end > pos)
 			mtd_probe_u64(p, "block_padding", false, end - pos);
 		p->size = end;
@@ -220,8 +262,112 @@ static int probe(struct mtd_probe *p)
 	return MTD_OK;
 }
 
+/* ---- extract ---- */
+
+struct pending_link {
+	uint64_t ino;
+	char *path;
+};
+
+static int emit(struct mtd_fs_sink *sink, const struct mtd_reader *r, const struct entry *e, const char *path,
+                struct pending_link **pend, size_t *npend, size_t *cappend)
+{
+	uint32_t perm = (uint32_t)e->mode & 07777;
+	struct mtd_reader body;
+	mtd_rd_window(r, (size_t)e->data_at, (size_t)e->filesize, &body); /* entry_at checked it */
+	switch (e->mode & S_IFMT) {
+	case S_IFDIR: return mtd_sink_dir(sink, path, perm, (int64_t)e->mtime);
+	case S_IFLNK: {
+		char target[PATH_MAX_LEN + 1];
+		size_t tl = e->filesize < PATH_MAX_LEN ? (size_t)e->filesize : PATH_MAX_LEN;
+		mtd_rd_copy_at(&body, 0, target, tl);
+		target[tl] = 0;
+		return mtd_sink_symlink(sink, path, target, (int64_t)e->mtime);
+	}
+	case S_IFREG: {
+		/* newc stores hard-linked data once, with the last link; earlier links have size 0 */
+		if (e->nlink > 1 && e->filesize == 0) {
+			if (*npend == *cappend) {
+				size_t cap = *cappend ? *cappend * 2 : 8;
+				struct pending_link *n = mtd_realloc_array(*pend, cap, sizeof(*n));
+				if (!n)
+					return MTD_ERR_NOMEM;
+				*pend = n, *cappend = cap;
+			}
+			char *copy = strdup(path);
+			if (copy)
+				(*pend)[(*npend)++] = (struct pending_link){e->ino, copy};
+			return 0;
+		}
+		const uint8_t *data = NULL;
+		if (!mtd_rd_bytes(&body, (size_t)e->filesize, &data))
+			return 0; /* cannot happen: entry_at checked the data lies in the archive */
+		int rc = mtd_sink_file(sink, path, perm, (int64_t)e->mtime, data, (size_t)e->filesize);
+		for (size_t i = 0; i < *npend && !rc; i++)
+			if ((*pend)[i].ino == e->ino && (*pend)[i].path) {
+				rc = mtd_sink_hardlink(sink, (*pend)[i].path, path);
+				free((*pend)[i].path);
+				(*pend)[i].path = NULL;
+			}
+		return rc;
+	}
+	default:
+		return mtd_sink_special(sink, path, (uint32_t)e->mode, (uint32_t)e->rdev_major,
+		                        (uint32_t)e->rdev_minor);
+	}
+}
+
+static int unpack(const struct mtd_reader *in, struct mtd_fs_sink *sink)
+{
+	struct pending_link *pend = NULL;
+	size_t npend = 0, cappend = 0;
+	int rc = 0;
+	enum kind k;
+	if (!kind_of(in, &k)) {
+		mtd_sink_problem(sink, NULL, "no cpio header at 0x%llx", (unsigned long long)mtd_rd_offset(in));
+		return 0;
+	}
+	for (uint64_t pos = 0; !rc;) {
+		struct entry e;
+		uint64_t at = mtd_rd_offset(in) + pos;
+		enum entry_rc erc = entry_at(in, k, pos, &e);
+		if (erc == ENTRY_TRUNCATED) {
+			mtd_sink_problem(sink, NULL, "cpio entry at 0x%llx runs past the archive",
+			                 (unsigned long long)at);
+			break;
+		}
+		if (erc == ENTRY_BROKEN) {
+			mtd_sink_problem(sink, NULL, "no valid cpio header at 0x%llx", (unsigned long long)at);
+			break;
+		}
+		if (e.trailer)
+			break;
+		pos = e.next;
+		if (e.namesize > PATH_MAX_LEN) {
+			mtd_sink_problem(sink, NULL, "cpio name at 0x%llx longer than %u bytes: entry skipped",
+			                 (unsigned long long)at, PATH_MAX_LEN);
+			continue;
+		}
+		char path[PATH_MAX_LEN + 1];
+		mtd_rd_copy_at(in, (size_t)e.name_at, path, (size_t)e.namesize);
+		path[e.namesize] = 0;
+		if (!strcmp(path, "."))
+			continue;
+		rc = emit(sink, in, &e, path, &pend, &npend, &cappend);
+	}
+	/* links whose data never came: empty files */
+	for (size_t i = 0; i < npend && !rc; i++)
+		if (pend[i].path)
+			rc = mtd_sink_file(sink, pend[i].path, 0644, -1, "", 0);
+	for (size_t i = 0; i < npend; i++)
+		free(pend[i].path);
+	free(pend);
+	return rc == MTD_ERR_LIMIT || rc == MTD_ERR_NOMEM ? rc : 0;
+}
+
 const struct mtd_format mtd_fmt_cpio = {
     .name = "cpio",
     .magics = {{"070701", 6, 0}, {"070702", 6, 0}, {"070707", 6, 0}},
     .probe = probe,
+    .unpack = unpack,
 };

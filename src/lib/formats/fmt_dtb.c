@@ -10,8 +10,8 @@
  * Flattened device tree (devicetree-specification, chapter 5): a 40-byte
  * big-endian header, then the memory reservation map, the structure block
  * and the strings block, all inside totalsize, which is the exact extent.
- * The header is read through the bounded reader; the blob is then handed to
- * libfdt only after fdt_check_full() has walked it within totalsize.  A
+ * The header is read through the bounded reader; a copy of the blob is then
+ * handed to libfdt only after fdt_check_full() has walked it within totalsize.  A
  * device tree has no checksum: valid means the structure held.
  *
  * FIT images (fmt_fit.c) are device trees too and come first in the
@@ -19,7 +19,7 @@
  */
 
 #define FDT_HDR_SIZE 40u
-/* Blobs that are not 8-byte aligned are copied for libfdt; larger ones are not checked. */
+/* Trees are copied for libfdt (aligned, and never the input itself); larger ones are not checked. */
 #define FDT_COPY_MAX (64ull << 20)
 
 /* Shared with fmt_fit.c (declared there too). */
@@ -63,22 +63,19 @@ int mtd_fdt_load(const struct mtd_probe *p, uint64_t *totalsize, const void **bl
 		         (unsigned long long)avail);
 		return MTD_ERR_TRUNCATED;
 	}
-	const uint8_t *start = p->data + p->off;
-	if ((uintptr_t)start % 8 == 0) {
-		*blob = start;
-	} else if (total <= FDT_COPY_MAX) {
-		uint8_t *c = malloc(total);
-		if (!c) {
-			snprintf(why, whylen, "not checked: out of memory");
-			return MTD_ERR_NOMEM;
-		}
-		memcpy(c, start, total);
-		*copy = c;
-		*blob = c;
-	} else {
-		snprintf(why, whylen, "not checked: unaligned tree larger than 64 MiB");
+	/* libfdt gets its own aligned copy of the tree, read through the reader */
+	if (total > FDT_COPY_MAX) {
+		snprintf(why, whylen, "not checked: tree larger than 64 MiB");
 		return MTD_ERR_LIMIT;
 	}
+	uint8_t *c = malloc(total);
+	if (!c) {
+		snprintf(why, whylen, "not checked: out of memory");
+		return MTD_ERR_NOMEM;
+	}
+	mtd_rd_copy_at(&r, 0, c, total); /* total <= avail: inside r */
+	*copy = c;
+	*blob = c;
 	int rc = fdt_check_full(*blob, total);
 	if (rc) {
 		snprintf(why, whylen, "structure does not hold: %s", fdt_strerror(rc));

@@ -82,9 +82,9 @@ static void note_end(uint64_t *end, uint64_t off, uint64_t len, bool *overflow)
 static int probe(struct mtd_probe *p)
 {
 	struct elf e;
-	const uint8_t *id;
+	uint8_t id[16];
 	mtd_probe_reader(p, &e.r);
-	if (!mtd_rd_bytes(&e.r, 16, &id) || id[0] != 0x7f || id[1] != 'E' || id[2] != 'L' || id[3] != 'F')
+	if (!mtd_rd_copy(&e.r, id, 16) || id[0] != 0x7f || id[1] != 'E' || id[2] != 'L' || id[3] != 'F')
 		return MTD_ERR_NO_MATCH;
 	if ((id[4] != 1 && id[4] != 2) || (id[5] != 1 && id[5] != 2) || id[6] != 1)
 		return MTD_ERR_NO_MATCH;
@@ -136,13 +136,14 @@ static int probe(struct mtd_probe *p)
 			if (!filesz)
 				continue;
 			note_end(&end, off, filesz, &overflow);
-			if (ptype == PT_INTERP && filesz < 256 && mtd_range_ok(off, filesz, avail)) {
-				const uint8_t *s = p->data + p->off + off;
+			char s[256];
+			if (ptype == PT_INTERP && filesz < 256 && mtd_range_ok(off, filesz, avail) &&
+			    mtd_rd_copy_at(&e.r, (size_t)off, s, (size_t)filesz)) {
 				size_t n = 0;
 				while (n < filesz && s[n] >= 0x20 && s[n] < 0x7f)
 					n++;
 				if (n)
-					mtd_probe_str(p, "interpreter", false, "%.*s", (int)n, (const char *)s);
+					mtd_probe_str(p, "interpreter", false, "%.*s", (int)n, s);
 			}
 		}
 	}

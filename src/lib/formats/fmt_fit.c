@@ -38,18 +38,22 @@ struct fit_image {
 };
 
 /* Verify one hash node; returns 1 match, 0 mismatch, -1 not checkable. */
-static int check_hash(const char *algo, const uint8_t *value, int vlen, const uint8_t *data, uint64_t size, char *got,
+static int check_hash(const char *algo, const uint8_t *value, int vlen, const struct mtd_reader *data, char *got,
                       size_t gotlen)
 {
 	uint8_t md[EVP_MAX_MD_SIZE];
 	unsigned mdlen = 0;
+	size_t size = mtd_rd_left(data);
+	const uint8_t *bytes = NULL;
+	if (!mtd_rd_bytes_at(data, 0, size, &bytes))
+		return -1;
 	if (!strcmp(algo, "crc32")) {
-		uint32_t c = mtd_crc32(0, data, (size_t)size);
+		uint32_t c = mtd_crc32(0, bytes, size);
 		md[0] = (uint8_t)(c >> 24), md[1] = (uint8_t)(c >> 16), md[2] = (uint8_t)(c >> 8), md[3] = (uint8_t)c;
 		mdlen = 4;
 	} else {
 		const EVP_MD *t = EVP_get_digestbyname(algo);
-		if (!t || EVP_Digest(data, (size_t)size, md, &mdlen, t, NULL) != 1)
+		if (!t || EVP_Digest(bytes, size, md, &mdlen, t, NULL) != 1)
 			return -1;
 	}
 	size_t n = 0;
@@ -115,7 +119,7 @@ static void describe_image(struct mtd_probe *c, const void *blob, int node)
 }
 
 /* Check every hash node of an image; returns false when one did not match. */
-static bool check_hashes(struct mtd_probe *c, const void *blob, int node, const uint8_t *data, uint64_t size)
+static bool check_hashes(struct mtd_probe *c, const void *blob, int node, const struct mtd_reader *data)
 {
 	bool ok = true;
 	int nh = 0, sub;
@@ -140,7 +144,7 @@ static bool check_hashes(struct mtd_probe *c, const void *blob, int node, const 
 			continue;
 		}
 		char got[2 * EVP_MAX_MD_SIZE + 1] = "";
-		int r = check_hash(algo, value, vlen, data, size, got, sizeof(got));
+		int r = check_hash(algo, value, vlen, data, got, sizeof(got));
 		if (r < 0) {
 			mtd_probe_list_add(c, "hashes", true, "%s:unchecked", algo);
 			continue;
@@ -261,7 +265,7 @@ static int probe(struct mtd_probe *p)
 		x->placed = true;
 		uint64_t xend = x->off + x->size;
 		/* mkimage -E pads every external image to 4 bytes with zeros: that padding is the FIT's */
-		while (x->external && (xend - p->off) % 4 && xend < p->len && p->data[xend] == 0)
+		while (x->external && (xend - p->off) % 4 && xend < p->len && mtd_rd_u8_at(&p->in, (size_t)xend) == 0)
 			xend++;
 		if (x->external && xend > end)
 			end = xend;
@@ -282,7 +286,9 @@ static int probe(struct mtd_probe *p)
 		mtd_probe_str(c, "name", true, "%s", x->name);
 		mtd_probe_bool(c, "external", false, x->external);
 		describe_image(c, blob, x->node);
-		if (!check_hashes(c, blob, x->node, p->data + x->off, x->size)) {
+		struct mtd_reader data;
+		mtd_rd_window(&p->in, (size_t)x->off, (size_t)x->size, &data); /* placed: inside the space */
+		if (!check_hashes(c, blob, x->node, &data)) {
 			c->valid = false;
 			p->valid = false;
 		}

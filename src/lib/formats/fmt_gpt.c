@@ -71,13 +71,18 @@ static void name_str(const uint8_t *n, char *out, size_t cap)
 	out[k] = 0;
 }
 
-/* Header at h (sector bytes available): signature, sane size, CRC.  Returns header_size or 0. */
-static uint32_t header_ok(const uint8_t *h, uint32_t sector, bool *crc_ok)
+/*
+ * The header at `at` of r (a sector of `sector` bytes): signature, sane size,
+ * CRC.  Copies it into h (4096 bytes, zero past header_size) and returns
+ * header_size, or 0.
+ */
+static uint32_t header_ok(const struct mtd_reader *r, uint64_t at, uint32_t sector, uint8_t h[4096], bool *crc_ok)
 {
-	if (memcmp(h, "EFI PART", 8) != 0)
+	memset(h, 0, 4096);
+	if (!mtd_rd_eq_at(r, (size_t)at, "EFI PART", 8))
 		return 0;
-	uint32_t hs = mtd_le32(h + 12);
-	if (hs < 92 || hs > sector)
+	uint32_t hs = mtd_rd_le32_at(r, (size_t)at + 12);
+	if (hs < 92 || hs > sector || !mtd_rd_copy_at(r, (size_t)at, h, hs))
 		return 0;
 	uint8_t copy[4096];
 	memcpy(copy, h, hs);
@@ -88,18 +93,19 @@ static uint32_t header_ok(const uint8_t *h, uint32_t sector, bool *crc_ok)
 
 static int probe(struct mtd_probe *p)
 {
-	const uint8_t *d = p->data + p->off;
-	uint64_t len = p->len - p->off;
+	struct mtd_reader d;
+	mtd_probe_reader(p, &d);
+	uint64_t len = mtd_rd_left(&d);
 	uint32_t sector = 0;
-	if (len >= 1024 && memcmp(d + 512, "EFI PART", 8) == 0)
+	if (len >= 1024 && mtd_rd_eq_at(&d, 512, "EFI PART", 8))
 		sector = 512;
-	else if (len >= 8192 && memcmp(d + 4096, "EFI PART", 8) == 0)
+	else if (len >= 8192 && mtd_rd_eq_at(&d, 4096, "EFI PART", 8))
 		sector = 4096;
 	if (!sector)
 		return MTD_ERR_NO_MATCH;
-	const uint8_t *h = d + sector;
+	uint8_t h[4096];
 	bool hcrc = false;
-	if (!header_ok(h, sector, &hcrc))
+	if (!header_ok(&d, sector, sector, h, &hcrc))
 		return MTD_ERR_NO_MATCH;
 	uint64_t my_lba = mtd_le64(h + 24), alt_lba = mtd_le64(h + 32), first = mtd_le64(h + 40);
 	uint64_t last = mtd_le64(h + 48), ent_lba = mtd_le64(h + 72);
@@ -140,7 +146,8 @@ static int probe(struct mtd_probe *p)
 		                  (unsigned long long)ent_lba, nent, esize);
 		p->valid = false;
 	} else {
-		arr_ok = mtd_crc32(0, d + arr_off, (size_t)arr_len) == ecrc;
+		uint32_t crc = 0;
+		arr_ok = mtd_rd_crc32(&d, (size_t)arr_off, (size_t)arr_len, 0, &crc) && crc == ecrc;
 		mtd_probe_bool(p, "entries_crc_ok", false, arr_ok);
 		if (!arr_ok) {
 			mtd_probe_problem(p, "partition entry array CRC does not match the header's 0x%08x", ecrc);
@@ -148,7 +155,8 @@ static int probe(struct mtd_probe *p)
 		}
 		unsigned used = 0;
 		for (uint32_t i = 0; i < nent; i++) {
-			const uint8_t *e = d + arr_off + (uint64_t)i * esize;
+			uint8_t e[128];
+			mtd_rd_copy_at(&d, (size_t)(arr_off + (uint64_t)i * esize), e, sizeof(e)); /* in the array */
 			static const uint8_t zero[16];
 			if (!memcmp(e, zero, 16))
 				continue;
@@ -178,7 +186,8 @@ static int probe(struct mtd_probe *p)
 	uint64_t boff;
 	if (alt_lba > my_lba && mtd_mul_ov(alt_lba, sector, &boff) && mtd_range_ok(boff, sector, len)) {
 		bool bcrc = false;
-		bool ok = header_ok(d + boff, sector, &bcrc) && bcrc && mtd_le64(d + boff + 24) == alt_lba;
+		uint8_t b[4096];
+		bool ok = header_ok(&d, boff, sector, b, &bcrc) && bcrc && mtd_le64(b + 24) == alt_lba;
 		mtd_probe_bool(p, "backup_ok", false, ok);
 		if (!ok) {
 			mtd_probe_problem(p, "backup header at LBA %llu is missing or fails its CRC",

@@ -30,37 +30,36 @@ struct gz_header {
 
 enum { GZ_HDR_OK, GZ_HDR_NO, GZ_HDR_TRUNC };
 
-static void copy_text(char *dst, size_t cap, const uint8_t *s, size_t n)
-{
-	size_t k = 0;
-	for (size_t i = 0; i < n && k + 1 < cap; i++)
-		dst[k++] = (s[i] >= 0x20 && s[i] < 0x7f) ? (char)s[i] : '?';
-	dst[k] = 0;
-}
-
-/* A NUL-terminated field of at most GZ_NAME_MAX bytes. */
+/* A NUL-terminated field of at most GZ_NAME_MAX bytes at the cursor of r, made printable into dst. */
 static int read_zstring(struct mtd_reader *r, char *dst, size_t cap)
 {
-	size_t left = mtd_rd_left(r), lim = left < GZ_NAME_MAX ? left : GZ_NAME_MAX;
-	const uint8_t *s = mtd_rd_ptr(r), *nul = memchr(s, 0, lim);
-	if (!nul)
+	struct mtd_reader rest, w;
+	size_t left = mtd_rd_left(r), lim = left < GZ_NAME_MAX ? left : GZ_NAME_MAX, nul;
+	mtd_rd_rest(r, &rest);
+	mtd_rd_window(&rest, 0, lim, &w);
+	if (!mtd_rd_find(&w, 0, "", 1, &nul))
 		return lim == left ? GZ_HDR_TRUNC : GZ_HDR_NO;
 	/* names and comments are text: control bytes mean random bytes, not a header */
-	for (const uint8_t *c = s; c < nul; c++)
-		if ((*c < 0x20 && *c != '\t') || *c == 0x7f)
+	size_t k = 0;
+	for (size_t i = 0; i < nul; i++) {
+		uint8_t c = mtd_rd_u8_at(&w, i);
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
 			return GZ_HDR_NO;
-	copy_text(dst, cap, s, (size_t)(nul - s));
-	mtd_rd_skip(r, (size_t)(nul - s) + 1);
+		if (k + 1 < cap)
+			dst[k++] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
+	}
+	dst[k] = 0;
+	mtd_rd_skip(r, nul + 1);
 	return GZ_HDR_OK;
 }
 
-static int parse_header(const uint8_t *s, size_t avail, struct gz_header *h)
+/* The member header at the start of s. */
+static int parse_header(const struct mtd_reader *s, struct gz_header *h)
 {
-	struct mtd_reader r;
-	const uint8_t *b;
+	struct mtd_reader r = *s;
+	uint8_t b[10];
 	memset(h, 0, sizeof(*h));
-	mtd_rd_init(&r, s, avail, 0);
-	if (!mtd_rd_bytes(&r, 10, &b))
+	if (!mtd_rd_copy(&r, b, 10))
 		return GZ_HDR_TRUNC;
 	/* RFC 1952: reserved flag bits clear, XFL 0/2/4, OS 0..13 or 255 unknown */
 	if (b[0] != 0x1f || b[1] != 0x8b || b[2] != 8 || (b[3] & 0xe0) || (b[8] != 0 && b[8] != 2 && b[8] != 4) ||
@@ -87,13 +86,15 @@ static int parse_header(const uint8_t *s, size_t avail, struct gz_header *h)
 			return rc;
 	}
 	if (h->flags & 0x02) {
-		size_t at = r.pos;
+		size_t at = mtd_rd_left(s) - mtd_rd_left(&r);
 		uint16_t crc;
+		uint32_t c = 0;
 		if (!mtd_rd_u16le(&r, &crc))
 			return GZ_HDR_TRUNC;
-		h->hcrc_bad = (crc32(0, s, (uInt)at) & 0xffff) != crc;
+		mtd_rd_crc32(s, 0, at, 0, &c);
+		h->hcrc_bad = (c & 0xffff) != crc;
 	}
-	h->len = r.pos;
+	h->len = mtd_rd_left(s) - mtd_rd_left(&r);
 	return GZ_HDR_OK;
 }
 
@@ -117,12 +118,13 @@ struct member {
 	const char *why;
 };
 
-/* Decode one member at s (component bytes before it: `before`). */
-static enum member_end decode_member(struct mtd_stream_out *o, const uint8_t *s, uint64_t avail, uint64_t before,
+/* Decode one member at the start of s, which runs to the end of the space (component bytes before it: `before`). */
+static enum member_end decode_member(struct mtd_stream_out *o, const struct mtd_reader *s, uint64_t before,
                                      struct member *m)
 {
+	uint64_t avail = mtd_rd_left(s);
 	memset(m, 0, sizeof(*m));
-	int hr = parse_header(s, (size_t)avail, &m->h);
+	int hr = parse_header(s, &m->h);
 	if (hr != GZ_HDR_OK)
 		return M_NOMATCH;
 	uint8_t *chunk = mtd_stream_out_scratch(o, STREAM_CHUNK);
@@ -130,14 +132,18 @@ static enum member_end decode_member(struct mtd_stream_out *o, const uint8_t *s,
 	memset(&z, 0, sizeof(z));
 	if (!chunk || inflateInit2(&z, -15) != Z_OK)
 		return M_NOMEM;
-	const uint8_t *in = s + m->h.len;
 	uint64_t in_left = avail - m->h.len, fed = 0;
 	enum member_end rc = M_DATA;
 	uLong crc = crc32(0, NULL, 0);
 	for (;;) {
 		if (z.avail_in == 0 && fed < in_left) {
 			uint64_t piece = in_left - fed < (1u << 30) ? in_left - fed : (1u << 30);
-			z.next_in = (Bytef *)(uintptr_t)(in + fed);
+			const uint8_t *in = NULL;
+			if (!mtd_rd_bytes_at(s, (size_t)(m->h.len + fed), (size_t)piece, &in)) {
+				rc = M_TRUNC; /* cannot happen: fed < in_left */
+				break;
+			}
+			z.next_in = (Bytef *)(uintptr_t)in;
 			z.avail_in = (uInt)piece;
 			fed += piece;
 		}
@@ -180,7 +186,7 @@ static enum member_end decode_member(struct mtd_stream_out *o, const uint8_t *s,
 	m->crc = (uint32_t)crc;
 	m->isize = (uint32_t)m->out;
 	struct mtd_reader r;
-	mtd_rd_init(&r, s + m->size, (size_t)(avail - m->size), 0);
+	mtd_rd_window(s, (size_t)m->size, (size_t)(avail - m->size), &r);
 	if (!mtd_rd_u32le(&r, &m->want_crc) || !mtd_rd_u32le(&r, &m->want_isize)) {
 		m->trailer_missing = true;
 		return M_TRUNC;
@@ -192,11 +198,8 @@ static enum member_end decode_member(struct mtd_stream_out *o, const uint8_t *s,
 static int probe(struct mtd_probe *p)
 {
 	struct mtd_reader r;
-	const uint8_t *all;
 	uint64_t avail = mtd_stream_avail(p);
 	mtd_probe_reader(p, &r);
-	if (!mtd_rd_bytes(&r, (size_t)avail, &all))
-		return MTD_ERR_NO_MATCH;
 
 	struct mtd_stream_out o;
 	mtd_stream_out_init(&o, p);
@@ -207,7 +210,9 @@ static int probe(struct mtd_probe *p)
 	for (;;) {
 		struct mtd_stream_mark mk;
 		mtd_stream_out_mark(&o, &mk);
-		enum member_end rc = decode_member(&o, all + pos, avail - pos, pos, &m);
+		struct mtd_reader mr;
+		mtd_rd_window(&r, (size_t)pos, (size_t)(avail - pos), &mr);
+		enum member_end rc = decode_member(&o, &mr, pos, &m);
 		if (rc == M_NOMATCH) {
 			mtd_stream_out_rewind(&o, &mk);
 			if (members == 0) {
@@ -258,7 +263,7 @@ static int probe(struct mtd_probe *p)
 			}
 			pos += m.size;
 			/* another member right after this one? */
-			if (avail - pos >= 18 && all[pos] == 0x1f && all[pos + 1] == 0x8b && all[pos + 2] == 8)
+			if (avail - pos >= 18 && mtd_rd_eq_at(&r, (size_t)pos, "\x1f\x8b\x08", 3))
 				continue;
 			complete = true;
 			break;

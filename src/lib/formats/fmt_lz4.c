@@ -30,32 +30,37 @@ struct lz4_hdr {
 	uint64_t content_size;
 };
 
-static bool frame_header(const uint8_t *s, uint64_t avail, struct lz4_hdr *h)
+/* The frame header at `pos` of all. */
+static bool frame_header(const struct mtd_reader *all, uint64_t pos, struct lz4_hdr *h)
 {
-	if (avail < 7 || mtd_le32(s) != 0x184d2204u)
+	struct mtd_reader s;
+	if (!mtd_rd_window(all, (size_t)pos, mtd_rd_left(all) - (size_t)pos, &s))
 		return false;
-	uint8_t flg = s[4], bd = s[5];
+	uint64_t avail = mtd_rd_left(&s);
+	if (avail < 7 || mtd_rd_le32_at(&s, 0) != 0x184d2204u)
+		return false;
+	uint8_t flg = mtd_rd_u8_at(&s, 4), bd = mtd_rd_u8_at(&s, 5);
 	unsigned id = (bd >> 4) & 7;
 	if ((flg >> 6) != 1 || (flg & 0x02) || (bd & 0x8f) || id < 4)
 		return false;
 	h->flg = flg;
 	h->bmax = 1u << (8 + 2 * id);
 	h->len = 7 + ((flg & 0x08) ? 8 : 0) + ((flg & 0x01) ? 4 : 0);
-	h->content_size = (flg & 0x08) && avail >= 14 ? mtd_le64(s + 6) : 0;
+	h->content_size = (flg & 0x08) && avail >= 14 ? mtd_rd_le64_at(&s, 6) : 0;
 	return avail >= h->len;
 }
 
-static bool is_skippable(const uint8_t *s, uint64_t avail)
+static bool is_skippable(const struct mtd_reader *all, uint64_t pos)
 {
-	return avail >= 8 && (mtd_le32(s) & 0xfffffff0u) == 0x184d2a50u;
+	return mtd_rd_left(all) - pos >= 8 && (mtd_rd_le32_at(all, (size_t)pos) & 0xfffffff0u) == 0x184d2a50u;
 }
 
 /* Skippable frames at pos: their count, pos moved past them. */
-static uint64_t skip_skippable(const uint8_t *all, uint64_t avail, uint64_t *pos)
+static uint64_t skip_skippable(const struct mtd_reader *all, uint64_t *pos)
 {
-	uint64_t n = 0;
-	while (is_skippable(all + *pos, avail - *pos)) {
-		uint64_t len = 8 + (uint64_t)mtd_le32(all + *pos + 4);
+	uint64_t n = 0, avail = mtd_rd_left(all);
+	while (is_skippable(all, *pos)) {
+		uint64_t len = 8 + (uint64_t)mtd_rd_le32_at(all, (size_t)(*pos + 4));
 		if (len > avail - *pos)
 			break;
 		n++;
@@ -66,12 +71,13 @@ static uint64_t skip_skippable(const uint8_t *all, uint64_t avail, uint64_t *pos
 
 enum walk { W_OK, W_TRUNC, W_BAD };
 
-/* Walk the blocks of a frame: its exact size on W_OK, the bad block's position on W_BAD. */
-static enum walk walk_frame(const uint8_t *s, uint64_t avail, const struct lz4_hdr *h, uint64_t *end, uint64_t *blocks)
+/* Walk the blocks of the frame at `pos` of all: its exact size on W_OK, the bad block's position on W_BAD. */
+static enum walk walk_frame(const struct mtd_reader *all, uint64_t pos, const struct lz4_hdr *h, uint64_t *end,
+                            uint64_t *blocks)
 {
 	struct mtd_reader r;
 	uint32_t bs;
-	mtd_rd_init(&r, s, (size_t)avail, 0);
+	mtd_rd_window(all, (size_t)pos, mtd_rd_left(all) - (size_t)pos, &r);
 	mtd_rd_skip(&r, h->len);
 	*blocks = 0;
 	for (;;) {
@@ -96,8 +102,9 @@ static enum walk walk_frame(const uint8_t *s, uint64_t avail, const struct lz4_h
 
 enum dec { D_OK, D_DATA, D_STOP, D_NOMEM };
 
-static enum dec decode_frame(struct mtd_stream_out *o, LZ4F_dctx *dc, const uint8_t *s, size_t size, uint64_t before,
-                             const char **why)
+/* Decode the frame in the first `size` bytes from `pos` of all. */
+static enum dec decode_frame(struct mtd_stream_out *o, LZ4F_dctx *dc, const struct mtd_reader *all, uint64_t pos,
+                             size_t size, const char **why)
 {
 	uint8_t *chunk = mtd_stream_out_scratch(o, STREAM_CHUNK);
 	if (!chunk)
@@ -106,9 +113,14 @@ static enum dec decode_frame(struct mtd_stream_out *o, LZ4F_dctx *dc, const uint
 	size_t done = 0;
 	for (;;) {
 		size_t dsz = STREAM_CHUNK, ssz = size - done;
-		size_t ret = LZ4F_decompress(dc, chunk, &dsz, s + done, &ssz, NULL);
+		const uint8_t *in = NULL;
+		if (!mtd_rd_bytes_at(all, (size_t)pos + done, ssz, &in)) {
+			*why = "frame runs past its space";
+			return D_DATA;
+		}
+		size_t ret = LZ4F_decompress(dc, chunk, &dsz, in, &ssz, NULL);
 		done += ssz;
-		bool go = dsz == 0 || mtd_stream_out_put(o, before + size, chunk, dsz);
+		bool go = dsz == 0 || mtd_stream_out_put(o, pos + size, chunk, dsz);
 		if (LZ4F_isError(ret)) {
 			*why = LZ4F_getErrorName(ret);
 			return D_DATA;
@@ -126,20 +138,27 @@ static enum dec decode_frame(struct mtd_stream_out *o, LZ4F_dctx *dc, const uint
 	}
 }
 
-static int probe_frame(struct mtd_probe *p, const uint8_t *all, uint64_t avail)
+/* The frame header of the frame at `pos` of all (h->len bytes there) is sound. */
+static bool header_checksum_ok(LZ4F_dctx *dc, const struct mtd_reader *all, uint64_t pos, const struct lz4_hdr *h)
+{
+	LZ4F_frameInfo_t fi;
+	size_t hl = h->len;
+	const uint8_t *hb = NULL;
+	return mtd_rd_bytes_at(all, (size_t)pos, hl, &hb) && !LZ4F_isError(LZ4F_getFrameInfo(dc, &fi, hb, &hl));
+}
+
+static int probe_frame(struct mtd_probe *p, const struct mtd_reader *all)
 {
 	struct lz4_hdr h;
-	uint64_t end, blocks;
-	if (!frame_header(all, avail, &h))
+	uint64_t end, blocks, avail = mtd_rd_left(all);
+	if (!frame_header(all, 0, &h))
 		return MTD_ERR_NO_MATCH;
 	LZ4F_dctx *dc;
 	if (LZ4F_isError(LZ4F_createDecompressionContext(&dc, LZ4F_VERSION)))
 		return MTD_ERR_NOMEM;
 	/* header checksum (the byte after the descriptor) */
-	LZ4F_frameInfo_t fi;
-	size_t hl = h.len;
-	bool hc_ok = !LZ4F_isError(LZ4F_getFrameInfo(dc, &fi, all, &hl));
-	enum walk w = walk_frame(all, avail, &h, &end, &blocks);
+	bool hc_ok = header_checksum_ok(dc, all, 0, &h);
+	enum walk w = walk_frame(all, 0, &h, &end, &blocks);
 	if (!hc_ok && w != W_OK) {
 		LZ4F_freeDecompressionContext(dc);
 		return MTD_ERR_NO_MATCH;
@@ -158,7 +177,6 @@ static int probe_frame(struct mtd_probe *p, const uint8_t *all, uint64_t avail)
 	bool complete = false;
 	for (;;) {
 		uint64_t at = p->off + pos;
-		const uint8_t *s = all + pos;
 		frames++;
 		if (!hc_ok) {
 			mtd_probe_problem(p, "frame at 0x%llx: header checksum does not match: not decoded",
@@ -173,7 +191,7 @@ static int probe_frame(struct mtd_probe *p, const uint8_t *all, uint64_t avail)
 			p->valid = false;
 			/* decode what is there, for the scan inside */
 			const char *why;
-			decode_frame(&o, dc, s, (size_t)(avail - pos), pos, &why);
+			decode_frame(&o, dc, all, pos, (size_t)(avail - pos), &why);
 			o.stopped = false;
 			pos = avail;
 			break;
@@ -189,7 +207,7 @@ static int probe_frame(struct mtd_probe *p, const uint8_t *all, uint64_t avail)
 		}
 		nblocks += blocks;
 		const char *why = "";
-		enum dec rc = decode_frame(&o, dc, s, (size_t)end, pos, &why);
+		enum dec rc = decode_frame(&o, dc, all, pos, (size_t)end, &why);
 		pos += end;
 		if (rc == D_NOMEM) {
 			LZ4F_freeDecompressionContext(dc);
@@ -210,9 +228,8 @@ static int probe_frame(struct mtd_probe *p, const uint8_t *all, uint64_t avail)
 			                  (unsigned long long)at, mtd_stream_size_str(o.total, a, sizeof(a)), lim);
 			/* the frames that follow are measured without decoding */
 			for (;;) {
-				skips += skip_skippable(all, avail, &pos);
-				if (!frame_header(all + pos, avail - pos, &h) ||
-				    walk_frame(all + pos, avail - pos, &h, &end, &blocks) != W_OK)
+				skips += skip_skippable(all, &pos);
+				if (!frame_header(all, pos, &h) || walk_frame(all, pos, &h, &end, &blocks) != W_OK)
 					break;
 				frames++;
 				nblocks += blocks;
@@ -220,12 +237,11 @@ static int probe_frame(struct mtd_probe *p, const uint8_t *all, uint64_t avail)
 			}
 			break;
 		}
-		skips += skip_skippable(all, avail, &pos);
-		if (frame_header(all + pos, avail - pos, &h)) {
-			hl = h.len;
+		skips += skip_skippable(all, &pos);
+		if (frame_header(all, pos, &h)) {
 			LZ4F_resetDecompressionContext(dc);
-			hc_ok = !LZ4F_isError(LZ4F_getFrameInfo(dc, &fi, all + pos, &hl));
-			w = walk_frame(all + pos, avail - pos, &h, &end, &blocks);
+			hc_ok = header_checksum_ok(dc, all, pos, &h);
+			w = walk_frame(all, pos, &h, &end, &blocks);
 			if (hc_ok || w == W_OK)
 				continue;
 		}
@@ -242,10 +258,11 @@ static int probe_frame(struct mtd_probe *p, const uint8_t *all, uint64_t avail)
 	return MTD_OK;
 }
 
-static int probe_legacy(struct mtd_probe *p, const uint8_t *all, uint64_t avail)
+static int probe_legacy(struct mtd_probe *p, const struct mtd_reader *all)
 {
 	const uint32_t bound = (uint32_t)LZ4_compressBound(LZ4_LEGACY_BLOCK);
-	uint32_t first = mtd_le32(all + 4);
+	uint64_t avail = mtd_rd_left(all);
+	uint32_t first = mtd_rd_le32_at(all, 4);
 	if (first == 0 || first > bound)
 		return MTD_ERR_NO_MATCH;
 	struct mtd_stream_out o;
@@ -256,7 +273,7 @@ static int probe_legacy(struct mtd_probe *p, const uint8_t *all, uint64_t avail)
 	uint64_t pos = 4, blocks = 0, streams = 1;
 	bool complete = true, truncated = false, stopped = false;
 	while (avail - pos >= 4) {
-		uint32_t cs = mtd_le32(all + pos);
+		uint32_t cs = mtd_rd_le32_at(all, (size_t)pos);
 		if (cs == 0x184c2102u) {
 			/* `lz4 -dc` goes on with a concatenated legacy stream */
 			if (avail - pos < 8 || blocks == 0)
@@ -271,14 +288,19 @@ static int probe_legacy(struct mtd_probe *p, const uint8_t *all, uint64_t avail)
 			if (blocks == 0) {
 				/* cut in its first block: only if what is there starts like LZ4 data */
 				int have = (int)(avail - pos - 4 < (1u << 30) ? avail - pos - 4 : (1u << 30));
-				truncated = LZ4_decompress_safe_partial((const char *)all + pos + 4, (char *)blk, have,
-				                                        4096, LZ4_LEGACY_BLOCK) == 4096;
+				const uint8_t *in = NULL;
+				truncated = mtd_rd_bytes_at(all, (size_t)pos + 4, (size_t)have, &in) &&
+				            LZ4_decompress_safe_partial((const char *)in, (char *)blk, have, 4096,
+				                                        LZ4_LEGACY_BLOCK) == 4096;
 			} else {
 				truncated = o.total % LZ4_LEGACY_BLOCK == 0;
 			}
 			break;
 		}
-		int n = LZ4_decompress_safe((const char *)all + pos + 4, (char *)blk, (int)cs, LZ4_LEGACY_BLOCK);
+		const uint8_t *in = NULL;
+		int n = mtd_rd_bytes_at(all, (size_t)pos + 4, cs, &in)
+		            ? LZ4_decompress_safe((const char *)in, (char *)blk, (int)cs, LZ4_LEGACY_BLOCK)
+		            : -1;
 		if (n < 0)
 			break;
 		pos += 4 + cs;
@@ -287,7 +309,8 @@ static int probe_legacy(struct mtd_probe *p, const uint8_t *all, uint64_t avail)
 			stopped = true;
 			break;
 		}
-		if ((unsigned)n < LZ4_LEGACY_BLOCK && !(avail - pos >= 8 && mtd_le32(all + pos) == 0x184c2102u))
+		if ((unsigned)n < LZ4_LEGACY_BLOCK &&
+		    !(avail - pos >= 8 && mtd_rd_le32_at(all, (size_t)pos) == 0x184c2102u))
 			break;
 	}
 	if (blocks == 0 && !truncated) {
@@ -318,14 +341,13 @@ static int probe_legacy(struct mtd_probe *p, const uint8_t *all, uint64_t avail)
 static int probe(struct mtd_probe *p)
 {
 	struct mtd_reader r;
-	const uint8_t *all;
 	uint64_t avail = mtd_stream_avail(p);
 	mtd_probe_reader(p, &r);
-	if (avail < 8 || !mtd_rd_bytes(&r, (size_t)avail, &all))
+	if (avail < 8)
 		return MTD_ERR_NO_MATCH;
-	if (mtd_le32(all) == 0x184c2102u)
-		return probe_legacy(p, all, avail);
-	return probe_frame(p, all, avail);
+	if (mtd_rd_le32_at(&r, 0) == 0x184c2102u)
+		return probe_legacy(p, &r);
+	return probe_frame(p, &r);
 }
 
 const struct mtd_format mtd_fmt_lz4 = {

@@ -40,10 +40,10 @@ static int probe(struct mtd_probe *p)
 	mtd_probe_reader(p, &r);
 	if (avail < LZMA_HDR + 5 || !mtd_rd_bytes(&r, (size_t)avail, &all))
 		return MTD_ERR_NO_MATCH;
-	uint8_t props = all[0];
-	uint32_t dict = mtd_le32(all + 1);
-	uint64_t usize = mtd_le64(all + 5);
-	if (props >= 9 * 5 * 5 || !dict_ok(dict) || all[LZMA_HDR] != 0)
+	uint8_t props = mtd_rd_u8_at(&r, 0);
+	uint32_t dict = mtd_rd_le32_at(&r, 1);
+	uint64_t usize = mtd_rd_le64_at(&r, 5);
+	if (props >= 9 * 5 * 5 || !dict_ok(dict) || mtd_rd_u8_at(&r, LZMA_HDR) != 0)
 		return MTD_ERR_NO_MATCH;
 	if (usize != UINT64_MAX && (usize == 0 || usize > (1ull << 38)))
 		return MTD_ERR_NO_MATCH;
@@ -87,9 +87,7 @@ static int probe(struct mtd_probe *p)
 	 * plausible output.  A header over zero bytes decodes "successfully" into
 	 * zeros, so the data must not be all zero either.
 	 */
-	bool nonzero = false;
-	for (uint64_t i = LZMA_HDR + 1; i < used && !nonzero; i++)
-		nonzero = all[i] != 0;
+	bool nonzero = used > LZMA_HDR + 1 && !mtd_rd_uniform_at(&r, LZMA_HDR + 1, (size_t)(used - LZMA_HDR - 1), 0);
 	bool end = ret == LZMA_STREAM_END;
 	bool evidence = o.total >= LZMA_MIN_EVIDENCE;
 	if (ret == LZMA_FORMAT_ERROR || ret == LZMA_OPTIONS_ERROR || !nonzero ||

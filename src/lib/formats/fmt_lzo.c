@@ -39,21 +39,25 @@ static const char *method_name(uint8_t m)
 	}
 }
 
-static uint32_t hdr_sum(bool crc, const uint8_t *b, size_t n)
+/* The header checksum (CRC-32 or Adler-32) of [at, at+n) of r; a sure mismatch of `want` when outside. */
+static uint32_t hdr_sum(bool crc, const struct mtd_reader *r, size_t at, size_t n, uint32_t want)
 {
+	const uint8_t *b = NULL;
+	if (!mtd_rd_bytes_at(r, at, n, &b))
+		return ~want;
 	return crc ? lzo_crc32(0, b, (lzo_uint)n) : lzo_adler32(1, b, (lzo_uint)n);
 }
 
 static int probe(struct mtd_probe *p)
 {
 	struct mtd_reader r;
-	const uint8_t *all, *b;
+	uint8_t name[255];
 	uint64_t avail = mtd_stream_avail(p);
 	uint16_t version, libver, needed = 0;
 	uint8_t method, level = 0, nlen;
 	uint32_t flags, filter = 0, mode, mtime_lo, mtime_hi = 0, hsum;
 	mtd_probe_reader(p, &r);
-	if (!mtd_rd_bytes(&r, sizeof(lzop_magic), &b) || memcmp(b, lzop_magic, sizeof(lzop_magic)) != 0)
+	if (!mtd_rd_eq_at(&r, 0, lzop_magic, sizeof(lzop_magic)) || !mtd_rd_skip(&r, sizeof(lzop_magic)))
 		return MTD_ERR_NO_MATCH;
 	size_t hstart = r.pos;
 	if (!mtd_rd_u16be(&r, &version) || !mtd_rd_u16be(&r, &libver))
@@ -62,21 +66,15 @@ static int probe(struct mtd_probe *p)
 	    (version >= 0x0940 && !mtd_rd_u8(&r, &level)) || !mtd_rd_u32be(&r, &flags) ||
 	    ((flags & F_H_FILTER) && !mtd_rd_u32be(&r, &filter)) || !mtd_rd_u32be(&r, &mode) ||
 	    !mtd_rd_u32be(&r, &mtime_lo) || (version >= 0x0940 && !mtd_rd_u32be(&r, &mtime_hi)) ||
-	    !mtd_rd_u8(&r, &nlen) || !mtd_rd_bytes(&r, nlen, &b))
+	    !mtd_rd_u8(&r, &nlen) || !mtd_rd_copy(&r, name, nlen))
 		return MTD_ERR_NO_MATCH;
-	const uint8_t *name = b;
 	size_t hend = r.pos;
 	if (!mtd_rd_u32be(&r, &hsum) || !method_name(method))
 		return MTD_ERR_NO_MATCH;
 	if (lzo_init() != LZO_E_OK)
 		return MTD_ERR_UNSUPPORTED;
-	/* every byte read through the reader: take the raw window for checksums */
-	mtd_probe_reader(p, &r);
-	if (!mtd_rd_bytes(&r, (size_t)avail, &all) || !mtd_rd_seek(&r, hend + 4))
-		return MTD_ERR_NO_MATCH;
-
 	bool hcrc = flags & F_H_CRC32;
-	uint32_t calc = hdr_sum(hcrc, all + hstart, hend - hstart);
+	uint32_t calc = hdr_sum(hcrc, &r, hstart, hend - hstart, hsum);
 	p->valid = true;
 	if (calc != hsum) {
 		mtd_probe_problem(p, "header %s 0x%08x does not match the stored 0x%08x", hcrc ? "CRC-32" : "Adler-32",
@@ -104,15 +102,15 @@ static int probe(struct mtd_probe *p)
 	mtd_probe_hex(p, "version", false, version);
 	if (flags & F_H_EXTRA_FIELD) {
 		uint32_t xlen, xsum;
-		const uint8_t *x;
-		if (!mtd_rd_u32be(&r, &xlen) || !mtd_rd_bytes(&r, xlen, &x) || !mtd_rd_u32be(&r, &xsum)) {
+		size_t x = 0;
+		if (!mtd_rd_u32be(&r, &xlen) || (x = r.pos, !mtd_rd_skip(&r, xlen)) || !mtd_rd_u32be(&r, &xsum)) {
 			mtd_probe_problem(p, "truncated: extra field runs past the end of its space (0x%llx)",
 			                  (unsigned long long)p->len);
 			p->valid = false;
 			p->size = avail;
 			return MTD_OK;
 		}
-		if (hdr_sum(hcrc, x, xlen) != xsum) {
+		if (hdr_sum(hcrc, &r, x, xlen, xsum) != xsum) {
 			mtd_probe_problem(p, "extra field checksum does not match");
 			p->valid = false;
 		}
@@ -175,15 +173,16 @@ static int probe(struct mtd_probe *p)
 		}
 		if (!decode)
 			continue;
-		const uint8_t *out = data;
 		lzo_uint olen = dlen;
-		if (clen < dlen) {
-			uint8_t *buf = mtd_stream_out_scratch(&o, dlen);
-			if (!buf) {
-				mtd_stream_out_release(&o);
-				return MTD_ERR_NOMEM;
-			}
-			int e = lzo1x_decompress_safe(data, clen, buf, &olen, NULL);
+		uint8_t *out = mtd_stream_out_scratch(&o, dlen);
+		if (!out) {
+			mtd_stream_out_release(&o);
+			return MTD_ERR_NOMEM;
+		}
+		if (clen == dlen) { /* stored */
+			memcpy(out, data, dlen);
+		} else {
+			int e = lzo1x_decompress_safe(data, clen, out, &olen, NULL);
 			if (e != LZO_E_OK || olen != dlen) {
 				mtd_probe_problem(
 				    p, "block at 0x%llx: LZO data corrupt (error %d, %lu of %u bytes decoded)",
@@ -192,7 +191,6 @@ static int probe(struct mtd_probe *p)
 				decode = false; /* the content is broken from here: walk the rest */
 				continue;
 			}
-			out = buf;
 		}
 		if ((flags & F_ADLER32_D) && lzo_adler32(1, out, olen) != d_adler) {
 			mtd_probe_problem(p, "block at 0x%llx: Adler-32 of the decoded data does not match",

@@ -88,9 +88,12 @@ static void add_part(struct mtd_probe *p, const struct part *pt, uint64_t len, u
 
 static int probe(struct mtd_probe *p)
 {
-	const uint8_t *d = p->data + p->off;
-	uint64_t len = p->len - p->off;
-	if (len < SECTOR || d[510] != 0x55 || d[511] != 0xaa)
+	struct mtd_reader r;
+	uint8_t d[SECTOR];
+	mtd_probe_reader(p, &r);
+	uint64_t len = mtd_rd_left(&r);
+	/* anchored at every 4 KiB: reject on the signature before copying the sector */
+	if (!mtd_rd_eq_at(&r, 510, "\x55\xaa", 2) || !mtd_rd_copy_at(&r, 0, d, SECTOR))
 		return MTD_ERR_NO_MATCH;
 	struct part prim[4];
 	unsigned n = 0;
@@ -144,10 +147,10 @@ static int probe(struct mtd_probe *p)
 				p->valid = false;
 				break;
 			}
-			const uint8_t *b = d + at;
+			uint8_t b[SECTOR];
 			struct part lg, nx;
-			if (b[510] != 0x55 || b[511] != 0xaa || !entry_parse(b + 446, &lg) ||
-			    !entry_parse(b + 462, &nx)) {
+			if (!mtd_rd_copy_at(&r, (size_t)at, b, SECTOR) || b[510] != 0x55 || b[511] != 0xaa ||
+			    !entry_parse(b + 446, &lg) || !entry_parse(b + 462, &nx)) {
 				mtd_probe_problem(p, "EBR at LBA %llu is not a valid boot record",
 				                  (unsigned long long)ebr);
 				p->valid = false;

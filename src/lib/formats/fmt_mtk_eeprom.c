@@ -19,24 +19,27 @@
 
 #define WINDOW 0x10000u
 
-static bool structure_starts(const uint8_t *p, size_t n)
+/* Another structure starts at `at` of r (a uImage, squashfs, UBI or DTB magic, or an environment). */
+static bool structure_starts(const struct mtd_reader *r, size_t at)
 {
-	if (n < 8)
+	const uint8_t *rest = NULL;
+	size_t n = at <= mtd_rd_left(r) ? mtd_rd_left(r) - at : 0;
+	if (n < 8 || !mtd_rd_bytes_at(r, at, n, &rest))
 		return false;
-	uint32_t be = mtd_be32(p);
+	uint32_t be = mtd_rd_be32_at(r, at);
 	if (be == 0x27051956u || be == 0x68737173u /* "hsqs" */ || be == 0x55424923u /* "UBI#" */ || be == 0xd00dfeedu)
 		return true;
 	struct mtd_env_measure m;
-	return mtd_env_measure(p, n, MTD_ENV_MIN_SIZE, MTD_ENV_MAX_SIZE, &m) == 0 && m.crc_ok;
+	return mtd_env_measure(rest, n, MTD_ENV_MIN_SIZE, MTD_ENV_MAX_SIZE, &m) == 0 && m.crc_ok;
 }
 
 static int probe(struct mtd_probe *p)
 {
 	struct mtd_reader r;
-	const uint8_t *d;
+	uint8_t d[0x40];
 	mtd_probe_reader(p, &r);
 	size_t avail = mtd_rd_left(&r);
-	if (avail < 0x40 || !mtd_rd_bytes(&r, 0x40, &d))
+	if (avail < 0x40 || !mtd_rd_copy_at(&r, 0, d, 0x40))
 		return MTD_ERR_NO_MATCH;
 	uint32_t esize;
 	const char *chip = mtd_eeprom_chip_name(mtd_le16(d), &esize);
@@ -49,7 +52,6 @@ static int probe(struct mtd_probe *p)
 	/* EEPROM format versions are small numbers (0x0001, 0x0002, 0x0a01...) */
 	if (d[2] >= 0x40 || d[3] >= 0x40)
 		return MTD_ERR_NO_MATCH;
-	const uint8_t *base = p->data + p->off;
 	/*
 	 * Inside decoded or nested content (kernels are full of such halfwords),
 	 * ask for the factory padding too: the rest of the EEPROM's 4 KiB block
@@ -59,28 +61,29 @@ static int probe(struct mtd_probe *p)
 		size_t blk_end = ((size_t)esize + 0xfffu) & ~(size_t)0xfffu;
 		if (blk_end > avail || esize >= blk_end)
 			return MTD_ERR_NO_MATCH;
-		uint8_t pv = base[esize];
-		if (pv != 0 && pv != 0xff)
+		uint8_t pv = mtd_rd_u8_at(&r, esize);
+		if ((pv != 0 && pv != 0xff) || !mtd_rd_uniform_at(&r, esize, blk_end - esize, pv))
 			return MTD_ERR_NO_MATCH;
-		for (size_t i = esize; i < blk_end; i++)
-			if (base[i] != pv)
-				return MTD_ERR_NO_MATCH;
 	}
 	size_t head = avail < 0x200 ? avail : 0x200, fill = 0;
-	for (size_t i = 0x10; i < head; i++)
-		fill += base[i] == 0 || base[i] == 0xff;
+	for (size_t i = 0x10; i < head; i++) {
+		uint8_t c = mtd_rd_u8_at(&r, i);
+		fill += c == 0 || c == 0xff;
+	}
 	if (fill < 16)
 		return MTD_ERR_NO_MATCH;
 
 	size_t win = avail < WINDOW ? avail : WINDOW;
 	size_t first_block = (esize + 0xfffu) & ~(size_t)0xfffu;
 	for (size_t b = first_block; b < win; b += 0x1000)
-		if (b != 0x8000 && structure_starts(base + b, avail - b)) {
+		if (b != 0x8000 && structure_starts(&r, b)) {
 			win = b;
 			break;
 		}
 	struct mtd_eeprom_info info;
-	mtd_eeprom_decode(base, win, &info);
+	const uint8_t *block = NULL;
+	if (!mtd_rd_bytes_at(&r, 0, win, &block) || mtd_eeprom_decode(block, win, &info))
+		return MTD_ERR_NO_MATCH;
 	size_t size = info.data_end;
 	if (size < esize)
 		size = esize < avail ? esize : avail;

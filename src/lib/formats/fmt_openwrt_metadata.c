@@ -48,9 +48,8 @@ struct block {
 /* Read the trailer at `at` (absolute); false when it is not a plausible fwtool trailer. */
 static bool read_trailer(const struct mtd_probe *p, uint64_t at, struct block *b)
 {
-	struct mtd_reader r;
+	struct mtd_reader r = p->in;
 	uint32_t magic, pad;
-	mtd_rd_init(&r, p->data, (size_t)p->len, 0);
 	if (!mtd_rd_seek(&r, (size_t)at) || !mtd_rd_u32be(&r, &magic) || magic != FW_MAGIC ||
 	    !mtd_rd_u32be(&r, &b->crc) || !mtd_rd_u32be(&r, &pad) || !mtd_rd_u32be(&r, &b->size))
 		return false;
@@ -211,7 +210,7 @@ static bool j_value(struct json *j, int depth, const char *parent, const char *k
  * Find the image start b (a 4 KiB boundary of the space, at most 32 MiB
  * before `end`) with crc(b..end) == want.  Returns true and *start.
  */
-static bool find_image_start(const uint8_t *data, uint64_t end, uint32_t want_zlib, uint64_t *start)
+static bool find_image_start(const struct mtd_reader *space, uint64_t end, uint32_t want_zlib, uint64_t *start)
 {
 	uint64_t lo = end > CRC_WINDOW ? (end - CRC_WINDOW + CRC_STEP - 1) / CRC_STEP * CRC_STEP : 0;
 	size_t n = (size_t)((end - lo) / CRC_STEP) + 1;
@@ -223,7 +222,12 @@ static bool find_image_start(const uint8_t *data, uint64_t end, uint32_t want_zl
 	for (uint64_t b = lo; b < end; b += CRC_STEP) {
 		at[k++] = c;
 		uint64_t chunk = end - b < CRC_STEP ? end - b : CRC_STEP;
-		c = crc32(c, data + b, (uInt)chunk);
+		const uint8_t *bytes = NULL;
+		if (!mtd_rd_bytes_at(space, (size_t)b, (size_t)chunk, &bytes)) {
+			free(at);
+			return false;
+		}
+		c = crc32(c, bytes, (uInt)chunk);
 	}
 	bool found = false;
 	for (size_t i = 0; i < k && !found; i++) {
@@ -238,17 +242,14 @@ static bool find_image_start(const uint8_t *data, uint64_t end, uint32_t want_zl
 	return found;
 }
 
-static bool uniform_to_end(const uint8_t *data, uint64_t from, uint64_t end)
+/* Only 0xFF or only 0x00 from `from` to the end of the space. */
+static bool uniform_to_end(const struct mtd_reader *space, uint64_t from)
 {
+	uint64_t end = mtd_rd_left(space);
 	if (from >= end)
 		return true;
-	uint8_t v = data[from];
-	if (v != 0xff && v != 0)
-		return false;
-	for (uint64_t i = from; i < end; i++)
-		if (data[i] != v)
-			return false;
-	return true;
+	uint8_t v = mtd_rd_u8_at(space, (size_t)from);
+	return (v == 0xff || v == 0) && mtd_rd_uniform_at(space, (size_t)from, (size_t)(end - from), v);
 }
 
 static int probe(struct mtd_probe *p)
@@ -258,8 +259,8 @@ static int probe(struct mtd_probe *p)
 	if (!read_trailer(p, p->off, &b[0]))
 		return MTD_ERR_NO_MATCH;
 	/* A metadata block must hold a version-0 header and a JSON object. */
-	const uint8_t *d0 = p->data + b[0].start;
-	if (b[0].type == 1 && (mtd_be32(d0) != 0 || b[0].size - FW_TRAILER - FW_HEADER < 2))
+	if (b[0].type == 1 &&
+	    (mtd_rd_be32_at(&p->in, (size_t)b[0].start) != 0 || b[0].size - FW_TRAILER - FW_HEADER < 2))
 		return MTD_ERR_NO_MATCH;
 	nb = 1;
 	/* Blocks appended after this one (a signature after the metadata). */
@@ -267,13 +268,12 @@ static int probe(struct mtd_probe *p)
 		uint64_t from = b[nb - 1].trailer + FW_TRAILER, lim = from + FW_DATA_MAX;
 		if (lim + FW_TRAILER > p->len)
 			lim = p->len >= FW_TRAILER ? p->len - FW_TRAILER : 0;
-		struct mtd_reader all, w;
-		const uint8_t *hit = NULL;
-		mtd_rd_init(&all, p->data, (size_t)p->len, 0);
-		if (from <= lim && mtd_rd_window(&all, (size_t)from, (size_t)(lim - from + 4), &w))
-			hit = memmem(w.data, w.len, "FWx0", 4);
+		struct mtd_reader w;
+		size_t hit;
+		bool found = from <= lim && mtd_rd_window(&p->in, (size_t)from, (size_t)(lim - from + 4), &w) &&
+		             mtd_rd_find(&w, 0, "FWx0", 4, &hit);
 		struct block nx;
-		if (!hit || !read_trailer(p, from + (uint64_t)(hit - w.data), &nx) || nx.start != from)
+		if (!found || !read_trailer(p, from + hit, &nx) || nx.start != from)
 			break;
 		b[nb++] = nx;
 	}
@@ -297,7 +297,13 @@ static int probe(struct mtd_probe *p)
 			continue;
 		}
 		mtd_probe_list_add(p, "blocks", true, "metadata(%u)", dlen - FW_HEADER);
-		struct json j = {(const char *)p->data + b[i].start + FW_HEADER, dlen - FW_HEADER, 0, p};
+		/* the JSON text (at most FW_DATA_MAX bytes) is walked in a copy */
+		char *text = malloc(dlen - FW_HEADER + 1);
+		if (!text || !mtd_rd_copy_at(&p->in, (size_t)(b[i].start + FW_HEADER), text, dlen - FW_HEADER)) {
+			free(text);
+			return MTD_ERR_NOMEM;
+		}
+		struct json j = {text, dlen - FW_HEADER, 0, p};
 		/* fwtool stores what it was given: a trailing newline or NUL is common */
 		while (j.n && (j.s[j.n - 1] == '\n' || j.s[j.n - 1] == 0 || j.s[j.n - 1] == ' '))
 			j.n--;
@@ -308,16 +314,17 @@ static int probe(struct mtd_probe *p)
 			                  (unsigned long long)b[i].start + FW_HEADER, j.i);
 			p->valid = false;
 		}
+		free(text);
 	}
 
 	/* The CRCs: only when the blocks end their space (see above). */
-	if (!uniform_to_end(p->data, end, p->len)) {
+	if (!uniform_to_end(&p->in, end)) {
 		mtd_probe_str(p, "crc", false, "not checked: the blocks do not end the image, so its start is unknown");
 		return MTD_OK;
 	}
 	uint64_t img;
 	uint64_t first = b[0].trailer;
-	if (!find_image_start(p->data, first, ~b[0].crc, &img)) {
+	if (!find_image_start(&p->in, first, ~b[0].crc, &img)) {
 		if (first > CRC_WINDOW) {
 			mtd_probe_str(p, "crc", false, "not checked: no image start within 32 MiB before the blocks");
 			return MTD_OK;
@@ -335,7 +342,10 @@ static int probe(struct mtd_probe *p)
 		uint64_t to = b[i].trailer;
 		while (pos < to) {
 			uint64_t chunk = to - pos > (1u << 30) ? (1u << 30) : to - pos;
-			c = crc32(c, p->data + pos, (uInt)chunk);
+			const uint8_t *bytes = NULL;
+			if (!mtd_rd_bytes_at(&p->in, (size_t)pos, (size_t)chunk, &bytes))
+				break;
+			c = crc32(c, bytes, (uInt)chunk);
 			pos += chunk;
 		}
 		if ((uint32_t)c != (uint32_t)~b[i].crc) {

@@ -18,15 +18,14 @@
 static int probe(struct mtd_probe *p)
 {
 	struct mtd_reader r;
-	const uint8_t *d;
+	const uint8_t *base = NULL;
 	mtd_probe_reader(p, &r);
 	size_t avail = mtd_rd_left(&r);
-	if (avail < 8 || !mtd_rd_bytes(&r, 8, &d))
+	if (avail < 8 || !mtd_rd_bytes_at(&r, 0, avail, &base))
 		return MTD_ERR_NO_MATCH;
-	uint8_t c = d[4];
+	uint8_t c = mtd_rd_u8_at(&r, 4);
 	if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'))
 		return MTD_ERR_NO_MATCH;
-	const uint8_t *base = p->data + p->off;
 	struct mtd_env_measure m;
 	if (mtd_env_measure(base, avail, 0x1000, 0x10000, &m) || m.redundant || (!m.crc_ok && p->space >= 0))
 		return MTD_ERR_NO_MATCH;

@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: MIT */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+#include <mtdscope/extract.h>
 
 #include "format.h"
 
@@ -9,222 +14,372 @@
  * spaces; some old tars summed signed bytes), data in 512-byte blocks, and
  * two zero blocks at the end.  The extent runs through those two blocks; the
  * zero fill tar(1) adds to complete its 10 KiB record is left to the gap
- * accounting.  GNU long names ('L') and pax headers ('x', with size= and
- * path=) are followed.  Regular files of 4 KiB and more are scanned for
- * nested components (sysupgrade tars hold kernel and root images).
+ * accounting.  GNU long names and link names ('L', 'K') and pax headers ('x',
+ * with size=, path= and linkpath=) apply to the entry after them.  Regular
+ * files of 4 KiB and more are scanned for nested components (sysupgrade tars
+ * hold kernel and root images).  An entry whose header claims more data than
+ * the space holds makes a truncated archive (its header is still listed).
+ *
+ * One walker (tar_next) decodes the headers for the probe and the unpacker;
+ * names go to the sink exactly as stored (it refuses absolute and '..' names).
  */
 
 #define BLK         512u
 #define LIST_MAX    64u
 #define DESCEND_MIN 4096u
 #define DESCEND_MAX 256u
+#define NAME_CAP    4096u
 
-static bool octal(const uint8_t *s, unsigned n, uint64_t *out)
+/* ---- header decoder ---- */
+
+/* A numeric field: octal digits between optional spaces and NULs, or GNU base-256. */
+static bool octal(const struct mtd_reader *h, size_t at, unsigned n, uint64_t *out)
 {
-	if (s[0] & 0x80) { /* GNU base-256 */
-		if (s[0] != 0x80)
+	struct mtd_reader f;
+	uint8_t c;
+	if (!mtd_rd_window(h, at, n, &f) || !mtd_rd_u8(&f, &c))
+		return false;
+	if (c & 0x80) { /* GNU base-256 */
+		if (c != 0x80)
 			return false; /* negative or beyond 64 bits */
 		uint64_t v = 0;
-		for (unsigned i = 1; i < n; i++) {
+		while (mtd_rd_u8(&f, &c)) {
 			if (v >> 56)
 				return false;
-			v = v << 8 | s[i];
+			v = v << 8 | c;
 		}
 		*out = v;
 		return true;
 	}
-	unsigned i = 0;
-	while (i < n && s[i] == ' ')
-		i++;
+	mtd_rd_seek(&f, 0);
 	uint64_t v = 0;
-	for (; i < n && s[i] >= '0' && s[i] <= '7'; i++) {
+	bool more = mtd_rd_u8(&f, &c);
+	while (more && c == ' ')
+		more = mtd_rd_u8(&f, &c);
+	for (; more && c >= '0' && c <= '7'; more = mtd_rd_u8(&f, &c)) {
 		if (v >> 60)
 			return false;
-		v = v * 8 + (uint64_t)(s[i] - '0');
+		v = v * 8 + (uint64_t)(c - '0');
 	}
-	for (; i < n; i++)
-		if (s[i] != ' ' && s[i] != 0)
+	for (; more; more = mtd_rd_u8(&f, &c))
+		if (c != ' ' && c != 0)
 			return false;
 	*out = v;
 	return true;
 }
 
-static bool checksum_ok(const uint8_t *h)
+static bool checksum_ok(const struct mtd_reader *h)
 {
 	uint64_t want;
-	if (!octal(h + 148, 8, &want))
+	if (!octal(h, 148, 8, &want))
 		return false;
+	struct mtd_reader b = *h;
 	uint32_t u = 0;
 	int32_t s = 0;
-	for (unsigned i = 0; i < BLK; i++) {
-		uint8_t c = (i >= 148 && i < 156) ? ' ' : h[i];
+	uint8_t c;
+	for (unsigned i = 0; i < BLK && mtd_rd_u8(&b, &c); i++) {
+		if (i >= 148 && i < 156)
+			c = ' ';
 		u += c;
 		s += (int8_t)c;
 	}
 	return want == u || (int64_t)want == s;
 }
 
-static bool zero_block(const uint8_t *b)
+/* A NUL-terminated text field of at most n bytes at `at`, appended to out[*k .. cap). */
+static void append_field(const struct mtd_reader *h, size_t at, size_t n, char *out, size_t *k, size_t cap)
 {
-	for (unsigned i = 0; i < BLK; i++)
-		if (b[i])
-			return false;
-	return true;
+	uint8_t c;
+	for (size_t i = 0; i < n && *k + 1 < cap && (c = mtd_rd_u8_at(h, at + i)) != 0; i++)
+		out[(*k)++] = (char)c;
+	out[*k] = 0;
 }
 
-/* pax extended header records "LEN key=value\n": pick size= and path= */
-static void pax_parse(const uint8_t *s, uint64_t n, uint64_t *size, bool *have_size, char *path, size_t path_cap)
+/* pax extended header records "LEN key=value\n": size=, path= and linkpath= */
+struct pending {
+	bool size_set;
+	uint64_t size;
+	char name[NAME_CAP + 1], link[NAME_CAP + 1];
+};
+
+static void pax_parse(const struct mtd_reader *data, struct pending *pd)
 {
-	uint64_t at = 0;
-	for (unsigned guard = 0; at < n && guard < 4096; guard++) {
-		uint64_t reclen = 0, i = at;
-		while (i < n && s[i] >= '0' && s[i] <= '9' && reclen < (1u << 30))
-			reclen = reclen * 10 + (uint64_t)(s[i++] - '0');
-		if (i >= n || s[i] != ' ' || reclen <= i - at || reclen > n - at)
+	struct mtd_reader r = *data;
+	for (unsigned guard = 0; mtd_rd_left(&r) && guard < 4096; guard++) {
+		size_t left = mtd_rd_left(&r), i = 0;
+		uint64_t reclen = 0;
+		uint8_t c = 0;
+		while (i < left && (c = mtd_rd_u8_at(&r, i)) >= '0' && c <= '9' && reclen < (1u << 30)) {
+			reclen = reclen * 10 + (uint64_t)(c - '0');
+			i++;
+		}
+		if (i >= left || mtd_rd_u8_at(&r, i) != ' ' || reclen <= i || reclen > left)
 			return;
-		const uint8_t *kv = s + i + 1;
-		uint64_t kvlen = at + reclen - (i + 1);
-		if (kvlen && kv[kvlen - 1] == '\n')
+		struct mtd_reader kv;
+		mtd_rd_window(&r, i + 1, (size_t)reclen - (i + 1), &kv);
+		size_t kvlen = mtd_rd_left(&kv);
+		if (kvlen && mtd_rd_u8_at(&kv, kvlen - 1) == '\n')
 			kvlen--;
-		if (kvlen > 5 && memcmp(kv, "size=", 5) == 0) {
+		if (kvlen > 5 && mtd_rd_eq_at(&kv, 0, "size=", 5)) {
 			uint64_t v = 0;
-			bool ok = kvlen > 5;
-			for (uint64_t j = 5; j < kvlen && ok; j++) {
-				if (kv[j] < '0' || kv[j] > '9' || v > (UINT64_MAX - 9) / 10)
+			bool ok = true;
+			for (size_t j = 5; j < kvlen && ok; j++) {
+				uint8_t d = mtd_rd_u8_at(&kv, j);
+				if (d < '0' || d > '9' || v > (UINT64_MAX - 9) / 10)
 					ok = false;
 				else
-					v = v * 10 + (uint64_t)(kv[j] - '0');
+					v = v * 10 + (uint64_t)(d - '0');
 			}
 			if (ok) {
-				*size = v;
-				*have_size = true;
+				pd->size = v;
+				pd->size_set = true;
 			}
-		} else if (kvlen > 5 && memcmp(kv, "path=", 5) == 0) {
-			size_t m = (size_t)(kvlen - 5 < path_cap - 1 ? kvlen - 5 : path_cap - 1);
-			memcpy(path, kv + 5, m);
-			path[m] = 0;
+		} else if (kvlen > 5 && mtd_rd_eq_at(&kv, 0, "path=", 5)) {
+			size_t m = kvlen - 5 < NAME_CAP ? kvlen - 5 : NAME_CAP;
+			mtd_rd_copy_at(&kv, 5, pd->name, m);
+			pd->name[m] = 0;
+		} else if (kvlen > 9 && mtd_rd_eq_at(&kv, 0, "linkpath=", 9)) {
+			size_t m = kvlen - 9 < NAME_CAP ? kvlen - 9 : NAME_CAP;
+			mtd_rd_copy_at(&kv, 9, pd->link, m);
+			pd->link[m] = 0;
 		}
-		at += reclen;
+		mtd_rd_skip(&r, (size_t)reclen);
 	}
 }
 
-static void header_name(const uint8_t *h, bool ustar_prefix, char *out, size_t cap)
+struct entry {
+	uint8_t type;
+	uint64_t size;     /* the data following the header (0 for links, devices, directories) */
+	uint64_t data_at;  /* relative to the archive start */
+	uint64_t data_has; /* bytes of that data present (less than size when truncated) */
+	uint64_t mode, mtime, rdev_major, rdev_minor;
+	char name[NAME_CAP + 160], link[NAME_CAP + 1];
+};
+
+struct walk {
+	struct mtd_reader r; /* the archive, from its first header */
+	bool gnu;
+	uint64_t pos;
+	struct pending pd;
+	bool pax, end_ok;
+};
+
+enum walk_rc { W_ENTRY, W_END, W_BROKEN, W_TRUNCATED };
+
+static void walk_init(struct walk *w, const struct mtd_reader *r)
 {
-	size_t n = 0;
-	if (ustar_prefix && h[345]) {
-		for (unsigned i = 0; i < 155 && h[345 + i] && n + 1 < cap; i++)
-			out[n++] = (char)h[345 + i];
-		if (n + 1 < cap)
-			out[n++] = '/';
-	}
-	for (unsigned i = 0; i < 100 && h[i] && n + 1 < cap; i++)
-		out[n++] = (char)h[i];
-	out[n] = 0;
+	memset(w, 0, sizeof(*w));
+	w->r = *r;
+	w->gnu = mtd_rd_eq_at(r, 257, "ustar  ", 8);
 }
 
-static int probe(struct mtd_probe *p)
+/*
+ * The next entry.  W_TRUNCATED with e->name set: a valid header whose data
+ * runs past the space (e->data_has says how much is there); with an empty
+ * name: the space ends inside a header or the data of a long name or pax header.
+ */
+static enum walk_rc tar_next(struct walk *w, struct entry *e)
 {
-	const uint8_t *d = p->data + p->off;
-	uint64_t len = p->len - p->off;
-	if (len < BLK || memcmp(d + 257, "ustar", 5) != 0 || !checksum_ok(d))
-		return MTD_ERR_NO_MATCH;
-	bool gnu = memcmp(d + 257, "ustar  ", 8) == 0;
-
-	uint64_t pos = 0, entries = 0, files = 0, data_bytes = 0, descended = 0;
-	bool pax = false, end_ok = false, truncated = false, broken = false;
-	bool next_size_set = false;
-	uint64_t next_size = 0;
-	char next_name[256] = "";
-	while (true) {
-		if (len - pos < BLK) {
-			truncated = true;
-			break;
-		}
-		const uint8_t *h = d + pos;
-		if (zero_block(h)) {
-			if (len - pos >= 2 * BLK && zero_block(h + BLK)) {
-				pos += 2 * BLK;
-				end_ok = true;
+	e->name[0] = 0;
+	for (;;) {
+		struct mtd_reader h;
+		uint64_t len = mtd_rd_left(&w->r), pos = w->pos;
+		if (len - pos < BLK)
+			return W_TRUNCATED;
+		mtd_rd_window(&w->r, (size_t)pos, BLK, &h);
+		if (mtd_rd_uniform_at(&h, 0, BLK, 0)) {
+			if (len - pos >= 2 * BLK && mtd_rd_uniform_at(&w->r, (size_t)(pos + BLK), BLK, 0)) {
+				w->pos += 2 * BLK;
+				w->end_ok = true;
 			} else {
-				pos += BLK; /* a lone zero block: GNU tar accepts it at the very end */
+				w->pos += BLK; /* a lone zero block: GNU tar accepts it at the very end */
 			}
-			break;
-		}
-		if (memcmp(h + 257, "ustar", 5) != 0 || !checksum_ok(h)) {
-			broken = true;
-			break;
+			return W_END;
 		}
 		uint64_t size;
-		if (!octal(h + 124, 12, &size)) {
-			broken = true;
-			break;
-		}
-		uint8_t type = h[156];
-		if (next_size_set && type != 'x' && type != 'g' && type != 'L' && type != 'K')
-			size = next_size;
+		if (!mtd_rd_eq_at(&h, 257, "ustar", 5) || !checksum_ok(&h) || !octal(&h, 124, 12, &size))
+			return W_BROKEN;
+		uint8_t type = mtd_rd_u8_at(&h, 156);
+		bool meta = type == 'x' || type == 'g' || type == 'L' || type == 'K';
+		if (w->pd.size_set && !meta)
+			size = w->pd.size;
 		/* types whose size describes no data following the header */
 		bool has_data =
 		    !(type == '1' || type == '2' || type == '3' || type == '4' || type == '5' || type == '6');
-		uint64_t data_len = has_data ? size : 0;
-		uint64_t blocks = (data_len + BLK - 1) / BLK;
-		uint64_t data_at = pos + BLK;
-		if (blocks > (len - data_at) / BLK) {
-			truncated = true;
-			break;
+		uint64_t data_len = has_data ? size : 0, blocks = (data_len + BLK - 1) / BLK, data_at = pos + BLK;
+		bool cut = blocks > (len - data_at) / BLK;
+		struct mtd_reader data;
+		mtd_rd_window(&w->r, (size_t)data_at, (size_t)(cut ? len - data_at : data_len), &data);
+		if (meta) {
+			if (cut)
+				return W_TRUNCATED;
+			w->pos = data_at + blocks * BLK;
+			if (type == 'x') {
+				w->pax = true;
+				pax_parse(&data, &w->pd);
+			} else if (type == 'g') {
+				w->pax = true;
+			} else {
+				char *dst = type == 'L' ? w->pd.name : w->pd.link;
+				size_t m = data_len < NAME_CAP ? (size_t)data_len : NAME_CAP, k = 0;
+				append_field(&data, 0, m, dst, &k, NAME_CAP + 1);
+			}
+			continue;
 		}
-		const uint8_t *data = d + data_at;
-		if (type == 'x') {
-			pax = true;
-			pax_parse(data, data_len, &next_size, &next_size_set, next_name, sizeof(next_name));
-		} else if (type == 'L') {
-			size_t m = (size_t)(data_len < sizeof(next_name) - 1 ? data_len : sizeof(next_name) - 1);
-			memcpy(next_name, data, m);
-			next_name[m] = 0;
-		} else if (type == 'g' || type == 'K') {
-			if (type == 'g')
-				pax = true;
+		e->type = type;
+		e->size = data_len;
+		e->data_at = data_at;
+		e->data_has = mtd_rd_left(&data);
+		e->rdev_major = e->rdev_minor = e->mode = e->mtime = 0;
+		octal(&h, 100, 8, &e->mode);
+		octal(&h, 136, 12, &e->mtime);
+		octal(&h, 329, 8, &e->rdev_major);
+		octal(&h, 337, 8, &e->rdev_minor);
+		size_t k = 0;
+		if (w->pd.name[0]) {
+			snprintf(e->name, sizeof(e->name), "%s", w->pd.name);
 		} else {
-			entries++;
-			char name[256];
-			if (next_name[0])
-				memcpy(name, next_name, sizeof(name));
-			else
-				header_name(h, !gnu, name, sizeof(name));
-			if (entries <= LIST_MAX)
-				mtd_probe_list_add(p, "names", false, "%s", name);
-			next_name[0] = 0;
-			next_size_set = false;
-			if (type == '0' || type == 0 || type == '7') {
-				files++;
-				data_bytes += data_len;
-				if (data_len >= DESCEND_MIN && descended < DESCEND_MAX) {
-					mtd_probe_scan_range(p, p->off + data_at, data_len);
-					descended++;
-				}
+			if (!w->gnu && mtd_rd_u8_at(&h, 345)) {
+				append_field(&h, 345, 155, e->name, &k, sizeof(e->name));
+				e->name[k++] = '/';
+			}
+			append_field(&h, 0, 100, e->name, &k, sizeof(e->name));
+		}
+		if (w->pd.link[0]) {
+			snprintf(e->link, sizeof(e->link), "%s", w->pd.link);
+		} else {
+			k = 0;
+			append_field(&h, 157, 100, e->link, &k, sizeof(e->link));
+		}
+		memset(&w->pd, 0, sizeof(w->pd));
+		if (cut)
+			return W_TRUNCATED;
+		w->pos = data_at + blocks * BLK;
+		return W_ENTRY;
+	}
+}
+
+static bool is_file(uint8_t type)
+{
+	return type == '0' || type == 0 || type == '7';
+}
+
+/* ---- scan ---- */
+
+static int probe(struct mtd_probe *p)
+{
+	struct mtd_reader r, h;
+	mtd_probe_reader(p, &r);
+	if (!mtd_rd_window(&r, 0, BLK, &h) || !mtd_rd_eq_at(&h, 257, "ustar", 5) || !checksum_ok(&h))
+		return MTD_ERR_NO_MATCH;
+	uint64_t len = mtd_rd_left(&r);
+
+	/* long names: on the heap, not on the stack of a deep nested scan */
+	struct walk *w = malloc(sizeof(*w));
+	struct entry *e = malloc(sizeof(*e));
+	if (!w || !e) {
+		free(w), free(e);
+		return MTD_ERR_NOMEM;
+	}
+	walk_init(w, &r);
+	uint64_t entries = 0, files = 0, data_bytes = 0, descended = 0;
+	enum walk_rc rc;
+	while ((rc = tar_next(w, e)) == W_ENTRY || (rc == W_TRUNCATED && e->name[0])) {
+		entries++;
+		if (entries <= LIST_MAX)
+			mtd_probe_list_add(p, "names", false, "%.255s", e->name);
+		if (is_file(e->type)) {
+			files++;
+			data_bytes += e->size;
+			if (e->data_has >= DESCEND_MIN && descended < DESCEND_MAX) {
+				mtd_probe_scan_range(p, p->off + e->data_at, e->data_has);
+				descended++;
 			}
 		}
-		pos = data_at + blocks * BLK;
+		if (rc == W_TRUNCATED)
+			break;
 	}
-	if (entries == 0 && !end_ok)
+	bool truncated = rc == W_TRUNCATED, broken = rc == W_BROKEN;
+	if (entries == 0 && !w->end_ok && !truncated) {
+		free(w), free(e);
 		return MTD_ERR_NO_MATCH;
-	p->size = truncated ? len : pos;
-	p->valid = end_ok;
-	mtd_probe_str(p, "format", true, "%s", pax ? "pax" : gnu ? "gnu" : "ustar");
+	}
+	p->size = truncated ? len : w->pos;
+	p->valid = w->end_ok;
+	mtd_probe_str(p, "format", true, "%s", w->pax ? "pax" : w->gnu ? "gnu" : "ustar");
 	mtd_probe_u64(p, "entries", true, entries);
 	mtd_probe_u64(p, "files", false, files);
 	mtd_probe_u64(p, "data_bytes", false, data_bytes);
-	if (truncated)
+	if (truncated && e->name[0])
+		mtd_probe_problem(p, "truncated: '%.100s' claims 0x%llx bytes of data, only 0x%llx remain in the space",
+		                  e->name, (unsigned long long)e->size, (unsigned long long)e->data_has);
+	else if (truncated)
 		mtd_probe_problem(p, "truncated: the archive is cut off before its end-of-archive blocks");
 	else if (broken)
 		mtd_probe_problem(p, "header at 0x%llx fails its checksum and no end-of-archive blocks came before it",
-		                  (unsigned long long)(p->off + pos));
-	else if (!end_ok)
+		                  (unsigned long long)(p->off + w->pos));
+	else if (!w->end_ok)
 		mtd_probe_problem(p, "the archive ends with one zero block instead of two");
+	free(w), free(e);
 	return MTD_OK;
+}
+
+/* ---- extract ---- */
+
+static int unpack(const struct mtd_reader *in, struct mtd_fs_sink *sink)
+{
+	struct walk *w = malloc(sizeof(*w));
+	struct entry *e = malloc(sizeof(*e));
+	int rc = 0;
+	if (!w || !e) {
+		free(w), free(e);
+		return MTD_ERR_NOMEM;
+	}
+	walk_init(w, in);
+	enum walk_rc wr = W_END;
+	while (!rc && ((wr = tar_next(w, e)) == W_ENTRY || (wr == W_TRUNCATED && e->name[0]))) {
+		struct mtd_reader body;
+		const uint8_t *data = NULL;
+		uint32_t perm = (uint32_t)e->mode & 07777;
+		if (wr == W_TRUNCATED)
+			mtd_sink_problem(sink, e->name,
+			                 "tar entry claims %llu bytes, only %llu are in the archive: cut",
+			                 (unsigned long long)e->size, (unsigned long long)e->data_has);
+		if (!mtd_rd_window(in, (size_t)e->data_at, (size_t)e->data_has, &body) ||
+		    !mtd_rd_bytes(&body, (size_t)e->data_has, &data))
+			break; /* cannot happen: tar_next measured the data inside the archive */
+		switch (e->type) {
+		case '0':
+		case '\0':
+		case '7': rc = mtd_sink_file(sink, e->name, perm, (int64_t)e->mtime, data, (size_t)e->data_has); break;
+		case '1': rc = mtd_sink_hardlink(sink, e->name, e->link); break;
+		case '2': rc = mtd_sink_symlink(sink, e->name, e->link, (int64_t)e->mtime); break;
+		case '3':
+			rc = mtd_sink_special(sink, e->name, S_IFCHR | perm, (uint32_t)e->rdev_major,
+			                      (uint32_t)e->rdev_minor);
+			break;
+		case '4':
+			rc = mtd_sink_special(sink, e->name, S_IFBLK | perm, (uint32_t)e->rdev_major,
+			                      (uint32_t)e->rdev_minor);
+			break;
+		case '5': rc = mtd_sink_dir(sink, e->name, perm, (int64_t)e->mtime); break;
+		case '6': rc = mtd_sink_special(sink, e->name, S_IFIFO | perm, 0, 0); break;
+		default: mtd_sink_problem(sink, e->name, "tar entry type '%c' not extracted", e->type); break;
+		}
+		if (wr == W_TRUNCATED)
+			break;
+	}
+	if (!rc && wr == W_BROKEN)
+		mtd_sink_problem(sink, NULL, "tar header at 0x%llx fails its checksum",
+		                 (unsigned long long)(mtd_rd_offset(in) + w->pos));
+	free(w);
+	free(e);
+	return rc == MTD_ERR_LIMIT || rc == MTD_ERR_NOMEM ? rc : 0;
 }
 
 const struct mtd_format mtd_fmt_tar = {
     .name = "tar",
     .magics = {{"ustar", 5, 257}},
     .probe = probe,
+    .unpack = unpack,
 };

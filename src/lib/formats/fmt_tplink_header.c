@@ -41,14 +41,18 @@ struct tpl {
 	uint32_t kernel_la, kernel_ep, fw_length, kernel_ofs, kernel_len, rootfs_ofs, rootfs_len, boot_ofs, boot_len;
 };
 
-/* MD5 of [0, len) with the 16 bytes at md5_at replaced by salt. */
-static bool md5_salted(const uint8_t *img, uint64_t len, uint32_t md5_at, const uint8_t *salt, uint8_t out[16])
+/* MD5 of [0, len) of the image with the 16 bytes at md5_at replaced by salt. */
+static bool md5_salted(const struct mtd_reader *img, uint64_t len, uint32_t md5_at, const uint8_t *salt,
+                       uint8_t out[16])
 {
+	const uint8_t *head = NULL, *tail = NULL;
+	if (len < (uint64_t)md5_at + 16 || !mtd_rd_bytes_at(img, 0, md5_at, &head) ||
+	    !mtd_rd_bytes_at(img, md5_at + 16, (size_t)(len - md5_at - 16), &tail))
+		return false;
 	EVP_MD_CTX *c = EVP_MD_CTX_new();
 	unsigned n = 0;
-	bool ok = c && EVP_DigestInit_ex(c, EVP_md5(), NULL) == 1 && EVP_DigestUpdate(c, img, md5_at) == 1 &&
-	          EVP_DigestUpdate(c, salt, 16) == 1 &&
-	          EVP_DigestUpdate(c, img + md5_at + 16, (size_t)(len - md5_at - 16)) == 1 &&
+	bool ok = c && EVP_DigestInit_ex(c, EVP_md5(), NULL) == 1 && EVP_DigestUpdate(c, head, md5_at) == 1 &&
+	          EVP_DigestUpdate(c, salt, 16) == 1 && EVP_DigestUpdate(c, tail, (size_t)(len - md5_at - 16)) == 1 &&
 	          EVP_DigestFinal_ex(c, out, &n) == 1 && n == 16;
 	EVP_MD_CTX_free(c);
 	return ok;
@@ -127,10 +131,10 @@ static void add_part(struct mtd_probe *p, const char *name, uint32_t ofs, uint32
 static int probe(struct mtd_probe *p)
 {
 	struct mtd_reader r;
-	const uint8_t *h;
+	uint8_t h[TPL_HDR];
 	struct tpl t;
 	mtd_probe_reader(p, &r);
-	if (!mtd_rd_bytes(&r, TPL_HDR, &h) || parse(h, &t))
+	if (!mtd_rd_copy_at(&r, 0, h, TPL_HDR) || parse(h, &t))
 		return MTD_ERR_NO_MATCH;
 
 	char s[64];
@@ -187,8 +191,7 @@ static int probe(struct mtd_probe *p)
 				continue;
 			for (int s2 = 0; s2 < 2 && !match; s2++) {
 				uint8_t md[16];
-				if (md5_salted(p->data + p->off, cand[i], t.md5_at, salts[s2], md) &&
-				    !memcmp(md, want, 16))
+				if (md5_salted(&r, cand[i], t.md5_at, salts[s2], md) && !memcmp(md, want, 16))
 					match = cand[i];
 			}
 		}

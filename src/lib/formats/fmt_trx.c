@@ -53,7 +53,9 @@ static int probe(struct mtd_probe *p)
 		size = avail;
 		mtd_probe_bool(p, "crc_ok", false, false);
 	} else {
-		uint32_t calc = ~mtd_crc32(0, p->data + p->off + 12, len - 12);
+		uint32_t calc = 0;
+		mtd_rd_crc32(&r, 12, len - 12, 0, &calc); /* len <= avail: inside r */
+		calc = ~calc;
 		mtd_probe_bool(p, "crc_ok", false, calc == crc);
 		if (calc != crc) {
 			mtd_probe_problem(p, "CRC 0x%08x over [12, 0x%x) does not match header 0x%08x", calc, len, crc);

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: MIT */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <mtdscope/extract.h>
 
 #include "format.h"
 
@@ -14,12 +17,15 @@
  * their own CRC.
  *
  * The PEB size is not stored anywhere: it is the distance to the next EC
- * header (a power of two above data_offset).  The extent is the run of PEBs
- * that carry EC headers of the same image sequence (erased PEBs inside the
- * run are part of it), ending after the last one.  The volumes are assembled
- * (LEBs in order, highest sqnum wins, unmapped LEBs read as 0xFF) into the
- * component's decoded content so UBIFS and whatever else they hold is
- * scanned; details list each volume and where it starts in that content.
+ * header of the same image (a power of two above data_offset: 1 KiB on NOR
+ * with 1-byte writes, 2 KiB on small-page NAND, up to 16 MiB).  The extent is
+ * the run of PEBs that carry EC headers of the same image sequence (erased
+ * PEBs inside the run are part of it), ending after the last one.  The
+ * volumes are assembled (LEBs in order, highest sqnum wins, unmapped LEBs
+ * read as 0xFF, data_pad bytes dropped) by ubi_volume_fill(): the probe
+ * hands all of them to the scanner as the component's decoded content (so
+ * UBIFS and whatever else they hold is scanned) and the unpacker writes each
+ * one as `<name>.img`.  Both read the image through ubi_read() below.
  */
 
 #define EC_MAGIC   0x55424923u
@@ -29,7 +35,47 @@
 #define VTBL_REC   172u
 #define MAX_VOLS   128u
 #define MAX_PEBS   (1u << 20)
+#define MIN_PEB    128u
+#define MAX_PEB    (16u << 20)
+#define MAX_VOLUME (1ull << 30) /* unpacker: larger volumes are not assembled */
 
+/* ---- header decoders ---- */
+
+/* An erase-counter header at the start of `peb`: magic (checked by the caller), version, offsets, sequence. */
+struct ubi_ec {
+	uint8_t version;
+	uint32_t vid_off, data_off, seq;
+	bool crc_ok;
+};
+
+static bool hdr_crc_ok(const struct mtd_reader *h)
+{
+	uint32_t c;
+	return mtd_rd_crc32_raw(h, 0, 60, 0xffffffffu, &c) && c == mtd_rd_be32_at(h, 60);
+}
+
+/* false: no EC magic (or fewer than HDR bytes) */
+static bool ec_decode(const struct mtd_reader *peb, struct ubi_ec *ec)
+{
+	struct mtd_reader h;
+	if (!mtd_rd_window(peb, 0, HDR, &h) || mtd_rd_be32_at(&h, 0) != EC_MAGIC)
+		return false;
+	ec->version = mtd_rd_u8_at(&h, 4);
+	ec->vid_off = mtd_rd_be32_at(&h, 16);
+	ec->data_off = mtd_rd_be32_at(&h, 20);
+	ec->seq = mtd_rd_be32_at(&h, 24);
+	ec->crc_ok = hdr_crc_ok(&h);
+	return true;
+}
+
+/* The geometry the first EC header gives, checked in 64 bits (a hostile vid_off must not wrap). */
+static bool ec_geometry_ok(const struct ubi_ec *ec)
+{
+	return ec->crc_ok && ec->version == 1 && ec->vid_off >= HDR &&
+	       (uint64_t)ec->data_off >= (uint64_t)ec->vid_off + HDR && ec->data_off <= MAX_PEB;
+}
+
+/* A LEB: where its data lies and what the VID header says of it. */
 struct leb {
 	uint32_t vol, lnum, data_size, used_ebs;
 	uint64_t sqnum, peb;
@@ -44,21 +90,27 @@ struct vol {
 	uint32_t max_lnum;  /* highest mapped LEB + 1, 0 when none */
 	uint32_t last_data; /* static volumes: data bytes in the last LEB */
 	uint64_t size;      /* bytes in the assembled content */
-	uint64_t at;        /* offset in the assembled content */
+	uint64_t at;        /* offset in the assembled content of all volumes */
 };
 
-static bool ec_ok(const uint8_t *b)
-{
-	return mtd_be32(b) == EC_MAGIC && mtd_crc32_raw(0xffffffffu, b, 60) == mtd_be32(b + 60);
-}
-
-static bool all_ff(const uint8_t *b, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (b[i] != 0xff)
-			return false;
-	return true;
-}
+/* Everything ubi_read() learns about one image. */
+struct ubi {
+	struct mtd_reader in; /* the image, from its first PEB */
+	struct ubi_ec ec;
+	uint64_t peb;
+	uint32_t leb_size;
+	uint64_t pebs;      /* PEBs in the run (the extent is pebs * peb) */
+	bool cut;           /* the space ends inside a PEB that opens with an EC header */
+	uint64_t cut_bytes; /* bytes of that PEB present */
+	uint64_t bad_ec, bad_vid, bad_data, erased, free_pebs, first_bad_vid;
+	struct leb *lebs; /* sorted by volume, LEB, newest first */
+	size_t nlebs;
+	struct vol *vols; /* MAX_VOLS */
+	bool have_vtbl;
+	unsigned vtbl_bad;
+	unsigned nvols;
+	uint64_t total; /* assembled size of all volumes */
+};
 
 static int cmp_leb(const void *a, const void *b)
 {
@@ -70,254 +122,356 @@ static int cmp_leb(const void *a, const void *b)
 	return x->sqnum < y->sqnum ? 1 : x->sqnum > y->sqnum ? -1 : 0; /* newest first */
 }
 
-/* Read the volume table from the PEB that holds one copy of the layout volume. */
-static bool read_vtbl(const uint8_t *d, uint64_t peb_off, uint32_t data_off, uint32_t leb_size, struct vol *vols,
-                      unsigned *bad)
+/*
+ * The PEB size: the smallest power of two above data_offset with an EC header
+ * of this image there.  0 when there is none (a lone PEB, or not UBI).
+ */
+static uint64_t find_peb_size(const struct mtd_reader *in, const struct ubi_ec *ec0)
 {
-	uint32_t n = leb_size / VTBL_REC;
+	uint64_t s = MIN_PEB;
+	while (s <= ec0->data_off)
+		s <<= 1;
+	for (; s <= MAX_PEB; s <<= 1) {
+		struct mtd_reader w;
+		struct ubi_ec ec;
+		if (!mtd_rd_window(in, (size_t)s, mtd_rd_left(in) - (size_t)s, &w) || !mtd_rd_eq_at(&w, 0, "UBI#", 4))
+			continue;
+		if (ec_decode(&w, &ec) && ec.crc_ok && ec.seq == ec0->seq)
+			return s;
+	}
+	return 0;
+}
+
+/* Read the volume table from one copy of the layout volume; true when every record passed its CRC. */
+static bool read_vtbl(const struct ubi *u, const struct leb *l, struct vol *vols, unsigned *bad)
+{
+	uint32_t n = u->leb_size / VTBL_REC;
 	if (n > MAX_VOLS)
 		n = MAX_VOLS;
 	*bad = 0;
+	struct mtd_reader data;
+	if (!mtd_rd_window(&u->in, (size_t)(l->peb * u->peb + u->ec.data_off), u->leb_size, &data))
+		return false;
 	for (uint32_t i = 0; i < n; i++) {
-		const uint8_t *rec = d + peb_off + data_off + (uint64_t)i * VTBL_REC;
-		if (mtd_crc32_raw(0xffffffffu, rec, 168) != mtd_be32(rec + 168)) {
+		struct mtd_reader rec;
+		uint32_t crc;
+		if (!mtd_rd_window(&data, (size_t)i * VTBL_REC, VTBL_REC, &rec) ||
+		    !mtd_rd_crc32_raw(&rec, 0, 168, 0xffffffffu, &crc) || crc != mtd_rd_be32_at(&rec, 168)) {
 			(*bad)++;
 			continue;
 		}
-		uint32_t reserved = mtd_be32(rec);
+		uint32_t reserved = mtd_rd_be32_at(&rec, 0);
 		if (!reserved)
 			continue;
 		struct vol *v = &vols[i];
 		v->present = true;
 		v->reserved = reserved;
-		v->data_pad = mtd_be32(rec + 8);
-		v->type = rec[12];
-		v->flags = rec[144];
-		uint16_t nl = mtd_be16(rec + 14);
+		v->data_pad = mtd_rd_be32_at(&rec, 8);
+		v->type = mtd_rd_u8_at(&rec, 12);
+		v->flags = mtd_rd_u8_at(&rec, 144);
+		uint16_t nl = mtd_rd_be16_at(&rec, 14);
 		if (nl > 127)
 			nl = 127;
 		size_t k = 0;
-		for (; k < nl && rec[16 + k]; k++)
-			v->name[k] = (rec[16 + k] >= 0x20 && rec[16 + k] < 0x7f) ? (char)rec[16 + k] : '?';
+		for (uint8_t c; k < nl && (c = mtd_rd_u8_at(&rec, 16 + k)) != 0; k++)
+			v->name[k] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
 		v->name[k] = 0;
 	}
 	return *bad == 0;
 }
 
-static int probe(struct mtd_probe *p)
+static uint64_t usable(const struct ubi *u, const struct vol *v)
 {
-	const uint8_t *d = p->data + p->off;
-	uint64_t len = p->len - p->off;
-	if (len < 2 * HDR || !ec_ok(d))
-		return MTD_ERR_NO_MATCH;
-	uint32_t vid_off = mtd_be32(d + 16), data_off = mtd_be32(d + 20), seq = mtd_be32(d + 24);
-	if (d[4] != 1 || vid_off < HDR || data_off < vid_off + HDR || data_off > (16u << 20))
-		return MTD_ERR_NO_MATCH;
+	return v->data_pad < u->leb_size ? u->leb_size - v->data_pad : 0;
+}
 
-	/* PEB size: the smallest power of two above data_offset with an EC header of this image after it */
-	uint64_t peb = 0;
-	for (uint64_t s = 4096; s <= (16u << 20) && s + HDR <= len; s <<= 1) {
-		if (s <= data_off)
-			continue;
-		if (ec_ok(d + s) && mtd_be32(d + s + 24) == seq) {
-			peb = s;
-			break;
-		}
-	}
-	if (!peb)
-		return MTD_ERR_NO_MATCH;
-	uint32_t leb_size = (uint32_t)(peb - data_off);
+static void ubi_release(struct ubi *u)
+{
+	free(u->lebs);
+	free(u->vols);
+	u->lebs = NULL;
+	u->vols = NULL;
+}
 
-	/* walk the PEBs */
-	uint64_t npeb_max = len / peb, last = 0, bad_ec = 0, bad_vid = 0, bad_data = 0, erased = 0, free_pebs = 0;
+/*
+ * Walk the image at the start of `in`: geometry, every PEB of the run, the
+ * volume table and the volumes' sizes.  MTD_ERR_NO_MATCH when it does not
+ * open with a UBI image.
+ */
+static int ubi_read(const struct mtd_reader *in, struct ubi *u)
+{
+	memset(u, 0, sizeof(*u));
+	u->in = *in;
+	uint64_t len = mtd_rd_left(in);
+	if (len < 2 * HDR || !ec_decode(in, &u->ec) || !ec_geometry_ok(&u->ec))
+		return MTD_ERR_NO_MATCH;
+	u->peb = find_peb_size(in, &u->ec);
+	if (!u->peb)
+		return MTD_ERR_NO_MATCH;
+	u->leb_size = (uint32_t)(u->peb - u->ec.data_off);
+
+	uint64_t npeb_max = len / u->peb, last = 0;
 	if (npeb_max > MAX_PEBS)
 		npeb_max = MAX_PEBS;
-	struct leb *lebs = NULL;
-	size_t nlebs = 0, cap = 0;
-	uint64_t first_bad_vid = 0;
+	size_t cap = 0;
 	for (uint64_t i = 0; i < npeb_max; i++) {
-		const uint8_t *b = d + i * peb;
-		if (mtd_be32(b) != EC_MAGIC) {
-			if (all_ff(b, HDR))
+		struct mtd_reader b, v;
+		struct ubi_ec ec;
+		mtd_rd_window(in, (size_t)(i * u->peb), (size_t)u->peb, &b);
+		if (!ec_decode(&b, &ec)) {
+			if (mtd_rd_uniform_at(&b, 0, HDR, 0xff))
 				continue; /* erased: part of the image only if a UBI PEB follows */
 			break;
 		}
-		if (!ec_ok(b)) {
-			bad_ec++;
+		if (!ec.crc_ok) {
+			u->bad_ec++;
 			last = i + 1;
 			continue;
 		}
-		if (mtd_be32(b + 24) != seq)
+		if (ec.seq != u->ec.seq)
 			break; /* another UBI image */
 		last = i + 1;
-		const uint8_t *v = b + vid_off;
-		if (mtd_be32(v) != VID_MAGIC) {
-			if (all_ff(v, HDR))
-				free_pebs++;
-			else
-				bad_vid++, first_bad_vid = first_bad_vid ? first_bad_vid : p->off + i * peb + vid_off;
+		if (!mtd_rd_window(&b, u->ec.vid_off, HDR, &v)) /* cannot fail: vid_off + HDR <= data_off < peb */
+			break;
+		uint64_t vid_at = mtd_rd_offset(&v);
+		if (mtd_rd_be32_at(&v, 0) != VID_MAGIC || !hdr_crc_ok(&v)) {
+			if (mtd_rd_be32_at(&v, 0) != VID_MAGIC && mtd_rd_uniform_at(&v, 0, HDR, 0xff)) {
+				u->free_pebs++;
+				continue;
+			}
+			if (!u->bad_vid)
+				u->first_bad_vid = vid_at;
+			u->bad_vid++;
 			continue;
 		}
-		if (mtd_crc32_raw(0xffffffffu, v, 60) != mtd_be32(v + 60)) {
-			bad_vid++;
-			if (!first_bad_vid)
-				first_bad_vid = p->off + i * peb + vid_off;
-			continue;
-		}
-		if (nlebs == cap) {
+		if (u->nlebs == cap) {
 			size_t ncap = cap ? cap * 2 : 64;
-			struct leb *n = mtd_realloc_array(lebs, ncap, sizeof(*lebs));
+			struct leb *n = mtd_realloc_array(u->lebs, ncap, sizeof(*u->lebs));
 			if (!n) {
-				free(lebs);
+				ubi_release(u);
 				return MTD_ERR_NOMEM;
 			}
-			lebs = n;
+			u->lebs = n;
 			cap = ncap;
 		}
-		struct leb *l = &lebs[nlebs++];
-		l->type = v[5];
-		l->vol = mtd_be32(v + 8);
-		l->lnum = mtd_be32(v + 12);
-		l->data_size = mtd_be32(v + 20);
-		l->used_ebs = mtd_be32(v + 24);
-		l->sqnum = mtd_be64(v + 40);
+		struct leb *l = &u->lebs[u->nlebs++];
+		l->type = mtd_rd_u8_at(&v, 5);
+		l->vol = mtd_rd_be32_at(&v, 8);
+		l->lnum = mtd_rd_be32_at(&v, 12);
+		l->data_size = mtd_rd_be32_at(&v, 20);
+		l->used_ebs = mtd_rd_be32_at(&v, 24);
+		l->sqnum = mtd_rd_be64_at(&v, 40);
 		l->peb = i;
 		/* static volumes (and copied LEBs) carry a data CRC */
-		if ((l->type == 2 || v[6]) && l->data_size <= leb_size &&
-		    mtd_crc32_raw(0xffffffffu, b + data_off, l->data_size) != mtd_be32(v + 32))
-			bad_data++;
+		uint32_t crc;
+		if ((l->type == 2 || mtd_rd_u8_at(&v, 6)) && l->data_size <= u->leb_size &&
+		    mtd_rd_crc32_raw(&b, u->ec.data_off, l->data_size, 0xffffffffu, &crc) &&
+		    crc != mtd_rd_be32_at(&v, 32))
+			u->bad_data++;
 	}
 	for (uint64_t i = 0; i < last; i++)
-		if (mtd_be32(d + i * peb) != EC_MAGIC)
-			erased++;
-
-	p->size = last * peb;
-	p->valid = !bad_ec && !bad_vid && !bad_data;
+		if (mtd_rd_be32_at(in, (size_t)(i * u->peb)) != EC_MAGIC)
+			u->erased++;
+	u->pebs = last;
 	/* a dump cut inside a PEB: the partial PEB still opens with an EC header */
-	if (last == len / peb && len % peb >= 4 && mtd_be32(d + last * peb) == EC_MAGIC) {
-		mtd_probe_problem(p, "truncated: the last PEB is cut off after 0x%llx of 0x%llx bytes",
-		                  (unsigned long long)(len % peb), (unsigned long long)peb);
-		p->size = len;
-		p->valid = false;
+	if (last == len / u->peb && len % u->peb >= 4 && mtd_rd_be32_at(in, (size_t)(last * u->peb)) == EC_MAGIC) {
+		u->cut = true;
+		u->cut_bytes = len % u->peb;
 	}
-	mtd_probe_hex(p, "peb_size", true, peb);
-	mtd_probe_hex(p, "leb_size", false, leb_size);
-	mtd_probe_u64(p, "pebs", true, last);
-	mtd_probe_hex(p, "vid_header_offset", false, vid_off);
-	mtd_probe_hex(p, "data_offset", false, data_off);
-	mtd_probe_hex(p, "image_seq", false, seq);
-	mtd_probe_u64(p, "free_pebs", false, free_pebs);
-	if (erased)
-		mtd_probe_u64(p, "erased_pebs", false, erased);
-	if (bad_ec) {
-		mtd_probe_problem(p, "%llu EC headers fail their CRC", (unsigned long long)bad_ec);
-	}
-	if (bad_vid)
-		mtd_probe_problem(p, "%llu VID headers fail their CRC (first at 0x%llx)", (unsigned long long)bad_vid,
-		                  (unsigned long long)first_bad_vid);
-	if (bad_data)
-		mtd_probe_problem(p, "%llu static LEBs fail their data CRC", (unsigned long long)bad_data);
 
-	if (nlebs)
-		qsort(lebs, nlebs, sizeof(*lebs), cmp_leb);
+	if (u->nlebs)
+		qsort(u->lebs, u->nlebs, sizeof(*u->lebs), cmp_leb);
 	/* volume table: the first copy whose records all pass, else the other */
-	struct vol *vols = calloc(MAX_VOLS, sizeof(*vols));
-	if (!vols) {
-		free(lebs);
+	u->vols = calloc(MAX_VOLS, sizeof(*u->vols));
+	if (!u->vols) {
+		ubi_release(u);
 		return MTD_ERR_NOMEM;
 	}
-	bool have_vtbl = false;
-	unsigned vbad = 0;
-	for (size_t i = 0; i < nlebs && !have_vtbl; i++) {
-		if (lebs[i].vol != LAYOUT_VOL || lebs[i].lnum > 1)
+	for (size_t i = 0; i < u->nlebs && !u->have_vtbl; i++) {
+		if (u->lebs[i].vol != LAYOUT_VOL || u->lebs[i].lnum > 1)
 			continue;
-		memset(vols, 0, MAX_VOLS * sizeof(*vols));
-		have_vtbl = read_vtbl(d, lebs[i].peb * peb, data_off, leb_size, vols, &vbad);
+		memset(u->vols, 0, MAX_VOLS * sizeof(*u->vols));
+		u->have_vtbl = read_vtbl(u, &u->lebs[i], u->vols, &u->vtbl_bad);
 	}
-	if (!have_vtbl && (vbad || nlebs)) {
-		mtd_probe_problem(p, vbad ? "volume table records fail their CRC"
-		                          : "no volume table (layout volume missing)");
-		p->valid = false;
-	} else if (!have_vtbl) {
-		mtd_probe_str(p, "note", false, "no volumes: formatted but never attached");
-	}
-
+	/* without a good copy, the records that passed in the last one tried still name volumes */
 	/* map LEBs to volumes: sizes */
-	for (size_t i = 0; i < nlebs; i++) {
-		struct leb *l = &lebs[i];
-		if (l->vol >= MAX_VOLS || !vols[l->vol].present)
+	for (size_t i = 0; i < u->nlebs; i++) {
+		struct leb *l = &u->lebs[i];
+		if (l->vol >= MAX_VOLS || !u->vols[l->vol].present || l->lnum >= u->vols[l->vol].reserved)
 			continue;
-		if (l->lnum >= vols[l->vol].reserved) {
-			mtd_probe_problem(p, "volume %u: LEB %u beyond its %u reserved PEBs", l->vol, l->lnum,
-			                  vols[l->vol].reserved);
-			p->valid = false;
-			continue;
-		}
-		if (l->lnum + 1 > vols[l->vol].max_lnum) {
-			vols[l->vol].max_lnum = l->lnum + 1;
-			vols[l->vol].last_data = l->data_size;
+		if (l->lnum + 1 > u->vols[l->vol].max_lnum) {
+			u->vols[l->vol].max_lnum = l->lnum + 1;
+			u->vols[l->vol].last_data = l->data_size;
 		}
 	}
-	uint64_t total = 0;
-	unsigned nvol = 0;
 	for (unsigned i = 0; i < MAX_VOLS; i++) {
-		struct vol *v = &vols[i];
+		struct vol *v = &u->vols[i];
 		if (!v->present)
 			continue;
-		nvol++;
-		uint32_t usable = v->data_pad < leb_size ? leb_size - v->data_pad : 0;
-		v->size = (uint64_t)v->max_lnum * usable;
+		u->nvols++;
+		uint64_t us = usable(u, v);
+		v->size = (uint64_t)v->max_lnum * us;
 		/* a static volume ends with the data of its last LEB */
-		if (v->type == 2 && v->max_lnum && v->last_data <= usable)
-			v->size -= usable - v->last_data;
-		v->at = total;
-		total += v->size;
+		if (v->type == 2 && v->max_lnum && v->last_data <= us)
+			v->size -= us - v->last_data;
+		v->at = u->total;
+		u->total += v->size;
+	}
+	return MTD_OK;
+}
+
+/* Copy volume `id`'s content (vols[id].size bytes) into dst, unmapped LEBs 0xFF. */
+static void ubi_volume_fill(const struct ubi *u, unsigned id, uint8_t *dst)
+{
+	const struct vol *v = &u->vols[id];
+	uint64_t us = usable(u, v);
+	memset(dst, 0xff, (size_t)v->size);
+	uint32_t prev_lnum = UINT32_MAX;
+	for (size_t i = 0; i < u->nlebs; i++) {
+		const struct leb *l = &u->lebs[i];
+		if (l->vol != id || l->lnum == prev_lnum)
+			continue; /* another volume, or an older copy */
+		prev_lnum = l->lnum;
+		if (l->lnum >= v->max_lnum)
+			continue;
+		uint64_t at = (uint64_t)l->lnum * us, n = us;
+		if (at >= v->size)
+			continue;
+		if (n > v->size - at)
+			n = v->size - at;
+		mtd_rd_copy_at(&u->in, (size_t)(l->peb * u->peb + u->ec.data_off), dst + at, (size_t)n);
+	}
+}
+
+/* ---- scan ---- */
+
+static int probe(struct mtd_probe *p)
+{
+	struct mtd_reader r;
+	struct ubi u;
+	mtd_probe_reader(p, &r);
+	int rc = ubi_read(&r, &u);
+	if (rc)
+		return rc;
+
+	p->size = u.pebs * u.peb;
+	p->valid = !u.bad_ec && !u.bad_vid && !u.bad_data;
+	if (u.cut) {
+		mtd_probe_problem(p, "truncated: the last PEB is cut off after 0x%llx of 0x%llx bytes",
+		                  (unsigned long long)u.cut_bytes, (unsigned long long)u.peb);
+		p->size = mtd_rd_left(&r);
+		p->valid = false;
+	}
+	mtd_probe_hex(p, "peb_size", true, u.peb);
+	mtd_probe_hex(p, "leb_size", false, u.leb_size);
+	mtd_probe_u64(p, "pebs", true, u.pebs);
+	mtd_probe_hex(p, "vid_header_offset", false, u.ec.vid_off);
+	mtd_probe_hex(p, "data_offset", false, u.ec.data_off);
+	mtd_probe_hex(p, "image_seq", false, u.ec.seq);
+	mtd_probe_u64(p, "free_pebs", false, u.free_pebs);
+	if (u.erased)
+		mtd_probe_u64(p, "erased_pebs", false, u.erased);
+	if (u.bad_ec)
+		mtd_probe_problem(p, "%llu EC headers fail their CRC", (unsigned long long)u.bad_ec);
+	if (u.bad_vid)
+		mtd_probe_problem(p, "%llu VID headers fail their CRC (first at 0x%llx)", (unsigned long long)u.bad_vid,
+		                  (unsigned long long)u.first_bad_vid);
+	if (u.bad_data)
+		mtd_probe_problem(p, "%llu static LEBs fail their data CRC", (unsigned long long)u.bad_data);
+	if (!u.have_vtbl && (u.vtbl_bad || u.nlebs)) {
+		mtd_probe_problem(p, u.vtbl_bad ? "volume table records fail their CRC"
+		                                : "no volume table (layout volume missing)");
+		p->valid = false;
+	} else if (!u.have_vtbl) {
+		mtd_probe_str(p, "note", false, "no volumes: formatted but never attached");
+	}
+	for (size_t i = 0; i < u.nlebs; i++) {
+		const struct leb *l = &u.lebs[i];
+		if (l->vol < MAX_VOLS && u.vols[l->vol].present && l->lnum >= u.vols[l->vol].reserved) {
+			mtd_probe_problem(p, "volume %u: LEB %u beyond its %u reserved PEBs", l->vol, l->lnum,
+			                  u.vols[l->vol].reserved);
+			p->valid = false;
+		}
+	}
+	for (unsigned i = 0; i < MAX_VOLS; i++) {
+		const struct vol *v = &u.vols[i];
+		if (!v->present)
+			continue;
 		mtd_probe_list_add(p, "volume_names", true, "%s", v->name);
 		mtd_probe_list_add(p, "volumes", false, "%u:%s %s reserved=%u lebs=%u%s content_offset=0x%llx", i,
 		                   v->name, v->type == 2 ? "static" : "dynamic", v->reserved, v->max_lnum,
 		                   (v->flags & 1) ? " autoresize" : "", (unsigned long long)v->at);
 	}
-	mtd_probe_u64(p, "volume_count", false, nvol);
+	mtd_probe_u64(p, "volume_count", false, u.nvols);
 
 	/* assemble the volumes for the nested scan */
 	const struct mtd_scan_options *opt = mtd_probe_options(p);
-	if (opt->descend && total) {
-		if (total > mtd_probe_decode_budget(p, p->size)) {
+	if (opt->descend && u.total) {
+		if (u.total > mtd_probe_decode_budget(p, p->size)) {
 			mtd_probe_problem(p, "volumes not scanned: 0x%llx bytes exceed the decode limit",
-			                  (unsigned long long)total);
+			                  (unsigned long long)u.total);
 		} else {
-			uint8_t *buf = malloc((size_t)total);
+			uint8_t *buf = malloc((size_t)u.total);
 			if (buf) {
-				memset(buf, 0xff, (size_t)total);
-				uint32_t prev_vol = UINT32_MAX, prev_lnum = UINT32_MAX;
-				for (size_t i = 0; i < nlebs; i++) {
-					struct leb *l = &lebs[i];
-					if (l->vol == prev_vol && l->lnum == prev_lnum)
-						continue; /* an older copy */
-					prev_vol = l->vol, prev_lnum = l->lnum;
-					if (l->vol >= MAX_VOLS || !vols[l->vol].present ||
-					    l->lnum >= vols[l->vol].max_lnum)
-						continue;
-					struct vol *v = &vols[l->vol];
-					uint64_t usable = v->data_pad < leb_size ? leb_size - v->data_pad : 0;
-					uint64_t at = (uint64_t)l->lnum * usable, n = usable;
-					if (at >= v->size)
-						continue;
-					if (n > v->size - at)
-						n = v->size - at;
-					memcpy(buf + v->at + at, d + l->peb * peb + data_off, (size_t)n);
-				}
-				mtd_probe_decoded(p, buf, total);
+				for (unsigned i = 0; i < MAX_VOLS; i++)
+					if (u.vols[i].present && u.vols[i].size)
+						ubi_volume_fill(&u, i, buf + u.vols[i].at);
+				mtd_probe_decoded(p, buf, u.total);
 			}
 		}
 	}
-	free(vols);
-	free(lebs);
+	ubi_release(&u);
 	return MTD_OK;
+}
+
+/* ---- extract: every volume as <name>.img (the UBIFS inside is a component of its own) ---- */
+
+static int unpack(const struct mtd_reader *in, struct mtd_fs_sink *sink)
+{
+	struct ubi u;
+	int rc = ubi_read(in, &u);
+	if (rc == MTD_ERR_NOMEM)
+		return rc;
+	if (rc) {
+		mtd_sink_problem(sink, NULL, "no UBI image at 0x%llx", (unsigned long long)mtd_rd_offset(in));
+		return 0;
+	}
+	if (u.bad_ec || u.bad_vid)
+		mtd_sink_problem(sink, NULL, "%llu UBI headers failed their CRCs and were ignored",
+		                 (unsigned long long)(u.bad_ec + u.bad_vid));
+	if (!u.have_vtbl && u.nlebs)
+		mtd_sink_problem(sink, NULL,
+		                 "volume table missing or damaged: only volumes with a good record are written");
+	rc = mtd_sink_dir(sink, "", 0755, -1);
+	for (unsigned i = 0; i < MAX_VOLS && !rc; i++) {
+		const struct vol *v = &u.vols[i];
+		char name[160], file[200];
+		if (!v->present || !v->max_lnum)
+			continue;
+		snprintf(name, sizeof(name), "%s", v->name);
+		if (!name[0] || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))
+			snprintf(name, sizeof(name), "volume%u", i);
+		if (v->size > MAX_VOLUME) {
+			mtd_sink_problem(sink, name, "volume %u larger than 1 GiB: not assembled", i);
+			continue;
+		}
+		uint8_t *img = malloc(v->size ? (size_t)v->size : 1);
+		if (!img) {
+			rc = MTD_ERR_NOMEM;
+			break;
+		}
+		ubi_volume_fill(&u, i, img);
+		snprintf(file, sizeof(file), "%s.img", name);
+		rc = mtd_sink_file(sink, file, 0644, -1, img, (size_t)v->size);
+		free(img);
+	}
+	ubi_release(&u);
+	return rc == MTD_ERR_LIMIT || rc == MTD_ERR_NOMEM ? rc : 0;
 }
 
 const struct mtd_format mtd_fmt_ubi = {
     .name = "ubi",
     .magics = {{"UBI#", 4, 0}},
     .probe = probe,
+    .unpack = unpack,
 };

@@ -45,21 +45,21 @@ static const char *reset_vector(const uint8_t *b)
 	return NULL;
 }
 
-/* The version string "U-Boot X.Y..." in [p, p+n): offset or -1, its length in *vlen. */
-static long find_version(const uint8_t *p, size_t n, size_t *vlen)
+/* The version string "U-Boot X.Y..." in the first n bytes of r: offset or -1, its length in *vlen. */
+static long find_version(const struct mtd_reader *all, size_t n, size_t *vlen)
 {
-	size_t at = 0;
-	while (at < n) {
-		const uint8_t *h = memmem(p + at, n - at, "U-Boot ", 7);
-		if (!h)
-			return -1;
-		size_t o = (size_t)(h - p), v = o + 7;
-		if (v + 4 < n && memcmp(p + v, "SPL ", 4) == 0)
+	struct mtd_reader r;
+	size_t at = 0, o;
+	mtd_rd_window(all, 0, n, &r);
+	while (at < n && mtd_rd_find(&r, at, "U-Boot ", 7, &o)) {
+		size_t v = o + 7;
+		if (v + 4 < n && mtd_rd_eq_at(&r, v, "SPL ", 4))
 			v += 4;
-		if (v + 3 < n && p[v] >= '0' && p[v] <= '9' &&
-		    (p[v + 1] == '.' || (p[v + 1] >= '0' && p[v + 1] <= '9'))) {
+		uint8_t c0 = mtd_rd_u8_at(&r, v), c1 = mtd_rd_u8_at(&r, v + 1);
+		if (v + 3 < n && c0 >= '0' && c0 <= '9' && (c1 == '.' || (c1 >= '0' && c1 <= '9'))) {
 			size_t e = o;
-			while (e < n && e - o < 200 && p[e] >= 0x20 && p[e] < 0x7f)
+			uint8_t c;
+			while (e < n && e - o < 200 && (c = mtd_rd_u8_at(&r, e)) >= 0x20 && c < 0x7f)
 				e++;
 			*vlen = e - o;
 			return (long)o;
@@ -69,39 +69,33 @@ static long find_version(const uint8_t *p, size_t n, size_t *vlen)
 	return -1;
 }
 
-static bool all_ff(const uint8_t *p, size_t n)
+/* Another structure starts at `at` of r: a uImage, squashfs or UBI magic, or an environment whose CRC holds. */
+static bool structure_starts(const struct mtd_reader *r, size_t at)
 {
-	for (size_t i = 0; i < n; i++)
-		if (p[i] != 0xff)
-			return false;
-	return true;
-}
-
-static bool structure_starts(const uint8_t *p, size_t n)
-{
-	if (n < 8)
+	const uint8_t *rest = NULL;
+	size_t n = at <= mtd_rd_left(r) ? mtd_rd_left(r) - at : 0;
+	if (n < 8 || !mtd_rd_bytes_at(r, at, n, &rest))
 		return false;
-	uint32_t be = mtd_be32(p);
+	uint32_t be = mtd_rd_be32_at(r, at);
 	if (be == 0x27051956u || be == 0x68737173u || be == 0x55424923u)
 		return true;
 	struct mtd_env_measure m;
-	return mtd_env_measure(p, n, MTD_ENV_MIN_SIZE, MTD_ENV_MAX_SIZE, &m) == 0 && m.crc_ok;
+	return mtd_env_measure(rest, n, MTD_ENV_MIN_SIZE, MTD_ENV_MAX_SIZE, &m) == 0 && m.crc_ok;
 }
 
 static int probe(struct mtd_probe *p)
 {
 	struct mtd_reader r;
-	const uint8_t *hdr;
+	uint8_t hdr[8];
 	mtd_probe_reader(p, &r);
 	size_t avail = mtd_rd_left(&r);
-	if (avail < 0x400 || !mtd_rd_bytes(&r, 8, &hdr))
+	if (avail < 0x400 || !mtd_rd_copy_at(&r, 0, hdr, 8))
 		return MTD_ERR_NO_MATCH;
 	const char *arch = reset_vector(hdr);
 	if (!arch)
 		return MTD_ERR_NO_MATCH;
-	const uint8_t *base = p->data + p->off;
 	size_t lim = avail < MAX_UBOOT ? avail : MAX_UBOOT, vlen = 0;
-	long vo = find_version(base, lim, &vlen);
+	long vo = find_version(&r, lim, &vlen);
 	if (vo < 0)
 		return MTD_ERR_NO_MATCH;
 
@@ -110,12 +104,12 @@ static int probe(struct mtd_probe *p)
 	uint64_t first = ((p->off + (uint64_t)vo) / 4096 + 1) * 4096 - p->off;
 	for (size_t b = (size_t)first; b < lim; b += 4096) {
 		size_t n = lim - b < 4096 ? lim - b : 4096;
-		if (all_ff(base + b, n) || structure_starts(base + b, avail - b)) {
+		if (mtd_rd_uniform_at(&r, b, n, 0xff) || structure_starts(&r, b)) {
 			end = b;
 			break;
 		}
 	}
-	while (end > (size_t)vo + vlen && base[end - 1] == 0xff)
+	while (end > (size_t)vo + vlen && mtd_rd_u8_at(&r, end - 1) == 0xff)
 		end--;
 	const char *from = end == avail ? "end of space" : "end of non-padding data";
 
@@ -125,15 +119,15 @@ static int probe(struct mtd_probe *p)
 	 * (zero padding up to the next partition is not U-Boot either).
 	 */
 	size_t dtb_off = 0, dtb_size = 0, lo = (size_t)vo + vlen, nz = end;
-	while (nz > lo && base[nz - 1] == 0)
+	while (nz > lo && mtd_rd_u8_at(&r, nz - 1) == 0)
 		nz--;
 	size_t scan_from = nz > 0x80000 ? nz - 0x80000 : 0;
 	if (scan_from < lo)
 		scan_from = lo;
 	size_t top = nz + 40 <= avail ? nz : avail - 40; /* a DTB header is 40 bytes */
 	for (size_t q = top & ~(size_t)3; nz >= 44 && q >= scan_from; q -= 4) {
-		if (mtd_be32(base + q) == 0xd00dfeedu) {
-			uint32_t t = mtd_be32(base + q + 4), ver = mtd_be32(base + q + 20);
+		if (mtd_rd_be32_at(&r, q) == 0xd00dfeedu) {
+			uint32_t t = mtd_rd_be32_at(&r, q + 4), ver = mtd_rd_be32_at(&r, q + 20);
 			if (t >= 40 && ver >= 16 && ver <= 17 && q + (size_t)t >= nz && q + (size_t)t <= avail &&
 			    q + (size_t)t - nz < 0x10000) {
 				dtb_off = q;
@@ -148,7 +142,9 @@ static int probe(struct mtd_probe *p)
 	}
 	p->size = end;
 	p->valid = true;
-	mtd_probe_str(p, "version", true, "%.*s", (int)vlen, (const char *)base + vo);
+	char version[201];
+	mtd_rd_copy_at(&r, (size_t)vo, version, vlen); /* vlen <= 200, found inside r */
+	mtd_probe_str(p, "version", true, "%.*s", (int)vlen, version);
 	mtd_probe_str(p, "arch", true, "%s", arch);
 	mtd_probe_hex(p, "version_offset", false, (uint64_t)vo);
 	mtd_probe_str(p, "size_from", false, "%s", from);

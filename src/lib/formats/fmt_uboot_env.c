@@ -23,20 +23,19 @@ static void detail_var(struct mtd_probe *p, const struct mtd_env *e, const char 
 static int probe(struct mtd_probe *p)
 {
 	struct mtd_reader r;
-	const uint8_t *d;
+	const uint8_t *base = NULL;
 	mtd_probe_reader(p, &r);
 	size_t avail = mtd_rd_left(&r);
-	if (!mtd_rd_bytes(&r, avail < 8 ? avail : 8, &d) || avail < 8)
+	if (avail < 8 || !mtd_rd_bytes_at(&r, 0, avail, &base))
 		return MTD_ERR_NO_MATCH;
 	/* cheap: a name character right after the CRC or after the flag byte */
-	uint8_t c4 = d[4], c5 = d[5];
+	uint8_t c4 = mtd_rd_u8_at(&r, 4), c5 = mtd_rd_u8_at(&r, 5);
 	bool n4 =
 	    (c4 >= 'a' && c4 <= 'z') || (c4 >= 'A' && c4 <= 'Z') || (c4 >= '0' && c4 <= '9') || c4 == '_' || c4 == '.';
 	bool n5 =
 	    (c5 >= 'a' && c5 <= 'z') || (c5 >= 'A' && c5 <= 'Z') || (c5 >= '0' && c5 <= '9') || c5 == '_' || c5 == '.';
 	if (!n4 && !n5)
 		return MTD_ERR_NO_MATCH;
-	const uint8_t *base = p->data + p->off;
 	struct mtd_env_measure m;
 	if (mtd_env_measure(base, avail, MTD_ENV_MIN_SIZE, MTD_ENV_MAX_SIZE, &m))
 		return MTD_ERR_NO_MATCH;

@@ -68,9 +68,9 @@ static const char *comp_name(uint8_t v)
 static int probe(struct mtd_probe *p)
 {
 	struct mtd_reader r;
-	const uint8_t *hdr;
+	uint8_t hdr[UIMAGE_HDR];
 	mtd_probe_reader(p, &r);
-	if (!mtd_rd_bytes(&r, UIMAGE_HDR, &hdr))
+	if (!mtd_rd_copy(&r, hdr, UIMAGE_HDR))
 		return MTD_ERR_NO_MATCH;
 	if (mtd_be32(hdr) != 0x27051956u)
 		return MTD_ERR_NO_MATCH;
@@ -111,9 +111,9 @@ static int probe(struct mtd_probe *p)
 	}
 
 	uint64_t total = UIMAGE_HDR + (uint64_t)size;
-	const uint8_t *payload;
+	struct mtd_reader payload;
 	p->valid = true;
-	if (!mtd_rd_bytes(&r, size, &payload)) {
+	if (!mtd_rd_sub(&r, size, &payload)) {
 		uint64_t avail = p->len - p->off - UIMAGE_HDR;
 		mtd_probe_problem(p, "truncated: header says 0x%x data bytes, only 0x%llx present", size,
 		                  (unsigned long long)avail);
@@ -123,7 +123,8 @@ static int probe(struct mtd_probe *p)
 		mtd_probe_scan_range(p, p->off + UIMAGE_HDR, avail);
 		return MTD_OK;
 	}
-	uint32_t dcalc = mtd_crc32(0, payload, size);
+	uint32_t dcalc = 0;
+	mtd_rd_crc32(&payload, 0, size, 0, &dcalc);
 	mtd_probe_bool(p, "data_crc_ok", false, dcalc == dcrc);
 	if (dcalc != dcrc) {
 		mtd_probe_problem(p, "data CRC 0x%08x does not match header 0x%08x", dcalc, dcrc);
@@ -137,8 +138,7 @@ static int probe(struct mtd_probe *p)
 	 * (what `dumpimage -l` lists under Contents) scanned in turn.
 	 */
 	if (type == 4) {
-		struct mtd_reader t;
-		mtd_rd_init(&t, payload, size, p->off + UIMAGE_HDR);
+		struct mtd_reader t = payload;
 		uint32_t sz, count = 0;
 		bool ended = false;
 		while (count <= 64 && mtd_rd_u32be(&t, &sz)) {
@@ -155,7 +155,7 @@ static int probe(struct mtd_probe *p)
 		}
 		mtd_probe_u64(p, "parts", true, count);
 		uint64_t at = p->off + UIMAGE_HDR + 4ull * (count + 1);
-		mtd_rd_init(&t, payload, size, p->off + UIMAGE_HDR);
+		t = payload;
 		for (uint32_t i = 0; i < count; i++) {
 			mtd_rd_u32be(&t, &sz);
 			if (!mtd_range_ok(at, sz, p->off + total)) {

@@ -33,14 +33,17 @@ static const char *check_name(unsigned id)
 	}
 }
 
-static bool header_plausible(const uint8_t *h, size_t avail)
+static bool header_plausible(const struct mtd_reader *s)
 {
-	return avail >= XZ_HDR && memcmp(h, xz_magic, 6) == 0 && h[6] == 0 && (h[7] & 0xf0) == 0;
+	return mtd_rd_left(s) >= XZ_HDR && mtd_rd_eq_at(s, 0, xz_magic, 6) && mtd_rd_u8_at(s, 6) == 0 &&
+	       (mtd_rd_u8_at(s, 7) & 0xf0) == 0;
 }
 
-static bool header_crc_ok(const uint8_t *h)
+/* The stream header at the start of s, copied into h; its CRC32 over the flags holds. */
+static bool header_crc_ok(const struct mtd_reader *s, uint8_t h[XZ_HDR])
 {
-	return lzma_crc32(h + 6, 2, 0) == mtd_le32(h + 8);
+	memset(h, 0, XZ_HDR);
+	return mtd_rd_copy_at(s, 0, h, XZ_HDR) && lzma_crc32(h + 6, 2, 0) == mtd_le32(h + 8);
 }
 
 enum dec { DEC_END, DEC_TRUNC, DEC_DATA, DEC_UNSUP, DEC_STOP, DEC_NOMEM };
@@ -63,35 +66,39 @@ static const char *ret_text(lzma_ret r)
  * decoder is fed a copy of the header with its CRC corrected, so a stream
  * whose header CRC alone is damaged can still be decoded and measured.
  */
-static enum dec decode_stream(struct mtd_stream_out *o, const uint8_t *s, size_t avail, uint64_t before, uint32_t flags,
+static enum dec decode_stream(struct mtd_stream_out *o, const struct mtd_reader *s, uint64_t before, uint32_t flags,
                               bool fix_header, uint64_t *used, const char **why)
 {
 	lzma_stream z = LZMA_STREAM_INIT;
 	uint8_t hdr[XZ_HDR];
 	uint8_t *chunk = mtd_stream_out_scratch(o, STREAM_CHUNK);
 	enum dec rc = DEC_DATA;
+	size_t avail = mtd_rd_left(s);
+	const uint8_t *all = NULL, *body = NULL;
 	*used = 0;
 	*why = "";
+	if (!mtd_rd_bytes_at(s, 0, avail, &all) || !mtd_rd_bytes_at(s, XZ_HDR, avail - XZ_HDR, &body))
+		return DEC_TRUNC; /* cannot happen: the caller saw a whole header */
 	if (!chunk || lzma_stream_decoder(&z, XZ_MEMLIMIT, flags) != LZMA_OK) {
 		lzma_end(&z);
 		return DEC_NOMEM;
 	}
 	bool phase0 = fix_header;
 	if (fix_header) {
-		memcpy(hdr, s, XZ_HDR);
+		mtd_rd_copy_at(s, 0, hdr, XZ_HDR);
 		uint32_t c = lzma_crc32(hdr + 6, 2, 0);
 		hdr[8] = (uint8_t)c, hdr[9] = (uint8_t)(c >> 8), hdr[10] = (uint8_t)(c >> 16),
 		hdr[11] = (uint8_t)(c >> 24);
 		z.next_in = hdr;
 		z.avail_in = XZ_HDR;
 	} else {
-		z.next_in = s;
+		z.next_in = all;
 		z.avail_in = avail;
 	}
 	for (;;) {
 		if (phase0 && z.avail_in == 0) {
 			phase0 = false;
-			z.next_in = s + XZ_HDR;
+			z.next_in = body;
 			z.avail_in = avail - XZ_HDR;
 		}
 		z.next_out = chunk;
@@ -126,19 +133,22 @@ static enum dec decode_stream(struct mtd_stream_out *o, const uint8_t *s, size_t
 	return rc;
 }
 
-/* Blocks listed in the index of a stream that decoded completely (s..s+len). */
-static uint64_t count_blocks(const uint8_t *s, uint64_t len)
+/* Blocks listed in the index of a stream that decoded completely (its first len bytes of s). */
+static uint64_t count_blocks(const struct mtd_reader *s, uint64_t len)
 {
 	lzma_stream_flags ff;
-	if (len < 2 * XZ_HDR || lzma_stream_footer_decode(&ff, s + len - XZ_HDR) != LZMA_OK)
+	uint8_t foot[XZ_HDR];
+	if (len < 2 * XZ_HDR || !mtd_rd_copy_at(s, (size_t)(len - XZ_HDR), foot, XZ_HDR) ||
+	    lzma_stream_footer_decode(&ff, foot) != LZMA_OK)
 		return 0;
 	if (ff.backward_size > len - 2 * XZ_HDR)
 		return 0;
 	lzma_index *idx = NULL;
 	uint64_t memlimit = 64u << 20;
 	size_t pos = 0;
-	const uint8_t *in = s + len - XZ_HDR - ff.backward_size;
-	if (lzma_index_buffer_decode(&idx, &memlimit, NULL, in, &pos, (size_t)ff.backward_size) != LZMA_OK)
+	const uint8_t *in = NULL;
+	if (!mtd_rd_bytes_at(s, (size_t)(len - XZ_HDR - ff.backward_size), (size_t)ff.backward_size, &in) ||
+	    lzma_index_buffer_decode(&idx, &memlimit, NULL, in, &pos, (size_t)ff.backward_size) != LZMA_OK)
 		return 0;
 	uint64_t n = lzma_index_block_count(idx);
 	lzma_index_end(idx, NULL);
@@ -150,23 +160,33 @@ static uint64_t count_blocks(const uint8_t *s, uint64_t len)
  * whose CRC32 holds and whose flags equal the header's.  Returns the end of
  * the stream relative to s, or 0.
  */
-static uint64_t find_footer(const uint8_t *s, uint64_t avail, uint64_t from)
+static uint64_t find_footer(const struct mtd_reader *s, uint64_t from)
 {
+	uint64_t avail = mtd_rd_left(s);
+	struct mtd_reader ys;
 	if (from < XZ_HDR)
 		from = XZ_HDR;
+	if (avail < 1)
+		return 0;
+	mtd_rd_window(s, 0, (size_t)avail - 1, &ys); /* a 'Y' needs its 'Z' after it */
 	for (uint64_t i = from; i + XZ_HDR <= avail;) {
-		/* 'Y' sits at footer+10 and needs its 'Z' after it */
-		const uint8_t *y = memchr(s + i + 10, 'Y', (size_t)(avail - 1 - (i + 10)));
-		if (!y)
+		/* 'Y' sits at footer+10 */
+		size_t y;
+		if (!mtd_rd_find(&ys, (size_t)(i + 10), "Y", 1, &y))
 			return 0;
-		uint64_t f = (uint64_t)(y - s) - 10;
-		if (s[f + 11] == 'Z' && s[f + 8] == s[6] && s[f + 9] == s[7] &&
-		    lzma_crc32(s + f + 4, 6, 0) == mtd_le32(s + f)) {
+		uint64_t f = (uint64_t)y - 10;
+		uint8_t foot[XZ_HDR];
+		mtd_rd_copy_at(s, (size_t)f, foot, XZ_HDR); /* y + 2 <= avail */
+		if (foot[11] == 'Z' && foot[8] == mtd_rd_u8_at(s, 6) && foot[9] == mtd_rd_u8_at(s, 7) &&
+		    lzma_crc32(foot + 4, 6, 0) == mtd_le32(foot)) {
 			/* its index must start with the index indicator, inside this stream, with no other stream
 			 * before it */
-			uint64_t back = ((uint64_t)mtd_le32(s + f + 4) + 1) * 4;
-			if (back <= f - XZ_HDR && s[f - back] == 0x00 &&
-			    !memmem(s + XZ_HDR, (size_t)(f - XZ_HDR), xz_magic, 6))
+			uint64_t back = ((uint64_t)mtd_le32(foot + 4) + 1) * 4;
+			struct mtd_reader before;
+			size_t other;
+			mtd_rd_window(s, 0, (size_t)f, &before);
+			if (back <= f - XZ_HDR && mtd_rd_u8_at(s, (size_t)(f - back)) == 0x00 &&
+			    !mtd_rd_find(&before, XZ_HDR, xz_magic, 6, &other))
 				return f + XZ_HDR;
 			return 0;
 		}
@@ -176,23 +196,24 @@ static uint64_t find_footer(const uint8_t *s, uint64_t avail, uint64_t from)
 }
 
 /* Stream padding before another stream at pos: its length, or -1 when no stream follows. */
-static int64_t next_stream(const uint8_t *all, uint64_t avail, uint64_t pos)
+static int64_t next_stream(const struct mtd_reader *all, uint64_t pos)
 {
-	uint64_t z = 0;
-	while (pos + z < avail && all[pos + z] == 0)
+	uint64_t avail = mtd_rd_left(all), z = 0;
+	while (pos + z < avail && mtd_rd_u8_at(all, (size_t)(pos + z)) == 0)
 		z++;
 	z -= z % 4;
-	const uint8_t *h = all + pos + z;
-	return header_plausible(h, (size_t)(avail - pos - z)) && header_crc_ok(h) ? (int64_t)z : -1;
+	struct mtd_reader h;
+	uint8_t hb[XZ_HDR];
+	mtd_rd_window(all, (size_t)(pos + z), (size_t)(avail - pos - z), &h);
+	return header_plausible(&h) && header_crc_ok(&h, hb) ? (int64_t)z : -1;
 }
 
 static int probe(struct mtd_probe *p)
 {
 	struct mtd_reader r;
-	const uint8_t *all;
 	uint64_t avail = mtd_stream_avail(p);
 	mtd_probe_reader(p, &r);
-	if (!mtd_rd_bytes(&r, (size_t)avail, &all) || !header_plausible(all, (size_t)avail))
+	if (!header_plausible(&r))
 		return MTD_ERR_NO_MATCH;
 
 	struct mtd_stream_out o;
@@ -200,31 +221,32 @@ static int probe(struct mtd_probe *p)
 	uint64_t pos = 0, streams = 0, blocks = 0, padding = 0;
 	bool complete = false;
 	p->valid = true;
-	mtd_probe_str(p, "check", true, "%s", check_name(all[7]));
+	mtd_probe_str(p, "check", true, "%s", check_name(mtd_rd_u8_at(&r, 7)));
 	for (;;) {
-		const uint8_t *s = all + pos;
-		uint64_t left = avail - pos, used = 0;
+		struct mtd_reader s;
+		uint8_t h[XZ_HDR];
+		mtd_rd_window(&r, (size_t)pos, (size_t)(avail - pos), &s);
+		uint64_t used = 0;
 		const char *why;
-		bool hdr_ok = header_crc_ok(s);
+		bool hdr_ok = header_crc_ok(&s, h);
 		if (!hdr_ok) {
 			mtd_probe_problem(p, "stream header at 0x%llx: CRC32 0x%08x does not match its flags (0x%08x)",
-			                  (unsigned long long)(p->off + pos), mtd_le32(s + 8), lzma_crc32(s + 6, 2, 0));
+			                  (unsigned long long)(p->off + pos), mtd_le32(h + 8), lzma_crc32(h + 6, 2, 0));
 			p->valid = false;
 		}
 		struct mtd_stream_mark m;
 		mtd_stream_out_mark(&o, &m);
-		enum dec rc = decode_stream(&o, s, (size_t)left, pos, 0, !hdr_ok, &used, &why);
+		enum dec rc = decode_stream(&o, &s, pos, 0, !hdr_ok, &used, &why);
 		if (rc == DEC_DATA) {
 			/* A damaged integrity check still decodes when checks are ignored: then the extent is exact. */
 			uint64_t used2;
 			const char *why2;
 			mtd_stream_out_rewind(&o, &m);
-			enum dec rc2 =
-			    decode_stream(&o, s, (size_t)left, pos, LZMA_IGNORE_CHECK, !hdr_ok, &used2, &why2);
+			enum dec rc2 = decode_stream(&o, &s, pos, LZMA_IGNORE_CHECK, !hdr_ok, &used2, &why2);
 			if (rc2 == DEC_END) {
 				mtd_probe_problem(
 				    p, "stream at 0x%llx: integrity check (%s) of a block does not match its data",
-				    (unsigned long long)(p->off + pos), check_name(s[7]));
+				    (unsigned long long)(p->off + pos), check_name(h[7]));
 				p->valid = false;
 				rc = DEC_END;
 				used = used2;
@@ -232,10 +254,10 @@ static int probe(struct mtd_probe *p)
 		}
 		if (rc == DEC_END) {
 			streams++;
-			blocks += count_blocks(s, used);
+			blocks += count_blocks(&s, used);
 			pos += used;
 			/* Stream padding then another stream: the same file. */
-			int64_t z = next_stream(all, avail, pos);
+			int64_t z = next_stream(&r, pos);
 			if (z >= 0) {
 				padding += (uint64_t)z;
 				pos += (uint64_t)z;
@@ -253,7 +275,7 @@ static int probe(struct mtd_probe *p)
 			pos = avail;
 		} else if (rc == DEC_STOP) {
 			/* Past the work bound: the footers still give the extent, without decoding. */
-			uint64_t end = find_footer(s, left, used);
+			uint64_t end = find_footer(&s, used);
 			if (!end) {
 				pos += used; /* extent unknown: mtd_stream_out_finish says so */
 				break;
@@ -261,8 +283,11 @@ static int probe(struct mtd_probe *p)
 			streams++;
 			pos += end;
 			int64_t z;
-			while ((z = next_stream(all, avail, pos)) >= 0) {
-				end = find_footer(all + pos + z, avail - pos - (uint64_t)z, XZ_HDR);
+			while ((z = next_stream(&r, pos)) >= 0) {
+				struct mtd_reader nx;
+				mtd_rd_window(&r, (size_t)(pos + (uint64_t)z), (size_t)(avail - pos - (uint64_t)z),
+				              &nx);
+				end = find_footer(&nx, XZ_HDR);
 				if (!end)
 					break;
 				streams++;
@@ -284,7 +309,7 @@ static int probe(struct mtd_probe *p)
 			mtd_stream_out_release(&o);
 			return MTD_ERR_NO_MATCH;
 		} else {
-			uint64_t end = find_footer(s, left, used);
+			uint64_t end = find_footer(&s, used);
 			if (end) {
 				mtd_probe_problem(p, "%s at 0x%llx; extent taken from the stream footer", why,
 				                  (unsigned long long)at);

@@ -16,9 +16,9 @@
  * directly are one component (zstd -d decodes them as one file).
  */
 
-static bool is_skippable(const uint8_t *s, uint64_t avail)
+static bool is_skippable(const struct mtd_reader *all, uint64_t pos)
 {
-	return avail >= 8 && (mtd_le32(s) & 0xfffffff0u) == 0x184d2a50u;
+	return mtd_rd_left(all) - pos >= 8 && (mtd_rd_le32_at(all, (size_t)pos) & 0xfffffff0u) == 0x184d2a50u;
 }
 
 enum frame_end { F_OK, F_TRUNC, F_DATA, F_UNSUP, F_STOP, F_NOMEM };
@@ -38,13 +38,17 @@ struct frame {
  * to be there, and must not claim the rest of the space.  Returns the offset
  * of the first impossible block header, or 0.
  */
-static uint64_t impossible_block(const uint8_t *s, uint64_t avail)
+static uint64_t impossible_block(const struct mtd_reader *s)
 {
-	size_t pos = ZSTD_frameHeaderSize(s, (size_t)avail);
+	uint64_t avail = mtd_rd_left(s);
+	const uint8_t *all = NULL;
+	if (!mtd_rd_bytes_at(s, 0, (size_t)avail, &all))
+		return 4;
+	size_t pos = ZSTD_frameHeaderSize(all, (size_t)avail);
 	if (ZSTD_isError(pos))
 		return 4;
 	while (pos + 3 <= avail) {
-		uint32_t b = (uint32_t)s[pos] | (uint32_t)s[pos + 1] << 8 | (uint32_t)s[pos + 2] << 16;
+		uint32_t b = (uint32_t)mtd_rd_le16_at(s, pos) | (uint32_t)mtd_rd_u8_at(s, pos + 2) << 16;
 		uint32_t type = (b >> 1) & 3, size = b >> 3;
 		if (type == 3 || size > ZSTD_BLOCKSIZE_MAX)
 			return pos;
@@ -56,17 +60,21 @@ static uint64_t impossible_block(const uint8_t *s, uint64_t avail)
 	return 0;
 }
 
-static enum frame_end decode_frame(struct mtd_stream_out *o, ZSTD_DCtx *dc, const uint8_t *s, uint64_t avail,
-                                   uint64_t before, struct frame *f)
+static enum frame_end decode_frame(struct mtd_stream_out *o, ZSTD_DCtx *dc, const struct mtd_reader *s, uint64_t before,
+                                   struct frame *f)
 {
-	size_t cs = ZSTD_findFrameCompressedSize(s, (size_t)avail);
+	uint64_t avail = mtd_rd_left(s);
+	const uint8_t *all = NULL;
+	if (!mtd_rd_bytes_at(s, 0, (size_t)avail, &all))
+		return F_TRUNC;
+	size_t cs = ZSTD_findFrameCompressedSize(all, (size_t)avail);
 	f->size_known = !ZSTD_isError(cs);
 	f->err = 0;
 	f->why = "";
 	uint64_t in_size = f->size_known ? cs : avail;
 	f->size = f->size_known ? cs : 0;
 	/* measured neither by the block headers nor as cut short: decoding says where it goes wrong */
-	uint64_t bad = f->size_known ? 0 : impossible_block(s, avail);
+	uint64_t bad = f->size_known ? 0 : impossible_block(s);
 	bool impossible = !f->size_known && (ZSTD_getErrorCode(cs) != ZSTD_error_srcSize_wrong || bad);
 	if (f->fh.dictID) {
 		f->why = "needs a dictionary";
@@ -76,7 +84,8 @@ static enum frame_end decode_frame(struct mtd_stream_out *o, ZSTD_DCtx *dc, cons
 	if (!chunk)
 		return F_NOMEM;
 	ZSTD_DCtx_reset(dc, ZSTD_reset_session_only);
-	ZSTD_inBuffer in = {s, (size_t)in_size, 0};
+	ZSTD_inBuffer in = {NULL, (size_t)in_size, 0};
+	in.src = all;
 	for (;;) {
 		ZSTD_outBuffer out = {chunk, STREAM_CHUNK, 0};
 		size_t ret = ZSTD_decompressStream(dc, &out, &in);
@@ -111,11 +120,11 @@ static enum frame_end decode_frame(struct mtd_stream_out *o, ZSTD_DCtx *dc, cons
 }
 
 /* Skippable frames at pos: their count, pos moved past them. */
-static uint64_t skip_skippable(const uint8_t *all, uint64_t avail, uint64_t *pos)
+static uint64_t skip_skippable(const struct mtd_reader *all, uint64_t *pos)
 {
-	uint64_t n = 0;
-	while (is_skippable(all + *pos, avail - *pos)) {
-		uint64_t len = 8 + (uint64_t)mtd_le32(all + *pos + 4);
+	uint64_t n = 0, avail = mtd_rd_left(all);
+	while (is_skippable(all, *pos)) {
+		uint64_t len = 8 + (uint64_t)mtd_rd_le32_at(all, (size_t)(*pos + 4));
 		if (len > avail - *pos)
 			break;
 		n++;
@@ -124,20 +133,23 @@ static uint64_t skip_skippable(const uint8_t *all, uint64_t avail, uint64_t *pos
 	return n;
 }
 
-static bool frame_at(const uint8_t *all, uint64_t avail, uint64_t pos, ZSTD_frameHeader *fh)
+static bool frame_at(const struct mtd_reader *all, uint64_t pos, ZSTD_frameHeader *fh)
 {
-	return avail - pos >= 4 && mtd_le32(all + pos) == 0xfd2fb528u &&
-	       ZSTD_getFrameHeader(fh, all + pos, (size_t)(avail - pos)) == 0 && fh->frameType == ZSTD_frame;
+	uint64_t avail = mtd_rd_left(all);
+	const uint8_t *s = NULL;
+	return avail - pos >= 4 && mtd_rd_le32_at(all, (size_t)pos) == 0xfd2fb528u &&
+	       mtd_rd_bytes_at(all, (size_t)pos, (size_t)(avail - pos), &s) &&
+	       ZSTD_getFrameHeader(fh, s, (size_t)(avail - pos)) == 0 && fh->frameType == ZSTD_frame;
 }
 
 static int probe(struct mtd_probe *p)
 {
 	struct mtd_reader r;
-	const uint8_t *all;
+	const uint8_t *all = NULL;
 	uint64_t avail = mtd_stream_avail(p);
 	struct frame f;
 	mtd_probe_reader(p, &r);
-	if (!mtd_rd_bytes(&r, (size_t)avail, &all))
+	if (!mtd_rd_bytes_at(&r, 0, (size_t)avail, &all))
 		return MTD_ERR_NO_MATCH;
 	if (ZSTD_getFrameHeader(&f.fh, all, (size_t)avail) != 0 || f.fh.frameType != ZSTD_frame)
 		return MTD_ERR_NO_MATCH;
@@ -162,14 +174,16 @@ static int probe(struct mtd_probe *p)
 			declared += f.fh.frameContentSize;
 		struct mtd_stream_mark mk;
 		mtd_stream_out_mark(&o, &mk);
-		enum frame_end rc = decode_frame(&o, dc, all + pos, avail - pos, pos, &f);
+		struct mtd_reader fr;
+		mtd_rd_window(&r, (size_t)pos, (size_t)(avail - pos), &fr);
+		enum frame_end rc = decode_frame(&o, dc, &fr, pos, &f);
 		if (rc == F_DATA && ZSTD_getErrorCode(f.err) == ZSTD_error_checksum_wrong) {
 			/* decode again without the check, so the content is still there to look inside */
 			mtd_stream_out_rewind(&o, &mk);
 			ZSTD_DCtx_reset(dc, ZSTD_reset_session_only);
 			ZSTD_DCtx_setParameter(dc, ZSTD_d_forceIgnoreChecksum, ZSTD_d_ignoreChecksum);
 			struct frame g = f;
-			decode_frame(&o, dc, all + pos, avail - pos, pos, &g);
+			decode_frame(&o, dc, &fr, pos, &g);
 			ZSTD_DCtx_reset(dc, ZSTD_reset_session_only);
 			ZSTD_DCtx_setParameter(dc, ZSTD_d_forceIgnoreChecksum, ZSTD_d_validateChecksum);
 		}
@@ -231,10 +245,12 @@ static int probe(struct mtd_probe *p)
 			                  f.fh.checksumFlag ? "checksum " : "", why);
 			/* the frames that follow are measured without decoding */
 			for (;;) {
-				skips += skip_skippable(all, avail, &pos);
-				if (!frame_at(all, avail, pos, &f.fh))
+				skips += skip_skippable(&r, &pos);
+				if (!frame_at(&r, pos, &f.fh))
 					break;
-				size_t cs = ZSTD_findFrameCompressedSize(all + pos, (size_t)(avail - pos));
+				const uint8_t *rest = NULL;
+				mtd_rd_bytes_at(&r, (size_t)pos, (size_t)(avail - pos), &rest); /* frame_at read it */
+				size_t cs = ZSTD_findFrameCompressedSize(rest, (size_t)(avail - pos));
 				if (ZSTD_isError(cs))
 					break;
 				frames++;
@@ -244,8 +260,8 @@ static int probe(struct mtd_probe *p)
 			break;
 		}
 		/* skippable frames, then maybe another frame */
-		skips += skip_skippable(all, avail, &pos);
-		if (frame_at(all, avail, pos, &f.fh))
+		skips += skip_skippable(&r, &pos);
+		if (frame_at(&r, pos, &f.fh))
 			continue;
 		complete = true;
 		break;

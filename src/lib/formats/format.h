@@ -3,18 +3,28 @@
 #define MTDSCOPE_FORMAT_H
 
 /*
- * A format is one file that fills one struct mtd_format and is listed in
- * registry.c.  The scanner finds candidates either by a magic pattern (bytes
- * at a fixed offset from the component start) or, for formats without a
- * magic (environments, EEPROMs), at every `anchor_align` boundary of the
- * space.  It then calls probe(), which must:
- *   - read only through a struct mtd_reader over p->data/p->len;
+ * A format is one file (fmt_<name>.c) that fills one struct mtd_format and
+ * is listed in registry.c: the header decoder, the probe the scanner calls
+ * and, for filesystems and archives, the unpacker extract calls, all over
+ * the same decoder (libarchive's bid() and read_header()).
+ *
+ * The scanner finds candidates either by a magic pattern (bytes at a fixed
+ * offset from the component start) or, for formats without a magic
+ * (environments, EEPROMs), at every `anchor_align` boundary of the space.
+ * It then calls probe(), which must:
+ *   - read input only through the readers it is given: mtd_probe_reader()
+ *     (from the candidate to the end of the space) or p->in (the whole
+ *     space); the probe struct carries no pointer to the bytes, and
+ *     scripts/check-reader.sh rejects any other way to reach them;
  *   - return MTD_ERR_NO_MATCH quickly when the bytes are not this format;
  *   - otherwise set p->size to the exact extent (clamped to the space when
  *     the structure is cut off, with a problem saying so), p->valid to
  *     whether every checksum held, and add details/problems/children.
- * A probe never prints, exits, or allocates a size read from the input
- * without capping it first.
+ * unpack() gets a reader over exactly the component's bytes (base: the
+ * component's offset in its space, so mtd_rd_offset() gives positions a user
+ * can find) and writes what it holds through the sink.
+ * Neither prints, exits, or allocates a size read from the input without
+ * capping it first.
  */
 
 #include <mtdscope/reader.h>
@@ -32,8 +42,11 @@ struct mtd_magic {
 };
 
 struct mtd_probe {
-	/* the byte space being scanned */
-	const uint8_t *data;
+	/*
+	 * The byte space being scanned, [0, len): base 0, so mtd_rd_offset() of
+	 * any reader made from it is an offset in the space.
+	 */
+	struct mtd_reader in;
 	uint64_t len;
 	uint64_t off; /* candidate start within the space */
 	int64_t space;
@@ -55,17 +68,33 @@ struct mtd_probe {
 	struct mtd_component *comp;
 };
 
+struct mtd_fs_sink;
+
+/**
+ * Unpack a filesystem or archive: `in` holds exactly the component's bytes.
+ * Damage is reported through the sink (mtd_sink_problem) and returns 0; only
+ * MTD_ERR_LIMIT and MTD_ERR_NOMEM stop the extraction.
+ */
+typedef int (*mtd_unpack_fn)(const struct mtd_reader *in, struct mtd_fs_sink *sink);
+
 struct mtd_format {
 	const char *name;
 	struct mtd_magic magics[4];
 	uint32_t anchor_align; /* 0: magic only; else also probed at each multiple */
 	bool anchor_top_only;  /* anchored probing only in the input file's own space */
 	int (*probe)(struct mtd_probe *p);
+	mtd_unpack_fn unpack; /* NULL: extract carves the bytes only */
 };
 
+/** The registered format of that name, or NULL. */
+const struct mtd_format *mtd_format_find(const char *name);
+
 /* Probe helpers (scanner side). */
-/** A reader over the space from the candidate start to the end of the space. */
-void mtd_probe_reader(const struct mtd_probe *p, struct mtd_reader *r);
+/** A reader over the space from the candidate start to the end of the space (base: the candidate offset). */
+static inline void mtd_probe_reader(const struct mtd_probe *p, struct mtd_reader *r)
+{
+	mtd_rd_window(&p->in, (size_t)p->off, (size_t)(p->len - p->off), r);
+}
 void mtd_probe_problem(struct mtd_probe *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void mtd_probe_str(struct mtd_probe *p, const char *key, bool brief, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -95,6 +124,13 @@ void mtd_probe_child_done(struct mtd_probe *child, bool scan_inside);
 uint64_t mtd_probe_decode_budget(const struct mtd_probe *p, uint64_t compressed_len);
 /** Scan options in force. */
 const struct mtd_scan_options *mtd_probe_options(const struct mtd_probe *p);
+
+/**
+ * A reader over a byte space of a scan result (space -1: the input file;
+ * otherwise the decoded content of component `space`), base 0.  False when
+ * the space holds no bytes (decoded content not kept).
+ */
+bool mtd_scan_space_reader(const struct mtd_scan_result *r, int64_t space, struct mtd_reader *out);
 
 extern const struct mtd_format *const mtd_formats[];
 extern const size_t mtd_nformats;

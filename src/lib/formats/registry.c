@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: MIT */
+#include <string.h>
+
 #include "format.h"
 
 /*
@@ -46,3 +48,11 @@ const struct mtd_format *const mtd_formats[] = {
 };
 
 const size_t mtd_nformats = sizeof(mtd_formats) / sizeof(mtd_formats[0]);
+
+const struct mtd_format *mtd_format_find(const char *name)
+{
+	for (size_t i = 0; i < mtd_nformats; i++)
+		if (!strcmp(mtd_formats[i]->name, name))
+			return mtd_formats[i];
+	return NULL;
+}

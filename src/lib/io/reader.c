@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <mtdscope/reader.h>
+#include <mtdscope/util.h>
 
 bool mtd_rd_line(struct mtd_reader *r, size_t max_len, const char **line, size_t *len, bool *cut)
 {
@@ -20,5 +21,23 @@ bool mtd_rd_line(struct mtd_reader *r, size_t max_len, const char **line, size_t
 	*line = (const char *)start;
 	*cut = n > max_len;
 	*len = *cut ? max_len : n;
+	return true;
+}
+
+bool mtd_rd_crc32(const struct mtd_reader *r, size_t at, size_t n, uint32_t crc, uint32_t *out)
+{
+	const uint8_t *p;
+	if (!mtd_rd_bytes_at(r, at, n, &p))
+		return false;
+	*out = mtd_crc32(crc, p, n);
+	return true;
+}
+
+bool mtd_rd_crc32_raw(const struct mtd_reader *r, size_t at, size_t n, uint32_t seed, uint32_t *out)
+{
+	const uint8_t *p;
+	if (!mtd_rd_bytes_at(r, at, n, &p))
+		return false;
+	*out = mtd_crc32_raw(seed, p, n);
 	return true;
 }

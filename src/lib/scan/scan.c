@@ -177,11 +177,6 @@ static void add_problem(struct mtd_scanner *sc, struct mtd_component *c, const c
 
 /* ---- probe helpers ---- */
 
-void mtd_probe_reader(const struct mtd_probe *p, struct mtd_reader *r)
-{
-	mtd_rd_init(r, p->data + p->off, (size_t)(p->len - p->off), p->off);
-}
-
 void mtd_probe_problem(struct mtd_probe *p, const char *fmt, ...)
 {
 	va_list ap;
@@ -282,7 +277,7 @@ void mtd_probe_scan_range(struct mtd_probe *p, uint64_t off, uint64_t len)
 	/* A payload that is the whole component again would nest forever. */
 	if (off == p->comp->offset && len >= p->comp->size)
 		return;
-	scan_region(sc, p->data, p->len, p->space, p->comp->id, off, off + len, p->depth + 1);
+	scan_region(sc, p->in.data, p->len, p->space, p->comp->id, off, off + len, p->depth + 1);
 }
 
 void mtd_probe_decoded(struct mtd_probe *p, uint8_t *buf, uint64_t len)
@@ -312,7 +307,7 @@ struct mtd_probe *mtd_probe_child(struct mtd_probe *p, const char *type, uint64_
 		free(child);
 		return NULL;
 	}
-	child->data = p->data;
+	child->in = p->in;
 	child->len = p->len;
 	child->off = off;
 	child->space = p->space;
@@ -344,7 +339,7 @@ void mtd_probe_child_done(struct mtd_probe *child, bool scan_inside)
 			                  "not scanned inside: nesting depth limit %d reached (raise with --max-depth)",
 			                  sc->opt.max_depth);
 		else
-			scan_region(sc, child->data, child->len, child->space, c->id, c->offset, c->offset + c->size,
+			scan_region(sc, child->in.data, child->len, child->space, c->id, c->offset, c->offset + c->size,
 			            child->depth + 1);
 	}
 	free(child);
@@ -358,7 +353,6 @@ static uint64_t try_probe(struct mtd_scanner *sc, struct region *rg, const struc
 {
 	uint64_t start = *startp;
 	struct mtd_probe p = {
-	    .data = rg->data,
 	    .len = limit,
 	    .off = start,
 	    .floor = floor,
@@ -368,6 +362,8 @@ static uint64_t try_probe(struct mtd_scanner *sc, struct region *rg, const struc
 	    .valid = true,
 	    .sc = sc,
 	};
+	/* the probe sees the space only up to the end of the region it may claim */
+	mtd_rd_init(&p.in, rg->data, (size_t)limit, 0);
 	size_t mark = sc->res->ncomps;
 	p.comp = new_component(sc, f->name, rg->space, rg->parent, start, 0, rg->depth);
 	if (!p.comp)
@@ -1007,6 +1003,16 @@ const uint8_t *mtd_scan_space_data(const struct mtd_scan_result *r, int64_t spac
 		return NULL;
 	*size = r->comps[space]->decoded_size;
 	return r->comps[space]->decoded;
+}
+
+bool mtd_scan_space_reader(const struct mtd_scan_result *r, int64_t space, struct mtd_reader *out)
+{
+	uint64_t size = 0;
+	const uint8_t *data = mtd_scan_space_data(r, space, &size);
+	if (!data || size > SIZE_MAX)
+		return false;
+	mtd_rd_init(out, data, (size_t)size, 0);
+	return true;
 }
 
 const struct mtd_detail *mtd_component_detail(const struct mtd_component *c, const char *key)
