@@ -3,8 +3,11 @@
 #   strcpy strcat sprintf vsprintf gets sscanf atoi atol atoll strtok strncpy
 # A call is the name as a whole word followed by "(".  Comments and string
 # literals are blanked first, so prose and messages may name them.
+# Then scripts/check-reader.sh: the format modules and extract read input only
+# through struct mtd_reader (the probe contract, src/lib/formats/format.h).
 #   check-banned.sh [ROOT]   (default: the source tree this script is in)
 set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
 cd "${1:-$(dirname "$0")/..}"
 banned='strcpy|strcat|sprintf|vsprintf|gets|sscanf|atoi|atol|atoll|strtok|strncpy'
 mapfile -t files < <(find src tests fuzz -type f \( -name '*.c' -o -name '*.h' \) 2>/dev/null | sort)
@@ -31,3 +34,5 @@ if [ -n "$hits" ]; then
 	exit 1
 fi
 echo "check-banned: ${#files[@]} files clean"
+# and the probe contract: format modules and extract read input only through struct mtd_reader
+bash "$here/check-reader.sh" "$PWD"

@@ -101,4 +101,23 @@ head -c 20480 "$T/a.tar" > "$T/cut.tar"
 t=$(first "$("$MTDSCOPE" scan --json "$T/cut.tar")" tar)
 is "$(jq -r .valid <<<"$t")" false "cut tar: invalid"
 like "$(jq -r '.problems | join(";")' <<<"$t")" "truncated" "cut tar: truncated"
+
+# issue 12: the first header claims more data than the file holds (cut inside its data): a tar
+# component clamped to the file with the problem named, not `unknown`; tar -tv still lists the
+# entry (then fails with "Unexpected EOF"), and extract writes the part that is there.
+head -c 100000 /dev/urandom > "$T/big.bin"
+tar --format=gnu -cf "$T/big.tar" -C "$T" big.bin
+head -c 20000 "$T/big.tar" > "$T/bigcut.tar"
+t=$(first "$("$MTDSCOPE" scan --json "$T/bigcut.tar")" tar)
+is "$(jq -r .offset <<<"$t")" 0 "header claiming too much: a tar component at 0"
+is "$(jq -r .size <<<"$t")" 20000 "header claiming too much: clamped to the file"
+is "$(jq -r .valid <<<"$t")" false "header claiming too much: invalid"
+is "$(jq -r '.details.names[]' <<<"$t")" "$(tar -tf "$T/bigcut.tar" 2>/dev/null)" "header claiming too much: entry listed as tar -t lists it"
+claimed=$(tar -tvf "$T/bigcut.tar" 2>/dev/null | awk '{print $3}')
+like "$(jq -r '.problems | join(";")' <<<"$t")" "truncated: 'big.bin' claims $(printf '0x%x' "$claimed") bytes" \
+	"header claiming too much: the problem names the entry and the size tar -tv shows"
+"$MTDSCOPE" extract "$T/bigcut.tar" -C "$T/bigcut.out" >/dev/null 2>&1
+check "header claiming too much: extract writes the data that is there" \
+	cmp -n $((20000 - 512)) "$T/bigcut.out/0x00000000-tar/root/big.bin" "$T/big.bin"
+is "$(stat -c %s "$T/bigcut.out/0x00000000-tar/root/big.bin")" $((20000 - 512)) "header claiming too much: and no more"
 done_testing

@@ -48,6 +48,29 @@ covers "$T/ubi-ec.bin" "ubi headers everywhere"
 u=$("$MTDSCOPE" scan --json "$T/ubi-ec.bin" | jq -c '[.components[] | select(.type == "ubi")][0]')
 is "$(jq -r .valid <<<"$u")" false "ubi without a volume table: invalid"
 
+# issue 10: 8 KiB of UBI whose vid_hdr_offset 0xfffffff0 wraps past 32 bits when 64 is added (the
+# probe compared data_offset with it and then read 4 GiB past the header: scan, extract and env
+# crashed).  The same bytes are kept in fuzz/corpus/ubi/ so every replay tries them.
+python3 - "$T/ubi-wrap.bin" <<'EOF'
+import sys, zlib, struct
+def crc(b): return (zlib.crc32(b, 0) ^ 0xffffffff) & 0xffffffff  # Linux crc32 seeded ~0
+h = b'UBI#' + bytes([1, 0, 0, 0]) + struct.pack('>QIII', 0, 0xfffffff0, 0x40, 0x1234) + bytes(32)
+peb = h + struct.pack('>I', crc(h))
+open(sys.argv[1], 'wb').write((peb + b'\xff' * (4096 - len(peb))) * 2)
+EOF
+check "wrapping UBI offsets: the corpus keeps these bytes" cmp "$T/ubi-wrap.bin" "$SRCDIR/fuzz/corpus/ubi/vid-offset-wrap.ubi"
+covers "$T/ubi-wrap.bin" "wrapping UBI offsets"
+is "$("$MTDSCOPE" scan --json "$T/ubi-wrap.bin" | jq '[.components[] | select(.type == "ubi")] | length')" 0 \
+	"wrapping UBI offsets: not a UBI image"
+"$MTDSCOPE" scan --top-level "$T/ubi-wrap.bin" >/dev/null 2>&1; rc=$?
+ok $((rc != 0)) "wrapping UBI offsets: scan --top-level exits 0 (got $rc)"
+"$MTDSCOPE" extract "$T/ubi-wrap.bin" -C "$T/ubi-wrap.out" >/dev/null 2>&1; rc=$?
+ok $((rc != 0)) "wrapping UBI offsets: extract exits 0 (got $rc)"
+for cmd in env eeprom; do
+	"$MTDSCOPE" "$cmd" "$T/ubi-wrap.bin" >/dev/null 2>"$T/err"; rc=$?
+	ok $((rc >= 2)) "wrapping UBI offsets: $cmd ends with 0 or 1, no signal (got $rc)"
+done
+
 # a squashfs superblock whose tables all point at the superblock itself
 python3 - "$T/sq-self.bin" <<'EOF'
 import sys, struct

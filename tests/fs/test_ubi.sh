@@ -70,6 +70,28 @@ for geo in "nand 2048 131072 126976 2048 lzo" "nor 1 65536 65408 1 zlib"; do
 	is "$(jq -r .size <<<"$f")" "$(stat -c %s "$T/ubifs.img")" "$g: bare ubifs extent"
 done
 
+# issue 12: small eraseblocks (NOR with 1-byte writes and 1 KiB PEBs, small-page NAND with 512-byte
+# pages and 256-byte sub-pages in 2 KiB PEBs, 1 KiB pages in 16 KiB PEBs) were read as 4 KiB PEBs.
+# Geometry compared with what ubinize -v says it wrote; the static volume comes back byte for byte.
+head -c 30000 /dev/urandom > "$T/small.bin"
+printf '[k]\nmode=ubi\nimage=%s\nvol_id=0\nvol_type=static\nvol_name=kern\n' "$T/small.bin" > "$T/small.ini"
+for geo in "512 2048 256" "1 1024 1" "1024 16384 1024"; do
+	read -r minio peb sub <<<"$geo"
+	v=$(ubinize -v -o "$T/small.ubi" -m "$minio" -p "$peb" -s "$sub" "$T/small.ini" 2>&1) || { ok 1 "ubinize -m $minio -p $peb"; continue; }
+	tool() { sed -n "s/^ubinize: $1: *//p" <<<"$v"; }
+	u=$(first "$("$MTDSCOPE" scan --json "$T/small.ubi")" ubi)
+	g="ubinize -m $minio -p $peb -s $sub"
+	is "$(jq -r .details.peb_size <<<"$u")" "$(tool 'PEB size')" "$g: PEB size"
+	is "$(jq -r .details.leb_size <<<"$u")" "$(tool 'LEB size')" "$g: LEB size"
+	is "$(jq -r .details.vid_header_offset <<<"$u")" "$(tool 'VID offset')" "$g: VID header offset"
+	is "$(jq -r .details.data_offset <<<"$u")" "$(tool 'data offset')" "$g: data offset"
+	is "$(jq -r .size <<<"$u")" "$(stat -c %s "$T/small.ubi")" "$g: extent is the whole image"
+	is "$(jq -r .valid <<<"$u")" true "$g: valid"
+	rm -rf "$T/small.out"
+	"$MTDSCOPE" extract "$T/small.ubi" -C "$T/small.out" >/dev/null 2>&1
+	check "$g: extracted volume equals the image given to ubinize" cmp "$T/small.out/0x00000000-ubi/root/kern.img" "$T/small.bin"
+done
+
 # NAND image again for the damage cases
 mkfs.ubifs -m 2048 -e 126976 -c 200 -r "$T/root" -o "$T/ubifs.img"
 sed -i "s|^image=.*ubifs.img|image=$T/ubifs.img|" "$T/ubi.ini"
