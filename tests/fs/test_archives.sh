@@ -55,6 +55,14 @@ head -c 40000 "$T/a.cpio" > "$T/cut.cpio"
 c=$(first "$("$MTDSCOPE" scan --json "$T/cut.cpio")" cpio)
 is "$(jq -r .size <<<"$c")" 40000 "cut cpio: clamped"
 like "$(jq -r '.problems | join(";")' <<<"$c")" "truncated" "cut cpio: truncated"
+# extract keeps what is there: the cut file (the one cpio -i complains about) holds its first bytes
+"$MTDSCOPE" extract "$T/cut.cpio" -C "$T/cut.out" >/dev/null 2>&1
+cutname=$(jq -r '.refused[] | select(.reason | test("runs past")) | .path' "$T/cut.out/manifest.json")
+check "cut cpio: the cut entry named ($cutname)" test -n "$cutname"
+got="$T/cut.out/0x00000000-cpio/root/$cutname"
+check "cut cpio: the cut file is there, not empty" test -s "$got"
+check "cut cpio: its data up to the cut is written, equal to the original's" \
+	cmp -n "$(stat -c %s "$got")" "$got" "$T/root/$cutname"
 
 # hostile: second header with a huge namesize and filesize
 { head -c $(((tr_at - 110 + 3) & ~3)) "$T/a.cpio" | head -c 512; printf '070701'; printf 'FFFFFFFF%.0s' $(seq 1 13); } > "$T/hostile.cpio"

@@ -331,9 +331,23 @@ static int unpack(const struct mtd_reader *in, struct mtd_fs_sink *sink)
 		struct entry e;
 		uint64_t at = mtd_rd_offset(in) + pos;
 		enum entry_rc erc = entry_at(in, k, pos, &e);
+		if (erc == ENTRY_TRUNCATED && pos >= mtd_rd_left(in))
+			break; /* the component ends between entries: the scan reports the missing trailer */
 		if (erc == ENTRY_TRUNCATED) {
-			mtd_sink_problem(sink, NULL, "cpio entry at 0x%llx runs past the archive",
+			char name[PATH_MAX_LEN + 1];
+			bool named = e.name_at && e.namesize <= PATH_MAX_LEN &&
+			             mtd_rd_copy_at(in, (size_t)e.name_at, name, (size_t)e.namesize);
+			if (named)
+				name[e.namesize] = 0;
+			mtd_sink_problem(sink, named ? name : NULL, "cpio entry at 0x%llx runs past the archive",
 			                 (unsigned long long)at);
+			/* a regular file cut by the end: what is there is written */
+			struct mtd_reader cut;
+			const uint8_t *data = NULL;
+			size_t have = e.data_at <= mtd_rd_left(in) ? mtd_rd_left(in) - (size_t)e.data_at : 0;
+			if (named && (e.mode & S_IFMT) == S_IFREG && have &&
+			    mtd_rd_window(in, (size_t)e.data_at, have, &cut) && mtd_rd_bytes(&cut, have, &data))
+				rc = mtd_sink_file(sink, name, (uint32_t)e.mode & 07777, (int64_t)e.mtime, data, have);
 			break;
 		}
 		if (erc == ENTRY_BROKEN) {

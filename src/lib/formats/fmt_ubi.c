@@ -185,6 +185,35 @@ static uint64_t usable(const struct ubi *u, const struct vol *v)
 	return v->data_pad < u->leb_size ? u->leb_size - v->data_pad : 0;
 }
 
+/* The volumes' sizes and their places in the assembled content, from the LEBs mapped to them. */
+static void size_volumes(struct ubi *u)
+{
+	for (size_t i = 0; i < u->nlebs; i++) {
+		struct leb *l = &u->lebs[i];
+		if (l->vol >= MAX_VOLS || !u->vols[l->vol].present || l->lnum >= u->vols[l->vol].reserved)
+			continue;
+		if (l->lnum + 1 > u->vols[l->vol].max_lnum) {
+			u->vols[l->vol].max_lnum = l->lnum + 1;
+			u->vols[l->vol].last_data = l->data_size;
+		}
+	}
+	u->nvols = 0;
+	u->total = 0;
+	for (unsigned i = 0; i < MAX_VOLS; i++) {
+		struct vol *v = &u->vols[i];
+		if (!v->present)
+			continue;
+		u->nvols++;
+		uint64_t us = usable(u, v);
+		v->size = (uint64_t)v->max_lnum * us;
+		/* a static volume ends with the data of its last LEB */
+		if (v->type == 2 && v->max_lnum && v->last_data <= us)
+			v->size -= us - v->last_data;
+		v->at = u->total;
+		u->total += v->size;
+	}
+}
+
 static void ubi_release(struct ubi *u)
 {
 	free(u->lebs);
@@ -294,29 +323,7 @@ static int ubi_read(const struct mtd_reader *in, struct ubi *u)
 		u->have_vtbl = read_vtbl(u, &u->lebs[i], u->vols, &u->vtbl_bad);
 	}
 	/* without a good copy, the records that passed in the last one tried still name volumes */
-	/* map LEBs to volumes: sizes */
-	for (size_t i = 0; i < u->nlebs; i++) {
-		struct leb *l = &u->lebs[i];
-		if (l->vol >= MAX_VOLS || !u->vols[l->vol].present || l->lnum >= u->vols[l->vol].reserved)
-			continue;
-		if (l->lnum + 1 > u->vols[l->vol].max_lnum) {
-			u->vols[l->vol].max_lnum = l->lnum + 1;
-			u->vols[l->vol].last_data = l->data_size;
-		}
-	}
-	for (unsigned i = 0; i < MAX_VOLS; i++) {
-		struct vol *v = &u->vols[i];
-		if (!v->present)
-			continue;
-		u->nvols++;
-		uint64_t us = usable(u, v);
-		v->size = (uint64_t)v->max_lnum * us;
-		/* a static volume ends with the data of its last LEB */
-		if (v->type == 2 && v->max_lnum && v->last_data <= us)
-			v->size -= us - v->last_data;
-		v->at = u->total;
-		u->total += v->size;
-	}
+	size_volumes(u);
 	return MTD_OK;
 }
 
@@ -439,9 +446,31 @@ static int unpack(const struct mtd_reader *in, struct mtd_fs_sink *sink)
 	if (u.bad_ec || u.bad_vid)
 		mtd_sink_problem(sink, NULL, "%llu UBI headers failed their CRCs and were ignored",
 		                 (unsigned long long)(u.bad_ec + u.bad_vid));
-	if (!u.have_vtbl && u.nlebs)
+	/*
+	 * Volumes without a good record in the volume table still have their
+	 * LEBs: write them as volume<N>.img (no data_pad known, the type from the
+	 * VID headers) rather than lose them.
+	 */
+	unsigned orphans = 0;
+	for (size_t i = 0; i < u.nlebs; i++) {
+		const struct leb *l = &u.lebs[i];
+		if (l->vol >= MAX_VOLS || u.vols[l->vol].present)
+			continue;
+		struct vol *v = &u.vols[l->vol];
+		memset(v, 0, sizeof(*v));
+		v->present = true;
+		v->reserved = UINT32_MAX;
+		v->type = l->type == 2 ? 2 : 1;
+		orphans++;
+	}
+	if (orphans) {
+		for (unsigned i = 0; i < MAX_VOLS; i++)
+			u.vols[i].max_lnum = 0;
+		size_volumes(&u);
 		mtd_sink_problem(sink, NULL,
-		                 "volume table missing or damaged: only volumes with a good record are written");
+		                 "%u volume(s) without a good record in the volume table: written as volume<N>.img",
+		                 orphans);
+	}
 	rc = mtd_sink_dir(sink, "", 0755, -1);
 	for (unsigned i = 0; i < MAX_VOLS && !rc; i++) {
 		const struct vol *v = &u.vols[i];
