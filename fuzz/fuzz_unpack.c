@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The filesystem unpackers of extract on hostile bytes: every format of the
- * registry (src/lib/formats/registry.c) that has an `unpack`.  The first byte
- * picks the unpacker, the rest is the filesystem.  The saved corpus was made
- * when the list was squashfs, cpio, tar, jffs2, ext4, ubi, ubifs: those keep
- * their numbers, formats that gain an unpacker later come after them in
- * registry order.  The output directory is in list mode, so nothing is
- * written; every path and link still goes through the same checks.
- * Invariant: the counters stay within the limits given.
+ * registry (src/lib/formats/registry.c) that has an `unpack`.  The first byte,
+ * modulo the number of unpackers, picks one: squashfs, cpio, tar, jffs2, ext4,
+ * ubi, ubifs first (the numbering the saved corpus was made with), then the
+ * other formats with an unpacker in registry order; the rest is the
+ * filesystem.  The output directory is in list mode, so nothing is written;
+ * every path and link still goes through the same checks.  Invariant: the
+ * counters stay within the limits given.
  */
 #include <stdlib.h>
 #include <string.h>
