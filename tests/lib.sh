@@ -1,5 +1,6 @@
 # TAP helpers for shell tests.  Source this, then call ok/is/..., then done_testing.
-# Environment from meson: MTDSCOPE (the binary), SRCDIR (source root), SHARED (../shared when present).
+# Environment from meson: MTDSCOPE (the binary), SRCDIR (source root), TESTDATA (tests/data: the
+# real logs, seeds and device trees the tests use; tests/data/PROVENANCE.md says where each came from).
 set -u
 _tap_n=0
 _tap_failed=0

@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
-# Every case of ../shared/real-logs: mtdscope's answer against its truth.json, field by field.
+# Every case of tests/data/real-logs: mtdscope's answer against its truth.json, field by field.
 # A field that differs must be in KNOWN below with the reason; the count of matching fields
 # is printed.  Inputs are what a user would paste: raw.txt (the whole text) when the case has
 # it, else every log file of the case.
 . "$SRCDIR/tests/lib.sh"
 need python3
-R="$SHARED/real-logs"
-[ -d "$R" ] || skip_all "no ../shared/real-logs"
+R="$TESTDATA/real-logs"
 python3 - "$MTDSCOPE" "$R" <<'PY'
 import json, os, subprocess, sys
 exe, root = sys.argv[1], sys.argv[2]

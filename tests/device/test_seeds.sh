@@ -2,8 +2,7 @@
 # The three seed threads, fed whole as a user would paste them (forum text + command output).
 . "$SRCDIR/tests/lib.sh"
 need jq
-S="$SHARED/seeds"
-[ -d "$S" ] || skip_all "no ../shared/seeds"
+S="$TESTDATA/seeds"
 s0=$(ls "$S"/000_*.txt); s1=$(ls "$S"/001_*.txt); s2=$(ls "$S"/002_*.txt)
 
 # ---- seed 000: Mosaic Powerstream PSTR2, MT7628, 4 MiB flash, no Ethernet port ----

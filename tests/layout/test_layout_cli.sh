@@ -18,30 +18,30 @@ is "$(jq -r '.partitions[] | select(.name=="rootfs_data") | .parent' <<<"$j")" 5
 is "$(jq -r '[.partitions[] | select(.offset_inferred)] | length' <<<"$j")" 8 "json: 8 offsets marked inferred"
 is "$(jq -r '.chip_size_from' <<<"$j")" "whole-chip entry" "json: chip size from ALL"
 
-sed -n '/^Creating 5 MTD/,/truncated/p' "$SHARED/seeds/"000_*.txt >"$T/seed0-log.txt"
+sed -n '/^Creating 5 MTD/,/truncated/p' "$TESTDATA/seeds/"000_*.txt >"$T/seed0-log.txt"
 out=$("$MTDSCOPE" layout --color=never "$T/seed0-log.txt"); rc=$?
 is "$rc" 1 "seed 000 kernel log: the truncated table is an error (exit 1)"
 like "$out" "declared 0xfb0000 bytes.*chip ends at 0x400000" "seed 000: says the table is larger than the 4 MiB chip"
-out=$("$MTDSCOPE" layout --color=never "$SHARED/seeds/"000_*.txt)
+out=$("$MTDSCOPE" layout --color=never "$TESTDATA/seeds/"000_*.txt)
 like "$out" "kernel-log layout of raspi, chip 0x400000" "seed 000 thread text read whole: chip size from the kernel's raspi line"
-out=$("$MTDSCOPE" layout --color=never --flash-size 4M "$SHARED/real-logs/afoundry-q500-mt7628/mtd.txt"); rc=$?
+out=$("$MTDSCOPE" layout --color=never --flash-size 4M "$TESTDATA/real-logs/afoundry-q500-mt7628/mtd.txt"); rc=$?
 is "$rc" 1 "--flash-size 4M under a 16 MiB table: error"
 like "$out" "past the end of the 0x400000-byte chip" "past-end named with the given chip size"
 
 for c in afoundry-q500-mt7628 kingston-mlwg3 xiaomi-mi-router-4a-gigabit-mt7621 ubnt-amplifi-hd-afi-r-qca9563 \
 	tplink-tl-wa855re-v1-16mb-mod asus-rt-ac57u-v3-qcn5502 rtl8197f-rtl8822b-ac-router tplink-tl-wr841n-qca9533-4m32m \
 	aerohive-ap130-bcm4707-nand; do
-	j=$("$MTDSCOPE" layout --json "$SHARED/real-logs/$c/dmesg.txt" 2>/dev/null)
+	j=$("$MTDSCOPE" layout --json "$TESTDATA/real-logs/$c/dmesg.txt" 2>/dev/null)
 	is "$(jq -r '.errors' <<<"$j")" 0 "real log $c: parsed, no errors"
 done
 for c in afoundry-q500-mt7628 kingston-mlwg3 innbox-e80-econet-en7512 meraki-mr70-ipq4029-nand tplink-tl-wa855re-v1-16mb-mod; do
-	j=$("$MTDSCOPE" layout --json "$SHARED/real-logs/$c/mtd.txt" 2>/dev/null)
-	n=$(grep -cE '^(mtd[0-9]+:|0x)' "$SHARED/real-logs/$c/mtd.txt")
+	j=$("$MTDSCOPE" layout --json "$TESTDATA/real-logs/$c/mtd.txt" 2>/dev/null)
+	n=$(grep -cE '^(mtd[0-9]+:|0x)' "$TESTDATA/real-logs/$c/mtd.txt")
 	is "$(jq -r '.partitions | length' <<<"$j")" "$n" "real mtd.txt $c: every line is a partition"
 done
 # /proc/mtd and the kernel log of the same q500 give the same offsets
-a=$("$MTDSCOPE" layout --json "$SHARED/real-logs/afoundry-q500-mt7628/mtd.txt" | jq -c '[.partitions[] | [.name,.offset,.size,.parent]]')
-b=$("$MTDSCOPE" layout --json "$SHARED/real-logs/afoundry-q500-mt7628/dmesg.txt" | jq -c '[.partitions[] | [.name,.offset,.size,.parent]]')
+a=$("$MTDSCOPE" layout --json "$TESTDATA/real-logs/afoundry-q500-mt7628/mtd.txt" | jq -c '[.partitions[] | [.name,.offset,.size,.parent]]')
+b=$("$MTDSCOPE" layout --json "$TESTDATA/real-logs/afoundry-q500-mt7628/dmesg.txt" | jq -c '[.partitions[] | [.name,.offset,.size,.parent]]')
 is "$a" "$b" "q500: offsets inferred from /proc/mtd equal the kernel log's"
 
 # ---- output forms, read back by their tools ----
@@ -59,7 +59,7 @@ b=$("$MTDSCOPE" layout --json --kind mtdparts "$T/mp.txt" | jq -c '[.partitions[
 is "$b" "$a" "mtdparts read back gives the same partitions"
 "$MTDSCOPE" layout --flashrom "$T/seed2.txt" -o "$T/fl.txt"
 is "$(sed -n 4p "$T/fl.txt")" "00050000:007fffff firmware1" "flashrom layout line (inclusive end)"
-dts=$SHARED/openwrt-dts/target/linux/ramips/dts/mt7621_tplink_mr600-v2-eu.dts
+dts=$TESTDATA/openwrt-dts/target/linux/ramips/dts/mt7621_tplink_mr600-v2-eu.dts
 j=$("$MTDSCOPE" layout --json "$dts")
 is "$(jq -c '[.partitions[] | [.name,.offset,.size]]' <<<"$j")" \
 	'[["uboot",0,131072],["firmware",131072,16384000],["romfile",16515072,65536],["config",16580608,65536],["filler",16646144,65536],["radio",16711680,65536]]' \

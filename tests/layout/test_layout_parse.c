@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Layout parsers on the seeds' text as posted, the real logs in ../shared
+ * Layout parsers on the seeds' text as posted, the real logs in tests/data
  * and hand-made hostile input.  Expected offsets come from the kernel logs of
  * the same devices (q500: rootfs at 0x18762b, rootfs_data ofs=0x6e0000).
  */
@@ -26,9 +26,9 @@ static int parse(const char *text, enum mtd_layout_kind k, uint64_t chip)
 
 static int load(const char *rel, enum mtd_layout_kind k)
 {
-	const char *shared = getenv("SHARED");
+	const char *data = getenv("TESTDATA");
 	char path[1024];
-	snprintf(path, sizeof(path), "%s/%s", shared ? shared : "../shared", rel);
+	snprintf(path, sizeof(path), "%s/%s", data ? data : "tests/data", rel);
 	struct mtd_diag d;
 	mtd_diag_clear(&d);
 	int rc = mtd_layout_load(path, k, 0, &L, &d);
