@@ -129,8 +129,8 @@ int cmd_assess(int argc, char **argv)
 				       cli_txt(t->target), cli_txt(t->subtarget), cli_txt(t->compatible),
 				       cli_c(stdout, CLI_DIM), cli_txt(t->why), cli_c(stdout, CLI_RESET));
 				if (i == 0 && t->compared && t->compared[0] && !t->identical)
-					printf("       %scompared: %s%s\n", cli_c(stdout, CLI_DIM), cli_txt(t->compared),
-					       cli_c(stdout, CLI_RESET));
+					printf("       %scompared: %s%s\n", cli_c(stdout, CLI_DIM),
+					       cli_txt(t->compared), cli_c(stdout, CLI_RESET));
 			}
 		}
 		if (profile) {
