@@ -56,6 +56,8 @@ struct mtd_component {
 	const uint8_t *decoded;
 	uint64_t decoded_size;
 	bool decoded_owned;
+	/* the decoded space is a view of the flash (byteswap16, nand): its gaps are the flash's own */
+	bool view;
 };
 
 struct mtd_scan_options {

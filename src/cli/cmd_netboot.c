@@ -94,7 +94,7 @@ static void step(struct report *r, bool ok, const char *name, const char *fmt, .
 		return;
 	FILE *o = stdout;
 	fprintf(o, "%s%-8s%s %-16s %s\n", cli_c(o, ok ? CLI_GREEN : CLI_RED), ok ? "ok" : "FAILED", cli_c(o, CLI_RESET),
-	        name, msg);
+	        name, cli_txt(msg));
 	fflush(o);
 }
 

@@ -928,6 +928,7 @@ static void try_byteswap(struct mtd_scanner *sc, const uint8_t *data, uint64_t l
 		c->decoded = sw;
 		c->decoded_size = len;
 		c->decoded_owned = true;
+		c->view = true;
 		r->byteswapped = true;
 		struct mtd_detail *d = add_detail(sc, c, "note", MTD_DV_STR, true);
 		if (d)
