@@ -16,6 +16,7 @@
 
 #include "error.h"
 #include "util.h"
+#include "export.h"
 
 enum mtd_console_dir {
 	MTD_CONSOLE_RX,   /* a line the device printed */
@@ -39,28 +40,28 @@ struct mtd_console_options {
 	void *ctx;
 };
 
-void mtd_console_options_init(struct mtd_console_options *o);
+MTD_API void mtd_console_options_init(struct mtd_console_options *o);
 
 struct mtd_console;
 
-int mtd_console_open(struct mtd_console **out, const struct mtd_console_options *o, struct mtd_diag *d);
+MTD_API int mtd_console_open(struct mtd_console **out, const struct mtd_console_options *o, struct mtd_diag *d);
 /** Restore the line / end the program (SIGTERM, then SIGKILL) and free. */
-void mtd_console_close(struct mtd_console *c);
+MTD_API void mtd_console_close(struct mtd_console *c);
 /** The file descriptor to poll (for an interactive relay). */
-int mtd_console_fd(const struct mtd_console *c);
+MTD_API int mtd_console_fd(const struct mtd_console *c);
 /** Seconds since open. */
-double mtd_console_elapsed(const struct mtd_console *c);
+MTD_API double mtd_console_elapsed(const struct mtd_console *c);
 
 /** Send bytes as they are (logged as one TX line). */
-int mtd_console_send(struct mtd_console *c, const void *p, size_t n, struct mtd_diag *d);
+MTD_API int mtd_console_send(struct mtd_console *c, const void *p, size_t n, struct mtd_diag *d);
 /** Read what is there within timeout_ms into the engine (0 bytes on timeout). */
-int mtd_console_pump(struct mtd_console *c, int timeout_ms, size_t *got, struct mtd_diag *d);
+MTD_API int mtd_console_pump(struct mtd_console *c, int timeout_ms, size_t *got, struct mtd_diag *d);
 /** Bytes received and not consumed by an expect; *n their count. */
-const char *mtd_console_pending(const struct mtd_console *c, size_t *n);
+MTD_API const char *mtd_console_pending(const struct mtd_console *c, size_t *n);
 /** Mark all pending bytes consumed. */
-void mtd_console_consume(struct mtd_console *c);
+MTD_API void mtd_console_consume(struct mtd_console *c);
 /** Add a NOTE line to the transcript. */
-void mtd_console_note(struct mtd_console *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+MTD_API void mtd_console_note(struct mtd_console *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /**
  * Wait until one of n strings appears in the output not yet consumed; the
@@ -68,8 +69,8 @@ void mtd_console_note(struct mtd_console *c, const char *fmt, ...) __attribute__
  * its end.  MTD_ERR_TIMEOUT after timeout_ms, MTD_ERR_IO when the line or
  * program closed.
  */
-int mtd_console_expect(struct mtd_console *c, const char *const *strings, size_t n, int timeout_ms, int *which,
-                       struct mtd_diag *d);
+MTD_API int mtd_console_expect(struct mtd_console *c, const char *const *strings, size_t n, int timeout_ms, int *which,
+                               struct mtd_diag *d);
 
 /* ---- reaching the bootloader prompt ---- */
 
@@ -83,7 +84,7 @@ struct mtd_console_stop_options {
 	int nudge_ms;                /* silence before sending one Ctrl-C to wake a prompt (0: never) */
 };
 
-void mtd_console_stop_options_init(struct mtd_console_stop_options *o);
+MTD_API void mtd_console_stop_options_init(struct mtd_console_stop_options *o);
 
 struct mtd_console_stop_result {
 	bool saw_autoboot;
@@ -95,19 +96,19 @@ struct mtd_console_stop_result {
 };
 
 /** The built-in autoboot messages (NULL-terminated). */
-const char *const *mtd_console_autoboot_messages(void);
+MTD_API const char *const *mtd_console_autoboot_messages(void);
 
 /**
  * Watch for an autoboot message, send the interrupt string in bursts through
  * the window, clear what the bursts typed, and find the prompt.  A board that
  * goes straight to its prompt is fine too (saw_autoboot false).
  */
-int mtd_console_stop_autoboot(struct mtd_console *c, const struct mtd_console_stop_options *o,
-                              struct mtd_console_stop_result *r, struct mtd_diag *d);
+MTD_API int mtd_console_stop_autoboot(struct mtd_console *c, const struct mtd_console_stop_options *o,
+                                      struct mtd_console_stop_result *r, struct mtd_diag *d);
 
 /** The prompt found (or set) so far, "" when none. */
-const char *mtd_console_prompt(const struct mtd_console *c);
-void mtd_console_set_prompt(struct mtd_console *c, const char *prompt);
+MTD_API const char *mtd_console_prompt(const struct mtd_console *c);
+MTD_API void mtd_console_set_prompt(struct mtd_console *c, const char *prompt);
 
 /**
  * Run one command at the prompt: send it, wait for the prompt to come back
@@ -116,13 +117,13 @@ void mtd_console_set_prompt(struct mtd_console *c, const char *prompt);
  * (when given) appears in it.  MTD_ERR_TIMEOUT, MTD_ERR_NOT_FOUND (expected
  * text missing) or MTD_ERR_IO; d says which command and what was missing.
  */
-int mtd_console_run(struct mtd_console *c, const char *cmd, int timeout_ms, const char *expect, struct mtd_buf *output,
-                    struct mtd_diag *d);
+MTD_API int mtd_console_run(struct mtd_console *c, const char *cmd, int timeout_ms, const char *expect,
+                            struct mtd_buf *output, struct mtd_diag *d);
 
 /** The whole transcript so far ("[   1.234] < text" lines), capped at 8 MiB. */
-const char *mtd_console_transcript(const struct mtd_console *c);
+MTD_API const char *mtd_console_transcript(const struct mtd_console *c);
 
 /** true when s (one line, trailing spaces removed) looks like a bootloader prompt. */
-bool mtd_console_looks_like_prompt(const char *s, size_t n);
+MTD_API bool mtd_console_looks_like_prompt(const char *s, size_t n);
 
 #endif

@@ -21,6 +21,7 @@
 
 #include "error.h"
 #include "util.h"
+#include "export.h"
 
 /* ---- facts ---- */
 
@@ -76,14 +77,14 @@ struct mtd_facts {
 #define MTD_FACTS_MAX_INPUT (32u << 20)
 #define MTD_FACTS_MAX_FACTS 20000u
 
-void mtd_facts_init(struct mtd_facts *f);
-void mtd_facts_release(struct mtd_facts *f);
+MTD_API void mtd_facts_init(struct mtd_facts *f);
+MTD_API void mtd_facts_release(struct mtd_facts *f);
 /**
  * Read one input (the whole text of a file or of standard input) and add its facts.
  * Returns MTD_ERR_FORMAT when the bytes are not text (binary data, a flash dump),
  * MTD_ERR_LIMIT when too large; the diagnostic says which.
  */
-int mtd_facts_parse(struct mtd_facts *f, const char *file, const uint8_t *data, size_t len, struct mtd_diag *d);
+MTD_API int mtd_facts_parse(struct mtd_facts *f, const char *file, const uint8_t *data, size_t len, struct mtd_diag *d);
 
 /* ---- profile ---- */
 
@@ -151,8 +152,8 @@ struct mtd_profile {
 };
 
 /** Resolve the facts into one profile (the profile points into f; keep f alive). */
-int mtd_profile_build(const struct mtd_facts *f, struct mtd_profile *p);
-void mtd_profile_release(struct mtd_profile *p);
+MTD_API int mtd_profile_build(const struct mtd_facts *f, struct mtd_profile *p);
+MTD_API void mtd_profile_release(struct mtd_profile *p);
 
 /* ---- assessment ---- */
 
@@ -163,7 +164,7 @@ enum mtd_verdict {
 	MTD_VERDICT_NOT_VIABLE, /* flash/RAM below current minimums, or no target/driver */
 };
 /** "supported", "possible-port", "not-viable", "unknown". */
-const char *mtd_verdict_name(enum mtd_verdict v);
+MTD_API const char *mtd_verdict_name(enum mtd_verdict v);
 
 enum mtd_reason_kind { MTD_REASON_GOOD, MTD_REASON_INFO, MTD_REASON_WARN, MTD_REASON_BLOCKER };
 
@@ -199,8 +200,8 @@ struct mtd_assessment {
 	struct mtd_arena arena;
 };
 
-int mtd_assess(const struct mtd_profile *p, struct mtd_assessment *a);
-void mtd_assessment_release(struct mtd_assessment *a);
+MTD_API int mtd_assess(const struct mtd_profile *p, struct mtd_assessment *a);
+MTD_API void mtd_assessment_release(struct mtd_assessment *a);
 
 /* ---- LTE modems ---- */
 
@@ -220,11 +221,11 @@ struct mtd_modem_info {
 };
 
 /** Look a modem up by USB id; known=false (and MTD_ERR_NOT_FOUND) when not in the table. */
-int mtd_modem_lookup(uint16_t vid, uint16_t pid, struct mtd_modem_info *out);
+MTD_API int mtd_modem_lookup(uint16_t vid, uint16_t pid, struct mtd_modem_info *out);
 /** "VID:PID" (hex) into vid/pid; false on bad syntax. */
-bool mtd_usb_id_parse(const char *s, uint16_t *vid, uint16_t *pid);
+MTD_API bool mtd_usb_id_parse(const char *s, uint16_t *vid, uint16_t *pid);
 /** The UCI /etc/config/network snippet for the modem. */
-int mtd_modem_uci(const struct mtd_modem_info *m, struct mtd_buf *out);
+MTD_API int mtd_modem_uci(const struct mtd_modem_info *m, struct mtd_buf *out);
 
 /* ---- PCI / USB names from the system's pci.ids / usb.ids ---- */
 
@@ -234,13 +235,13 @@ int mtd_modem_uci(const struct mtd_modem_info *m, struct mtd_buf *out);
  * directory).  Writes "Vendor Device" or "Vendor" into out; MTD_ERR_NOT_FOUND when the
  * database or the id is missing (out = "").
  */
-int mtd_ids_name(bool usb, uint16_t vendor, uint16_t device, char *out, size_t size);
+MTD_API int mtd_ids_name(bool usb, uint16_t vendor, uint16_t device, char *out, size_t size);
 
 /* ---- JSON ---- */
-void mtd_fact_to_json(const struct mtd_fact *x, struct mtd_json *j);
-void mtd_facts_to_json(const struct mtd_facts *f, struct mtd_json *j);
-void mtd_profile_to_json(const struct mtd_profile *p, struct mtd_json *j);
-void mtd_assessment_to_json(const struct mtd_assessment *a, struct mtd_json *j);
-void mtd_modem_to_json(const struct mtd_modem_info *m, struct mtd_json *j);
+MTD_API void mtd_fact_to_json(const struct mtd_fact *x, struct mtd_json *j);
+MTD_API void mtd_facts_to_json(const struct mtd_facts *f, struct mtd_json *j);
+MTD_API void mtd_profile_to_json(const struct mtd_profile *p, struct mtd_json *j);
+MTD_API void mtd_assessment_to_json(const struct mtd_assessment *a, struct mtd_json *j);
+MTD_API void mtd_modem_to_json(const struct mtd_modem_info *m, struct mtd_json *j);
 
 #endif

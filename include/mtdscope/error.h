@@ -4,7 +4,9 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include "export.h"
 
 /*
  * Every library function returns 0 (MTD_OK) or one of these negative codes,
@@ -45,7 +47,7 @@ enum mtd_err {
 };
 
 /** A short lowercase description of an error code. */
-const char *mtd_strerror(int err);
+MTD_API const char *mtd_strerror(int err);
 
 /*
  * A diagnostic names the file, the byte offset (when there is one) and what
@@ -60,14 +62,14 @@ struct mtd_diag {
 	char msg[512];
 };
 
-void mtd_diag_clear(struct mtd_diag *d);
+MTD_API void mtd_diag_clear(struct mtd_diag *d);
 /** Record an error with an offset; returns err so callers can `return mtd_diag_at(...)`. */
-int mtd_diag_at(struct mtd_diag *d, int err, const char *file, uint64_t offset, const char *fmt, ...)
+MTD_API int mtd_diag_at(struct mtd_diag *d, int err, const char *file, uint64_t offset, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 /** Record an error that has no byte offset (open failed, bad argument). */
-int mtd_diag_set(struct mtd_diag *d, int err, const char *file, const char *fmt, ...)
+MTD_API int mtd_diag_set(struct mtd_diag *d, int err, const char *file, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /** Render the diagnostic as one line (no trailing newline) into buf. */
-void mtd_diag_format(const struct mtd_diag *d, char *buf, size_t size);
+MTD_API void mtd_diag_format(const struct mtd_diag *d, char *buf, size_t size);
 
 #endif

@@ -21,6 +21,7 @@
 #include "error.h"
 #include "scan.h"
 #include "util.h"
+#include "export.h"
 
 struct mtd_extract_limits {
 	uint64_t max_bytes; /* total bytes written */
@@ -28,7 +29,7 @@ struct mtd_extract_limits {
 	int max_depth;      /* nesting of components */
 };
 
-void mtd_extract_limits_init(struct mtd_extract_limits *l);
+MTD_API void mtd_extract_limits_init(struct mtd_extract_limits *l);
 
 struct mtd_outdir;
 
@@ -44,20 +45,22 @@ struct mtd_fs_sink {
 	char *stop_reason; /* set when a limit tripped: unpackers stop walking */
 };
 
-int mtd_sink_dir(struct mtd_fs_sink *s, const char *path, uint32_t mode, int64_t mtime);
+MTD_API int mtd_sink_dir(struct mtd_fs_sink *s, const char *path, uint32_t mode, int64_t mtime);
 /** Start a regular file; then write its bytes with mtd_sink_file_write and finish with _end. */
-int mtd_sink_file_begin(struct mtd_fs_sink *s, const char *path, uint32_t mode, int64_t mtime);
-int mtd_sink_file_write(struct mtd_fs_sink *s, const void *data, size_t len);
-int mtd_sink_file_end(struct mtd_fs_sink *s);
+MTD_API int mtd_sink_file_begin(struct mtd_fs_sink *s, const char *path, uint32_t mode, int64_t mtime);
+MTD_API int mtd_sink_file_write(struct mtd_fs_sink *s, const void *data, size_t len);
+MTD_API int mtd_sink_file_end(struct mtd_fs_sink *s);
 /** Whole file at once. */
-int mtd_sink_file(struct mtd_fs_sink *s, const char *path, uint32_t mode, int64_t mtime, const void *data, size_t len);
-int mtd_sink_symlink(struct mtd_fs_sink *s, const char *path, const char *target, int64_t mtime);
+MTD_API int mtd_sink_file(struct mtd_fs_sink *s, const char *path, uint32_t mode, int64_t mtime, const void *data,
+                          size_t len);
+MTD_API int mtd_sink_symlink(struct mtd_fs_sink *s, const char *path, const char *target, int64_t mtime);
 /** A hard link to another path of the same filesystem (already written). */
-int mtd_sink_hardlink(struct mtd_fs_sink *s, const char *path, const char *target);
+MTD_API int mtd_sink_hardlink(struct mtd_fs_sink *s, const char *path, const char *target);
 /** Character/block devices, FIFOs, sockets: recorded in the manifest only. */
-int mtd_sink_special(struct mtd_fs_sink *s, const char *path, uint32_t mode, uint32_t rdev_major, uint32_t rdev_minor);
+MTD_API int mtd_sink_special(struct mtd_fs_sink *s, const char *path, uint32_t mode, uint32_t rdev_major,
+                             uint32_t rdev_minor);
 /** Record a refusal or problem (path may be NULL). */
-void mtd_sink_problem(struct mtd_fs_sink *s, const char *path, const char *fmt, ...)
+MTD_API void mtd_sink_problem(struct mtd_fs_sink *s, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 struct mtd_extract_options {
@@ -68,7 +71,7 @@ struct mtd_extract_options {
 	void *progress_ctx;
 };
 
-void mtd_extract_options_init(struct mtd_extract_options *o);
+MTD_API void mtd_extract_options_init(struct mtd_extract_options *o);
 
 struct mtd_extract_summary {
 	uint64_t bytes, files, dirs, symlinks, hardlinks, specials, refused;
@@ -81,7 +84,7 @@ struct mtd_extract_summary {
  * exist or be empty.  The manifest (JSON) is written to dir/manifest.json
  * and also returned in *manifest when non-NULL (list_only: only returned).
  */
-int mtd_extract(const struct mtd_scan_result *r, const char *dir, const struct mtd_extract_options *o,
-                struct mtd_extract_summary *sum, struct mtd_buf *manifest, struct mtd_diag *d);
+MTD_API int mtd_extract(const struct mtd_scan_result *r, const char *dir, const struct mtd_extract_options *o,
+                        struct mtd_extract_summary *sum, struct mtd_buf *manifest, struct mtd_diag *d);
 
 #endif

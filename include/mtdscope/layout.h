@@ -21,6 +21,7 @@
 #include "error.h"
 #include "source.h"
 #include "util.h"
+#include "export.h"
 
 #define MTD_LAYOUT_MAX_PARTS 128
 #define MTD_LAYOUT_MAX_CELLS 8
@@ -102,30 +103,30 @@ struct mtd_layout {
 	char notes[16][160]; /* things the parser noticed (truncations, inferences) */
 };
 
-const char *mtd_layout_kind_name(enum mtd_layout_kind k);
-const char *mtd_part_role_name(enum mtd_part_role r);
+MTD_API const char *mtd_layout_kind_name(enum mtd_layout_kind k);
+MTD_API const char *mtd_part_role_name(enum mtd_part_role r);
 /** Role guessed from a partition name. */
-enum mtd_part_role mtd_part_role_from_name(const char *name);
+MTD_API enum mtd_part_role mtd_part_role_from_name(const char *name);
 
-void mtd_layout_init(struct mtd_layout *l);
+MTD_API void mtd_layout_init(struct mtd_layout *l);
 /** Which kind of layout text or bytes this is (MTD_LK_AUTO when none fits). */
-enum mtd_layout_kind mtd_layout_detect(const uint8_t *data, size_t len);
+MTD_API enum mtd_layout_kind mtd_layout_detect(const uint8_t *data, size_t len);
 /**
  * Parse a layout from bytes (kind MTD_LK_AUTO: detect).  file names the input
  * in diagnostics.  chip_size, when not 0, is the real size of the chip
  * (--flash-size); it wins over what the text says.
  */
-int mtd_layout_parse(const uint8_t *data, size_t len, enum mtd_layout_kind kind, const char *file, uint64_t chip_size,
-                     struct mtd_layout *out, struct mtd_diag *d);
+MTD_API int mtd_layout_parse(const uint8_t *data, size_t len, enum mtd_layout_kind kind, const char *file,
+                             uint64_t chip_size, struct mtd_layout *out, struct mtd_diag *d);
 /** Read and parse a layout file (at most 16 MiB; a GPT image is read up to its table). */
-int mtd_layout_load(const char *path, enum mtd_layout_kind kind, uint64_t chip_size, struct mtd_layout *out,
-                    struct mtd_diag *d);
+MTD_API int mtd_layout_load(const char *path, enum mtd_layout_kind kind, uint64_t chip_size, struct mtd_layout *out,
+                            struct mtd_diag *d);
 /** Index of the partition named name (case-insensitive), or -1. */
-int mtd_layout_find(const struct mtd_layout *l, const char *name);
+MTD_API int mtd_layout_find(const struct mtd_layout *l, const char *name);
 /** Index of the first partition with this role (top-level first), or -1. */
-int mtd_layout_find_role(const struct mtd_layout *l, enum mtd_part_role role);
+MTD_API int mtd_layout_find_role(const struct mtd_layout *l, enum mtd_part_role role);
 /** true for a partition a flashing plan or rebuild takes from the unit/never writes. */
-bool mtd_part_is_unit_data(const struct mtd_part *p);
+MTD_API bool mtd_part_is_unit_data(const struct mtd_part *p);
 
 /* ---- checks ---- */
 enum mtd_issue_level { MTD_ISSUE_INFO, MTD_ISSUE_WARNING, MTD_ISSUE_ERROR };
@@ -140,22 +141,23 @@ struct mtd_layout_issue {
  * block alignment, partitions past the end of the chip, gaps.  *out is an
  * array of *n issues to free().
  */
-int mtd_layout_check(const struct mtd_layout *l, struct mtd_layout_issue **out, size_t *n);
+MTD_API int mtd_layout_check(const struct mtd_layout *l, struct mtd_layout_issue **out, size_t *n);
 /** Number of MTD_ISSUE_ERROR issues. */
-size_t mtd_layout_errors(const struct mtd_layout_issue *is, size_t n);
+MTD_API size_t mtd_layout_errors(const struct mtd_layout_issue *is, size_t n);
 
 /* ---- renderers (append to b) ---- */
-void mtd_layout_to_json(const struct mtd_layout *l, const struct mtd_layout_issue *is, size_t nis, struct mtd_json *j);
+MTD_API void mtd_layout_to_json(const struct mtd_layout *l, const struct mtd_layout_issue *is, size_t nis,
+                                struct mtd_json *j);
 /** A device-tree "partitions" node (fixed-partitions, nvmem-layout cells for MACs/EEPROM). */
-int mtd_layout_to_dts(const struct mtd_layout *l, struct mtd_buf *b);
+MTD_API int mtd_layout_to_dts(const struct mtd_layout *l, struct mtd_buf *b);
 /** "mtdparts=DEV:size@off(name)ro,..." (top-level partitions, whole-chip entries left out). */
-int mtd_layout_to_mtdparts(const struct mtd_layout *l, const char *dev, struct mtd_buf *b);
+MTD_API int mtd_layout_to_mtdparts(const struct mtd_layout *l, const char *dev, struct mtd_buf *b);
 /** flashrom layout: "00000000:0002ffff name" lines, inclusive hex, top-level partitions. */
-int mtd_layout_to_flashrom(const struct mtd_layout *l, struct mtd_buf *b);
+MTD_API int mtd_layout_to_flashrom(const struct mtd_layout *l, struct mtd_buf *b);
 
 /* ---- partition files: split, join, verify ---- */
 /** The file name split writes for partition i: "NAME.bin" made safe ("/" and odd bytes become "_"). */
-void mtd_layout_part_filename(const struct mtd_layout *l, size_t i, char *out, size_t size);
+MTD_API void mtd_layout_part_filename(const struct mtd_layout *l, size_t i, char *out, size_t size);
 
 struct mtd_split_options {
 	bool top_level_only; /* skip nested partitions */
@@ -170,8 +172,8 @@ struct mtd_split_options {
  * dir/manifest.sha256 ("SHA256  FILE" lines, sha256sum format).  The image
  * must be the whole chip (its size equal to the layout's chip size).
  */
-int mtd_layout_split(const struct mtd_layout *l, const struct mtd_source *img, const char *dir,
-                     const struct mtd_split_options *o, struct mtd_diag *d);
+MTD_API int mtd_layout_split(const struct mtd_layout *l, const struct mtd_source *img, const char *dir,
+                             const struct mtd_split_options *o, struct mtd_diag *d);
 
 /** One input file of a backup or join, matched to a partition. */
 struct mtd_part_file {
@@ -184,7 +186,7 @@ struct mtd_part_file {
  * Match a file name to a partition: "mtd3", "mtd3ro", "mtdblock3", "NAME",
  * "NAME.bin", "mtd3_NAME.bin", case-insensitive.  -1 when nothing fits.
  */
-int mtd_layout_match_file(const struct mtd_layout *l, const char *path);
+MTD_API int mtd_layout_match_file(const struct mtd_layout *l, const char *path);
 
 /**
  * Join partition files into one whole-chip image (gaps 0xFF).  files[i].part
@@ -192,8 +194,8 @@ int mtd_layout_match_file(const struct mtd_layout *l, const char *path);
  * smaller one refused unless pad (then 0xFF filled).  Whole-chip files are
  * used as the base and parts laid over them must agree.
  */
-int mtd_layout_join(const struct mtd_layout *l, struct mtd_part_file *files, size_t nfiles, bool pad, uint8_t **out,
-                    size_t *out_len, struct mtd_diag *d);
+MTD_API int mtd_layout_join(const struct mtd_layout *l, struct mtd_part_file *files, size_t nfiles, bool pad,
+                            uint8_t **out, size_t *out_len, struct mtd_diag *d);
 
 /* ---- content checks (verify, diff, rebuild) ---- */
 enum mtd_content_state {
@@ -210,9 +212,9 @@ struct mtd_part_check {
 	uint8_t macs[4][6];
 };
 /** Check the content of one partition by its role (scan, EEPROM decode, env CRC). */
-int mtd_layout_check_content(const struct mtd_layout *l, size_t i, const uint8_t *data, size_t len,
-                             struct mtd_part_check *out);
-const char *mtd_content_state_name(enum mtd_content_state s);
+MTD_API int mtd_layout_check_content(const struct mtd_layout *l, size_t i, const uint8_t *data, size_t len,
+                                     struct mtd_part_check *out);
+MTD_API const char *mtd_content_state_name(enum mtd_content_state s);
 
 /* ---- verify ---- */
 struct mtd_verify_part {
@@ -235,8 +237,8 @@ struct mtd_verify_report {
 	size_t nproblems;
 	char problems[32][200];
 };
-int mtd_layout_verify(const struct mtd_layout *l, struct mtd_part_file *files, size_t nfiles,
-                      struct mtd_verify_report *r, struct mtd_diag *d);
+MTD_API int mtd_layout_verify(const struct mtd_layout *l, struct mtd_part_file *files, size_t nfiles,
+                              struct mtd_verify_report *r, struct mtd_diag *d);
 
 /* ---- diff ---- */
 enum mtd_diff_kind {
@@ -256,10 +258,10 @@ struct mtd_diff_report {
 	struct mtd_diff_part parts[MTD_LAYOUT_MAX_PARTS];
 	uint64_t outside; /* differing bytes outside every partition */
 };
-int mtd_layout_diff(const struct mtd_layout *l, const uint8_t *a, size_t alen, const uint8_t *b, size_t blen,
-                    struct mtd_diff_report *r, struct mtd_diag *d);
+MTD_API int mtd_layout_diff(const struct mtd_layout *l, const uint8_t *a, size_t alen, const uint8_t *b, size_t blen,
+                            struct mtd_diff_report *r, struct mtd_diag *d);
 /** A layout of one "whole" partition for diffing two files without a layout. */
-void mtd_layout_whole(struct mtd_layout *l, uint64_t size);
+MTD_API void mtd_layout_whole(struct mtd_layout *l, uint64_t size);
 
 /* ---- rebuild ---- */
 struct mtd_rebuild_options {
@@ -289,15 +291,15 @@ struct mtd_rebuild_report {
  * the unit.  On refusal returns MTD_ERR_REFUSED with r->reason filled and
  * *out NULL.  *out (chip size bytes) is the caller's to free().
  */
-int mtd_layout_rebuild(const struct mtd_layout *l, const uint8_t *donor, size_t donor_len, const uint8_t *unit,
-                       size_t unit_len, const struct mtd_rebuild_options *o, uint8_t **out,
-                       struct mtd_rebuild_report *r, struct mtd_diag *d);
+MTD_API int mtd_layout_rebuild(const struct mtd_layout *l, const uint8_t *donor, size_t donor_len, const uint8_t *unit,
+                               size_t unit_len, const struct mtd_rebuild_options *o, uint8_t **out,
+                               struct mtd_rebuild_report *r, struct mtd_diag *d);
 /**
  * Describe an input that is not a whole-chip image: "is 0xf60000 bytes =
  * firmware1 + firmware2 (a concatenation of partition dumps)".  Empty when
  * the size is the chip's.
  */
-void mtd_layout_explain_size(const struct mtd_layout *l, uint64_t size, char *out, size_t n);
+MTD_API void mtd_layout_explain_size(const struct mtd_layout *l, uint64_t size, char *out, size_t n);
 
 /* ---- flashing plans ---- */
 enum mtd_plan_via { MTD_PLAN_UBOOT, MTD_PLAN_MTD, MTD_PLAN_SHELL, MTD_PLAN_FLASHROM };
@@ -315,9 +317,9 @@ struct mtd_plan_options {
 	const char *also[16]; /* also write these protected partitions (the user insists) */
 	size_t nalso;
 };
-void mtd_plan_options_init(struct mtd_plan_options *o);
+MTD_API void mtd_plan_options_init(struct mtd_plan_options *o);
 /** The steps as text (a shell/U-Boot script with comments) into b. */
-int mtd_layout_plan(const struct mtd_layout *l, const uint8_t *img, size_t len, const struct mtd_plan_options *o,
-                    struct mtd_buf *b, struct mtd_diag *d);
+MTD_API int mtd_layout_plan(const struct mtd_layout *l, const uint8_t *img, size_t len,
+                            const struct mtd_plan_options *o, struct mtd_buf *b, struct mtd_diag *d);
 
 #endif

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include "export.h"
 
 struct mtd_reader {
 	const uint8_t *data;
@@ -282,8 +283,8 @@ static inline uint64_t mtd_rd_be64_at(const struct mtd_reader *r, size_t at)
  * mtd_crc32), mtd_rd_crc32_raw the Linux crc32_le from `seed` without
  * inversion (as mtd_crc32_raw: UBI, UBIFS, JFFS2).
  */
-bool mtd_rd_crc32(const struct mtd_reader *r, size_t at, size_t n, uint32_t crc, uint32_t *out);
-bool mtd_rd_crc32_raw(const struct mtd_reader *r, size_t at, size_t n, uint32_t seed, uint32_t *out);
+MTD_API bool mtd_rd_crc32(const struct mtd_reader *r, size_t at, size_t n, uint32_t crc, uint32_t *out);
+MTD_API bool mtd_rd_crc32_raw(const struct mtd_reader *r, size_t at, size_t n, uint32_t seed, uint32_t *out);
 
 /* Decoders for bytes already bounds-checked through a reader (mtd_rd_bytes). */
 static inline uint16_t mtd_le16(const uint8_t *b)
@@ -315,7 +316,7 @@ static inline uint64_t mtd_be64(const uint8_t *b)
  * Text lines: the next line without its terminator ("\n", "\r\n" or a lone
  * "\r"), at most max_len bytes long (longer lines are cut and *cut set).
  */
-bool mtd_rd_line(struct mtd_reader *r, size_t max_len, const char **line, size_t *len, bool *cut);
+MTD_API bool mtd_rd_line(struct mtd_reader *r, size_t max_len, const char **line, size_t *len, bool *cut);
 
 /* Overflow-checked arithmetic: return false on overflow, *out untouched. */
 static inline bool mtd_add_ov(uint64_t a, uint64_t b, uint64_t *out)

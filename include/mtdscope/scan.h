@@ -19,6 +19,7 @@
 #include "error.h"
 #include "source.h"
 #include "util.h"
+#include "export.h"
 
 enum mtd_detail_kind {
 	MTD_DV_STR,
@@ -72,7 +73,7 @@ struct mtd_scan_options {
 	void *progress_ctx;
 };
 
-void mtd_scan_options_init(struct mtd_scan_options *o);
+MTD_API void mtd_scan_options_init(struct mtd_scan_options *o);
 
 struct mtd_scan_result {
 	char file[256];
@@ -85,25 +86,25 @@ struct mtd_scan_result {
 };
 
 /** Scan an open source.  On success *out must be freed with mtd_scan_free(). */
-int mtd_scan_source(struct mtd_source *src, const struct mtd_scan_options *opt, struct mtd_scan_result **out,
-                    struct mtd_diag *d);
-void mtd_scan_free(struct mtd_scan_result *r);
+MTD_API int mtd_scan_source(struct mtd_source *src, const struct mtd_scan_options *opt, struct mtd_scan_result **out,
+                            struct mtd_diag *d);
+MTD_API void mtd_scan_free(struct mtd_scan_result *r);
 
 /** Bytes of the space a component lives in (input or decoded), or NULL. */
-const uint8_t *mtd_scan_space_data(const struct mtd_scan_result *r, int64_t space, uint64_t *size);
+MTD_API const uint8_t *mtd_scan_space_data(const struct mtd_scan_result *r, int64_t space, uint64_t *size);
 /** Find a detail by key, or NULL. */
-const struct mtd_detail *mtd_component_detail(const struct mtd_component *c, const char *key);
+MTD_API const struct mtd_detail *mtd_component_detail(const struct mtd_component *c, const char *key);
 
 /**
  * A component's common members (id, offset, size, type, parent, space,
  * valid, problems) into the JSON object being written; the caller opens and
  * closes the object and may add its own members.
  */
-void mtd_component_json_fields(const struct mtd_component *c, struct mtd_json *j);
+MTD_API void mtd_component_json_fields(const struct mtd_component *c, struct mtd_json *j);
 /** The scan result as the documented JSON document. */
-void mtd_scan_to_json(const struct mtd_scan_result *r, struct mtd_json *j);
+MTD_API void mtd_scan_to_json(const struct mtd_scan_result *r, struct mtd_json *j);
 
 /** Names of all registered format types, NULL-terminated (for --help and docs). */
-const char *const *mtd_format_names(void);
+MTD_API const char *const *mtd_format_names(void);
 
 #endif

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "export.h"
 
 struct mtd_source {
 	const uint8_t *data;
@@ -26,17 +27,17 @@ struct mtd_source {
 };
 
 /** Open and map PATH read-only.  Empty files are mapped as size 0. */
-int mtd_source_open(struct mtd_source *s, const char *path, struct mtd_diag *d);
+MTD_API int mtd_source_open(struct mtd_source *s, const char *path, struct mtd_diag *d);
 /** Wrap a memory buffer (not copied, not freed). */
-void mtd_source_from_memory(struct mtd_source *s, const char *name, const void *data, size_t size);
+MTD_API void mtd_source_from_memory(struct mtd_source *s, const char *name, const void *data, size_t size);
 /** Hint: [off, off+len) will not be needed again soon (drops mapped pages). */
-void mtd_source_release_range(struct mtd_source *s, uint64_t off, uint64_t len);
-void mtd_source_close(struct mtd_source *s);
+MTD_API void mtd_source_release_range(struct mtd_source *s, uint64_t off, uint64_t len);
+MTD_API void mtd_source_close(struct mtd_source *s);
 
 /**
  * Read a whole small file (text logs, layouts) into memory with a maximum
  * size; the result is NUL-terminated.  Refuses non-regular files the same way.
  */
-int mtd_read_small_file(const char *path, size_t max, char **out, size_t *len, struct mtd_diag *d);
+MTD_API int mtd_read_small_file(const char *path, size_t max, char **out, size_t *len, struct mtd_diag *d);
 
 #endif

@@ -26,28 +26,29 @@
 #include <stdint.h>
 
 #include <mtdscope/util.h>
+#include "export.h"
 
 /**
  * Decode one UTF-8 sequence at the start of s[0..n) strictly (no overlong form, no
  * surrogate, nothing beyond U+10FFFF, not cut).  Returns its length (1 to 4) and the
  * code point through cp, or 0 when s[0] does not start a valid sequence (or n is 0).
  */
-size_t mtd_utf8_next(const char *s, size_t n, uint32_t *cp);
+MTD_API size_t mtd_utf8_next(const char *s, size_t n, uint32_t *cp);
 
 /** true when code point cp is shown as an escape (see above). */
-bool mtd_text_cp_escaped(uint32_t cp);
+MTD_API bool mtd_text_cp_escaped(uint32_t cp);
 
 /** true when s[0..n) is shown exactly as it is (nothing to escape). */
-bool mtd_text_is_plain(const char *s, size_t n);
+MTD_API bool mtd_text_is_plain(const char *s, size_t n);
 
 /**
  * Append s[0..n) to b escaped for a terminal.  Returns 0 or the buffer's error
  * (MTD_ERR_LIMIT, MTD_ERR_NOMEM).
  */
-int mtd_buf_put_text(struct mtd_buf *b, const char *s, size_t n);
+MTD_API int mtd_buf_put_text(struct mtd_buf *b, const char *s, size_t n);
 
 /** mtd_buf_put_text() of a NUL-terminated string; NULL appends "(null)". */
-int mtd_buf_put_texts(struct mtd_buf *b, const char *s);
+MTD_API int mtd_buf_put_texts(struct mtd_buf *b, const char *s);
 
 /**
  * Escape s[0..n) into out (size bytes, always NUL-terminated when size > 0).  When the
@@ -55,6 +56,6 @@ int mtd_buf_put_texts(struct mtd_buf *b, const char *s);
  * "...".  Returns the length the whole escaped text needs (without the NUL), so a
  * result >= size means it was cut.
  */
-size_t mtd_text_escape(char *out, size_t size, const char *s, size_t n);
+MTD_API size_t mtd_text_escape(char *out, size_t size, const char *s, size_t n);
 
 #endif

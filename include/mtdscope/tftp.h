@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "export.h"
 
 /* Opcodes (RFC 1350, 2347). */
 enum mtd_tftp_opcode {
@@ -86,14 +87,14 @@ struct mtd_tftp_packet {
  * without its NUL) or MTD_ERR_FORMAT (unknown opcode, empty file name, odd
  * option list); d says what and where.
  */
-int mtd_tftp_parse(const uint8_t *pkt, size_t len, struct mtd_tftp_packet *out, struct mtd_diag *d);
+MTD_API int mtd_tftp_parse(const uint8_t *pkt, size_t len, struct mtd_tftp_packet *out, struct mtd_diag *d);
 
 /**
  * Check a requested file name: refuses empty names, absolute paths, "..",
  * backslashes and control characters.  Returns 0 or MTD_ERR_REFUSED with a
  * reason in *why (a static string).
  */
-int mtd_tftp_check_name(const char *name, const char **why);
+MTD_API int mtd_tftp_check_name(const char *name, const char **why);
 
 /* ---- server ---- */
 
@@ -148,26 +149,26 @@ struct mtd_tftp_options {
 	void *ctx;
 };
 
-void mtd_tftp_options_init(struct mtd_tftp_options *o);
+MTD_API void mtd_tftp_options_init(struct mtd_tftp_options *o);
 
 struct mtd_tftp_server;
 
 /** Open the directories and the listening socket. */
-int mtd_tftp_server_open(struct mtd_tftp_server **out, const struct mtd_tftp_options *o, struct mtd_diag *d);
+MTD_API int mtd_tftp_server_open(struct mtd_tftp_server **out, const struct mtd_tftp_options *o, struct mtd_diag *d);
 /** The port actually bound. */
-uint16_t mtd_tftp_server_port(const struct mtd_tftp_server *s);
+MTD_API uint16_t mtd_tftp_server_port(const struct mtd_tftp_server *s);
 /**
  * Serve until mtd_tftp_server_stop() or until max_transfers_done transfers
  * have finished (then waits for the others in progress).
  */
-int mtd_tftp_server_run(struct mtd_tftp_server *s, struct mtd_diag *d);
+MTD_API int mtd_tftp_server_run(struct mtd_tftp_server *s, struct mtd_diag *d);
 /** Ask run() to return; async-signal-safe and thread-safe. */
-void mtd_tftp_server_stop(struct mtd_tftp_server *s);
+MTD_API void mtd_tftp_server_stop(struct mtd_tftp_server *s);
 struct mtd_tftp_stats {
 	uint64_t requests, done, failed, refused, ignored;
 	uint64_t bytes_sent, bytes_received;
 };
-void mtd_tftp_server_stats(const struct mtd_tftp_server *s, struct mtd_tftp_stats *st);
-void mtd_tftp_server_free(struct mtd_tftp_server *s);
+MTD_API void mtd_tftp_server_stats(const struct mtd_tftp_server *s, struct mtd_tftp_stats *st);
+MTD_API void mtd_tftp_server_free(struct mtd_tftp_server *s);
 
 #endif

@@ -14,6 +14,7 @@
 
 #include "error.h"
 #include "util.h"
+#include "export.h"
 
 #define MTD_EEPROM_MAX_MACS 16
 
@@ -54,15 +55,15 @@ struct mtd_mac_location {
  * Decode factory data (a whole Factory partition or just the EEPROM).
  * Returns 0 (see erased/recognised/truncated), MTD_ERR_ARG on NULL.
  */
-int mtd_eeprom_decode(const uint8_t *data, size_t len, struct mtd_eeprom_info *out);
+MTD_API int mtd_eeprom_decode(const uint8_t *data, size_t len, struct mtd_eeprom_info *out);
 /** Name of a known chip id ("MT7628/MT7688"), NULL when unknown; *eeprom_size set when known. */
-const char *mtd_eeprom_chip_name(uint16_t chip_id, uint32_t *eeprom_size);
+MTD_API const char *mtd_eeprom_chip_name(uint16_t chip_id, uint32_t *eeprom_size);
 /** "00:11:22:33:44:55" into out[18]. */
-void mtd_mac_format(const uint8_t mac[6], char out[18]);
+MTD_API void mtd_mac_format(const uint8_t mac[6], char out[18]);
 /** Parse "00:11:22:33:44:55" (or with '-'); false on bad syntax. */
-bool mtd_mac_parse(const char *s, uint8_t mac[6]);
+MTD_API bool mtd_mac_parse(const char *s, uint8_t mac[6]);
 /** Not all-FF, not all-zero, not multicast. */
-bool mtd_mac_is_valid(const uint8_t mac[6]);
+MTD_API bool mtd_mac_is_valid(const uint8_t mac[6]);
 
 struct mtd_env_var {
 	const char *name;
@@ -98,18 +99,19 @@ struct mtd_env {
  * (diag filled) when they do not hold NUL-separated name=value text at all.
  * Release with mtd_env_release() after success.
  */
-int mtd_env_parse(const uint8_t *data, size_t len, size_t size, int redundant, struct mtd_env *out, struct mtd_diag *d);
-void mtd_env_release(struct mtd_env *e);
-const char *mtd_env_get(const struct mtd_env *e, const char *name);
+MTD_API int mtd_env_parse(const uint8_t *data, size_t len, size_t size, int redundant, struct mtd_env *out,
+                          struct mtd_diag *d);
+MTD_API void mtd_env_release(struct mtd_env *e);
+MTD_API const char *mtd_env_get(const struct mtd_env *e, const char *name);
 /** Set (value != NULL) or remove (value == NULL) a variable.  MTD_ERR_ARG on a bad name. */
-int mtd_env_set(struct mtd_env *e, const char *name, const char *value);
+MTD_API int mtd_env_set(struct mtd_env *e, const char *name, const char *value);
 /**
  * Serialise to exactly `size` bytes with a correct CRC, the way U-Boot's
  * saveenv and fw_setenv write it: variables sorted by name (strcmp; in file
  * order when e->keep_order), one per name (the last wins), padding 0x00, the
  * flag byte e->flag when redundant.  MTD_ERR_LIMIT when they do not fit.
  */
-int mtd_env_serialise(const struct mtd_env *e, uint8_t *out, size_t size, struct mtd_diag *d);
+MTD_API int mtd_env_serialise(const struct mtd_env *e, uint8_t *out, size_t size, struct mtd_diag *d);
 
 /*
  * Cheap measure for scanners: whether data starts an environment (CRC32,
@@ -127,7 +129,8 @@ struct mtd_env_measure {
 	size_t data_len;
 	size_t nvars;
 };
-int mtd_env_measure(const uint8_t *data, size_t len, size_t min_size, size_t max_size, struct mtd_env_measure *m);
+MTD_API int mtd_env_measure(const uint8_t *data, size_t len, size_t min_size, size_t max_size,
+                            struct mtd_env_measure *m);
 
 /**
  * Ralink/MediaTek SDK nvram (the Config partition): the same CRC + text
@@ -135,6 +138,6 @@ int mtd_env_measure(const uint8_t *data, size_t len, size_t min_size, size_t max
  * block name ("2860", "rtdev", "cert", "wapi") guessed from the keys, or
  * NULL when the variables look like a U-Boot environment.
  */
-const char *mtd_env_nvram_block(const struct mtd_env *e);
+MTD_API const char *mtd_env_nvram_block(const struct mtd_env *e);
 
 #endif

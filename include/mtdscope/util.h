@@ -9,6 +9,7 @@
 
 #include "error.h"
 #include "reader.h"
+#include "export.h"
 
 /* ---- growable buffer with a hard maximum ---- */
 struct mtd_buf {
@@ -19,29 +20,29 @@ struct mtd_buf {
 	int err;    /* sticky: first failure, later appends are no-ops */
 };
 
-void mtd_buf_init(struct mtd_buf *b, size_t max);
-void mtd_buf_release(struct mtd_buf *b);
-int mtd_buf_append(struct mtd_buf *b, const void *p, size_t n);
-int mtd_buf_puts(struct mtd_buf *b, const char *s);
-int mtd_buf_printf(struct mtd_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+MTD_API void mtd_buf_init(struct mtd_buf *b, size_t max);
+MTD_API void mtd_buf_release(struct mtd_buf *b);
+MTD_API int mtd_buf_append(struct mtd_buf *b, const void *p, size_t n);
+MTD_API int mtd_buf_puts(struct mtd_buf *b, const char *s);
+MTD_API int mtd_buf_printf(struct mtd_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /** NUL-terminated view (always valid after init). */
-const char *mtd_buf_str(struct mtd_buf *b);
+MTD_API const char *mtd_buf_str(struct mtd_buf *b);
 
 /* ---- arena for small strings that live as long as a result ---- */
 struct mtd_arena_block;
 struct mtd_arena {
 	struct mtd_arena_block *head;
 };
-void mtd_arena_init(struct mtd_arena *a);
-void mtd_arena_release(struct mtd_arena *a);
-void *mtd_arena_alloc(struct mtd_arena *a, size_t n);
-char *mtd_arena_strdup(struct mtd_arena *a, const char *s);
-char *mtd_arena_strndup(struct mtd_arena *a, const char *s, size_t n);
-char *mtd_arena_printf(struct mtd_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+MTD_API void mtd_arena_init(struct mtd_arena *a);
+MTD_API void mtd_arena_release(struct mtd_arena *a);
+MTD_API void *mtd_arena_alloc(struct mtd_arena *a, size_t n);
+MTD_API char *mtd_arena_strdup(struct mtd_arena *a, const char *s);
+MTD_API char *mtd_arena_strndup(struct mtd_arena *a, const char *s, size_t n);
+MTD_API char *mtd_arena_printf(struct mtd_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* ---- overflow-checked allocation ---- */
-void *mtd_alloc_array(size_t count, size_t size);
-void *mtd_realloc_array(void *p, size_t count, size_t size);
+MTD_API void *mtd_alloc_array(size_t count, size_t size);
+MTD_API void *mtd_realloc_array(void *p, size_t count, size_t size);
 
 /* ---- JSON writer (into a mtd_buf) ---- */
 struct mtd_json {
@@ -51,38 +52,38 @@ struct mtd_json {
 	bool after_key;
 	bool pretty;
 };
-void mtd_json_init(struct mtd_json *j, struct mtd_buf *out, bool pretty);
-void mtd_json_begin_object(struct mtd_json *j);
-void mtd_json_end_object(struct mtd_json *j);
-void mtd_json_begin_array(struct mtd_json *j);
-void mtd_json_end_array(struct mtd_json *j);
-void mtd_json_key(struct mtd_json *j, const char *key);
-void mtd_json_string(struct mtd_json *j, const char *s);
-void mtd_json_string_n(struct mtd_json *j, const char *s, size_t n);
-void mtd_json_u64(struct mtd_json *j, uint64_t v);
-void mtd_json_i64(struct mtd_json *j, int64_t v);
-void mtd_json_double(struct mtd_json *j, double v);
-void mtd_json_bool(struct mtd_json *j, bool v);
-void mtd_json_null(struct mtd_json *j);
+MTD_API void mtd_json_init(struct mtd_json *j, struct mtd_buf *out, bool pretty);
+MTD_API void mtd_json_begin_object(struct mtd_json *j);
+MTD_API void mtd_json_end_object(struct mtd_json *j);
+MTD_API void mtd_json_begin_array(struct mtd_json *j);
+MTD_API void mtd_json_end_array(struct mtd_json *j);
+MTD_API void mtd_json_key(struct mtd_json *j, const char *key);
+MTD_API void mtd_json_string(struct mtd_json *j, const char *s);
+MTD_API void mtd_json_string_n(struct mtd_json *j, const char *s, size_t n);
+MTD_API void mtd_json_u64(struct mtd_json *j, uint64_t v);
+MTD_API void mtd_json_i64(struct mtd_json *j, int64_t v);
+MTD_API void mtd_json_double(struct mtd_json *j, double v);
+MTD_API void mtd_json_bool(struct mtd_json *j, bool v);
+MTD_API void mtd_json_null(struct mtd_json *j);
 /* key + value shorthands */
-void mtd_json_kv_str(struct mtd_json *j, const char *key, const char *s);
-void mtd_json_kv_u64(struct mtd_json *j, const char *key, uint64_t v);
-void mtd_json_kv_i64(struct mtd_json *j, const char *key, int64_t v);
-void mtd_json_kv_bool(struct mtd_json *j, const char *key, bool v);
+MTD_API void mtd_json_kv_str(struct mtd_json *j, const char *key, const char *s);
+MTD_API void mtd_json_kv_u64(struct mtd_json *j, const char *key, uint64_t v);
+MTD_API void mtd_json_kv_i64(struct mtd_json *j, const char *key, int64_t v);
+MTD_API void mtd_json_kv_bool(struct mtd_json *j, const char *key, bool v);
 
 /* ---- checksums ---- */
 /** CRC-32 (IEEE 802.3, as zlib, U-Boot, uImage); start with crc = 0. */
-uint32_t mtd_crc32(uint32_t crc, const void *data, size_t len);
+MTD_API uint32_t mtd_crc32(uint32_t crc, const void *data, size_t len);
 /** JFFS2/UBI flavour: raw CRC-32 without final inversion, seeded by the caller. */
-uint32_t mtd_crc32_raw(uint32_t seed, const void *data, size_t len);
+MTD_API uint32_t mtd_crc32_raw(uint32_t seed, const void *data, size_t len);
 /** SHA-256 of a buffer, hex-encoded into out[65]. */
-void mtd_sha256_hex(const void *data, size_t len, char out[65]);
+MTD_API void mtd_sha256_hex(const void *data, size_t len, char out[65]);
 struct mtd_sha256 {
 	void *ctx;
 };
-int mtd_sha256_init(struct mtd_sha256 *s);
-void mtd_sha256_update(struct mtd_sha256 *s, const void *data, size_t len);
-void mtd_sha256_final_hex(struct mtd_sha256 *s, char out[65]);
+MTD_API int mtd_sha256_init(struct mtd_sha256 *s);
+MTD_API void mtd_sha256_update(struct mtd_sha256 *s, const void *data, size_t len);
+MTD_API void mtd_sha256_final_hex(struct mtd_sha256 *s, char out[65]);
 
 /* ---- atomic output files ---- */
 /*
@@ -96,23 +97,23 @@ struct mtd_outfile {
 	char path[4096];
 	char tmp[4096 + 16];
 };
-int mtd_outfile_open(struct mtd_outfile *o, const char *path, bool no_overwrite, struct mtd_diag *d);
-int mtd_outfile_write(struct mtd_outfile *o, const void *p, size_t n, struct mtd_diag *d);
-int mtd_outfile_commit(struct mtd_outfile *o, struct mtd_diag *d);
-void mtd_outfile_abort(struct mtd_outfile *o);
+MTD_API int mtd_outfile_open(struct mtd_outfile *o, const char *path, bool no_overwrite, struct mtd_diag *d);
+MTD_API int mtd_outfile_write(struct mtd_outfile *o, const void *p, size_t n, struct mtd_diag *d);
+MTD_API int mtd_outfile_commit(struct mtd_outfile *o, struct mtd_diag *d);
+MTD_API void mtd_outfile_abort(struct mtd_outfile *o);
 /** Write a whole buffer atomically. */
-int mtd_write_file_atomic(const char *path, const void *p, size_t n, bool no_overwrite, struct mtd_diag *d);
+MTD_API int mtd_write_file_atomic(const char *path, const void *p, size_t n, bool no_overwrite, struct mtd_diag *d);
 
 /* ---- size parsing and printing ---- */
 /** Parse "123", "0x1f000", "64k", "4M", "1G", "0x10000k" with a maximum; strict, no trailing junk. */
-int mtd_parse_size(const char *s, uint64_t max, uint64_t *out);
+MTD_API int mtd_parse_size(const char *s, uint64_t max, uint64_t *out);
 /** Exactly n hex digits at s (no prefix, no sign); false on anything else or n > 16. */
-bool mtd_parse_hex_n(const char *s, size_t n, uint64_t *out);
+MTD_API bool mtd_parse_hex_n(const char *s, size_t n, uint64_t *out);
 /** Parse an unsigned integer (decimal or 0x hex) with a maximum; strict. */
-int mtd_parse_u64(const char *s, uint64_t max, uint64_t *out);
+MTD_API int mtd_parse_u64(const char *s, uint64_t max, uint64_t *out);
 /** "4 MiB", "60 KiB", "1234 B" (exact when whole, else one decimal). */
-void mtd_format_size(uint64_t v, char *buf, size_t size);
+MTD_API void mtd_format_size(uint64_t v, char *buf, size_t size);
 /** Shannon entropy in bits per byte of a histogram over n bytes. */
-double mtd_entropy(const uint64_t hist[256], uint64_t n);
+MTD_API double mtd_entropy(const uint64_t hist[256], uint64_t n);
 
 #endif
