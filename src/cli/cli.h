@@ -71,6 +71,8 @@ const char *cli_c(FILE *stream, enum cli_color c);
  */
 const char *cli_txt(const char *s);
 const char *cli_txtn(const char *s, size_t n);
+/** s as one shell word (mtd_buf_put_shell(), mtdscope/quote.h) for a command shown in a hint; same ring. */
+const char *cli_shq(const char *s);
 /** Write s[0..n) escaped to f. */
 void cli_put_text(FILE *f, const char *s, size_t n);
 /** "mtdscope: <message>" on stderr, one line: the formatted message is escaped as a whole. */
