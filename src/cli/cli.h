@@ -71,7 +71,19 @@ enum cli_color { CLI_RESET, CLI_BOLD, CLI_DIM, CLI_RED, CLI_GREEN, CLI_YELLOW, C
 bool cli_set_color_mode(const char *mode);
 /** Escape sequence for stream (stdout or stderr) or "" when colour is off there. */
 const char *cli_c(FILE *stream, enum cli_color c);
-/** "mtdscope: <message>" on stderr. */
+/**
+ * Untrusted text (names, values, file names, device bytes) made safe for the terminal by
+ * mtd_buf_put_text() (include/mtdscope/text.h).  cli_txt() returns s itself when nothing needs
+ * escaping, else an escaped copy that stays valid for the next 15 calls: use it directly as a
+ * printf argument, never store it.
+ */
+const char *cli_txt(const char *s);
+const char *cli_txtn(const char *s, size_t n);
+/** s as one shell word (mtd_buf_put_shell(), mtdscope/quote.h) for a command shown in a hint; same ring. */
+const char *cli_shq(const char *s);
+/** Write s[0..n) escaped to f. */
+void cli_put_text(FILE *f, const char *s, size_t n);
+/** "mtdscope: <message>" on stderr, one line: the formatted message is escaped as a whole. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /** Print a library diagnostic as one line on stderr. */

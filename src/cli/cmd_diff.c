@@ -118,7 +118,8 @@ int cmd_diff(int argc, char **argv)
 			mtd_buf_release(&o);
 		} else {
 			for (size_t i = 0; i < r->nparts; i++)
-				printf("%-16s %-10s %s\n", l->parts[i].name, kinds[r->parts[i].kind], r->parts[i].what);
+				printf("%-16s %-10s %s\n", cli_txt(l->parts[i].name), kinds[r->parts[i].kind],
+				       cli_txt(r->parts[i].what));
 			if (r->outside)
 				printf("%llu bytes differ outside every partition\n", (unsigned long long)r->outside);
 		}

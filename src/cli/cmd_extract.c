@@ -147,10 +147,13 @@ int cmd_extract(int argc, char **argv)
 			const char *key = "\"path\": \"";
 			while ((p = strstr(p, key))) {
 				p += strlen(key);
-				const char *e = strchr(p, '"');
-				if (!e)
+				const char *e = p;
+				while (*e && *e != '"')
+					e += e[0] == '\\' && e[1] ? 2 : 1;
+				if (!*e)
 					break;
-				printf("%.*s\n", (int)(e - p), p);
+				/* JSON-escaped already; C1 controls and bidi overrides are still to escape */
+				printf("%s\n", cli_txtn(p, (size_t)(e - p)));
 				p = e;
 			}
 		}

@@ -192,15 +192,15 @@ int cmd_rebuild(int argc, char **argv)
 			ret = cli_print_json(&b);
 			mtd_buf_release(&b);
 		} else {
-			printf("%s: 0x%llx bytes, sha256 %s\n", outp, (unsigned long long)l->chip_size, h);
+			printf("%s: 0x%llx bytes, sha256 %s\n", cli_txt(outp), (unsigned long long)l->chip_size, h);
 			for (size_t i = 0; i < r->nentries; i++) {
 				const struct mtd_part *p = &l->parts[r->entries[i].part];
-				printf("  %-14s 0x%08llx +0x%-8llx from %-12s %s\n", p->name,
-				       (unsigned long long)p->offset, (unsigned long long)p->size, r->entries[i].from,
-				       r->entries[i].what);
+				printf("  %-14s 0x%08llx +0x%-8llx from %-12s %s\n", cli_txt(p->name),
+				       (unsigned long long)p->offset, (unsigned long long)p->size,
+				       cli_txt(r->entries[i].from), cli_txt(r->entries[i].what));
 			}
 			for (size_t i = 0; i < r->nnotes; i++)
-				printf("note: %s\n", r->notes[i]);
+				printf("note: %s\n", cli_txt(r->notes[i]));
 		}
 	}
 	free(img);

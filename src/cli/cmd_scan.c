@@ -41,20 +41,20 @@ static void progress(void *ctx, uint64_t done, uint64_t total)
 
 static void print_detail(const struct mtd_detail *d)
 {
-	printf(" %s=", d->key);
+	printf(" %s=", cli_txt(d->key));
 	switch (d->kind) {
 	case MTD_DV_STR:
 		if (strchr(d->s, ' ') || !*d->s)
-			printf("\"%s\"", d->s);
+			printf("\"%s\"", cli_txt(d->s));
 		else
-			printf("%s", d->s);
+			printf("%s", cli_txt(d->s));
 		break;
 	case MTD_DV_U64: printf("%llu", (unsigned long long)d->u); break;
 	case MTD_DV_HEX: printf("0x%llx", (unsigned long long)d->u); break;
 	case MTD_DV_BOOL: printf("%s", d->u ? "yes" : "no"); break;
 	case MTD_DV_LIST:
 		for (size_t i = 0; i < d->nlist && i < 8; i++)
-			printf("%s%s", i ? "," : "", d->list[i]);
+			printf("%s%s", i ? "," : "", cli_txt(d->list[i]));
 		if (d->nlist > 8)
 			printf(",...(%zu)", d->nlist);
 		break;
@@ -119,8 +119,8 @@ static void print_text(const struct mtd_scan_result *r, bool all)
 		}
 	char hsize[32];
 	mtd_format_size(r->size, hsize, sizeof(hsize));
-	printf("%s%s%s: %s (%llu bytes)%s\n", cli_c(stdout, CLI_BOLD), r->file, cli_c(stdout, CLI_RESET), hsize,
-	       (unsigned long long)r->size, r->byteswapped ? ", 16-bit byte-swapped" : "");
+	printf("%s%s%s: %s (%llu bytes)%s\n", cli_c(stdout, CLI_BOLD), cli_txt(r->file), cli_c(stdout, CLI_RESET),
+	       hsize, (unsigned long long)r->size, r->byteswapped ? ", 16-bit byte-swapped" : "");
 	if (r->view) {
 		char vd[200];
 		mtd_view_describe(r->view, vd, sizeof(vd));
@@ -144,7 +144,7 @@ static void print_text(const struct mtd_scan_result *r, bool all)
 		bool gap = is_gap(c->type);
 		printf("%*s%-*s 0x%08llx %9s  %s%-16s%s %s%-3s%s ", 2 * c->depth, "",
 		       12 - 2 * c->depth > 0 ? 12 - 2 * c->depth : 0, off, (unsigned long long)c->size, sz,
-		       cli_c(stdout, gap ? CLI_DIM : CLI_CYAN), c->type, cli_c(stdout, CLI_RESET),
+		       cli_c(stdout, gap ? CLI_DIM : CLI_CYAN), cli_txt(c->type), cli_c(stdout, CLI_RESET),
 		       cli_c(stdout, gap        ? CLI_DIM
 		                     : c->valid ? CLI_GREEN
 		                                : CLI_RED),
@@ -161,8 +161,8 @@ static void print_text(const struct mtd_scan_result *r, bool all)
 			printf(" decoded=%llu", (unsigned long long)c->decoded_size);
 		putchar('\n');
 		for (size_t p = 0; p < c->nproblems; p++)
-			printf("%*s%s! %s%s\n", 2 * c->depth + 4, "", cli_c(stdout, CLI_YELLOW), c->problems[p],
-			       cli_c(stdout, CLI_RESET));
+			printf("%*s%s! %s%s\n", 2 * c->depth + 4, "", cli_c(stdout, CLI_YELLOW),
+			       cli_txt(c->problems[p]), cli_c(stdout, CLI_RESET));
 	}
 	if (invalid)
 		printf("%s%zu component%s failed a check%s\n", cli_c(stdout, CLI_RED), invalid, invalid == 1 ? "" : "s",

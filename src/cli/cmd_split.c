@@ -42,7 +42,7 @@ static void written(void *ctx, size_t i, const char *file, const char *sha256)
 	struct out *o = ctx;
 	const struct mtd_part *p = &o->l->parts[i];
 	if (!o->j) {
-		printf("%s/%s  0x%08llx +0x%llx  %s\n", o->dir, file, (unsigned long long)p->offset,
+		printf("%s/%s  0x%08llx +0x%llx  %s\n", cli_txt(o->dir), cli_txt(file), (unsigned long long)p->offset,
 		       (unsigned long long)p->size, sha256);
 		return;
 	}

@@ -148,18 +148,19 @@ int cmd_verify(int argc, char **argv)
 			const struct mtd_verify_part *v = &r->parts[i];
 			const char *fn = v->file >= 0 ? files[v->file].path : "-";
 			const char *b = strrchr(fn, '/');
-			printf("%-3zu %-14s %-24s 0x%08llx %-5s %-5s %s: %s\n", i, l->parts[i].name, b ? b + 1 : fn,
-			       (unsigned long long)l->parts[i].size,
+			printf("%-3zu %-14s %-24s 0x%08llx %-5s %-5s %s: %s\n", i, cli_txt(l->parts[i].name),
+			       cli_txt(b ? b + 1 : fn), (unsigned long long)l->parts[i].size,
 			       v->file < 0  ? "-"
 			       : v->size_ok ? "ok"
 			                    : "BAD",
 			       !v->whole_compared ? "-"
 			       : v->matches_whole ? "same"
 			                          : "DIFF",
-			       mtd_content_state_name(v->check.state), v->check.what[0] ? v->check.what : "-");
+			       mtd_content_state_name(v->check.state), cli_txt(v->check.what[0] ? v->check.what : "-"));
 		}
 		for (size_t i = 0; i < r->nproblems; i++)
-			printf("%sproblem%s: %s\n", cli_c(stdout, CLI_RED), cli_c(stdout, CLI_RESET), r->problems[i]);
+			printf("%sproblem%s: %s\n", cli_c(stdout, CLI_RED), cli_c(stdout, CLI_RESET),
+			       cli_txt(r->problems[i]));
 		printf("%s\n", r->ok         ? "backup complete and consistent"
 		               : r->complete ? "backup complete but NOT right: see the problems"
 		                             : "backup INCOMPLETE: see the problems");
