@@ -232,6 +232,9 @@ void cli_device_profile_text(const struct mtd_profile *p)
 	if (p->ram.src) {
 		mtd_format_size(p->ram.n, a, sizeof(a));
 		snprintf(v, sizeof(v), "%s%s", a, p->ram_estimated ? " (estimated)" : "");
+		if (p->ram_usable.src && p->ram_usable.src != p->ram.src)
+			snprintf(v + strlen(v), sizeof(v) - strlen(v), ", %s usable (%s)", p->ram_usable.s,
+			         !strcmp(p->ram_usable.src->layer, "meminfo") ? "MemTotal" : "kernel");
 		row("RAM", v, p->ram.src);
 	}
 	if (p->flash_size.src || p->flash_chip.src || p->flash_jedec.src) {
@@ -255,6 +258,11 @@ void cli_device_profile_text(const struct mtd_profile *p)
 			if (p->parts[i]->has_offset)
 				printf("@0x%llx", (unsigned long long)p->parts[i]->offset);
 			printf("+%s", a);
+			if (p->truncated && !strcmp(p->truncated->value, p->parts[i]->value) &&
+			    p->truncated->num < p->parts[i]->size) {
+				mtd_format_size(p->truncated->num, b, sizeof(b));
+				printf(" (cut to %s on the chip: %s of a declared %s)", b, b, a);
+			}
 		}
 		printf("\n");
 	}

@@ -20,6 +20,7 @@ KNOWN = {
     'motorola-mh7601-bcm6755:flash.chip': 'truth leaves the vendor of id a1 e4 unnamed; 0xa1 is Fudan and a1e4 its FM25S01A',
     'netis-wf2419i-rtl8196c:ram_mib': 'RAM is printed nowhere in the log; truth reads the SDRAM marking from a blog',
     'tplink-tl-wr841n-qca9533-4m32m:flash.chip': 'truth is null (only the id is printed); we name the W25Q32 family from ef4016',
+    'xiaomi-mi-router-4a-gigabit-mt7621:openwrt_verdict': 'the stock log names the hardware only "R4A" (MiWiFi-R4A, HARDWARE R4A); OpenWrt has four Mi Router 4A devices (100M, Gigabit v1/v2) and the log does not say which: possible port from the closest',
     'ubnt-amplifi-hd-afi-r-qca9563:partitions': 'we add rootfs_data (split off the running firmware by squashfs-split), as truth does for the TL-WA855RE',
 }
 def run(args):

@@ -705,12 +705,33 @@ static void r_ram(struct pctx *c)
 		p++;
 		if (parse_dec(&p, &v) && (*p == 'k' || *p == 'K'))
 			add_size(c, "ram", "kernel", 75, (v + 1023) / 1024 * 1024 * 1024, NULL); /* whole MiB */
+		uint64_t avail;
+		const char *q = s + 8;
+		if (parse_dec(&q, &avail) && (*q == 'k' || *q == 'K') && q[1] == '/') {
+			char kb[40];
+			snprintf(kb, sizeof(kb), "%llu kB", (unsigned long long)avail);
+			struct mtd_fact *x = add(c, "ram_usable", "kernel", 30, kb);
+			if (x) {
+				x->num = avail * 1024;
+				x->has_num = true;
+				x->note = "available to the kernel at boot";
+			}
+		}
 	} else if ((p = after(s, "On node 0 totalpages: ")) && parse_dec(&p, &v)) {
 		add_size(c, "ram", "kernel", 60, v * 4096, "pages of 4 KiB");
 	} else if (strncmp(s, "MemTotal:", 9) == 0) {
 		p = skip_ws(s + 9);
-		if (parse_dec(&p, &v))
+		if (parse_dec(&p, &v)) {
 			add_size(c, "ram", "meminfo", 40, round_up_pow2(v * 1024), "MemTotal (usable RAM) rounded up");
+			char kb[40];
+			snprintf(kb, sizeof(kb), "%llu kB", (unsigned long long)v);
+			struct mtd_fact *x = add(c, "ram_usable", "meminfo", 40, kb);
+			if (x) {
+				x->num = v * 1024;
+				x->has_num = true;
+				x->note = "MemTotal: RAM left to the kernel after its own code and reservations";
+			}
+		}
 	} else if ((strncmp(s, "Mem:", 4) == 0) && strcmp(c->context, "free") == 0) {
 		p = skip_ws(s + 4);
 		if (parse_dec(&p, &v))

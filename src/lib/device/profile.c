@@ -538,6 +538,8 @@ int mtd_profile_build(const struct mtd_facts *f, struct mtd_profile *p)
 	p->parts_from = "";
 	resolve_soc(f, p);
 	set(&p->machine, best(f, "machine"));
+	set(&p->compatible, best(f, "compatible"));
+	set(&p->ram_usable, best(f, "ram_usable"));
 	if (p->machine.src && p->machine.src->note[0])
 		conflict(p, p->machine.src, NULL, "'%s' is %s", p->machine.s, p->machine.src->note);
 	set(&p->cpu, best(f, "cpu"));
