@@ -94,6 +94,10 @@ int cli_print_json(struct mtd_buf *b);
 void cli_progress(const char *what, unsigned long long done, unsigned long long total);
 void cli_progress_done(void);
 bool cli_stderr_is_tty(void);
+/** Open a JSON document's top object with its "schema" member "mtdscope.<doc>/<version>" (schema.c). */
+void cli_json_begin(struct mtd_json *j, const char *doc);
+/** `mtdscope --version [--json]`: the program's version and the libraries' (version.c). */
+int cli_print_version(bool json);
 /** Usage hint for a command: "try 'mtdscope CMD --help'". */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
