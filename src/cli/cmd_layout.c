@@ -281,8 +281,8 @@ int cmd_layout(int argc, char **argv)
 	if (ret == CLI_OK && mtd_layout_errors(is, nis) && (form == TEXT || form == JSON))
 		ret = CLI_FAIL;
 	else if (ret == CLI_OK && mtd_layout_errors(is, nis))
-		cli_warn("the layout has %zu error%s: see 'mtdscope layout %s'", mtd_layout_errors(is, nis),
-		         mtd_layout_errors(is, nis) == 1 ? "" : "s", argv[optind]);
+		cli_warn("the layout has %zu error%s: see: mtdscope layout %s", mtd_layout_errors(is, nis),
+		         mtd_layout_errors(is, nis) == 1 ? "" : "s", cli_shq(argv[optind]));
 	mtd_buf_release(&b);
 	free(is);
 	free(l);

@@ -6,6 +6,8 @@
 #include <mtdscope/layout.h>
 #include <mtdscope/source.h>
 
+#include <mtdscope/view.h>
+
 #include "cli.h"
 
 static const char help[] = "usage: mtdscope verify --layout L [options] FILE...|DIR\n"
@@ -22,6 +24,8 @@ static const char help[] = "usage: mtdscope verify --layout L [options] FILE...|
                            "  --kind K           layout kind (default: detect)\n"
                            "  --flash-size SIZE  the real chip size\n"
                            "  --manifest FILE    write SHA-256 of every file (sha256sum -c format)\n"
+                           "  --view VIEW        read dumps through a view of the flash: " MTD_VIEW_HELP "\n"
+                           "                     (NAND with spare: page data, bad blocks kept in place)\n"
                            "  --json             the report as JSON\n"
                            "  -h, --help         show this help\n"
                            "\n"
@@ -35,10 +39,11 @@ int cmd_verify(int argc, char **argv)
 	    {"flash-size", required_argument, NULL, 'f'},
 	    {"manifest", required_argument, NULL, 'm'},
 	    {"json", no_argument, NULL, 'j'},
+	    {"view", required_argument, NULL, 'V'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *lpath = NULL, *kind = NULL, *fsize = NULL, *man = NULL;
+	const char *lpath = NULL, *kind = NULL, *fsize = NULL, *man = NULL, *view = NULL;
 	bool json = false;
 	optind = 1;
 	int ch;
@@ -49,6 +54,7 @@ int cmd_verify(int argc, char **argv)
 		case 'f': fsize = optarg; break;
 		case 'm': man = optarg; break;
 		case 'j': json = true; break;
+		case 'V': view = optarg; break;
 		case 'h': fputs(help, stdout); return CLI_OK;
 		default: return cli_usage_error("verify", "bad option");
 		}
@@ -73,11 +79,8 @@ int cmd_verify(int argc, char **argv)
 	for (size_t i = 0; i < n && ret == CLI_OK; i++) {
 		files[i].path = names[i];
 		files[i].part = mtd_layout_match_file(l, names[i]);
-		if (mtd_source_open(&files[i].src, names[i], &d)) {
-			cli_diag(&d);
-			ret = CLI_FAIL;
+		if ((ret = cli_open_input("verify", names[i], view, &files[i].src)))
 			break;
-		}
 		files[i].open = true;
 	}
 	if (ret == CLI_OK && mtd_layout_verify(l, files, n, r, &d)) {

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <mtdscope/quote.h>
 #include <mtdscope/text.h>
 
 #include "cli.h"
@@ -68,6 +69,15 @@ const char *cli_txtn(const char *s, size_t n)
 	mtd_buf_init(b, 1u << 24);
 	mtd_buf_put_text(b, s, n);
 	return b->err ? "(text too long to show)" : mtd_buf_str(b);
+}
+
+const char *cli_shq(const char *s)
+{
+	struct mtd_buf *b = &txt_ring[txt_next++ % TXT_SLOTS];
+	mtd_buf_release(b);
+	mtd_buf_init(b, 1u << 24);
+	mtd_buf_put_shell(b, s ? s : "");
+	return b->err ? "FILE" : mtd_buf_str(b);
 }
 
 const char *cli_txt(const char *s)
