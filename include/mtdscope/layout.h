@@ -156,21 +156,28 @@ MTD_API int mtd_layout_to_mtdparts(const struct mtd_layout *l, const char *dev, 
 MTD_API int mtd_layout_to_flashrom(const struct mtd_layout *l, struct mtd_buf *b);
 
 /* ---- partition files: split, join, verify ---- */
-/** The file name split writes for partition i: "NAME.bin" made safe ("/" and odd bytes become "_"). */
+/** The file name split writes for partition i: "NAME.bin" made safe by mtd_safe_filename()
+ * (mtdscope/quote.h: only [A-Za-z0-9._-] kept), "partI.bin" when nothing of the name is left. */
 MTD_API void mtd_layout_part_filename(const struct mtd_layout *l, size_t i, char *out, size_t size);
+/** The flashrom region name of partition i, in the layout file and on flashrom's command line:
+ * the name when mtd_word_safe(), else "partI". */
+MTD_API void mtd_layout_region_name(const struct mtd_layout *l, size_t i, char *out, size_t size);
 
 struct mtd_split_options {
 	bool top_level_only; /* skip nested partitions */
 	bool include_whole;  /* also write whole-chip entries */
 	bool no_overwrite;
-	/* called for each file written: partition index, file name (in dir), SHA-256 hex */
+	const struct mtd_inputs *inputs; /* the command's inputs: never written over */
+	/* called for each file written (after all are in place): partition index, file name (in dir), SHA-256 hex */
 	void (*written)(void *ctx, size_t part, const char *file, const char *sha256);
 	void *ctx;
 };
 /**
- * Write one file per partition of img into dir (which must exist) and
+ * Write one file per partition of img into dir (created when missing) and
  * dir/manifest.sha256 ("SHA256  FILE" lines, sha256sum format).  The image
- * must be the whole chip (its size equal to the layout's chip size).
+ * must be the whole chip (its size equal to the layout's chip size).  All the
+ * files appear together or none does (struct mtd_outset); a file that would
+ * be one of o->inputs is refused before anything is written.
  */
 MTD_API int mtd_layout_split(const struct mtd_layout *l, const struct mtd_source *img, const char *dir,
                              const struct mtd_split_options *o, struct mtd_diag *d);

@@ -19,6 +19,7 @@
 #include "error.h"
 #include "source.h"
 #include "util.h"
+#include "view.h"
 #include "export.h"
 
 enum mtd_detail_kind {
@@ -69,6 +70,7 @@ struct mtd_scan_options {
 	bool keep_decoded;       /* keep decoded spaces in the result (extract needs them) */
 	bool detect_byteswap;    /* try 16-bit byte-swapped interpretation */
 	const char *only_format; /* NULL: every format; else only this one (fuzzing, tests) */
+	const char *view; /* view of the flash (mtdscope/view.h): NULL or "auto" detects, "none", "nand:2048+64"... */
 	void (*progress)(void *ctx, uint64_t done, uint64_t total);
 	void *progress_ctx;
 };
@@ -80,7 +82,8 @@ struct mtd_scan_result {
 	uint64_t size;
 	struct mtd_component **comps;
 	size_t ncomps, cap;
-	bool byteswapped; /* input looked like a 16-bit byte-swapped dump */
+	bool byteswapped;      /* input looked like a 16-bit byte-swapped dump */
+	struct mtd_view *view; /* the view scanned instead of the raw dump (NULL: the dump itself) */
 	struct mtd_arena arena;
 	struct mtd_source *source; /* borrowed; valid while the caller keeps it open */
 };

@@ -19,7 +19,9 @@ static const char help[] = "usage: mtdscope extract [options] FILE -C DIR\n"
                            "following links, '..' and absolute names are refused, symlinks are kept as\n"
                            "symlinks and never followed, hard links only to files extracted here, device\n"
                            "nodes are recorded in the manifest, not created.  DIR must not exist or be\n"
-                           "empty.  No root needed.\n"
+                           "empty; a new DIR is written beside it as DIR.tmp-XXXXXX and renamed into\n"
+                           "place at the end, and a failed extraction leaves DIR as it was.  No root\n"
+                           "needed.\n"
                            "\n"
                            "options:\n"
                            "  -C, --directory DIR  output directory (required unless --list)\n"
@@ -30,6 +32,8 @@ static const char help[] = "usage: mtdscope extract [options] FILE -C DIR\n"
                            "  --max-files N        stop after creating N entries (default 200000)\n"
                            "  --max-decoded SIZE   total bytes decoded from streams (default 512M)\n"
                            "  --max-ratio N        expansion limit per stream above 1 MiB (default 250)\n"
+                           "  --view VIEW          read the dump through a view of the flash (as scan --view):\n"
+                           "                       " MTD_VIEW_HELP "\n"
                            "  --json               print the manifest on standard output\n"
                            "  -h, --help           show this help\n";
 
@@ -52,6 +56,7 @@ int cmd_extract(int argc, char **argv)
 	    {"max-decoded", required_argument, NULL, 'D'},
 	    {"max-ratio", required_argument, NULL, 'r'},
 	    {"json", no_argument, NULL, 'j'},
+	    {"view", required_argument, NULL, 'V'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -98,6 +103,7 @@ int cmd_extract(int argc, char **argv)
 			so.max_ratio = v;
 			break;
 		case 'j': json = true; break;
+		case 'V': so.view = optarg; break;
 		case 'h': fputs(help, stdout); return CLI_OK;
 		default: return cli_usage_error("extract", "bad option");
 		}

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
@@ -10,6 +11,8 @@
 #include <mtdscope/reader.h>
 #include <mtdscope/source.h>
 #include <mtdscope/tftp.h>
+
+#include <mtdscope/quote.h>
 
 #include "cli.h"
 #include "net_render.h"
@@ -253,6 +256,7 @@ int cmd_netboot(int argc, char **argv)
 	struct mtd_tftp_options to;
 	const char *image = NULL, *ipaddr = NULL, *serverip = NULL, *bootargs = NULL, *expect_boot = NULL;
 	const char *log_path = NULL;
+	struct cli_log lg = {.f = NULL};
 	char intr[64], prompt[64];
 	uint64_t v, loadaddr = 0, blksize = 0, windowsize = 0;
 	bool have_loadaddr = false, no_boot = false, json = false;
@@ -337,6 +341,17 @@ int cmd_netboot(int argc, char **argv)
 		so.nudge_ms = 3000;
 	if (json)
 		view.live = false;
+	/* Everything that goes into a U-Boot command line: addresses as addresses, bootargs without
+	 * what one U-Boot parser or another takes as syntax (mtdscope/quote.h). */
+	struct in_addr ia;
+	if (ipaddr && inet_pton(AF_INET, ipaddr, &ia) != 1)
+		return cli_usage_error("netboot", "--ipaddr takes an IPv4 address, not '%s'", ipaddr);
+	if (serverip && inet_pton(AF_INET, serverip, &ia) != 1)
+		return cli_usage_error("netboot", "--serverip takes an IPv4 address, not '%s'", serverip);
+	if (bootargs && !mtd_uboot_text_ok(bootargs))
+		return cli_usage_error("netboot",
+		                       "--bootargs cannot hold ; $ quotes \\ # or control characters: U-Boot 1.1.x "
+		                       "splits its command line on ';' and has no quoting for them");
 
 	static struct report rep;
 	memset(&rep, 0, sizeof(rep));
@@ -357,26 +372,31 @@ int cmd_netboot(int argc, char **argv)
 	st.nr.json = json; /* server events as JSON lines on stderr, the report on stdout */
 	st.nr.out = json ? stderr : stdout;
 	uint32_t uboot_crc = 0;
-	char name[256];
+	char name[256], shown[256];
 
 	/* 1. The image. */
 	struct image_info im;
+	if (cli_input(image))
+		goto done;
 	if (read_image(image, &im, &d)) {
 		cli_diag(&d);
 		goto done;
 	}
 	{
 		const char *b = strrchr(image, '/');
-		snprintf(name, sizeof(name), "%s", b ? b + 1 : image);
+		snprintf(shown, sizeof(shown), "%s", b ? b + 1 : image);
+		/* the name asked for in tftpboot: the server serves the image for any name, so it is made
+		 * safe to type into U-Boot whatever the file is called */
+		mtd_safe_filename(shown, "image.bin", "", name, sizeof(name));
 		char hs[24];
 		mtd_format_size(im.size, hs, sizeof(hs));
 		if (im.uimage)
 			step(&rep, true, "image",
-			     "%s: %llu bytes (%s), CRC-32 %08x; uImage '%s' load 0x%08x entry 0x%08x%s", name,
+			     "%s: %llu bytes (%s), CRC-32 %08x; uImage '%s' load 0x%08x entry 0x%08x%s", shown,
 			     (unsigned long long)im.size, hs, im.crc, im.name, im.load, im.ep,
 			     im.decompressed ? "" : ", decompressed size unknown");
 		else
-			step(&rep, true, "image", "%s: %llu bytes (%s), CRC-32 %08x; not a uImage", name,
+			step(&rep, true, "image", "%s: %llu bytes (%s), CRC-32 %08x; not a uImage", shown,
 			     (unsigned long long)im.size, hs, im.crc);
 	}
 
@@ -399,9 +419,13 @@ int cmd_netboot(int argc, char **argv)
 
 	/* 3. The console and the prompt. */
 	if (log_path) {
-		view.log = fopen(log_path, "w");
+		struct mtd_diag ld;
+		mtd_diag_clear(&ld);
+		view.log = cli_log_open(&lg, log_path, &ld);
 		if (!view.log) {
-			step(&rep, false, "console", "%s: cannot create the log: %s", log_path, strerror(errno));
+			char m[800];
+			mtd_diag_format(&ld, m, sizeof(m));
+			step(&rep, false, "console", "%s", m);
 			goto done;
 		}
 	}
@@ -501,10 +525,11 @@ int cmd_netboot(int argc, char **argv)
 		step(&rep, true, "load address", "0x%08llx (given)", (unsigned long long)loadaddr);
 
 	/* 6. Network settings. */
+	/* the board's own values come from its console output: used only when they are addresses */
 	if (!ipaddr)
-		ipaddr = env_ip[0] ? env_ip : NULL;
+		ipaddr = env_ip[0] && inet_pton(AF_INET, env_ip, &ia) == 1 ? env_ip : NULL;
 	if (!serverip)
-		serverip = env_server[0] ? env_server : NULL;
+		serverip = env_server[0] && inet_pton(AF_INET, env_server, &ia) == 1 ? env_server : NULL;
 	if (!ipaddr || !serverip) {
 		step(&rep, false, "network", "U-Boot has no %s; give --ipaddr and --serverip",
 		     ipaddr ? "serverip" : "ipaddr");
@@ -750,8 +775,8 @@ done:
 			pthread_join(th, NULL);
 		mtd_tftp_server_free(srv);
 	}
-	if (view.log)
-		fclose(view.log);
+	if (cli_log_close(&lg) != CLI_OK)
+		rc = CLI_FAIL;
 	mtd_buf_release(&out);
 	pthread_mutex_destroy(&st.lock);
 	return rc;

@@ -6,6 +6,8 @@
 #include <mtdscope/layout.h>
 #include <mtdscope/source.h>
 
+#include <mtdscope/view.h>
+
 #include "cli.h"
 
 static const char help[] =
@@ -32,18 +34,16 @@ static const char help[] =
     "  --keep NAME             take this partition from the unit too\n"
     "  --take NAME             take this partition from the donor even if the unit's differs\n"
     "  --allow-donor-factory   accept the donor's (or a broken) factory: MACs will be duplicated\n"
+    "  --view VIEW             read dumps through a view of the flash: " MTD_VIEW_HELP "\n"
+    "                          (NAND with spare: page data, bad blocks kept in place)\n"
     "  --json                  the report as JSON\n"
     "  -h, --help              show this help\n";
 
+static const char *view;
+
 static int open_in(const char *p, struct mtd_source *s)
 {
-	struct mtd_diag d;
-	mtd_diag_clear(&d);
-	if (mtd_source_open(s, p, &d)) {
-		cli_diag(&d);
-		return CLI_FAIL;
-	}
-	return CLI_OK;
+	return cli_open_input("rebuild", p, view, s);
 }
 
 int cmd_rebuild(int argc, char **argv)
@@ -59,6 +59,7 @@ int cmd_rebuild(int argc, char **argv)
 	    {"take", required_argument, NULL, 'T'},
 	    {"allow-donor-factory", no_argument, NULL, 'A'},
 	    {"json", no_argument, NULL, 'j'},
+	    {"view", required_argument, NULL, 'V'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -67,6 +68,7 @@ int cmd_rebuild(int argc, char **argv)
 	struct mtd_rebuild_options o;
 	memset(&o, 0, sizeof(o));
 	bool json = false;
+	view = NULL;
 	optind = 1;
 	int ch;
 	while ((ch = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
@@ -90,6 +92,7 @@ int cmd_rebuild(int argc, char **argv)
 			break;
 		case 'A': o.allow_donor_factory = true; break;
 		case 'j': json = true; break;
+		case 'V': view = optarg; break;
 		case 'h': fputs(help, stdout); return CLI_OK;
 		default: return cli_usage_error("rebuild", "bad option");
 		}
@@ -100,10 +103,16 @@ int cmd_rebuild(int argc, char **argv)
 		return cli_usage_error("rebuild", "--donor, --unit and -o are required");
 	const char *ins[] = {donor, unit, factory, lpath};
 	for (size_t i = 0; i < 4; i++)
-		if (cli_same_file(outp, ins[i])) {
-			cli_error("%s: the output is one of the inputs; inputs are never modified", outp);
-			return CLI_USAGE;
+		if (cli_input(ins[i]))
+			return CLI_FAIL;
+	{
+		struct mtd_diag d;
+		mtd_diag_clear(&d);
+		if (mtd_inputs_check(cli_inputs(), outp, &d)) {
+			cli_diag(&d);
+			return CLI_FAIL;
 		}
+	}
 	struct mtd_layout *l;
 	int rc = cli_load_layout("rebuild", lpath, kind, fsize, &l);
 	if (rc)
@@ -153,7 +162,7 @@ int cmd_rebuild(int argc, char **argv)
 		} else if (rc) {
 			cli_diag(&d);
 			ret = CLI_FAIL;
-		} else if (mtd_write_file_atomic(outp, img, (size_t)l->chip_size, false, &d)) {
+		} else if (mtd_write_file_atomic(outp, img, (size_t)l->chip_size, false, cli_inputs(), &d)) {
 			cli_diag(&d);
 			ret = CLI_FAIL;
 		}

@@ -25,6 +25,9 @@ static const char help[] = "usage: mtdscope scan [options] FILE\n"
                            "  --max-decoded SIZE total bytes decoded from streams (default 512M)\n"
                            "  --max-ratio N      expansion limit per stream above 1 MiB (default 250)\n"
                            "  --no-byteswap      do not try a 16-bit byte-swapped reading of the input\n"
+                           "  --view VIEW        read the dump through a view of the flash: " MTD_VIEW_HELP "\n"
+                           "                     (NAND with spare: page data only, bad blocks skipped, BMT/NMBM\n"
+                           "                     remapping applied; the view is named in the output)\n"
                            "  --color=WHEN       auto (default), always or never\n"
                            "  -h, --help         show this help\n"
                            "\n"
@@ -118,6 +121,12 @@ static void print_text(const struct mtd_scan_result *r, bool all)
 	mtd_format_size(r->size, hsize, sizeof(hsize));
 	printf("%s%s%s: %s (%llu bytes)%s\n", cli_c(stdout, CLI_BOLD), cli_txt(r->file), cli_c(stdout, CLI_RESET),
 	       hsize, (unsigned long long)r->size, r->byteswapped ? ", 16-bit byte-swapped" : "");
+	if (r->view) {
+		char vd[200];
+		mtd_view_describe(r->view, vd, sizeof(vd));
+		printf("view %s%s: offsets marked ~ count in the view's bytes, raw_offset= in the dump's\n", vd,
+		       r->view->detected ? " (detected)" : "");
+	}
 	printf("%s%-12s %-10s %9s  %-16s %-3s  %s%s\n", cli_c(stdout, CLI_DIM), "OFFSET", "SIZE", "", "TYPE", "OK",
 	       "DETAILS", cli_c(stdout, CLI_RESET));
 	size_t invalid = 0;
@@ -171,6 +180,7 @@ int cmd_scan(int argc, char **argv)
 	    {"max-decoded", required_argument, NULL, 'D'},
 	    {"max-ratio", required_argument, NULL, 'r'},
 	    {"no-byteswap", no_argument, NULL, 'B'},
+	    {"view", required_argument, NULL, 'V'},
 	    {"color", required_argument, NULL, 'C'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
@@ -205,6 +215,7 @@ int cmd_scan(int argc, char **argv)
 			so.max_ratio = v;
 			break;
 		case 'B': so.detect_byteswap = false; break;
+		case 'V': so.view = optarg; break;
 		case 'C':
 			if (!cli_set_color_mode(optarg))
 				return cli_usage_error("scan", "--color takes auto, always or never");

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <mtdscope/layout.h>
 #include <mtdscope/source.h>
+
+#include <mtdscope/view.h>
 
 #include "cli.h"
 
@@ -20,10 +20,13 @@ static const char help[] = "usage: mtdscope split IMAGE --layout L [-C DIR] [opt
                            "  --layout L         the layout (see 'mtdscope layout --help')\n"
                            "  --kind K           layout kind (default: detect)\n"
                            "  --flash-size SIZE  the real chip size\n"
-                           "  -C DIR             output directory (created if missing; default .)\n"
+                           "  -C DIR             output directory (created if missing; default .); all the\n"
+                           "                     files appear together or none, never over IMAGE or L\n"
                            "  --top-level        only top-level partitions (no nested rootfs etc.)\n"
                            "  --whole            also write whole-chip entries (\"ALL\")\n"
                            "  --no-overwrite     refuse to replace existing files\n"
+                           "  --view VIEW        read dumps through a view of the flash: " MTD_VIEW_HELP "\n"
+                           "                     (NAND with spare: page data, bad blocks kept in place)\n"
                            "  --json             the files written (partition, offset, size, SHA-256) as JSON\n"
                            "  -h, --help         show this help\n";
 
@@ -61,10 +64,11 @@ int cmd_split(int argc, char **argv)
 	    {"whole", no_argument, NULL, 'w'},
 	    {"no-overwrite", no_argument, NULL, 'n'},
 	    {"json", no_argument, NULL, 'j'},
+	    {"view", required_argument, NULL, 'V'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *lpath = NULL, *kind = NULL, *fsize = NULL, *dir = ".";
+	const char *lpath = NULL, *kind = NULL, *fsize = NULL, *dir = ".", *view = NULL;
 	struct mtd_split_options so = {0};
 	bool json = false;
 	optind = 1;
@@ -79,6 +83,7 @@ int cmd_split(int argc, char **argv)
 		case 'w': so.include_whole = true; break;
 		case 'n': so.no_overwrite = true; break;
 		case 'j': json = true; break;
+		case 'V': view = optarg; break;
 		case 'h': fputs(help, stdout); return CLI_OK;
 		default: return cli_usage_error("split", "bad option");
 		}
@@ -89,18 +94,16 @@ int cmd_split(int argc, char **argv)
 	int rc = cli_load_layout("split", lpath, kind, fsize, &l);
 	if (rc)
 		return rc;
-	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-		cli_error("%s: cannot create directory: %s", dir, strerror(errno));
+	if (cli_input(argv[optind])) {
 		free(l);
 		return CLI_FAIL;
 	}
 	struct mtd_source src;
 	struct mtd_diag d;
 	mtd_diag_clear(&d);
-	if (mtd_source_open(&src, argv[optind], &d)) {
-		cli_diag(&d);
+	if ((rc = cli_open_input("split", argv[optind], view, &src))) {
 		free(l);
-		return CLI_FAIL;
+		return rc;
 	}
 	struct mtd_buf b;
 	struct mtd_json j;
@@ -116,6 +119,7 @@ int cmd_split(int argc, char **argv)
 		mtd_json_begin_array(&j);
 	}
 	so.written = written;
+	so.inputs = cli_inputs();
 	so.ctx = &o;
 	rc = mtd_layout_split(l, &src, dir, &so, &d);
 	if (rc)
