@@ -68,6 +68,18 @@ scanj "$T/envparts.bin"
 is "$(jq -r .partitions_source "$T/j.json")" "mtdparts in the U-Boot environment at 0x50000" "mtdparts from the environment"
 is "$(pf firmware '[.offset, .size] | join(" ")')" "458752 7929856" "env mtdparts: firmware is the rest of the chip"
 
+# ---- a layout whose firmware starts before its content: shifted partitions ----
+printf 'bootcmd=bootm 0xbc070000\nethaddr=00:0c:43:e1:76:29\nmtdparts=spi0.0:320k(u-boot),64k(u-boot-env),32k(factory),-(firmware)\n' >"$T/env2.txt"
+mkenvimage -s 0x1000 -o "$T/env2.bin" "$T/env2.txt"
+python3 -c '
+import sys
+d = bytearray(open(sys.argv[1], "rb").read()); e = open(sys.argv[2], "rb").read(); d[0x50000:0x50000 + len(e)] = e
+open(sys.argv[3], "wb").write(d)' "$S" "$T/env2.bin" "$T/shifted.bin"
+scanj "$T/shifted.bin"
+is "$(pf firmware .offset)" $((0x68000)) "shifted: the environment's firmware starts at 0x68000"
+like "$(pf firmware '.problems[]')" "its content \(uimage\) starts 0x8000 bytes after the partition start: shifted partitions\?" \
+	"shifted partitions named"
+
 # ---- a flash whose FIT carries the board's device tree with fixed-partitions ----
 cat >"$T/board.dts" <<'DTS'
 /dts-v1/;
