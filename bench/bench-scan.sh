@@ -42,7 +42,7 @@ random=$work/random-64M.bin mixed=$work/mixed-${mib}M.bin
 # the Debian package's version (2.3.4+dfsg1 still says "v2.3.3" in its --help)
 bwver=$(dpkg-query -W -f='${Version}' binwalk 2>/dev/null | sed 's/+.*//' || true)
 [ -n "$bwver" ] || bwver=$(binwalk --help 2>&1 | sed -n 's/^Binwalk v\([0-9.]*\).*/\1/p' | head -1)
-echo "machine: $(nproc) cores, $(uname -m); mtdscope $("$mtdscope" --version | awk '{print $2}'), binwalk ${bwver:-?}"
+echo "machine: $(nproc) cores, $(uname -m); mtdscope $("$mtdscope" --version | awk 'NR == 1 {print $2}'), binwalk ${bwver:-?}"
 echo
 
 tmp=$(mktemp -d)

@@ -20,6 +20,16 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+#include "fixup.h"
+
+#ifdef FUZZ_LIBFUZZER
+static const char *fuzz_fixup_format(uint8_t **data, size_t *size)
+{
+	(void)data, (void)size;
+	return FUZZ_FORMAT;
+}
+#endif
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct mtd_source src;

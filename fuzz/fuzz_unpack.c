@@ -16,7 +16,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static size_t unpackers(mtd_unpack_fn *fns, size_t cap)
+static size_t unpackers(mtd_unpack_fn *fns, const char **names, size_t cap)
 {
 	static const char *const first[] = {"squashfs", "cpio", "tar", "jffs2", "ext4", "ubi", "ubifs"};
 	size_t n = 0;
@@ -24,22 +24,43 @@ static size_t unpackers(mtd_unpack_fn *fns, size_t cap)
 		mtd_unpack_fn fn = mtd_unpacker_for(first[i]);
 		if (!fn)
 			__builtin_trap(); /* a format lost its unpacker */
+		names[n] = first[i];
 		fns[n++] = fn;
 	}
 	for (size_t i = 0; i < mtd_nformats && n < cap; i++) {
 		bool known = false;
 		for (size_t k = 0; k < sizeof(first) / sizeof(first[0]); k++)
 			known |= !strcmp(mtd_formats[i]->name, first[k]);
-		if (!known && mtd_formats[i]->unpack)
+		if (!known && mtd_formats[i]->unpack) {
+			names[n] = mtd_formats[i]->name;
 			fns[n++] = mtd_formats[i]->unpack;
+		}
 	}
 	return n;
 }
 
+#include "fixup.h"
+
+#ifdef FUZZ_LIBFUZZER
+/* The checksums to fix are those of the unpacker the first byte picks, over the rest. */
+static const char *fuzz_fixup_format(uint8_t **data, size_t *size)
+{
+	mtd_unpack_fn fns[64];
+	const char *names[64];
+	size_t n = unpackers(fns, names, 64);
+	if (*size < 1 || n == 0)
+		return NULL;
+	const char *fmt = names[(*data)[0] % n];
+	(*data)++, (*size)--;
+	return fmt;
+}
+#endif
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	mtd_unpack_fn fns[64];
-	size_t n = unpackers(fns, 64);
+	const char *names[64];
+	size_t n = unpackers(fns, names, 64);
 	if (size < 1)
 		return 0;
 	mtd_unpack_fn fn = fns[data[0] % n];

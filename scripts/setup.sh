@@ -25,8 +25,9 @@ pkgs_build="meson ninja-build pkg-config gcc clang libclang-rt-14-dev clang-form
 # Tests and fixtures: the real tools of the field and the reference readers.
 pkgs_tools="u-boot-tools squashfs-tools mtd-utils device-tree-compiler xz-utils lzma zstd lz4 lzop
 	gzip cpio tar u-boot-qemu qemu-system-mips qemu-user binwalk libubootenv-tool tftp-hpa atftp
-	curl busybox-static flashrom tftpd-hpa e2fsprogs gdisk fdisk jq help2man iproute2
-	python3 perl file time xxd gcc-mipsel-linux-gnu libc6-dev-mipsel-cross usb.ids pci.ids lzma-alone"
+	curl busybox-static flashrom tftpd-hpa e2fsprogs gdisk fdisk jq iproute2
+	python3 perl file time xxd gcc-mipsel-linux-gnu libc6-dev-mipsel-cross usb.ids pci.ids lzma-alone
+	man-db zsh"
 # tftpd-hpa and atftpd would start system daemons on port 69; tests run their own
 # servers in network namespaces, so keep the system ones from starting.
 missing=()

@@ -125,9 +125,13 @@ struct mtd_profile {
 	struct mtd_value soc_variant;                                         /* as printed ("MT7621A", "MT7628AN") */
 	const char *soc_vendor, *target, *subtarget, *soc_status, *soc_notes; /* from the SoC table */
 	struct mtd_value machine;                                             /* board/model name the firmware prints */
+	struct mtd_value compatible; /* DT compatible or OpenWrt board name ("tplink,archer-c6-v3") */
 	struct mtd_value cpu, cpu_mhz, ram;
 	bool ram_estimated;
+	struct mtd_value ram_usable; /* what the kernel could use (MemTotal, "Memory: N/M available"), bytes */
 	struct mtd_value flash_type, flash_chip, flash_jedec, flash_size;
+	struct mtd_value flash_other; /* a second chip (a small NOR for the loaders beside a NAND): size */
+	const char *flash_other_type; /* its type ("nor", "nand"), "" when there is none */
 	const struct mtd_fact *parts[MTD_PROFILE_MAX_PARTS]; /* the chosen table, in order */
 	size_t nparts;
 	const char *parts_from;
@@ -175,9 +179,13 @@ struct mtd_reason {
 
 struct mtd_twin {
 	const char *model, *compatible, *dts, *target, *subtarget;
-	int score;       /* 0..100 */
-	bool specific;   /* matched on more than SoC/flash/radios: its name, the brand or the partition layout */
-	const char *why; /* "same SoC, 16 MiB flash, 2 PCIe radios (2.4+5 GHz), LTE" */
+	int score;            /* 0..100, for ranking only: the verdict comes from identity or fits */
+	bool specific;        /* matched on more than SoC/flash/radios: its name, the text names it, or the layout */
+	bool identical;       /* the device itself: its model, compatible or board name was printed */
+	bool fits;            /* item by item: SoC, flash size and type, RAM, radios and partition layout all equal */
+	const char *why;      /* "same SoC, 16 MiB flash, 2 PCIe radios (2.4+5 GHz), LTE" */
+	const char *compared; /* "SoC MT7621 =; flash 16 MiB = ...; RAM: theirs unknown; ..." */
+	const char *image;    /* OpenWrt image name stem: "openwrt-ramips-mt7621-tplink_mr600-v2-eu" */
 };
 
 #define MTD_ASSESS_MAX_REASONS 32
@@ -209,6 +217,7 @@ struct mtd_modem_info {
 	const char *at_port;
 	const char *at_signal; /* ';' separated AT commands */
 	const char *at_bands;
+	const char *at_apn; /* the AT command that reads the APN / PDP contexts (3GPP: AT+CGDCONT?) */
 	const char *traps;
 };
 

@@ -154,8 +154,12 @@ int mtd_layout_to_mtdparts(const struct mtd_layout *l, const char *dev, struct m
 int mtd_layout_to_flashrom(const struct mtd_layout *l, struct mtd_buf *b);
 
 /* ---- partition files: split, join, verify ---- */
-/** The file name split writes for partition i: "NAME.bin" made safe ("/" and odd bytes become "_"). */
+/** The file name split writes for partition i: "NAME.bin" made safe by mtd_safe_filename()
+ * (mtdscope/quote.h: only [A-Za-z0-9._-] kept), "partI.bin" when nothing of the name is left. */
 void mtd_layout_part_filename(const struct mtd_layout *l, size_t i, char *out, size_t size);
+/** The flashrom region name of partition i, in the layout file and on flashrom's command line:
+ * the name when mtd_word_safe(), else "partI". */
+void mtd_layout_region_name(const struct mtd_layout *l, size_t i, char *out, size_t size);
 
 struct mtd_split_options {
 	bool top_level_only; /* skip nested partitions */

@@ -19,6 +19,7 @@
 #include "error.h"
 #include "source.h"
 #include "util.h"
+#include "view.h"
 
 enum mtd_detail_kind {
 	MTD_DV_STR,
@@ -56,6 +57,8 @@ struct mtd_component {
 	const uint8_t *decoded;
 	uint64_t decoded_size;
 	bool decoded_owned;
+	/* the decoded space is a view of the flash (byteswap16, nand): its gaps are the flash's own */
+	bool view;
 };
 
 struct mtd_scan_options {
@@ -66,6 +69,7 @@ struct mtd_scan_options {
 	bool keep_decoded;       /* keep decoded spaces in the result (extract needs them) */
 	bool detect_byteswap;    /* try 16-bit byte-swapped interpretation */
 	const char *only_format; /* NULL: every format; else only this one (fuzzing, tests) */
+	const char *view; /* view of the flash (mtdscope/view.h): NULL or "auto" detects, "none", "nand:2048+64"... */
 	void (*progress)(void *ctx, uint64_t done, uint64_t total);
 	void *progress_ctx;
 };
@@ -77,7 +81,8 @@ struct mtd_scan_result {
 	uint64_t size;
 	struct mtd_component **comps;
 	size_t ncomps, cap;
-	bool byteswapped; /* input looked like a 16-bit byte-swapped dump */
+	bool byteswapped;      /* input looked like a 16-bit byte-swapped dump */
+	struct mtd_view *view; /* the view scanned instead of the raw dump (NULL: the dump itself) */
 	struct mtd_arena arena;
 	struct mtd_source *source; /* borrowed; valid while the caller keeps it open */
 };

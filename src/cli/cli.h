@@ -56,6 +56,14 @@ struct mtd_scan_result;
 /** Top-level scan of src (no descent, no byte-swap trial); NULL after printing the error. */
 struct mtd_scan_result *cli_scan_top_level(struct mtd_source *src);
 
+/* ---- inputs read through a view of the flash (src/cli/input.c) ---- */
+/**
+ * Open a dump for split, verify, diff, rebuild: through the view `view`
+ * (NULL: auto; NAND bad blocks kept in place, the MTD address space), saying
+ * on stderr when one is used.  CLI_OK or an exit status (message printed).
+ */
+int cli_open_input(const char *cmd, const char *path, const char *view, struct mtd_source *s);
+
 /* ---- output helpers (src/cli/output.c) ---- */
 enum cli_color { CLI_RESET, CLI_BOLD, CLI_DIM, CLI_RED, CLI_GREEN, CLI_YELLOW, CLI_BLUE, CLI_CYAN, CLI_MAGENTA };
 
@@ -63,7 +71,19 @@ enum cli_color { CLI_RESET, CLI_BOLD, CLI_DIM, CLI_RED, CLI_GREEN, CLI_YELLOW, C
 bool cli_set_color_mode(const char *mode);
 /** Escape sequence for stream (stdout or stderr) or "" when colour is off there. */
 const char *cli_c(FILE *stream, enum cli_color c);
-/** "mtdscope: <message>" on stderr. */
+/**
+ * Untrusted text (names, values, file names, device bytes) made safe for the terminal by
+ * mtd_buf_put_text() (include/mtdscope/text.h).  cli_txt() returns s itself when nothing needs
+ * escaping, else an escaped copy that stays valid for the next 15 calls: use it directly as a
+ * printf argument, never store it.
+ */
+const char *cli_txt(const char *s);
+const char *cli_txtn(const char *s, size_t n);
+/** s as one shell word (mtd_buf_put_shell(), mtdscope/quote.h) for a command shown in a hint; same ring. */
+const char *cli_shq(const char *s);
+/** Write s[0..n) escaped to f. */
+void cli_put_text(FILE *f, const char *s, size_t n);
+/** "mtdscope: <message>" on stderr, one line: the formatted message is escaped as a whole. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /** Print a library diagnostic as one line on stderr. */
@@ -74,6 +94,10 @@ int cli_print_json(struct mtd_buf *b);
 void cli_progress(const char *what, unsigned long long done, unsigned long long total);
 void cli_progress_done(void);
 bool cli_stderr_is_tty(void);
+/** Open a JSON document's top object with its "schema" member "mtdscope.<doc>/<version>" (schema.c). */
+void cli_json_begin(struct mtd_json *j, const char *doc);
+/** `mtdscope --version [--json]`: the program's version and the libraries' (version.c). */
+int cli_print_version(bool json);
 /** Usage hint for a command: "try 'mtdscope CMD --help'". */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

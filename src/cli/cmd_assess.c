@@ -99,17 +99,24 @@ int cmd_assess(int argc, char **argv)
 		                    : a.verdict == MTD_VERDICT_NOT_VIABLE ? CLI_RED
 		                                                          : CLI_DIM;
 		printf("%s%s%s%s - %s\n", cli_c(stdout, CLI_BOLD), cli_c(stdout, vc), big[a.verdict],
-		       cli_c(stdout, CLI_RESET), a.headline);
+		       cli_c(stdout, CLI_RESET), cli_txt(a.headline));
+		/* the reason the headline states is not repeated: only its evidence follows */
+		const struct mtd_reason *said = NULL;
+		for (size_t i = 0; i < a.nreasons && !said; i++)
+			if (a.reasons[i].kind == MTD_REASON_BLOCKER && strstr(a.headline, a.reasons[i].text))
+				said = &a.reasons[i];
+		for (size_t k = 0; said && k < said->nev; k++)
+			cli_device_evidence(said->ev[k], 6);
 		/* blockers and warnings first, then the good news, then the rest */
 		static const enum mtd_reason_kind order[] = {MTD_REASON_BLOCKER, MTD_REASON_WARN, MTD_REASON_GOOD,
 		                                             MTD_REASON_INFO};
 		for (size_t o = 0; o < 4; o++) {
 			for (size_t i = 0; i < a.nreasons; i++) {
 				const struct mtd_reason *r = &a.reasons[i];
-				if (r->kind != order[o] || !strcmp(r->topic, "twin"))
+				if (r->kind != order[o] || r == said || (!strcmp(r->topic, "twin") && !r->nev))
 					continue;
 				printf("  %s%s%s %s\n", cli_c(stdout, colour(r->kind)), mark(r->kind),
-				       cli_c(stdout, CLI_RESET), r->text);
+				       cli_c(stdout, CLI_RESET), cli_txt(r->text));
 				for (size_t k = 0; k < r->nev; k++)
 					cli_device_evidence(r->ev[k], 6);
 			}
@@ -118,9 +125,12 @@ int cmd_assess(int argc, char **argv)
 			printf("%sClosest supported devices%s\n", cli_c(stdout, CLI_BOLD), cli_c(stdout, CLI_RESET));
 			for (size_t i = 0; i < a.ntwins; i++) {
 				const struct mtd_twin *t = &a.twins[i];
-				printf("  %3d  %-36s %s/%s  %s\n       %s%s%s\n", t->score, t->model, t->target,
-				       t->subtarget, t->compatible, cli_c(stdout, CLI_DIM), t->why,
-				       cli_c(stdout, CLI_RESET));
+				printf("  %3d  %-36s %s/%s  %s\n       %s%s%s\n", t->score, cli_txt(t->model),
+				       cli_txt(t->target), cli_txt(t->subtarget), cli_txt(t->compatible),
+				       cli_c(stdout, CLI_DIM), cli_txt(t->why), cli_c(stdout, CLI_RESET));
+				if (i == 0 && t->compared && t->compared[0] && !t->identical)
+					printf("       %scompared: %s%s\n", cli_c(stdout, CLI_DIM),
+					       cli_txt(t->compared), cli_c(stdout, CLI_RESET));
 			}
 		}
 		if (profile) {

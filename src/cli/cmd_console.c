@@ -391,10 +391,10 @@ int cmd_console(int argc, char **argv)
 	if (view.live)
 		fflush(stdout);
 	if (!json)
-		fprintf(stderr, "mtdscope: at the prompt '%s' after %.1f s%s", sr.prompt, sr.prompt_at,
+		fprintf(stderr, "mtdscope: at the prompt '%s' after %.1f s%s", cli_txt(sr.prompt), sr.prompt_at,
 		        sr.saw_autoboot ? "" : " (no autoboot countdown seen)\n");
 	if (sr.saw_autoboot && !json)
-		fprintf(stderr, "; autoboot message '%s' at %.1f s, %u interrupt burst%s\n", sr.autoboot,
+		fprintf(stderr, "; autoboot message '%s' at %.1f s, %u interrupt burst%s\n", cli_txt(sr.autoboot),
 		        sr.autoboot_at, sr.bursts, sr.bursts == 1 ? "" : "s");
 	struct mtd_buf outb;
 	mtd_buf_init(&outb, 1 << 20);

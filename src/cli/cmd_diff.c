@@ -6,6 +6,8 @@
 #include <mtdscope/layout.h>
 #include <mtdscope/source.h>
 
+#include <mtdscope/view.h>
+
 #include "cli.h"
 
 static const char help[] = "usage: mtdscope diff A B [--layout L] [options]\n"
@@ -18,6 +20,8 @@ static const char help[] = "usage: mtdscope diff A B [--layout L] [options]\n"
                            "  --layout L         the layout\n"
                            "  --kind K           layout kind (default: detect)\n"
                            "  --flash-size SIZE  the real chip size\n"
+                           "  --view VIEW        read dumps through a view of the flash: " MTD_VIEW_HELP "\n"
+                           "                     (NAND with spare: page data, bad blocks kept in place)\n"
                            "  --json             the comparison as JSON\n"
                            "  -h, --help         show this help\n"
                            "\n"
@@ -30,10 +34,11 @@ int cmd_diff(int argc, char **argv)
 	    {"kind", required_argument, NULL, 'k'},
 	    {"flash-size", required_argument, NULL, 'f'},
 	    {"json", no_argument, NULL, 'j'},
+	    {"view", required_argument, NULL, 'V'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *lpath = NULL, *kind = NULL, *fsize = NULL;
+	const char *lpath = NULL, *kind = NULL, *fsize = NULL, *view = NULL;
 	bool json = false;
 	optind = 1;
 	int ch;
@@ -43,6 +48,7 @@ int cmd_diff(int argc, char **argv)
 		case 'k': kind = optarg; break;
 		case 'f': fsize = optarg; break;
 		case 'j': json = true; break;
+		case 'V': view = optarg; break;
 		case 'h': fputs(help, stdout); return CLI_OK;
 		default: return cli_usage_error("diff", "bad option");
 		}
@@ -52,14 +58,12 @@ int cmd_diff(int argc, char **argv)
 	struct mtd_source a, b;
 	struct mtd_diag d;
 	mtd_diag_clear(&d);
-	if (mtd_source_open(&a, argv[optind], &d)) {
-		cli_diag(&d);
-		return CLI_FAIL;
-	}
-	if (mtd_source_open(&b, argv[optind + 1], &d)) {
-		cli_diag(&d);
+	int orc;
+	if ((orc = cli_open_input("diff", argv[optind], view, &a)))
+		return orc;
+	if ((orc = cli_open_input("diff", argv[optind + 1], view, &b))) {
 		mtd_source_close(&a);
-		return CLI_FAIL;
+		return orc;
 	}
 	struct mtd_layout *l = NULL;
 	int ret = CLI_OK;
@@ -114,7 +118,8 @@ int cmd_diff(int argc, char **argv)
 			mtd_buf_release(&o);
 		} else {
 			for (size_t i = 0; i < r->nparts; i++)
-				printf("%-16s %-10s %s\n", l->parts[i].name, kinds[r->parts[i].kind], r->parts[i].what);
+				printf("%-16s %-10s %s\n", cli_txt(l->parts[i].name), kinds[r->parts[i].kind],
+				       cli_txt(r->parts[i].what));
 			if (r->outside)
 				printf("%llu bytes differ outside every partition\n", (unsigned long long)r->outside);
 		}

@@ -152,8 +152,8 @@ static void json_info(struct mtd_json *j, const char *file, uint64_t off, size_t
 static void text_info(const char *file, uint64_t off, size_t len, const struct mtd_eeprom_info *in)
 {
 	char m[18];
-	printf("%s%s%s: factory data at 0x%llx, 0x%zx bytes\n", cli_c(stdout, CLI_BOLD), file, cli_c(stdout, CLI_RESET),
-	       (unsigned long long)off, len);
+	printf("%s%s%s: factory data at 0x%llx, 0x%zx bytes\n", cli_c(stdout, CLI_BOLD), cli_txt(file),
+	       cli_c(stdout, CLI_RESET), (unsigned long long)off, len);
 	if (in->erased) {
 		printf("  %sERASED%s: every byte is 0x%s - no MACs, no calibration\n", cli_c(stdout, CLI_RED),
 		       cli_c(stdout, CLI_RESET), len && in->data_end == 0 ? "FF" : "00");
@@ -411,8 +411,8 @@ int cmd_eeprom(int argc, char **argv)
 			cli_warn("%s: the factory data is erased: MACs written, but the calibration is still missing",
 			         out);
 		if (!json)
-			fprintf(stderr, "%s: %zu MAC%s written at offset 0x%llx; nothing else changed\n", out, changed,
-			        changed == 1 ? "" : "s", (unsigned long long)off);
+			fprintf(stderr, "%s: %zu MAC%s written at offset 0x%llx; nothing else changed\n", cli_txt(out),
+			        changed, changed == 1 ? "" : "s", (unsigned long long)off);
 		ret = CLI_OK;
 		goto close;
 	}

@@ -176,7 +176,7 @@ static void print_env_text(const char *file, const struct env_loc *loc, const st
 		snprintf(kind, sizeof(kind), "Ralink SDK nvram block '%s'", nv);
 	else
 		snprintf(kind, sizeof(kind), "U-Boot environment");
-	printf("%s# %s: %s at 0x%llx, 0x%zx bytes, %s%s", cli_c(stdout, CLI_DIM), file, kind,
+	printf("%s# %s: %s at 0x%llx, 0x%zx bytes, %s%s", cli_c(stdout, CLI_DIM), cli_txt(file), cli_txt(kind),
 	       (unsigned long long)loc->off, e->size, e->redundant ? "redundant" : "single copy",
 	       pair ? (active ? " (active copy)" : " (older copy)") : "");
 	if (e->redundant)
@@ -193,7 +193,7 @@ static void print_env_text(const char *file, const struct env_loc *loc, const st
 			v[n++] = &e->vars[i];
 	qsort(v, n, sizeof(*v), cmp_var);
 	for (size_t i = 0; i < n; i++)
-		printf("%s=%s\n", v[i]->name, v[i]->value);
+		printf("%s=%s\n", cli_txt(v[i]->name), cli_txt(v[i]->value));
 	free(v);
 }
 
@@ -476,7 +476,7 @@ int cmd_env(int argc, char **argv)
 		ret = write_patched(&src, used[tgt].off, buf, e->size, out);
 		free(buf);
 		if (ret == CLI_OK && !json)
-			fprintf(stderr, "%s: environment at 0x%llx rewritten (%zu change%s), CRC ok\n", out,
+			fprintf(stderr, "%s: environment at 0x%llx rewritten (%zu change%s), CRC ok\n", cli_txt(out),
 			        (unsigned long long)used[tgt].off, nedits, nedits == 1 ? "" : "s");
 		goto release;
 	}

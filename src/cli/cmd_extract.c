@@ -30,6 +30,8 @@ static const char help[] = "usage: mtdscope extract [options] FILE -C DIR\n"
                            "  --max-files N        stop after creating N entries (default 200000)\n"
                            "  --max-decoded SIZE   total bytes decoded from streams (default 512M)\n"
                            "  --max-ratio N        expansion limit per stream above 1 MiB (default 250)\n"
+                           "  --view VIEW          read the dump through a view of the flash (as scan --view):\n"
+                           "                       " MTD_VIEW_HELP "\n"
                            "  --json               print the manifest on standard output\n"
                            "  -h, --help           show this help\n";
 
@@ -52,6 +54,7 @@ int cmd_extract(int argc, char **argv)
 	    {"max-decoded", required_argument, NULL, 'D'},
 	    {"max-ratio", required_argument, NULL, 'r'},
 	    {"json", no_argument, NULL, 'j'},
+	    {"view", required_argument, NULL, 'V'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -98,6 +101,7 @@ int cmd_extract(int argc, char **argv)
 			so.max_ratio = v;
 			break;
 		case 'j': json = true; break;
+		case 'V': so.view = optarg; break;
 		case 'h': fputs(help, stdout); return CLI_OK;
 		default: return cli_usage_error("extract", "bad option");
 		}
@@ -143,10 +147,13 @@ int cmd_extract(int argc, char **argv)
 			const char *key = "\"path\": \"";
 			while ((p = strstr(p, key))) {
 				p += strlen(key);
-				const char *e = strchr(p, '"');
-				if (!e)
+				const char *e = p;
+				while (*e && *e != '"')
+					e += e[0] == '\\' && e[1] ? 2 : 1;
+				if (!*e)
 					break;
-				printf("%.*s\n", (int)(e - p), p);
+				/* JSON-escaped already; C1 controls and bidi overrides are still to escape */
+				printf("%s\n", cli_txtn(p, (size_t)(e - p)));
 				p = e;
 			}
 		}

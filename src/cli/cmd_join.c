@@ -185,7 +185,7 @@ int cmd_join(int argc, char **argv)
 				ret = cli_print_json(&b);
 				mtd_buf_release(&b);
 			} else {
-				printf("%s: 0x%zx bytes from %zu files, sha256 %s\n", outp, len, n, h);
+				printf("%s: 0x%zx bytes from %zu files, sha256 %s\n", cli_txt(outp), len, n, h);
 			}
 		}
 		free(img);

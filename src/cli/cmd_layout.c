@@ -114,8 +114,8 @@ static void print_table(const struct mtd_layout *l, const struct mtd_layout_issu
 	static const char *const from[] = {"unknown", "given", "whole-chip entry", "kernel log",
 	                                   "end of table, a guess"};
 	printf("%s%s%s: %s layout%s%s, chip 0x%llx (%s, from %s), erase block 0x%x\n", cli_c(stdout, CLI_BOLD),
-	       l->source, cli_c(stdout, CLI_RESET), mtd_layout_kind_name(l->kind), l->device[0] ? " of " : "",
-	       l->device, (unsigned long long)l->chip_size, cs, from[l->chip_from], l->erasesize);
+	       cli_txt(l->source), cli_c(stdout, CLI_RESET), mtd_layout_kind_name(l->kind), l->device[0] ? " of " : "",
+	       cli_txt(l->device), (unsigned long long)l->chip_size, cs, from[l->chip_from], l->erasesize);
 	printf("%s%-3s %-22s %-10s %-10s %-10s %9s  %-11s %s%s\n", cli_c(stdout, CLI_DIM), "#", "NAME", "OFFSET", "END",
 	       "SIZE", "", "ROLE", "FLAGS", cli_c(stdout, CLI_RESET));
 	for (size_t i = 0; i < l->nparts; i++) {
@@ -124,7 +124,7 @@ static void print_table(const struct mtd_layout *l, const struct mtd_layout_issu
 		mtd_format_size(p->size, sz, sizeof(sz));
 		flags_text(p, fl, sizeof(fl));
 		int dep = depth_of(l, i);
-		snprintf(nm, sizeof(nm), "%*s%s", 2 * dep, "", p->name);
+		snprintf(nm, sizeof(nm), "%*s%s", 2 * dep, "", cli_txt(p->name));
 		printf("%-3zu %-22s 0x%08llx 0x%08llx 0x%08llx %9s  %-11s %s\n", i, nm, (unsigned long long)p->offset,
 		       (unsigned long long)(p->offset + p->size), (unsigned long long)p->size, sz,
 		       mtd_part_role_name(p->role), fl);
@@ -133,12 +133,12 @@ static void print_table(const struct mtd_layout *l, const struct mtd_layout_issu
 			       (unsigned long long)p->declared_size, (unsigned long long)(p->offset + p->declared_size),
 			       cli_c(stdout, CLI_RESET));
 		for (size_t c = 0; c < p->ncells; c++)
-			printf("%*scell %s @0x%llx +0x%llx%s\n", 4 + 2 * dep, "", p->cells[c].name,
+			printf("%*scell %s @0x%llx +0x%llx%s\n", 4 + 2 * dep, "", cli_txt(p->cells[c].name),
 			       (unsigned long long)p->cells[c].offset, (unsigned long long)p->cells[c].size,
 			       p->cells[c].is_mac ? " (MAC)" : "");
 	}
 	for (size_t i = 0; i < l->nnotes; i++)
-		printf("note: %s\n", l->notes[i]);
+		printf("note: %s\n", cli_txt(l->notes[i]));
 	for (size_t i = 0; i < nis; i++) {
 		enum cli_color c = is[i].level == MTD_ISSUE_ERROR     ? CLI_RED
 		                   : is[i].level == MTD_ISSUE_WARNING ? CLI_YELLOW
@@ -146,7 +146,7 @@ static void print_table(const struct mtd_layout *l, const struct mtd_layout_issu
 		const char *lv = is[i].level == MTD_ISSUE_ERROR     ? "error"
 		                 : is[i].level == MTD_ISSUE_WARNING ? "warning"
 		                                                    : "info";
-		printf("%s%s%s: %s\n", cli_c(stdout, c), lv, cli_c(stdout, CLI_RESET), is[i].msg);
+		printf("%s%s%s: %s\n", cli_c(stdout, c), lv, cli_c(stdout, CLI_RESET), cli_txt(is[i].msg));
 	}
 	size_t e = mtd_layout_errors(is, nis);
 	if (e)
@@ -281,8 +281,8 @@ int cmd_layout(int argc, char **argv)
 	if (ret == CLI_OK && mtd_layout_errors(is, nis) && (form == TEXT || form == JSON))
 		ret = CLI_FAIL;
 	else if (ret == CLI_OK && mtd_layout_errors(is, nis))
-		cli_warn("the layout has %zu error%s: see 'mtdscope layout %s'", mtd_layout_errors(is, nis),
-		         mtd_layout_errors(is, nis) == 1 ? "" : "s", argv[optind]);
+		cli_warn("the layout has %zu error%s: see: mtdscope layout %s", mtd_layout_errors(is, nis),
+		         mtd_layout_errors(is, nis) == 1 ? "" : "s", cli_shq(argv[optind]));
 	mtd_buf_release(&b);
 	free(is);
 	free(l);

@@ -60,6 +60,9 @@ static void text(const struct mtd_modem_info *m, const struct mtd_fact *src)
 		printf("  %-10s %s\n", "AT port", m->at_port);
 	list("signal", m->at_signal, ';');
 	list("bands", m->at_bands, ';');
+	if (m->at_apn[0])
+		printf("  %-10s %s (on %s: the APN and PDP contexts in use)\n", "APN", m->at_apn,
+		       m->at_port[0] ? m->at_port : "the AT port");
 	if (m->traps[0])
 		printf("  %s%-10s%s %s\n", cli_c(stdout, CLI_YELLOW), "traps", cli_c(stdout, CLI_RESET), m->traps);
 	struct mtd_buf b;

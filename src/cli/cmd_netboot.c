@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
@@ -10,6 +11,8 @@
 #include <mtdscope/reader.h>
 #include <mtdscope/source.h>
 #include <mtdscope/tftp.h>
+
+#include <mtdscope/quote.h>
 
 #include "cli.h"
 #include "net_render.h"
@@ -94,7 +97,7 @@ static void step(struct report *r, bool ok, const char *name, const char *fmt, .
 		return;
 	FILE *o = stdout;
 	fprintf(o, "%s%-8s%s %-16s %s\n", cli_c(o, ok ? CLI_GREEN : CLI_RED), ok ? "ok" : "FAILED", cli_c(o, CLI_RESET),
-	        name, msg);
+	        name, cli_txt(msg));
 	fflush(o);
 }
 
@@ -337,6 +340,17 @@ int cmd_netboot(int argc, char **argv)
 		so.nudge_ms = 3000;
 	if (json)
 		view.live = false;
+	/* Everything that goes into a U-Boot command line: addresses as addresses, bootargs without
+	 * what one U-Boot parser or another takes as syntax (mtdscope/quote.h). */
+	struct in_addr ia;
+	if (ipaddr && inet_pton(AF_INET, ipaddr, &ia) != 1)
+		return cli_usage_error("netboot", "--ipaddr takes an IPv4 address, not '%s'", ipaddr);
+	if (serverip && inet_pton(AF_INET, serverip, &ia) != 1)
+		return cli_usage_error("netboot", "--serverip takes an IPv4 address, not '%s'", serverip);
+	if (bootargs && !mtd_uboot_text_ok(bootargs))
+		return cli_usage_error("netboot",
+		                       "--bootargs cannot hold ; $ quotes \\ # or control characters: U-Boot 1.1.x "
+		                       "splits its command line on ';' and has no quoting for them");
 
 	static struct report rep;
 	memset(&rep, 0, sizeof(rep));
@@ -357,7 +371,7 @@ int cmd_netboot(int argc, char **argv)
 	st.nr.json = json; /* server events as JSON lines on stderr, the report on stdout */
 	st.nr.out = json ? stderr : stdout;
 	uint32_t uboot_crc = 0;
-	char name[256];
+	char name[256], shown[256];
 
 	/* 1. The image. */
 	struct image_info im;
@@ -367,16 +381,19 @@ int cmd_netboot(int argc, char **argv)
 	}
 	{
 		const char *b = strrchr(image, '/');
-		snprintf(name, sizeof(name), "%s", b ? b + 1 : image);
+		snprintf(shown, sizeof(shown), "%s", b ? b + 1 : image);
+		/* the name asked for in tftpboot: the server serves the image for any name, so it is made
+		 * safe to type into U-Boot whatever the file is called */
+		mtd_safe_filename(shown, "image.bin", "", name, sizeof(name));
 		char hs[24];
 		mtd_format_size(im.size, hs, sizeof(hs));
 		if (im.uimage)
 			step(&rep, true, "image",
-			     "%s: %llu bytes (%s), CRC-32 %08x; uImage '%s' load 0x%08x entry 0x%08x%s", name,
+			     "%s: %llu bytes (%s), CRC-32 %08x; uImage '%s' load 0x%08x entry 0x%08x%s", shown,
 			     (unsigned long long)im.size, hs, im.crc, im.name, im.load, im.ep,
 			     im.decompressed ? "" : ", decompressed size unknown");
 		else
-			step(&rep, true, "image", "%s: %llu bytes (%s), CRC-32 %08x; not a uImage", name,
+			step(&rep, true, "image", "%s: %llu bytes (%s), CRC-32 %08x; not a uImage", shown,
 			     (unsigned long long)im.size, hs, im.crc);
 	}
 
@@ -501,10 +518,11 @@ int cmd_netboot(int argc, char **argv)
 		step(&rep, true, "load address", "0x%08llx (given)", (unsigned long long)loadaddr);
 
 	/* 6. Network settings. */
+	/* the board's own values come from its console output: used only when they are addresses */
 	if (!ipaddr)
-		ipaddr = env_ip[0] ? env_ip : NULL;
+		ipaddr = env_ip[0] && inet_pton(AF_INET, env_ip, &ia) == 1 ? env_ip : NULL;
 	if (!serverip)
-		serverip = env_server[0] ? env_server : NULL;
+		serverip = env_server[0] && inet_pton(AF_INET, env_server, &ia) == 1 ? env_server : NULL;
 	if (!ipaddr || !serverip) {
 		step(&rep, false, "network", "U-Boot has no %s; give --ipaddr and --serverip",
 		     ipaddr ? "serverip" : "ipaddr");

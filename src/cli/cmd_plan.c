@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include <mtdscope/layout.h>
+#include <mtdscope/quote.h>
 #include <mtdscope/source.h>
 
 #include "cli.h"
@@ -193,6 +194,12 @@ int cmd_plan(int argc, char **argv)
 		mtd_buf_release(&jb);
 	} else if (ret == CLI_OK) {
 		fwrite(b.data, 1, b.len, stdout);
+		/* the plan itself names such partitions by index only (mtdscope/quote.h); say which is which here */
+		for (size_t i = 0; i < l->nparts; i++)
+			if (!mtd_word_safe(l->parts[i].name))
+				cli_warn("partition [%zu] '%s': its name is not safe on a command line, the plan calls "
+				         "it [%zu]",
+				         i, l->parts[i].name, i);
 	}
 	mtd_buf_release(&b);
 	mtd_source_close(&s);

@@ -6,6 +6,8 @@
 #include <mtdscope/layout.h>
 #include <mtdscope/source.h>
 
+#include <mtdscope/view.h>
+
 #include "cli.h"
 
 static const char help[] =
@@ -32,18 +34,16 @@ static const char help[] =
     "  --keep NAME             take this partition from the unit too\n"
     "  --take NAME             take this partition from the donor even if the unit's differs\n"
     "  --allow-donor-factory   accept the donor's (or a broken) factory: MACs will be duplicated\n"
+    "  --view VIEW             read dumps through a view of the flash: " MTD_VIEW_HELP "\n"
+    "                          (NAND with spare: page data, bad blocks kept in place)\n"
     "  --json                  the report as JSON\n"
     "  -h, --help              show this help\n";
 
+static const char *view;
+
 static int open_in(const char *p, struct mtd_source *s)
 {
-	struct mtd_diag d;
-	mtd_diag_clear(&d);
-	if (mtd_source_open(s, p, &d)) {
-		cli_diag(&d);
-		return CLI_FAIL;
-	}
-	return CLI_OK;
+	return cli_open_input("rebuild", p, view, s);
 }
 
 int cmd_rebuild(int argc, char **argv)
@@ -59,6 +59,7 @@ int cmd_rebuild(int argc, char **argv)
 	    {"take", required_argument, NULL, 'T'},
 	    {"allow-donor-factory", no_argument, NULL, 'A'},
 	    {"json", no_argument, NULL, 'j'},
+	    {"view", required_argument, NULL, 'V'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -67,6 +68,7 @@ int cmd_rebuild(int argc, char **argv)
 	struct mtd_rebuild_options o;
 	memset(&o, 0, sizeof(o));
 	bool json = false;
+	view = NULL;
 	optind = 1;
 	int ch;
 	while ((ch = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
@@ -90,6 +92,7 @@ int cmd_rebuild(int argc, char **argv)
 			break;
 		case 'A': o.allow_donor_factory = true; break;
 		case 'j': json = true; break;
+		case 'V': view = optarg; break;
 		case 'h': fputs(help, stdout); return CLI_OK;
 		default: return cli_usage_error("rebuild", "bad option");
 		}
@@ -189,15 +192,15 @@ int cmd_rebuild(int argc, char **argv)
 			ret = cli_print_json(&b);
 			mtd_buf_release(&b);
 		} else {
-			printf("%s: 0x%llx bytes, sha256 %s\n", outp, (unsigned long long)l->chip_size, h);
+			printf("%s: 0x%llx bytes, sha256 %s\n", cli_txt(outp), (unsigned long long)l->chip_size, h);
 			for (size_t i = 0; i < r->nentries; i++) {
 				const struct mtd_part *p = &l->parts[r->entries[i].part];
-				printf("  %-14s 0x%08llx +0x%-8llx from %-12s %s\n", p->name,
-				       (unsigned long long)p->offset, (unsigned long long)p->size, r->entries[i].from,
-				       r->entries[i].what);
+				printf("  %-14s 0x%08llx +0x%-8llx from %-12s %s\n", cli_txt(p->name),
+				       (unsigned long long)p->offset, (unsigned long long)p->size,
+				       cli_txt(r->entries[i].from), cli_txt(r->entries[i].what));
 			}
 			for (size_t i = 0; i < r->nnotes; i++)
-				printf("note: %s\n", r->notes[i]);
+				printf("note: %s\n", cli_txt(r->notes[i]));
 		}
 	}
 	free(img);

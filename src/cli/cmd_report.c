@@ -170,13 +170,23 @@ static const char *base(const char *path)
 	return s ? s + 1 : path;
 }
 
+/* The length of s up to max bytes, for a shortened view. */
+static size_t cut(const char *s, size_t max)
+{
+	size_t n = 0;
+	while (n < max && s[n])
+		n++;
+	return n;
+}
+
 void cli_device_evidence(const struct mtd_fact *x, int indent)
 {
 	if (!x)
 		return;
 	char loc[80];
 	snprintf(loc, sizeof(loc), "%s:%u", base(x->file), x->line);
-	printf("%*s%s%-22s %.*s%s\n", indent, "", cli_c(stdout, CLI_DIM), loc, 96, x->text, cli_c(stdout, CLI_RESET));
+	printf("%*s%s%-22s %s%s\n", indent, "", cli_c(stdout, CLI_DIM), cli_txt(loc),
+	       cli_txtn(x->text, cut(x->text, 96)), cli_c(stdout, CLI_RESET));
 }
 
 static void row(const char *label, const char *value, const struct mtd_fact *src)
@@ -186,7 +196,7 @@ static void row(const char *label, const char *value, const struct mtd_fact *src
 	char loc[80] = "";
 	if (src)
 		snprintf(loc, sizeof(loc), "%s:%u", base(src->file), src->line);
-	printf("%s%-11s%s %-44s", cli_c(stdout, CLI_BOLD), label, cli_c(stdout, CLI_RESET), value);
+	printf("%s%-11s%s %-44s", cli_c(stdout, CLI_BOLD), label, cli_c(stdout, CLI_RESET), cli_txt(value));
 	if (!src) {
 		printf("\n");
 		return;
@@ -196,7 +206,8 @@ static void row(const char *label, const char *value, const struct mtd_fact *src
 		printf("\n%57s", "");
 	else
 		printf(" ");
-	printf("%s%-18s %.60s%s\n", cli_c(stdout, CLI_DIM), loc, src->text, cli_c(stdout, CLI_RESET));
+	printf("%s%-18s %s%s\n", cli_c(stdout, CLI_DIM), cli_txt(loc), cli_txtn(src->text, cut(src->text, 60)),
+	       cli_c(stdout, CLI_RESET));
 }
 
 void cli_device_profile_text(const struct mtd_profile *p)
@@ -221,6 +232,9 @@ void cli_device_profile_text(const struct mtd_profile *p)
 	if (p->ram.src) {
 		mtd_format_size(p->ram.n, a, sizeof(a));
 		snprintf(v, sizeof(v), "%s%s", a, p->ram_estimated ? " (estimated)" : "");
+		if (p->ram_usable.src && p->ram_usable.src != p->ram.src)
+			snprintf(v + strlen(v), sizeof(v) - strlen(v), ", %s usable (%s)", p->ram_usable.s,
+			         !strcmp(p->ram_usable.src->layer, "meminfo") ? "MemTotal" : "kernel");
 		row("RAM", v, p->ram.src);
 	}
 	if (p->flash_size.src || p->flash_chip.src || p->flash_jedec.src) {
@@ -237,18 +251,23 @@ void cli_device_profile_text(const struct mtd_profile *p)
 	}
 	if (p->nparts) {
 		printf("%s%-11s%s %zu from %s:", cli_c(stdout, CLI_BOLD), "Partitions", cli_c(stdout, CLI_RESET),
-		       p->nparts, p->parts_from);
+		       p->nparts, cli_txt(p->parts_from));
 		for (size_t i = 0; i < p->nparts; i++) {
 			mtd_format_size(p->parts[i]->size, a, sizeof(a));
-			printf("%s %s", i ? "," : "", p->parts[i]->value);
+			printf("%s %s", i ? "," : "", cli_txt(p->parts[i]->value));
 			if (p->parts[i]->has_offset)
 				printf("@0x%llx", (unsigned long long)p->parts[i]->offset);
 			printf("+%s", a);
+			if (p->truncated && !strcmp(p->truncated->value, p->parts[i]->value) &&
+			    p->truncated->num < p->parts[i]->size) {
+				mtd_format_size(p->truncated->num, b, sizeof(b));
+				printf(" (cut to %s on the chip: %s of a declared %s)", b, b, a);
+			}
 		}
 		printf("\n");
 	}
 	if (p->layout.src)
-		printf("%-11s %s\n", "", p->layout.s);
+		printf("%-11s %s\n", "", cli_txt(p->layout.s));
 	for (size_t i = 0; i < p->nradios; i++) {
 		const struct mtd_radio *r = &p->radios[i];
 		snprintf(v, sizeof(v), "%s (%s%s%s), %s%s", r->chip, r->bus, r->bands[0] ? ", " : "", r->bands,
@@ -290,7 +309,7 @@ void cli_device_profile_text(const struct mtd_profile *p)
 		printf("%sConflicts%s\n", cli_c(stdout, CLI_YELLOW), cli_c(stdout, CLI_RESET));
 		for (size_t i = 0; i < p->nconflicts; i++) {
 			printf("  %s!%s %s\n", cli_c(stdout, CLI_YELLOW), cli_c(stdout, CLI_RESET),
-			       p->conflicts[i].what);
+			       cli_txt(p->conflicts[i].what));
 			cli_device_evidence(p->conflicts[i].a, 4);
 			cli_device_evidence(p->conflicts[i].b, 4);
 		}
@@ -349,7 +368,7 @@ int cmd_report(int argc, char **argv)
 		for (size_t i = 0; i < f.nparts && shown < 12; i++) {
 			if (!strcmp(f.parts[i].kind, "text") || !strcmp(f.parts[i].kind, "shell"))
 				continue;
-			printf(" %s %u-%u", f.parts[i].kind, f.parts[i].first, f.parts[i].last);
+			printf(" %s %u-%u", cli_txt(f.parts[i].kind), f.parts[i].first, f.parts[i].last);
 			shown++;
 		}
 		printf("%s\n", cli_c(stdout, CLI_RESET));
@@ -358,8 +377,9 @@ int cmd_report(int argc, char **argv)
 			printf("\nFacts\n");
 			for (size_t i = 0; i < f.n; i++) {
 				const struct mtd_fact *x = &f.v[i];
-				printf("  %-18s %-30.30s %-8s w%-3d %s:%u\n", x->key, x->value, x->layer, x->weight,
-				       base(x->file), x->line);
+				printf("  %-18s %-30s %-8s w%-3d %s:%u\n", cli_txt(x->key),
+				       cli_txtn(x->value, cut(x->value, 30)), cli_txt(x->layer), x->weight,
+				       cli_txt(base(x->file)), x->line);
 			}
 		}
 	}

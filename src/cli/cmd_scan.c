@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <mtdscope/scan.h>
@@ -12,15 +13,21 @@ static const char help[] = "usage: mtdscope scan [options] FILE\n"
                            "component, nested, with offset, size, type, whether its checksums held and\n"
                            "the fields that matter.  Bytes that belong to no known component are shown\n"
                            "as erased (0xFF), zero, random (high entropy) or unknown.  Offsets of\n"
-                           "components inside decoded streams count in the decoded bytes (marked ~).\n"
+                           "components inside decoded streams count in the decoded bytes (marked ~);\n"
+                           "the gaps inside one decoded stream are summed up on one line (--all lists\n"
+                           "them; --json always has them all).\n"
                            "\n"
                            "options:\n"
                            "  --json             print the map as one JSON document (see doc/scan-json.md)\n"
+                           "  --all              list every gap inside decoded streams, not one summary each\n"
                            "  --top-level        do not look inside payloads or decoded streams\n"
                            "  --max-depth N      nesting limit (default 8)\n"
                            "  --max-decoded SIZE total bytes decoded from streams (default 512M)\n"
                            "  --max-ratio N      expansion limit per stream above 1 MiB (default 250)\n"
                            "  --no-byteswap      do not try a 16-bit byte-swapped reading of the input\n"
+                           "  --view VIEW        read the dump through a view of the flash: " MTD_VIEW_HELP "\n"
+                           "                     (NAND with spare: page data only, bad blocks skipped, BMT/NMBM\n"
+                           "                     remapping applied; the view is named in the output)\n"
                            "  --color=WHEN       auto (default), always or never\n"
                            "  -h, --help         show this help\n"
                            "\n"
@@ -34,20 +41,20 @@ static void progress(void *ctx, uint64_t done, uint64_t total)
 
 static void print_detail(const struct mtd_detail *d)
 {
-	printf(" %s=", d->key);
+	printf(" %s=", cli_txt(d->key));
 	switch (d->kind) {
 	case MTD_DV_STR:
 		if (strchr(d->s, ' ') || !*d->s)
-			printf("\"%s\"", d->s);
+			printf("\"%s\"", cli_txt(d->s));
 		else
-			printf("%s", d->s);
+			printf("%s", cli_txt(d->s));
 		break;
 	case MTD_DV_U64: printf("%llu", (unsigned long long)d->u); break;
 	case MTD_DV_HEX: printf("0x%llx", (unsigned long long)d->u); break;
 	case MTD_DV_BOOL: printf("%s", d->u ? "yes" : "no"); break;
 	case MTD_DV_LIST:
 		for (size_t i = 0; i < d->nlist && i < 8; i++)
-			printf("%s%s", i ? "," : "", d->list[i]);
+			printf("%s%s", i ? "," : "", cli_txt(d->list[i]));
 		if (d->nlist > 8)
 			printf(",...(%zu)", d->nlist);
 		break;
@@ -59,24 +66,85 @@ static bool is_gap(const char *t)
 	return !strcmp(t, "erased") || !strcmp(t, "zero") || !strcmp(t, "random") || !strcmp(t, "unknown");
 }
 
-static void print_text(const struct mtd_scan_result *r)
+/* Gaps of a decoded stream, counted for its one summary line. */
+struct gap_sum {
+	size_t n;
+	uint64_t bytes[4]; /* erased, zero, random, unknown */
+	bool shown;
+};
+
+static int gap_kind(const char *t)
 {
+	return !strcmp(t, "erased") ? 0 : !strcmp(t, "zero") ? 1 : !strcmp(t, "random") ? 2 : 3;
+}
+
+/* Gaps inside decoded streams collapse into one line per stream; those of the flash itself (and its views) stay. */
+static bool collapsible(const struct mtd_scan_result *r, const struct mtd_component *c)
+{
+	return c->space >= 0 && (size_t)c->space < r->ncomps && !r->comps[c->space]->view && is_gap(c->type);
+}
+
+static void print_gap_summary(const struct mtd_component *c, const struct gap_sum *g)
+{
+	static const char *const names[4] = {"erased", "zero", "random", "unknown"};
+	uint64_t total = 0;
+	for (int k = 0; k < 4; k++)
+		total += g->bytes[k];
+	char tsz[24];
+	mtd_format_size(total, tsz, sizeof(tsz));
+	printf("%s%*s~ %zu gap%s, %s not recognised:", cli_c(stdout, CLI_DIM), 2 * c->depth, "", g->n,
+	       g->n == 1 ? "" : "s", tsz);
+	bool first = true;
+	for (int k = 3; k >= 0; k--) {
+		if (!g->bytes[k])
+			continue;
+		char sz[24];
+		mtd_format_size(g->bytes[k], sz, sizeof(sz));
+		printf("%s %s %s", first ? "" : ",", names[k], sz);
+		first = false;
+	}
+	printf(" (--all lists them)%s\n", cli_c(stdout, CLI_RESET));
+}
+
+static void print_text(const struct mtd_scan_result *r, bool all)
+{
+	struct gap_sum *sums = all ? NULL : calloc(r->ncomps ? r->ncomps : 1, sizeof(*sums));
+	if (sums)
+		for (size_t i = 0; i < r->ncomps; i++) {
+			const struct mtd_component *c = r->comps[i];
+			if (collapsible(r, c)) {
+				sums[c->space].n++;
+				sums[c->space].bytes[gap_kind(c->type)] += c->size;
+			}
+		}
 	char hsize[32];
 	mtd_format_size(r->size, hsize, sizeof(hsize));
-	printf("%s%s%s: %s (%llu bytes)%s\n", cli_c(stdout, CLI_BOLD), r->file, cli_c(stdout, CLI_RESET), hsize,
-	       (unsigned long long)r->size, r->byteswapped ? ", 16-bit byte-swapped" : "");
+	printf("%s%s%s: %s (%llu bytes)%s\n", cli_c(stdout, CLI_BOLD), cli_txt(r->file), cli_c(stdout, CLI_RESET),
+	       hsize, (unsigned long long)r->size, r->byteswapped ? ", 16-bit byte-swapped" : "");
+	if (r->view) {
+		char vd[200];
+		mtd_view_describe(r->view, vd, sizeof(vd));
+		printf("view %s%s: offsets marked ~ count in the view's bytes, raw_offset= in the dump's\n", vd,
+		       r->view->detected ? " (detected)" : "");
+	}
 	printf("%s%-12s %-10s %9s  %-16s %-3s  %s%s\n", cli_c(stdout, CLI_DIM), "OFFSET", "SIZE", "", "TYPE", "OK",
 	       "DETAILS", cli_c(stdout, CLI_RESET));
 	size_t invalid = 0;
 	for (size_t i = 0; i < r->ncomps; i++) {
 		const struct mtd_component *c = r->comps[i];
+		if (sums && collapsible(r, c)) {
+			if (!sums[c->space].shown)
+				print_gap_summary(c, &sums[c->space]);
+			sums[c->space].shown = true;
+			continue;
+		}
 		char off[32], sz[24];
 		snprintf(off, sizeof(off), "%s0x%08llx", c->space >= 0 ? "~" : "", (unsigned long long)c->offset);
 		mtd_format_size(c->size, sz, sizeof(sz));
 		bool gap = is_gap(c->type);
 		printf("%*s%-*s 0x%08llx %9s  %s%-16s%s %s%-3s%s ", 2 * c->depth, "",
 		       12 - 2 * c->depth > 0 ? 12 - 2 * c->depth : 0, off, (unsigned long long)c->size, sz,
-		       cli_c(stdout, gap ? CLI_DIM : CLI_CYAN), c->type, cli_c(stdout, CLI_RESET),
+		       cli_c(stdout, gap ? CLI_DIM : CLI_CYAN), cli_txt(c->type), cli_c(stdout, CLI_RESET),
 		       cli_c(stdout, gap        ? CLI_DIM
 		                     : c->valid ? CLI_GREEN
 		                                : CLI_RED),
@@ -93,29 +161,32 @@ static void print_text(const struct mtd_scan_result *r)
 			printf(" decoded=%llu", (unsigned long long)c->decoded_size);
 		putchar('\n');
 		for (size_t p = 0; p < c->nproblems; p++)
-			printf("%*s%s! %s%s\n", 2 * c->depth + 4, "", cli_c(stdout, CLI_YELLOW), c->problems[p],
-			       cli_c(stdout, CLI_RESET));
+			printf("%*s%s! %s%s\n", 2 * c->depth + 4, "", cli_c(stdout, CLI_YELLOW),
+			       cli_txt(c->problems[p]), cli_c(stdout, CLI_RESET));
 	}
 	if (invalid)
 		printf("%s%zu component%s failed a check%s\n", cli_c(stdout, CLI_RED), invalid, invalid == 1 ? "" : "s",
 		       cli_c(stdout, CLI_RESET));
+	free(sums);
 }
 
 int cmd_scan(int argc, char **argv)
 {
 	static const struct option opts[] = {
 	    {"json", no_argument, NULL, 'j'},
+	    {"all", no_argument, NULL, 'a'},
 	    {"top-level", no_argument, NULL, 't'},
 	    {"max-depth", required_argument, NULL, 'd'},
 	    {"max-decoded", required_argument, NULL, 'D'},
 	    {"max-ratio", required_argument, NULL, 'r'},
 	    {"no-byteswap", no_argument, NULL, 'B'},
+	    {"view", required_argument, NULL, 'V'},
 	    {"color", required_argument, NULL, 'C'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct mtd_scan_options so;
-	bool json = false;
+	bool json = false, all = false;
 	uint64_t v;
 	mtd_scan_options_init(&so);
 	optind = 1;
@@ -123,6 +194,7 @@ int cmd_scan(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'j': json = true; break;
+		case 'a': all = true; break;
 		case 't': so.descend = false; break;
 		case 'd':
 			if (mtd_parse_u64(optarg, 64, &v))
@@ -143,6 +215,7 @@ int cmd_scan(int argc, char **argv)
 			so.max_ratio = v;
 			break;
 		case 'B': so.detect_byteswap = false; break;
+		case 'V': so.view = optarg; break;
 		case 'C':
 			if (!cli_set_color_mode(optarg))
 				return cli_usage_error("scan", "--color takes auto, always or never");
@@ -192,7 +265,7 @@ int cmd_scan(int argc, char **argv)
 		ret = cli_print_json(&b);
 		mtd_buf_release(&b);
 	} else {
-		print_text(r);
+		print_text(r, all);
 	}
 	mtd_scan_free(r);
 	mtd_source_close(&src);

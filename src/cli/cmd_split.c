@@ -8,6 +8,8 @@
 #include <mtdscope/layout.h>
 #include <mtdscope/source.h>
 
+#include <mtdscope/view.h>
+
 #include "cli.h"
 
 static const char help[] = "usage: mtdscope split IMAGE --layout L [-C DIR] [options]\n"
@@ -24,6 +26,8 @@ static const char help[] = "usage: mtdscope split IMAGE --layout L [-C DIR] [opt
                            "  --top-level        only top-level partitions (no nested rootfs etc.)\n"
                            "  --whole            also write whole-chip entries (\"ALL\")\n"
                            "  --no-overwrite     refuse to replace existing files\n"
+                           "  --view VIEW        read dumps through a view of the flash: " MTD_VIEW_HELP "\n"
+                           "                     (NAND with spare: page data, bad blocks kept in place)\n"
                            "  --json             the files written (partition, offset, size, SHA-256) as JSON\n"
                            "  -h, --help         show this help\n";
 
@@ -38,7 +42,7 @@ static void written(void *ctx, size_t i, const char *file, const char *sha256)
 	struct out *o = ctx;
 	const struct mtd_part *p = &o->l->parts[i];
 	if (!o->j) {
-		printf("%s/%s  0x%08llx +0x%llx  %s\n", o->dir, file, (unsigned long long)p->offset,
+		printf("%s/%s  0x%08llx +0x%llx  %s\n", cli_txt(o->dir), cli_txt(file), (unsigned long long)p->offset,
 		       (unsigned long long)p->size, sha256);
 		return;
 	}
@@ -61,10 +65,11 @@ int cmd_split(int argc, char **argv)
 	    {"whole", no_argument, NULL, 'w'},
 	    {"no-overwrite", no_argument, NULL, 'n'},
 	    {"json", no_argument, NULL, 'j'},
+	    {"view", required_argument, NULL, 'V'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *lpath = NULL, *kind = NULL, *fsize = NULL, *dir = ".";
+	const char *lpath = NULL, *kind = NULL, *fsize = NULL, *dir = ".", *view = NULL;
 	struct mtd_split_options so = {0};
 	bool json = false;
 	optind = 1;
@@ -79,6 +84,7 @@ int cmd_split(int argc, char **argv)
 		case 'w': so.include_whole = true; break;
 		case 'n': so.no_overwrite = true; break;
 		case 'j': json = true; break;
+		case 'V': view = optarg; break;
 		case 'h': fputs(help, stdout); return CLI_OK;
 		default: return cli_usage_error("split", "bad option");
 		}
@@ -97,10 +103,9 @@ int cmd_split(int argc, char **argv)
 	struct mtd_source src;
 	struct mtd_diag d;
 	mtd_diag_clear(&d);
-	if (mtd_source_open(&src, argv[optind], &d)) {
-		cli_diag(&d);
+	if ((rc = cli_open_input("split", argv[optind], view, &src))) {
 		free(l);
-		return CLI_FAIL;
+		return rc;
 	}
 	struct mtd_buf b;
 	struct mtd_json j;

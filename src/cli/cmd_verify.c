@@ -6,6 +6,8 @@
 #include <mtdscope/layout.h>
 #include <mtdscope/source.h>
 
+#include <mtdscope/view.h>
+
 #include "cli.h"
 
 static const char help[] = "usage: mtdscope verify --layout L [options] FILE...|DIR\n"
@@ -22,6 +24,8 @@ static const char help[] = "usage: mtdscope verify --layout L [options] FILE...|
                            "  --kind K           layout kind (default: detect)\n"
                            "  --flash-size SIZE  the real chip size\n"
                            "  --manifest FILE    write SHA-256 of every file (sha256sum -c format)\n"
+                           "  --view VIEW        read dumps through a view of the flash: " MTD_VIEW_HELP "\n"
+                           "                     (NAND with spare: page data, bad blocks kept in place)\n"
                            "  --json             the report as JSON\n"
                            "  -h, --help         show this help\n"
                            "\n"
@@ -35,10 +39,11 @@ int cmd_verify(int argc, char **argv)
 	    {"flash-size", required_argument, NULL, 'f'},
 	    {"manifest", required_argument, NULL, 'm'},
 	    {"json", no_argument, NULL, 'j'},
+	    {"view", required_argument, NULL, 'V'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *lpath = NULL, *kind = NULL, *fsize = NULL, *man = NULL;
+	const char *lpath = NULL, *kind = NULL, *fsize = NULL, *man = NULL, *view = NULL;
 	bool json = false;
 	optind = 1;
 	int ch;
@@ -49,6 +54,7 @@ int cmd_verify(int argc, char **argv)
 		case 'f': fsize = optarg; break;
 		case 'm': man = optarg; break;
 		case 'j': json = true; break;
+		case 'V': view = optarg; break;
 		case 'h': fputs(help, stdout); return CLI_OK;
 		default: return cli_usage_error("verify", "bad option");
 		}
@@ -73,11 +79,8 @@ int cmd_verify(int argc, char **argv)
 	for (size_t i = 0; i < n && ret == CLI_OK; i++) {
 		files[i].path = names[i];
 		files[i].part = mtd_layout_match_file(l, names[i]);
-		if (mtd_source_open(&files[i].src, names[i], &d)) {
-			cli_diag(&d);
-			ret = CLI_FAIL;
+		if ((ret = cli_open_input("verify", names[i], view, &files[i].src)))
 			break;
-		}
 		files[i].open = true;
 	}
 	if (ret == CLI_OK && mtd_layout_verify(l, files, n, r, &d)) {
@@ -145,18 +148,19 @@ int cmd_verify(int argc, char **argv)
 			const struct mtd_verify_part *v = &r->parts[i];
 			const char *fn = v->file >= 0 ? files[v->file].path : "-";
 			const char *b = strrchr(fn, '/');
-			printf("%-3zu %-14s %-24s 0x%08llx %-5s %-5s %s: %s\n", i, l->parts[i].name, b ? b + 1 : fn,
-			       (unsigned long long)l->parts[i].size,
+			printf("%-3zu %-14s %-24s 0x%08llx %-5s %-5s %s: %s\n", i, cli_txt(l->parts[i].name),
+			       cli_txt(b ? b + 1 : fn), (unsigned long long)l->parts[i].size,
 			       v->file < 0  ? "-"
 			       : v->size_ok ? "ok"
 			                    : "BAD",
 			       !v->whole_compared ? "-"
 			       : v->matches_whole ? "same"
 			                          : "DIFF",
-			       mtd_content_state_name(v->check.state), v->check.what[0] ? v->check.what : "-");
+			       mtd_content_state_name(v->check.state), cli_txt(v->check.what[0] ? v->check.what : "-"));
 		}
 		for (size_t i = 0; i < r->nproblems; i++)
-			printf("%sproblem%s: %s\n", cli_c(stdout, CLI_RED), cli_c(stdout, CLI_RESET), r->problems[i]);
+			printf("%sproblem%s: %s\n", cli_c(stdout, CLI_RED), cli_c(stdout, CLI_RESET),
+			       cli_txt(r->problems[i]));
 		printf("%s\n", r->ok         ? "backup complete and consistent"
 		               : r->complete ? "backup complete but NOT right: see the problems"
 		                             : "backup INCOMPLETE: see the problems");

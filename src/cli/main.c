@@ -2,8 +2,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "version.h"
-
 #include "cli.h"
 
 /* One row per command; `mtdscope help` lists them in this order. */
@@ -31,7 +29,7 @@ const struct cli_command cli_commands[] = {
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: mtdscope [--version] [--help] <command> [<args>]\n\n"
+	fprintf(out, "usage: mtdscope [--version [--json]] [--help] <command> [<args>]\n\n"
 	             "Know, back up, flash and recover MediaTek (and kin) routers.\n\ncommands:\n");
 	for (const struct cli_command *c = cli_commands; c->name; c++)
 		fprintf(out, "  %-10s %s\n", c->name, c->summary);
@@ -40,7 +38,7 @@ static void usage(FILE *out)
 
 int cmd_help(int argc, char **argv)
 {
-	if (argc < 2) {
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		usage(stdout);
 		return CLI_OK;
 	}
@@ -59,8 +57,10 @@ int main(int argc, char **argv)
 	int i = 1;
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "--version") == 0 || strcmp(argv[i], "-V") == 0) {
-			printf("mtdscope %s\n", MTDSCOPE_VERSION);
-			return CLI_OK;
+			bool json = false;
+			for (int k = 1; k < argc; k++)
+				json |= strcmp(argv[k], "--json") == 0;
+			return cli_print_version(json);
 		}
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			usage(stdout);

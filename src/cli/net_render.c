@@ -202,7 +202,7 @@ static void view_line(void *ctx, enum mtd_console_dir dir, double t, const char 
 		fflush(v->log);
 	}
 	if (v->live && dir == MTD_CONSOLE_NOTE) {
-		fprintf(stdout, "%s[mtdscope: %.*s]\n", v->at_bol ? "" : "\n", (int)len, text);
+		fprintf(stdout, "%s[mtdscope: %s]\n", v->at_bol ? "" : "\n", cli_txtn(text, len));
 		fflush(stdout);
 		v->at_bol = true;
 	}
@@ -213,9 +213,18 @@ static void view_bytes(void *ctx, const uint8_t *p, size_t n)
 	struct console_view *v = ctx;
 	if (!v->live || !n)
 		return;
-	for (size_t i = 0; i < n; i++)
-		if (p[i] != '\r')
-			fputc(p[i], stdout);
+	/* the device's bytes as lines: carriage returns dropped, everything else a terminal would act
+	 * on (ESC sequences, other controls, invalid UTF-8) shown as escapes */
+	size_t i = 0;
+	while (i < n) {
+		size_t k = i;
+		while (k < n && p[k] != '\n' && p[k] != '\r')
+			k++;
+		cli_put_text(stdout, (const char *)p + i, k - i);
+		if (k < n && p[k] == '\n')
+			fputc('\n', stdout);
+		i = k < n ? k + 1 : k;
+	}
 	v->at_bol = p[n - 1] == '\n';
 	fflush(stdout);
 }
@@ -244,7 +253,9 @@ void console_view_tail(const struct mtd_console *c, int n)
 	while (*p) {
 		const char *e = strchr(p, '\n');
 		size_t l = e ? (size_t)(e - p) : strlen(p);
-		fprintf(stderr, "    %.*s\n", (int)l, p);
+		fputs("    ", stderr);
+		cli_put_text(stderr, p, l);
+		fputc('\n', stderr);
 		p += l + (e ? 1 : 0);
 	}
 }

@@ -4,6 +4,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <mtdscope/quote.h>
+#include <mtdscope/text.h>
+
 #include "cli.h"
 
 static int color_mode = -1; /* -1 auto, 0 never, 1 always */
@@ -40,11 +43,58 @@ const char *cli_c(FILE *stream, enum cli_color c)
 	return color_on(stream) ? seq[c] : "";
 }
 
+/* Every message is one line: whatever it quotes from input (names, file names, log text) is
+ * escaped here, so no caller can put a control sequence or a second line on the terminal. */
 static void vmsg(const char *kind, enum cli_color col, const char *fmt, va_list ap)
 {
+	char line[2048];
+	int n = vsnprintf(line, sizeof(line), fmt, ap);
+	size_t len = n < 0 ? 0 : (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1;
 	fprintf(stderr, "mtdscope: %s%s%s", cli_c(stderr, col), kind, cli_c(stderr, CLI_RESET));
-	vfprintf(stderr, fmt, ap);
+	cli_put_text(stderr, line, len);
 	fputc('\n', stderr);
+}
+
+/* Escaped copies handed out by cli_txt(): a ring, so one printf can hold several. */
+#define TXT_SLOTS 16
+static struct mtd_buf txt_ring[TXT_SLOTS];
+static unsigned txt_next;
+
+const char *cli_txtn(const char *s, size_t n)
+{
+	if (!s)
+		return "(null)";
+	struct mtd_buf *b = &txt_ring[txt_next++ % TXT_SLOTS];
+	mtd_buf_release(b);
+	mtd_buf_init(b, 1u << 24);
+	mtd_buf_put_text(b, s, n);
+	return b->err ? "(text too long to show)" : mtd_buf_str(b);
+}
+
+const char *cli_shq(const char *s)
+{
+	struct mtd_buf *b = &txt_ring[txt_next++ % TXT_SLOTS];
+	mtd_buf_release(b);
+	mtd_buf_init(b, 1u << 24);
+	mtd_buf_put_shell(b, s ? s : "");
+	return b->err ? "FILE" : mtd_buf_str(b);
+}
+
+const char *cli_txt(const char *s)
+{
+	if (!s)
+		return "(null)";
+	size_t n = strlen(s);
+	return mtd_text_is_plain(s, n) ? s : cli_txtn(s, n);
+}
+
+void cli_put_text(FILE *f, const char *s, size_t n)
+{
+	struct mtd_buf b;
+	mtd_buf_init(&b, 0);
+	mtd_buf_put_text(&b, s, n);
+	fwrite(mtd_buf_str(&b), 1, b.len, f);
+	mtd_buf_release(&b);
 }
 
 void cli_error(const char *fmt, ...)

@@ -22,8 +22,16 @@ like "$(q '.assessment.reasons[] | select(.topic=="install") | .text')" 'UART.*S
 is "$(q '[.. | objects | select(has("source")) | .source | select(. != null) | select((.file|length)==0 or .line<1)] | length')" 0 "seed 000: every source has file and line"
 is "$(q '.profile.flash_chip.source.text')" 'W25Q32BV(ef 40160000) (4096 Kbytes)' "seed 000: evidence line for the chip"
 line=$(q '.profile.flash_chip.source.line'); is "$(sed -n "${line}p" "$s0")" 'W25Q32BV(ef 40160000) (4096 Kbytes)' "seed 000: evidence line number points at the line"
+like "$(q '.assessment.reasons[] | select(.topic=="ram") | .text')" 'RAM is 64 MiB \(MemTotal: 59960 kB usable\)' "seed 000: MemTotal shown next to the 64 MiB"
+is "$(q '[.assessment.closest_devices[] | select(.why | test("shares the limit: 4 MiB flash|would need a bigger chip") | not)] | length')" 0 "seed 000: every closest device says whether it shares the 4 MiB limit"
+like "$(q '.assessment.closest_devices[0].why')" 'shares the limit: 4 MiB flash' "seed 000: the closest 4 MiB board shares the limit"
+is "$(q '.profile.partitions[] | select(.name=="Kernel") | .size_on_chip')" $((0x3b0000)) "seed 000: the Kernel partition holds 0x3b0000 on the chip"
 out=$("$MTDSCOPE" assess --color=never "$s0")
 like "$(printf '%s\n' "$out" | head -1)" '^NOT VIABLE - ' "seed 000 text: verdict first"
+is "$(printf '%s\n' "$out" | grep -c 'below OpenWrt.s 8 MiB minimum')" 1 "seed 000 text: the headline is not repeated as a reason"
+rep=$("$MTDSCOPE" report --color=never "$s0")
+like "$rep" 'Kernel@0x50000\+15\.7 MiB \(cut to 3\.7 MiB on the chip: 3\.7 MiB of a declared 15\.7 MiB\)' "seed 000 report: the truncated kernel size shown as such"
+like "$rep" 'RAM +64 MiB, 59960 kB usable \(MemTotal\)' "seed 000 report: MemTotal beside the RAM"
 like "$out" '000_c3ef2c37ca65cee8.txt:[0-9]+ +W25Q32BV' "seed 000 text: evidence line with file:line"
 is "$(printf '%s\n' "$out" | wc -l | tr -d ' ')" "$(printf '%s\n' "$out" | head -40 | wc -l | tr -d ' ')" "seed 000 text: fits in 40 lines"
 
@@ -38,9 +46,12 @@ is "$(q '.profile.radios | map(.chip) | sort | join(",")')" "MT7603E,MT7613" "se
 is "$(q '.profile.radios | map(.open) | unique | join(",")')" "yes" "seed 001: both radios have open drivers"
 is "$(q '.profile.usb[] | select(.lte_modem) | .id')" "2cb7:0a05" "seed 001: Fibocom FG621 2cb7:0a05 found"
 like "$(q '.assessment.reasons[] | select(.topic=="modem") | .text')" 'Fibocom FG621.*ncm mode' "seed 001: modem runs NCM"
-is "$(q .verdict)" supported "seed 001: supported"
+# the MR500 is not an OpenWrt device and the MR600 v2's RAM and layout cannot be compared: a port from the MR600 v2
+is "$(q .verdict)" possible-port "seed 001: possible port (not every item of the twin can be compared)"
+like "$(q .assessment.headline)" 'start from the TP-Link MR600 v2' "seed 001: start from the MR600 v2"
 is "$(q '.assessment.closest_devices[0].compatible')" "tplink,mr600-v2-eu" "seed 001: MR600 v2 is the near twin"
-like "$(q '.assessment.closest_devices[0].why')" 'LTE.*TP-Link' "seed 001: twin reasons name LTE and brand"
+like "$(q '.assessment.closest_devices[0].why')" 'named in the text.*LTE' "seed 001: twin reasons name the mention and LTE"
+like "$(q '.assessment.closest_devices[0].compared')" 'flash 16 MiB: same.*RAM: the twin.s is not known.*radios .*same' "seed 001: what was compared, item by item"
 m=$("$MTDSCOPE" modem --json "$s1"); ok $? "seed 001 modem from the pasted thread"
 is "$(printf '%s' "$m" | jq -r '.modems[] | select(.known) | .mode')" ncm "seed 001: modem mode NCM"
 like "$(printf '%s' "$m" | jq -r '.modems[] | select(.known) | .traps')" 'not QMI' "seed 001: NCM-not-QMI trap"

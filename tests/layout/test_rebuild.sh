@@ -137,7 +137,9 @@ cmp -s "$T/chip.bin" "$T/OUT.bin"; ok $? "flashrom: the chip ends exactly as the
 plan=$("$MTDSCOPE" plan --layout "$T/L.txt" --image "$T/OUT.bin" --via uboot); rc=$?
 is "$rc" 0 "uboot plan"
 crc=$(python3 -c "import zlib,sys; d=open(sys.argv[1],'rb').read()[0x50000:0x800000]; print('%08x' % zlib.crc32(d))" "$T/OUT.bin")
-like "$plan" "crc32 0x80100000 0x7b0000    # must print $crc" "uboot plan: CRC of firmware1 equals zlib's"
+like "$plan" "firmware1: 0x50000-0x800000, CRC32 $crc: the crc32 after tftpboot must print it" "uboot plan: CRC of firmware1 equals zlib's"
+like "$plan" "crc32 0x80100000 0x7b0000" "uboot plan: crc32 of firmware1"
+if grep -v '^#' <<<"$plan" | grep -q '[#;]'; then ok 1 "uboot plan: no '#' or ';' on a U-Boot command line"; else ok 0 "uboot plan: no '#' or ';' on a U-Boot command line"; fi
 like "$plan" "tftpboot 0x80100000 firmware1.bin" "uboot plan: tftpboot"
 like "$plan" "sf erase 0x50000 0x7b0000" "uboot plan: sf erase firmware1"
 like "$plan" "sf write 0x80100000 0x50000 0x7b0000" "uboot plan: sf write firmware1"

@@ -99,11 +99,23 @@ int main(void)
 	mtd_scan_free(r);
 	img[0x10100] ^= 1;
 
-	/* broken header CRC: not a uImage at all */
+	/* broken header CRC: an invalid uImage naming the header CRC, not a miss */
 	img[0x10020] ^= 1;
 	r = scan_mem(img, N, &src);
-	ok(r && !find(r, "uimage") && tiles(r), "bad header CRC is not a uImage");
+	u = r ? find(r, "uimage") : NULL;
+	ok(u && !u->valid && u->offset == 0x10000 && u->size == 0x8040 && u->nproblems &&
+	       strstr(u->problems[0], "header CRC"),
+	   "bad header CRC: invalid uImage with the reason");
+	ok(r && tiles(r), "bad header CRC: top level still tiles");
 	mtd_scan_free(r);
+	/* ... and with the data CRC and the architecture broken too, only a magic match */
+	img[0x10100] ^= 1;
+	img[0x1001d] = 0xee;
+	r = scan_mem(img, N, &src);
+	ok(r && !find(r, "uimage") && tiles(r), "bad header CRC, bad data CRC, unknown arch: not a uImage");
+	mtd_scan_free(r);
+	img[0x10100] ^= 1;
+	img[0x1001d] = 5;
 	img[0x10020] ^= 1;
 
 	/* truncated: the file ends in the middle of the payload */

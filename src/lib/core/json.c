@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <mtdscope/text.h>
 #include <mtdscope/util.h>
 
 void mtd_json_init(struct mtd_json *j, struct mtd_buf *out, bool pretty)
@@ -95,12 +96,11 @@ static void put_string(struct mtd_buf *b, const char *s, size_t n)
 			mtd_buf_append(b, s + i, k - i);
 			i = k;
 		} else {
-			/* Pass valid UTF-8 through; escape anything else byte by byte as U+00XX. */
-			size_t len = (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
-			bool ok = len && i + len <= n;
-			for (size_t k = 1; ok && k < len; k++)
-				ok = ((unsigned char)s[i + k] & 0xc0) == 0x80;
-			if (ok) {
+			/* Valid UTF-8 (strict: no overlong form, no surrogate, nothing beyond U+10FFFF) is kept;
+			 * any other byte is written as U+00XX (doc/scan-json.md, "Strings"). */
+			uint32_t cp;
+			size_t len = mtd_utf8_next(s + i, n - i, &cp);
+			if (len) {
 				mtd_buf_append(b, s + i, len);
 				i += len;
 			} else {

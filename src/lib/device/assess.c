@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The OpenWrt verdict.  Minimums follow today's guidance: 4 MiB flash or 32 MiB RAM get no
- * current release; 8/64 is the bare minimum (warned); 16/128 is recommended.  Closest
- * supported devices come from the compiled-in index (data/openwrt-devices.tsv).
+ * The OpenWrt verdict.  Minimums follow OpenWrt's 8/64 warning: below 8 MiB flash or 64 MiB RAM
+ * no current release is built; 8/64 is the bare minimum (warned); 16/128 is recommended.
+ * "supported" only when the device itself is an OpenWrt device (its model, compatible or board
+ * name is in the compiled-in index, data/openwrt-devices.tsv) or when a twin fits item by item
+ * (SoC, flash size and type, RAM, radios, partition layout); a brand and broad hardware classes
+ * only rank the candidates for "possible port, start from ...".
  */
 #include <ctype.h>
 #include <stdarg.h>
@@ -14,8 +17,7 @@
 
 #include "kb.h"
 
-#define MIB            (1ull << 20)
-#define TWIN_SUPPORTED 70 /* and the match must be specific: name, brand or layout, not only SoC + sizes */
+#define MIB (1ull << 20)
 
 const char *mtd_verdict_name(enum mtd_verdict v)
 {
@@ -157,10 +159,230 @@ static bool has_modem(const struct mtd_profile *p)
 	return false;
 }
 
-static void find_twins(const struct mtd_profile *p, struct mtd_assessment *a)
+/* a model name without what is in brackets ("TP-Link MR600 v2 (EU)" -> "tplinkmr600v2") */
+static void norm_model(const char *s, char *out, size_t size)
+{
+	char tmp[160];
+	size_t n = 0;
+	int depth = 0;
+	for (; *s && n + 1 < sizeof(tmp); s++) {
+		if (*s == '(')
+			depth++;
+		else if (*s == ')' && depth)
+			depth--;
+		else if (!depth)
+			tmp[n++] = *s;
+	}
+	tmp[n] = 0;
+	norm(tmp, out, size);
+}
+
+static bool model_key_ok(const char *k)
+{
+	return strlen(k) >= 5 && strpbrk(k, "0123456789") && strpbrk(k, "abcdefghijklmnopqrstuvwxyz");
+}
+
+/*
+ * The device itself in the index: the compatible or board name it printed, or its model name
+ * (with vendor, or without when the index row's vendor starts it).  Returns the row or NULL.
+ */
+static const struct mtd_kb_device *identify(const struct mtd_profile *p, const struct mtd_fact **ev)
+{
+	if (p->compatible.src) {
+		for (size_t i = 0; i < mtd_kb_devices_count; i++) {
+			const struct mtd_kb_device *d = &mtd_kb_devices[i];
+			if (d->compatible[0] && !strcasecmp(d->compatible, p->compatible.s)) {
+				*ev = p->compatible.src;
+				return d;
+			}
+		}
+	}
+	if (!p->machine.src)
+		return NULL;
+	char m[128], mfull[128];
+	norm_model(p->machine.s, m, sizeof(m));
+	norm(p->machine.s, mfull, sizeof(mfull));
+	for (size_t i = 0; i < mtd_kb_devices_count && model_key_ok(m); i++) {
+		const struct mtd_kb_device *d = &mtd_kb_devices[i];
+		char dm[128], dfull[128], vendor[48];
+		norm_model(d->model, dm, sizeof(dm));
+		norm(d->model, dfull, sizeof(dfull));
+		size_t vl = strcspn(d->compatible, ",");
+		char vb[48];
+		snprintf(vb, sizeof(vb), "%.*s", (int)(vl < 47 ? vl : 47), d->compatible);
+		norm(vb, vendor, sizeof(vendor));
+		bool hit = !strcmp(m, dm) || !strcmp(mfull, dfull);
+		/* "Archer C6 v3" printed without the vendor the index row starts with */
+		size_t vn = strlen(vendor);
+		if (!hit && vn && !strncmp(dm, vendor, vn) && model_key_ok(dm + vn) && !strcmp(m, dm + vn))
+			hit = true;
+		if (!hit) {
+			/* the DT model may spell the vendor differently ("TP-LINK", "Xiaomi Mi Router"):
+			 * compare with the row's model minus its first word */
+			const char *sp = strchr(d->model, ' ');
+			const char *msp = strchr(p->machine.s, ' ');
+			if (sp && msp) {
+				char a[128], b[128];
+				norm_model(sp + 1, a, sizeof(a));
+				norm_model(msp + 1, b, sizeof(b));
+				char va[48], vbn[48];
+				snprintf(va, sizeof(va), "%.*s", (int)(sp - d->model < 47 ? sp - d->model : 47),
+				         d->model);
+				snprintf(vbn, sizeof(vbn), "%.*s",
+				         (int)(msp - p->machine.s < 47 ? msp - p->machine.s : 47), p->machine.s);
+				char na[48], nb[48];
+				norm(va, na, sizeof(na));
+				norm(vbn, nb, sizeof(nb));
+				hit = model_key_ok(a) && !strcmp(a, b) && !strcmp(na, nb);
+			}
+		}
+		if (hit) {
+			*ev = p->machine.src;
+			return d;
+		}
+	}
+	/* vendor kernels shorten the name ("Ubiquiti AmpliFi Router" for the "... Router HD"): one
+	 * index model, and only one, that extends it by a short suffix */
+	const struct mtd_kb_device *only = NULL;
+	size_t ml = strlen(mfull), nhit = 0;
+	if (ml < 12)
+		return NULL;
+	for (size_t i = 0; i < mtd_kb_devices_count && nhit < 2; i++) {
+		char dfull[128];
+		norm_model(mtd_kb_devices[i].model, dfull, sizeof(dfull));
+		size_t dl = strlen(dfull);
+		if (dl > ml && dl <= ml + 4 && !strncmp(dfull, mfull, ml) &&
+		    (!only || strcmp(only->model, mtd_kb_devices[i].model))) {
+			only = &mtd_kb_devices[i];
+			nhit++;
+		}
+	}
+	if (nhit == 1) {
+		*ev = p->machine.src;
+		return only;
+	}
+	return NULL;
+}
+
+/* OpenWrt's image file names: openwrt-<target>-<subtarget>-<device>-...; the device name is the
+ * DTS name without its SoC prefix ("mt7621_tplink_mr600-v2-eu" -> "tplink_mr600-v2-eu") */
+static const char *image_stem(struct mtd_assessment *a, const struct mtd_kb_device *d)
+{
+	const char *dev = d->dts;
+	const char *us = strchr(dev, '_');
+	if (us && us[1])
+		dev = us + 1;
+	char buf[256];
+	snprintf(buf, sizeof(buf), "openwrt-%s-%s-%s", d->target, d->subtarget[0] ? d->subtarget : "generic", dev);
+	const char *s = mtd_arena_strdup(&a->arena, buf);
+	return s ? s : "";
+}
+
+static const char *radio_words(const struct radio_sig *s, char *buf, size_t size)
+{
+	if (!s->pcie)
+		snprintf(buf, size, "%d built-in", s->wmac);
+	else
+		snprintf(buf, size, "%d built-in + %d PCIe (%s%s%s)", s->wmac, s->pcie, s->p24 ? "2.4" : "",
+		         s->p24 && s->p5 ? "+" : "",
+		         s->p5    ? "5 GHz"
+		         : s->p24 ? " GHz"
+		                  : "bands unknown");
+	return buf;
+}
+
+/*
+ * Item-by-item comparison with an index row: SoC (same by construction), flash size, flash type,
+ * RAM, radios, partition layout.  fits = every item known on both sides and equal.
+ */
+static bool compare_items(const struct mtd_profile *p, const struct mtd_kb_device *d, bool radio_evidence, char *out,
+                          size_t size)
+{
+	bool fits = true;
+	int w = snprintf(out, size, "SoC %s: same", p->soc_variant.src ? p->soc_variant.s : p->soc.s);
+#define CMP(...)                                                                                                       \
+	do {                                                                                                           \
+		if (w >= 0 && (size_t)w < size)                                                                        \
+			w += snprintf(out + w, size - (size_t)w, __VA_ARGS__);                                         \
+	} while (0)
+	char a[32], b[32];
+	if (!p->flash_size.src) {
+		fits = false;
+		CMP("; flash size: not in the text");
+	} else if (!d->flash) {
+		fits = false;
+		CMP("; flash size: the twin's is not known");
+	} else {
+		mtd_format_size(p->flash_size.n, a, sizeof(a));
+		mtd_format_size(d->flash, b, sizeof(b));
+		if (p->flash_size.n == d->flash) {
+			CMP("; flash %s: same", a);
+		} else {
+			fits = false;
+			CMP("; flash %s, the twin %s", a, b);
+		}
+	}
+	if (!p->flash_type.src || !d->flash_type[0] || !strcmp(d->flash_type, "-")) {
+		fits = false;
+		CMP("; flash type: %s", p->flash_type.src ? "the twin's is not known" : "not in the text");
+	} else if (strcasecmp(p->flash_type.s, d->flash_type)) {
+		fits = false;
+		CMP("; flash type %s, the twin %s", p->flash_type.s, d->flash_type);
+	} else {
+		CMP("; flash type %s: same", d->flash_type);
+	}
+	if (!p->ram.src) {
+		fits = false;
+		CMP("; RAM: not in the text");
+	} else if (!d->ram) {
+		fits = false;
+		CMP("; RAM: the twin's is not known");
+	} else {
+		mtd_format_size(p->ram.n, a, sizeof(a));
+		mtd_format_size(d->ram, b, sizeof(b));
+		if (p->ram.n == d->ram) {
+			CMP("; RAM %s: same", a);
+		} else {
+			fits = false;
+			CMP("; RAM %s, the twin %s", a, b);
+		}
+	}
+	struct radio_sig mine, theirs;
+	sig_profile(p, &mine);
+	sig_index(d->radios, &theirs);
+	char ra[64], rb[64];
+	if (!radio_evidence) {
+		fits = false;
+		CMP("; radios: not in the text");
+	} else if (!d->radios[0] || !strcmp(d->radios, "-")) {
+		fits = false;
+		CMP("; radios: the twin's are not known");
+	} else if (mine.wmac == theirs.wmac && mine.pcie == theirs.pcie && mine.p24 == theirs.p24 &&
+	           mine.p5 == theirs.p5) {
+		CMP("; radios %s: same", radio_words(&mine, ra, sizeof(ra)));
+	} else {
+		fits = false;
+		CMP("; radios %s, the twin %s", radio_words(&mine, ra, sizeof(ra)),
+		    radio_words(&theirs, rb, sizeof(rb)));
+	}
+	int sim = parts_similarity(p, d->partitions);
+	if (sim < 0) {
+		fits = false;
+		CMP("; partition layout: %s", p->nparts ? "the twin's is not known" : "not in the text");
+	} else if (sim >= 80) {
+		CMP("; partition names: %d%% the same", sim);
+	} else {
+		fits = false;
+		CMP("; partition names: only %d%% the same", sim);
+	}
+#undef CMP
+	return fits;
+}
+
+static void find_twins(const struct mtd_profile *p, struct mtd_assessment *a, const struct mtd_kb_device *self)
 {
 	const struct mtd_kb_soc *ks = p->soc.src ? mtd_kb_soc_by_name(p->soc.s) : NULL;
-	if (!ks)
+	if (!ks && !self)
 		return;
 	struct radio_sig mine;
 	sig_profile(p, &mine);
@@ -182,20 +404,26 @@ static void find_twins(const struct mtd_profile *p, struct mtd_assessment *a)
 	for (size_t i = 0; i < mtd_kb_devices_count; i++) {
 		const struct mtd_kb_device *d = &mtd_kb_devices[i];
 		const struct mtd_kb_soc *dk = mtd_kb_soc_by_name(d->soc);
-		if (dk != ks)
+		if (d != self && (!ks || dk != ks))
 			continue;
 		int score = 30;
 		bool specific = false;
 		char why[240];
-		int w = snprintf(why, sizeof(why), "same SoC (%s)", ks->name);
+		int w = d == self ? snprintf(why, sizeof(why), "this device")
+		                  : snprintf(why, sizeof(why), "same SoC (%s)", ks->name);
 #define WHY(...)                                                                                                       \
 	do {                                                                                                           \
 		if (w >= 0 && (size_t)w < sizeof(why))                                                                 \
 			w += snprintf(why + w, sizeof(why) - (size_t)w, __VA_ARGS__);                                  \
 	} while (0)
+		if (d == self) {
+			score = 100;
+			specific = true;
+		}
 		char model[96];
 		norm(d->model, model, sizeof(model));
-		if (machine[0] && (strcmp(machine, model) == 0 || (strlen(machine) >= 6 && strstr(model, machine)))) {
+		if (d != self && machine[0] &&
+		    (strcmp(machine, model) == 0 || (strlen(machine) >= 6 && strstr(model, machine)))) {
 			score += 40;
 			specific = true;
 			WHY(", its name '%s'", p->machine.s);
@@ -245,13 +473,13 @@ static void find_twins(const struct mtd_profile *p, struct mtd_assessment *a)
 		} else if (lte && !d->lte) {
 			score -= 5;
 		}
+		/* the brand ranks candidates; it never makes a match specific */
 		if (p->brand.src) {
 			if (brand_matches(p->brand.s, d->compatible)) {
-				score += 10;
-				specific = true;
+				score += 5;
 				WHY(", same brand (%s)", p->brand.s);
 			} else {
-				score -= 10;
+				score -= 5;
 			}
 		}
 		int sim = parts_similarity(p, d->partitions);
@@ -295,9 +523,60 @@ static void find_twins(const struct mtd_profile *p, struct mtd_assessment *a)
 		t->subtarget = d->subtarget;
 		t->score = top[k].score;
 		t->specific = top[k].specific;
+		t->identical = d == self;
 		t->why = mtd_arena_strdup(&a->arena, top[k].why);
 		if (!t->why)
 			t->why = "";
+		char cmp[600];
+		if (ks) {
+			t->fits = compare_items(p, d, radio_evidence, cmp, sizeof(cmp));
+		} else {
+			snprintf(cmp, sizeof(cmp), "SoC: not in the text");
+			t->fits = false;
+		}
+		t->compared = mtd_arena_strdup(&a->arena, cmp);
+		if (!t->compared)
+			t->compared = "";
+		t->image = image_stem(a, d);
+	}
+}
+
+/* a closest device for a not-viable verdict: does it share the blocking limit? */
+static void note_shared_limit(struct mtd_assessment *a, const struct mtd_profile *p, bool flash_block, bool ram_block)
+{
+	for (size_t i = 0; i < a->ntwins; i++) {
+		struct mtd_twin *t = &a->twins[i];
+		const struct mtd_kb_device *d = NULL;
+		for (size_t k = 0; k < mtd_kb_devices_count && !d; k++)
+			if (mtd_kb_devices[k].compatible == t->compatible)
+				d = &mtd_kb_devices[k];
+		if (!d)
+			continue;
+		char buf[400], sz[32];
+		int w = snprintf(buf, sizeof(buf), "%s", t->why);
+		if (flash_block && d->flash) {
+			mtd_format_size(d->flash, sz, sizeof(sz));
+			if (w >= 0 && (size_t)w < sizeof(buf))
+				w += snprintf(buf + w, sizeof(buf) - (size_t)w,
+				              d->flash < 8 * MIB
+				                  ? "; shares the limit: %s flash, no current release either"
+				                  : "; it has %s flash: this board would need a bigger chip",
+				              sz);
+		}
+		if (ram_block && d->ram) {
+			mtd_format_size(d->ram, sz, sizeof(sz));
+			if (w >= 0 && (size_t)w < sizeof(buf))
+				snprintf(buf + w, sizeof(buf) - (size_t)w,
+				         d->ram < 64 * MIB ? "; shares the limit: %s RAM, no current release either"
+				                           : "; it has %s RAM",
+				         sz);
+		} else if (ram_block && w >= 0 && (size_t)w < sizeof(buf)) {
+			snprintf(buf + w, sizeof(buf) - (size_t)w, "; its RAM is not in the index");
+		}
+		(void)p;
+		const char *s = mtd_arena_strdup(&a->arena, buf);
+		if (s)
+			t->why = s;
 	}
 }
 
@@ -305,20 +584,28 @@ int mtd_assess(const struct mtd_profile *p, struct mtd_assessment *a)
 {
 	memset(a, 0, sizeof(*a));
 	mtd_arena_init(&a->arena);
-	bool blocked = false, snapshot = false;
-	char sz[32];
+	bool blocked = false, snapshot = false, flash_block = false, ram_block = false;
+	char sz[96];
 
-	/* flash */
+	/* flash: OpenWrt's 8/64 warning - below 8 MiB of flash no current release is built */
 	if (p->flash_size.src) {
 		uint64_t f = p->flash_size.n;
 		mtd_format_size(f, sz, sizeof(sz));
+		if (p->flash_other.src) {
+			/* two chips: "128 MiB nand + 2 MiB nor" */
+			char o[32];
+			mtd_format_size(p->flash_other.n, o, sizeof(o));
+			size_t l = strlen(sz);
+			snprintf(sz + l, sizeof(sz) - l, " %s + %s %s", p->flash_type.src ? p->flash_type.s : "", o,
+			         p->flash_other_type);
+		}
 		const char *chip = p->flash_chip.src ? p->flash_chip.s : "";
-		if (f <= 4 * MIB) {
-			blocked = true;
-			reason(
-			    a, MTD_REASON_BLOCKER, "flash", p->flash_size.src, p->flash_chip.src,
-			    "flash is %s%s%s%s: no current OpenWrt release fits (19.07 was the last for 4 MiB devices)",
-			    sz, chip[0] ? " (" : "", chip, chip[0] ? ")" : "");
+		if (f < 8 * MIB) {
+			blocked = flash_block = true;
+			reason(a, MTD_REASON_BLOCKER, "flash", p->flash_size.src, p->flash_chip.src,
+			       "flash is %s%s%s%s: below OpenWrt's 8 MiB minimum, no current release fits (19.07 was "
+			       "the last for 4 MiB devices)",
+			       sz, chip[0] ? " (" : "", chip, chip[0] ? ")" : "");
 		} else if (f <= 8 * MIB) {
 			reason(a, MTD_REASON_WARN, "flash", p->flash_size.src, p->flash_chip.src,
 			       "flash is %s%s%s%s: the bare minimum; little room for packages", sz, chip[0] ? " (" : "",
@@ -354,19 +641,27 @@ int mtd_assess(const struct mtd_profile *p, struct mtd_assessment *a)
 		}
 	}
 
-	/* RAM */
+	/* RAM: below 64 MiB no current release runs */
 	if (p->ram.src) {
 		uint64_t r = p->ram.n;
 		mtd_format_size(r, sz, sizeof(sz));
+		char usable[96] = "";
+		if (p->ram_usable.src && p->ram_usable.src != p->ram.src)
+			snprintf(usable, sizeof(usable), " (%s: %s usable)",
+			         !strcmp(p->ram_usable.src->layer, "meminfo") ? "MemTotal" : "the kernel",
+			         p->ram_usable.s);
 		const char *est = p->ram_estimated ? " (estimated from usable memory)" : "";
-		if (r <= 32 * MIB) {
-			blocked = true;
-			reason(a, MTD_REASON_BLOCKER, "ram", p->ram.src, NULL,
-			       "RAM is %s%s: no current OpenWrt release supports 32 MiB devices", sz, est);
+		if (r < 64 * MIB) {
+			blocked = ram_block = true;
+			reason(a, MTD_REASON_BLOCKER, "ram", p->ram.src, p->ram_usable.src,
+			       "RAM is %s%s%s: below OpenWrt's 64 MiB minimum, no current release runs", sz, est,
+			       usable);
 		} else if (r < 128 * MIB) {
-			reason(a, MTD_REASON_WARN, "ram", p->ram.src, NULL, "RAM is %s%s: the bare minimum", sz, est);
+			reason(a, MTD_REASON_WARN, "ram", p->ram.src, p->ram_usable.src,
+			       "RAM is %s%s%s: the bare minimum", sz, est, usable);
 		} else {
-			reason(a, MTD_REASON_GOOD, "ram", p->ram.src, NULL, "RAM is %s%s", sz, est);
+			reason(a, MTD_REASON_GOOD, "ram", p->ram.src, p->ram_usable.src, "RAM is %s%s%s", sz, est,
+			       usable);
 		}
 	} else {
 		reason(a, MTD_REASON_INFO, "ram", NULL, NULL, "RAM size unknown: paste /proc/meminfo or the boot log");
@@ -450,15 +745,29 @@ int mtd_assess(const struct mtd_profile *p, struct mtd_assessment *a)
 		reason(a, MTD_REASON_INFO, "conflict", p->conflicts[i].a, p->conflicts[i].b, "%s",
 		       p->conflicts[i].what);
 
-	/* twins */
-	find_twins(p, a);
+	/* the device itself, then twins */
+	const struct mtd_fact *id_ev = NULL;
+	const struct mtd_kb_device *self = identify(p, &id_ev);
+	find_twins(p, a, self);
 	const struct mtd_twin *tw = a->ntwins ? &a->twins[0] : NULL;
-	if (tw)
-		reason(a, tw->score >= TWIN_SUPPORTED && tw->specific ? MTD_REASON_GOOD : MTD_REASON_INFO, "twin", NULL,
-		       NULL, "closest supported device: %s (%s/%s, %s), score %d: %s", tw->model, tw->target,
-		       tw->subtarget, tw->compatible, tw->score, tw->why);
+	const struct mtd_twin *fit = NULL;
+	for (size_t i = 0; i < a->ntwins && !fit; i++)
+		if (a->twins[i].fits && !a->twins[i].identical)
+			fit = &a->twins[i];
+	if (blocked)
+		note_shared_limit(a, p, flash_block, ram_block);
+	if (self)
+		reason(a, MTD_REASON_GOOD, "twin", id_ev, NULL, "this is the %s (%s/%s, %s), identified by '%s'",
+		       self->model, self->target, self->subtarget, self->compatible, id_ev->value);
+	else if (fit)
+		reason(a, MTD_REASON_GOOD, "twin", NULL, NULL, "the %s image fits item by item: %s", fit->model,
+		       fit->compared);
+	else if (tw)
+		reason(a, MTD_REASON_INFO, "twin", NULL, NULL,
+		       "closest supported device: %s (%s/%s, %s): %s; compared: %s", tw->model, tw->target,
+		       tw->subtarget, tw->compatible, tw->why, tw->compared);
 
-	char head[400];
+	char head[600];
 	if (blocked) {
 		a->verdict = MTD_VERDICT_NOT_VIABLE;
 		const struct mtd_reason *b = NULL;
@@ -466,28 +775,32 @@ int mtd_assess(const struct mtd_profile *p, struct mtd_assessment *a)
 			if (a->reasons[i].kind == MTD_REASON_BLOCKER)
 				b = &a->reasons[i];
 		snprintf(head, sizeof(head), "not viable for current OpenWrt: %s", b ? b->text : "");
+	} else if (self && !snapshot) {
+		a->verdict = MTD_VERDICT_SUPPORTED;
+		snprintf(head, sizeof(head), "supported: this is the %s, an OpenWrt device (%s/%s, %s)", self->model,
+		         self->target, self->subtarget, self->compatible);
 	} else if (!p->soc.src || !p->soc_status[0]) {
 		a->verdict = MTD_VERDICT_UNKNOWN;
 		snprintf(head, sizeof(head), "not enough facts for a verdict: the SoC is not identified");
-	} else if (tw && tw->score >= TWIN_SUPPORTED && tw->specific && !snapshot) {
+	} else if (fit && !snapshot) {
 		a->verdict = MTD_VERDICT_SUPPORTED;
-		snprintf(head, sizeof(head),
-		         "supported: OpenWrt supports %s, a near twin (score %d); start from its image", tw->model,
-		         tw->score);
+		snprintf(head, sizeof(head), "supported through the %s image (%s/%s): the same hardware item by item",
+		         fit->model, fit->target, fit->subtarget);
 	} else {
 		a->verdict = MTD_VERDICT_PORT;
-		bool indexed =
-		    !strcmp(p->target, "ramips") || !strcmp(p->target, "mediatek") || !strcmp(p->target, "ath79");
-		snprintf(
-		    head, sizeof(head),
-		    "possible port: %s is supported by OpenWrt (%s/%s%s) but this device is not; %s",
-		    p->soc_variant.src ? p->soc_variant.s : p->soc.s, p->target, p->subtarget,
-		    snapshot ? ", snapshot builds only" : "",
-		    tw ? "start from the closest device below"
-		    : indexed
-		        ? "a new device tree is needed"
-		        : "this tool's device index covers ramips, mediatek and ath79 only: look for the device in "
-		          "OpenWrt's Table of Hardware");
+		if (tw)
+			snprintf(
+			    head, sizeof(head),
+			    "possible port, start from the %s (%s/%s): %s is supported by OpenWrt%s but this device "
+			    "is not, and no OpenWrt device matches it item by item",
+			    tw->model, tw->target, tw->subtarget, p->soc_variant.src ? p->soc_variant.s : p->soc.s,
+			    snapshot ? " (snapshot builds only)" : "");
+		else
+			snprintf(head, sizeof(head),
+			         "possible port: %s is supported by OpenWrt (%s/%s%s) but no OpenWrt device uses it in "
+			         "this tool's index: a new device tree is needed",
+			         p->soc_variant.src ? p->soc_variant.s : p->soc.s, p->target, p->subtarget,
+			         snapshot ? ", snapshot builds only" : "");
 	}
 	a->headline = mtd_arena_strdup(&a->arena, head);
 	if (!a->headline)

@@ -27,7 +27,7 @@ int mtd_modem_lookup(uint16_t vid, uint16_t pid, struct mtd_modem_info *out)
 	const struct mtd_kb_modem *m = mtd_kb_modem_by_usb(vid, pid);
 	if (!m) {
 		out->vendor = out->model = out->mode = out->packages = out->proto = out->device = "";
-		out->at_port = out->at_signal = out->at_bands = out->traps = "";
+		out->at_port = out->at_signal = out->at_bands = out->traps = out->at_apn = "";
 		return MTD_ERR_NOT_FOUND;
 	}
 	out->known = true;
@@ -41,6 +41,8 @@ int mtd_modem_lookup(uint16_t vid, uint16_t pid, struct mtd_modem_info *out)
 	out->at_signal = m->at_signal;
 	out->at_bands = m->at_bands;
 	out->traps = m->traps;
+	/* 3GPP TS 27.007 +CGDCONT: the read form lists the PDP contexts, i.e. the APN in use */
+	out->at_apn = "AT+CGDCONT?";
 	return 0;
 }
 
@@ -48,7 +50,8 @@ int mtd_modem_uci(const struct mtd_modem_info *m, struct mtd_buf *out)
 {
 	if (!m->known || !m->proto[0])
 		return MTD_ERR_NOT_FOUND;
-	mtd_buf_puts(out, "config interface 'wwan'\n");
+	/* 'wwan0': the name OpenWrt's LTE boards preconfigure and the threads tell owners to recreate */
+	mtd_buf_puts(out, "config interface 'wwan0'\n");
 	mtd_buf_printf(out, "\toption proto '%s'\n", m->proto);
 	if (!strcmp(m->proto, "qmi") || !strcmp(m->proto, "mbim")) {
 		mtd_buf_printf(out, "\toption device '%s'\n", m->device);

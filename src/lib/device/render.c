@@ -104,14 +104,18 @@ void mtd_profile_to_json(const struct mtd_profile *p, struct mtd_json *j)
 	mtd_json_kv_str(j, "openwrt_subtarget", p->subtarget);
 	mtd_json_kv_str(j, "soc_status", p->soc_status);
 	value(j, "machine", &p->machine, false);
+	value(j, "compatible", &p->compatible, false);
 	value(j, "cpu", &p->cpu, false);
 	value(j, "cpu_mhz", &p->cpu_mhz, true);
 	value(j, "ram_bytes", &p->ram, true);
 	mtd_json_kv_bool(j, "ram_estimated", p->ram_estimated);
+	value(j, "ram_usable_bytes", &p->ram_usable, true);
 	value(j, "flash_type", &p->flash_type, false);
 	value(j, "flash_chip", &p->flash_chip, false);
 	value(j, "flash_jedec", &p->flash_jedec, false);
 	value(j, "flash_bytes", &p->flash_size, true);
+	value(j, "flash_other_bytes", &p->flash_other, true);
+	mtd_json_kv_str(j, "flash_other_type", p->flash_other_type ? p->flash_other_type : "");
 	mtd_json_key(j, "partitions");
 	mtd_json_begin_array(j);
 	for (size_t i = 0; i < p->nparts; i++) {
@@ -125,6 +129,9 @@ void mtd_profile_to_json(const struct mtd_profile *p, struct mtd_json *j)
 			mtd_json_null(j);
 		}
 		mtd_json_kv_u64(j, "size", x->size);
+		/* "size truncated to 0x3b0000": what the chip really holds of a partition declared bigger */
+		if (p->truncated && !strcmp(p->truncated->value, x->value) && p->truncated->num < x->size)
+			mtd_json_kv_u64(j, "size_on_chip", p->truncated->num);
 		mtd_json_kv_str(j, "table", x->table_name);
 		source(j, x);
 		mtd_json_end_object(j);
@@ -243,7 +250,11 @@ void mtd_assessment_to_json(const struct mtd_assessment *a, struct mtd_json *j)
 		mtd_json_kv_str(j, "subtarget", t->subtarget);
 		mtd_json_kv_i64(j, "score", t->score);
 		mtd_json_kv_bool(j, "specific", t->specific);
+		mtd_json_kv_bool(j, "identical", t->identical);
+		mtd_json_kv_bool(j, "fits", t->fits);
 		mtd_json_kv_str(j, "why", t->why);
+		mtd_json_kv_str(j, "compared", t->compared ? t->compared : "");
+		mtd_json_kv_str(j, "image", t->image ? t->image : "");
 		mtd_json_end_object(j);
 	}
 	mtd_json_end_array(j);
@@ -278,6 +289,7 @@ void mtd_modem_to_json(const struct mtd_modem_info *m, struct mtd_json *j)
 	mtd_json_kv_str(j, "at_port", m->at_port);
 	mtd_json_kv_str(j, "at_signal", m->at_signal);
 	mtd_json_kv_str(j, "at_bands", m->at_bands);
+	mtd_json_kv_str(j, "at_apn", m->at_apn);
 	mtd_json_kv_str(j, "traps", m->traps);
 	struct mtd_buf b;
 	mtd_buf_init(&b, 4096);

@@ -257,8 +257,7 @@ static int probe(struct mtd_probe *p)
 		struct mtd_reader b;
 		struct node_hdr h;
 		mtd_rd_window(&r, (size_t)pos, (size_t)(len - pos), &b);
-		hdr_decode(&b, w->be, &h);
-		if (h.magic && h.crc_ok) {
+		if (hdr_decode(&b, w->be, &h) && h.magic && h.crc_ok) {
 			if (h.totlen >= HDR && h.totlen <= MAX_NODE && h.totlen > len - pos) {
 				truncated = true;
 				end = len;
@@ -393,8 +392,7 @@ static int collect(struct fs *f, const struct mtd_reader *all, struct mtd_fs_sin
 		struct mtd_reader node;
 		struct node_hdr h;
 		mtd_rd_window(all, pos, mtd_rd_left(all) - pos, &node);
-		hdr_decode(&node, f->be, &h);
-		if (!h.magic) {
+		if (!hdr_decode(&node, f->be, &h) || !h.magic) {
 			pos += 4;
 			continue;
 		}

@@ -65,6 +65,22 @@ static const char *comp_name(uint8_t v)
 	return v < sizeof(t) / sizeof(t[0]) ? t[v] : "unknown";
 }
 
+/* r holds the candidate from its first byte and is positioned after the header. */
+static bool damaged_header_plausible(const struct mtd_reader *r, const uint8_t *hdr, uint32_t size, uint32_t dcrc)
+{
+	uint32_t dcalc = 0;
+	if (size && mtd_rd_crc32(r, UIMAGE_HDR, size, 0, &dcalc) && dcalc == dcrc)
+		return true;
+	if (hdr[28] == 0 || hdr[28] > 28 || hdr[29] == 0 || hdr[29] > 26 || hdr[30] == 0 || hdr[30] > 36 ||
+	    hdr[31] > 6 || size == 0 || size > mtd_rd_left(r))
+		return false;
+	size_t n = 0;
+	for (; n < 32 && hdr[32 + n]; n++)
+		if (hdr[32 + n] < 0x20 || hdr[32 + n] >= 0x7f)
+			return false;
+	return n > 0;
+}
+
 static int probe(struct mtd_probe *p)
 {
 	struct mtd_reader r;
@@ -82,8 +98,14 @@ static int probe(struct mtd_probe *p)
 	uint32_t time = mtd_be32(hdr + 8), size = mtd_be32(hdr + 12), load = mtd_be32(hdr + 16);
 	uint32_t ep = mtd_be32(hdr + 20), dcrc = mtd_be32(hdr + 24);
 	uint8_t os = hdr[28], arch = hdr[29], type = hdr[30], comp = hdr[31];
-	/* A header that fails its own CRC is only a magic match: not a uImage. */
-	if (hcrc != calc)
+	/*
+	 * A header that fails its own CRC is a damaged uImage when the rest of
+	 * it still reads as one (its data CRC holds, or every enumerated field
+	 * is known, the name is text and the data fits): an invalid component
+	 * naming both CRCs.  Anything else is only a magic match.
+	 */
+	bool hdr_bad = hcrc != calc;
+	if (hdr_bad && !damaged_header_plausible(&r, hdr, size, dcrc))
 		return MTD_ERR_NO_MATCH;
 
 	char name[33];
@@ -113,6 +135,12 @@ static int probe(struct mtd_probe *p)
 	uint64_t total = UIMAGE_HDR + (uint64_t)size;
 	struct mtd_reader payload;
 	p->valid = true;
+	mtd_probe_bool(p, "header_crc_ok", false, !hdr_bad);
+	if (hdr_bad) {
+		mtd_probe_problem(p, "header CRC 0x%08x does not match the 0x%08x computed over the header", hcrc,
+		                  calc);
+		p->valid = false;
+	}
 	if (!mtd_rd_sub(&r, size, &payload)) {
 		uint64_t avail = p->len - p->off - UIMAGE_HDR;
 		mtd_probe_problem(p, "truncated: header says 0x%x data bytes, only 0x%llx present", size,

@@ -176,7 +176,8 @@ static uint64_t find_footer(const struct mtd_reader *s, uint64_t from)
 			return 0;
 		uint64_t f = (uint64_t)y - 10;
 		uint8_t foot[XZ_HDR];
-		mtd_rd_copy_at(s, (size_t)f, foot, XZ_HDR); /* y + 2 <= avail */
+		if (!mtd_rd_copy_at(s, (size_t)f, foot, XZ_HDR)) /* cannot fail: y + 2 <= avail */
+			return 0;
 		if (foot[11] == 'Z' && foot[8] == mtd_rd_u8_at(s, 6) && foot[9] == mtd_rd_u8_at(s, 7) &&
 		    lzma_crc32(foot + 4, 6, 0) == mtd_le32(foot)) {
 			/* its index must start with the index indicator, inside this stream, with no other stream

@@ -58,9 +58,9 @@ static int open_input(const char *path, int *fd_out, uint64_t *size, bool *is_bl
 
 int mtd_source_open(struct mtd_source *s, const char *path, struct mtd_diag *d)
 {
-	int fd;
-	uint64_t size;
-	bool blk;
+	int fd = -1;
+	uint64_t size = 0;
+	bool blk = false;
 	memset(s, 0, sizeof(*s));
 	snprintf(s->name, sizeof(s->name), "%s", path);
 	int rc = open_input(path, &fd, &size, &blk, d);
@@ -120,9 +120,9 @@ void mtd_source_close(struct mtd_source *s)
 
 int mtd_read_small_file(const char *path, size_t max, char **out, size_t *len, struct mtd_diag *d)
 {
-	int fd;
-	uint64_t size;
-	bool blk;
+	int fd = -1;
+	uint64_t size = 0;
+	bool blk = false;
 	int rc = open_input(path, &fd, &size, &blk, d);
 	if (rc)
 		return rc;

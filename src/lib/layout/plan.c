@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <mtdscope/quote.h>
+
 #include "layout_int.h"
 
 void mtd_plan_options_init(struct mtd_plan_options *o)
@@ -45,6 +47,62 @@ static bool writes(const struct mtd_layout *l, size_t i, const struct mtd_plan_o
 	return !(p->flags & (MTD_PART_PROTECTED | MTD_PART_UNIT_DATA));
 }
 
+/*
+ * Names from the layout reach the printed plan only as quote.h allows: a partition whose
+ * name is not a plain word (mtd_word_safe) is referred to as [I] (its index), written
+ * through /dev/mtdI or a flashrom region partI, with its file named by mtd_safe_filename();
+ * an explanatory line says so.  In a U-Boot plan no text from the input appears at all but
+ * plain words: U-Boot 1.1.x splits every line on ';', comment or not.
+ */
+static void put_name(struct mtd_buf *b, const struct mtd_layout *l, size_t i, bool uboot)
+{
+	const char *n = l->parts[i].name;
+	if (mtd_word_safe(n))
+		mtd_buf_puts(b, n);
+	else if (!uboot && mtd_shell_printable(n))
+		mtd_buf_put_shell(b, n);
+	else
+		mtd_buf_printf(b, "[%zu]", i);
+}
+
+static void put_image_name(struct mtd_buf *b, const char *n, bool uboot)
+{
+	if (mtd_word_safe(n))
+		mtd_buf_puts(b, n);
+	else if (!uboot && mtd_shell_printable(n))
+		mtd_buf_put_shell(b, n);
+	else
+		mtd_buf_puts(b, "the image given");
+}
+
+/* One explanatory line per partition of the plan whose name cannot go on a command line. */
+static void explain_names(struct mtd_buf *b, const struct mtd_layout *l, const struct mtd_plan_options *o,
+                          bool (*wr)(const struct mtd_layout *, size_t, const struct mtd_plan_options *))
+{
+	bool uboot = o->via == MTD_PLAN_UBOOT;
+	for (size_t i = 0; i < l->nparts; i++) {
+		if (!wr(l, i, o) || mtd_word_safe(l->parts[i].name))
+			continue;
+		char fn[72], rn[80];
+		mtd_layout_part_filename(l, i, fn, sizeof(fn));
+		mtd_layout_region_name(l, i, rn, sizeof(rn));
+		mtd_buf_printf(b, "# partition [%zu]", i);
+		if (!uboot && mtd_shell_printable(l->parts[i].name)) {
+			mtd_buf_puts(b, " ");
+			mtd_buf_put_shell(b, l->parts[i].name);
+		}
+		mtd_buf_printf(b, ": its name is not safe to type on a command line, so it is ");
+		if (o->via == MTD_PLAN_FLASHROM)
+			mtd_buf_printf(b, "region %s in the layout file\n", rn);
+		else if (uboot)
+			mtd_buf_printf(b, "called [%zu] here and its file is %s\n", i, fn);
+		else if (o->via == MTD_PLAN_MTD)
+			mtd_buf_printf(b, "written as /dev/mtd%zu and its file is %s\n", i, fn);
+		else
+			mtd_buf_printf(b, "called [%zu] here and its file is %s\n", i, fn);
+	}
+}
+
 int mtd_layout_plan(const struct mtd_layout *l, const uint8_t *img, size_t len, const struct mtd_plan_options *o,
                     struct mtd_buf *b, struct mtd_diag *d)
 {
@@ -75,42 +133,65 @@ int mtd_layout_plan(const struct mtd_layout *l, const uint8_t *img, size_t len, 
 	if (!nw)
 		return mtd_diag_set(d, MTD_ERR_NOT_FOUND, l->source, "nothing to write: every partition is protected");
 	static const char *const vias[] = {"U-Boot", "OpenWrt mtd", "busybox shell", "flashrom"};
-	mtd_buf_printf(b, "# mtdscope plan: write %s (0x%zx bytes) via %s\n", o->image_name, len, vias[o->via]);
+	bool uboot = o->via == MTD_PLAN_UBOOT;
+	if (o->via == MTD_PLAN_FLASHROM &&
+	    (!mtd_shell_printable(o->image_name) || !mtd_shell_printable(o->layout_name) ||
+	     !mtd_shell_printable(o->programmer)))
+		return mtd_diag_set(d, MTD_ERR_REFUSED, NULL,
+		                    "the image, layout file or programmer name holds a control character or a "
+		                    "bidirectional override, which cannot be shown on a command line: rename the file");
+	mtd_buf_puts(b, "# mtdscope plan: write ");
+	put_image_name(b, o->image_name, uboot);
+	mtd_buf_printf(b, " (0x%zx bytes) via %s\n", len, vias[o->via]);
 	mtd_buf_puts(b, "# written:");
 	for (size_t i = 0; i < l->nparts; i++)
-		if (writes(l, i, o))
-			mtd_buf_printf(b, " %s", l->parts[i].name);
+		if (writes(l, i, o)) {
+			mtd_buf_puts(b, " ");
+			put_name(b, l, i, uboot);
+		}
 	mtd_buf_puts(b, "\n# never written (protected):");
 	for (size_t i = 0; i < l->nparts; i++)
-		if (l->parts[i].parent < 0 && !writes(l, i, o))
-			mtd_buf_printf(b, " %s", l->parts[i].name);
+		if (l->parts[i].parent < 0 && !writes(l, i, o)) {
+			mtd_buf_puts(b, " ");
+			put_name(b, l, i, uboot);
+		}
 	mtd_buf_puts(b, "\n");
+	explain_names(b, l, o, writes);
 
 	if (o->via == MTD_PLAN_FLASHROM) {
-		mtd_buf_printf(b, "# %s holds the regions (flashrom layout: start:end name, inclusive):\n",
-		               o->layout_name);
+		mtd_buf_puts(b, "# ");
+		mtd_buf_put_shell(b, o->layout_name);
+		mtd_buf_puts(b, " holds the regions (flashrom layout: start:end name, inclusive):\n");
 		for (size_t i = 0; i < l->nparts; i++) {
 			const struct mtd_part *p = &l->parts[i];
 			if (p->parent >= 0 || (p->flags & MTD_PART_WHOLE_CHIP) || !p->size)
 				continue;
+			char rn[80];
+			mtd_layout_region_name(l, i, rn, sizeof(rn));
 			mtd_buf_printf(b, "#   %08llx:%08llx %s\n", (unsigned long long)p->offset,
-			               (unsigned long long)(p->offset + p->size - 1), p->name);
+			               (unsigned long long)(p->offset + p->size - 1), rn);
 		}
 		mtd_buf_puts(b, "# 1. back up the whole chip first, twice, and compare\n");
-		mtd_buf_printf(
-		    b,
-		    "flashrom -p %s -r backup-1.bin\nflashrom -p %s -r backup-2.bin\ncmp backup-1.bin backup-2.bin\n",
-		    o->programmer, o->programmer);
-		mtd_buf_puts(b, "# 2. write only the regions above; the others keep the chip's own bytes\n");
-		mtd_buf_printf(b, "flashrom -p %s -l %s", o->programmer, o->layout_name);
+		for (int k = 1; k <= 2; k++) {
+			mtd_buf_puts(b, "flashrom -p ");
+			mtd_buf_put_shell(b, o->programmer);
+			mtd_buf_printf(b, " -r backup-%d.bin\n", k);
+		}
+		mtd_buf_puts(b, "cmp backup-1.bin backup-2.bin\n");
+		mtd_buf_puts(b, "# 2. write only the regions above, the others keep the chip's own bytes\n");
+		mtd_buf_puts(b, "flashrom -p ");
+		mtd_buf_put_shell(b, o->programmer);
+		mtd_buf_puts(b, " -l ");
+		mtd_buf_put_shell(b, o->layout_name);
 		for (size_t i = 0; i < l->nparts; i++)
 			if (writes(l, i, o)) {
-				mtd_buf_puts(b, " -i ");
-				for (const char *c = l->parts[i].name; *c; c++) /* as mtd_layout_to_flashrom names it */
-					mtd_buf_append(
-					    b, (*c == ' ' || *c == '\t' || (unsigned char)*c < 0x20) ? "_" : c, 1);
+				char rn[80];
+				mtd_layout_region_name(l, i, rn, sizeof(rn)); /* as mtd_layout_to_flashrom names it */
+				mtd_buf_printf(b, " -i %s", rn);
 			}
-		mtd_buf_printf(b, " -w %s\n", o->image_name);
+		mtd_buf_puts(b, " -w ");
+		mtd_buf_put_shell(b, o->image_name);
+		mtd_buf_puts(b, "\n");
 		return b->err;
 	}
 
@@ -123,13 +204,14 @@ int mtd_layout_plan(const struct mtd_layout *l, const uint8_t *img, size_t len, 
 			    "for U-Boot): give --load-addr/--ram",
 			    (unsigned long long)o->load_addr, (unsigned long long)biggest,
 			    (unsigned long long)o->ram_base, (unsigned long long)top);
-		mtd_buf_puts(b, "# Files: 'mtdscope split IMAGE --layout L -C DIR' makes NAME.bin for each partition;\n"
-		                "# put them on the TFTP server and set ipaddr/serverip first.\n");
+		mtd_buf_puts(b, "# Files: 'mtdscope split IMAGE --layout L -C DIR' makes NAME.bin for each partition,\n"
+		                "# put them on the TFTP server and set ipaddr/serverip first.\n"
+		                "# Every line below is typed as it is: U-Boot has no comments on a command line.\n");
 		if (o->sf)
 			mtd_buf_puts(b, "sf probe 0\n");
 		mtd_buf_puts(b,
-		             "# 1. backups first: read each region that will be overwritten and note its CRC;\n"
-		             "#    if this U-Boot has tftpput, save it; else dump it from the running system first\n");
+		             "# 1. backups first: read each region that will be overwritten and note its CRC,\n"
+		             "#    if this U-Boot has tftpput save it, else dump it from the running system first\n");
 		for (size_t i = 0; i < l->nparts; i++) {
 			if (!writes(l, i, o))
 				continue;
@@ -143,10 +225,12 @@ int mtd_layout_plan(const struct mtd_layout *l, const uint8_t *img, size_t len, 
 				               (unsigned long long)o->load_addr, (unsigned long long)p->size);
 			mtd_buf_printf(b, "crc32 0x%llx 0x%llx\n", (unsigned long long)o->load_addr,
 			               (unsigned long long)p->size);
-			mtd_buf_printf(b, "tftpput 0x%llx 0x%llx backup-%s.bin\n", (unsigned long long)o->load_addr,
-			               (unsigned long long)p->size, p->name);
+			char fn[72];
+			mtd_layout_part_filename(l, i, fn, sizeof(fn));
+			mtd_buf_printf(b, "tftpput 0x%llx 0x%llx backup-%s\n", (unsigned long long)o->load_addr,
+			               (unsigned long long)p->size, fn);
 		}
-		mtd_buf_puts(b, "# 2. write, one partition at a time; stop if a CRC differs\n");
+		mtd_buf_puts(b, "# 2. write, one partition at a time, stop if a CRC differs\n");
 		for (size_t i = 0; i < l->nparts; i++) {
 			if (!writes(l, i, o))
 				continue;
@@ -155,9 +239,12 @@ int mtd_layout_plan(const struct mtd_layout *l, const uint8_t *img, size_t len, 
 			mtd_layout_part_filename(l, i, fn, sizeof(fn));
 			uint32_t crc = mtd_crc32(0, img + p->offset, (size_t)p->size);
 			unsigned long long la = o->load_addr, off = p->offset, sz = p->size;
-			mtd_buf_printf(b, "# %s: 0x%llx-0x%llx, CRC32 %08x\n", p->name, off, off + sz, crc);
+			mtd_buf_puts(b, "# ");
+			put_name(b, l, i, true);
+			mtd_buf_printf(b, ": 0x%llx-0x%llx, CRC32 %08x: the crc32 after tftpboot must print it\n", off,
+			               off + sz, crc);
 			mtd_buf_printf(b, "tftpboot 0x%llx %s\n", la, fn);
-			mtd_buf_printf(b, "crc32 0x%llx 0x%llx    # must print %08x\n", la, sz, crc);
+			mtd_buf_printf(b, "crc32 0x%llx 0x%llx\n", la, sz);
 			if (o->sf) {
 				mtd_buf_printf(b, "sf erase 0x%llx 0x%llx\n", off, sz);
 				mtd_buf_printf(b, "sf write 0x%llx 0x%llx 0x%llx\n", la, off, sz);
@@ -169,7 +256,8 @@ int mtd_layout_plan(const struct mtd_layout *l, const uint8_t *img, size_t len, 
 				mtd_buf_printf(b, "cp.b 0x%llx 0x%llx 0x%llx\n", la, fa, sz);
 				la = fa;
 			}
-			mtd_buf_printf(b, "crc32 0x%llx 0x%llx    # must print %08x again\n", la, sz, crc);
+			mtd_buf_printf(b, "# the crc32 below must print %08x again\n", crc);
+			mtd_buf_printf(b, "crc32 0x%llx 0x%llx\n", la, sz);
 		}
 		return b->err;
 	}
@@ -183,8 +271,9 @@ int mtd_layout_plan(const struct mtd_layout *l, const uint8_t *img, size_t len, 
 	for (size_t i = 0; i < l->nparts; i++) {
 		if (!writes(l, i, o))
 			continue;
-		mtd_buf_printf(b, "cat /dev/mtd%zu > /tmp/backup-%s.bin\nsha256sum /tmp/backup-%s.bin\n", i,
-		               l->parts[i].name, l->parts[i].name);
+		char fn[72];
+		mtd_layout_part_filename(l, i, fn, sizeof(fn));
+		mtd_buf_printf(b, "cat /dev/mtd%zu > /tmp/backup-%s\nsha256sum /tmp/backup-%s\n", i, fn, fn);
 	}
 	mtd_buf_puts(b, "# 2. write and verify\n");
 	for (size_t i = 0; i < l->nparts; i++) {
@@ -194,11 +283,18 @@ int mtd_layout_plan(const struct mtd_layout *l, const uint8_t *img, size_t len, 
 		char fn[72], h[65];
 		mtd_layout_part_filename(l, i, fn, sizeof(fn));
 		mtd_sha256_hex(img + p->offset, (size_t)p->size, h);
-		mtd_buf_printf(b, "# %s: 0x%llx bytes, sha256 %s\n", p->name, (unsigned long long)p->size, h);
+		mtd_buf_puts(b, "# ");
+		put_name(b, l, i, false);
+		mtd_buf_printf(b, ": 0x%llx bytes, sha256 %s\n", (unsigned long long)p->size, h);
 		mtd_buf_printf(b, "echo '%s  /tmp/%s' | sha256sum -c\n", h, fn);
 		if (o->via == MTD_PLAN_MTD) {
-			mtd_buf_printf(b, "mtd write /tmp/%s %s\n", fn, p->name);
-			mtd_buf_printf(b, "mtd verify /tmp/%s %s\n", fn, p->name);
+			char dev[80];
+			if (mtd_word_safe(p->name))
+				snprintf(dev, sizeof(dev), "%s", p->name);
+			else
+				snprintf(dev, sizeof(dev), "/dev/mtd%zu", i);
+			mtd_buf_printf(b, "mtd write /tmp/%s %s\n", fn, dev);
+			mtd_buf_printf(b, "mtd verify /tmp/%s %s\n", fn, dev);
 		} else {
 			mtd_buf_printf(b, "flashcp -v /tmp/%s /dev/mtd%zu\n", fn, i);
 			mtd_buf_printf(b, "cat /dev/mtd%zu | sha256sum    # must print %s\n", i, h);

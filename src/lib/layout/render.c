@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <mtdscope/quote.h>
+
 #include "layout_int.h"
 
 static const char *chip_from_name(enum mtd_chip_size_from f)
@@ -111,14 +113,23 @@ static void dt_label(const char *name, char *out, size_t n)
 		out[k++] = isalnum(c) ? (char)tolower(c) : '_';
 	}
 	out[k] = 0;
-	if (!k || isdigit((unsigned char)out[0]))
-		snprintf(out, n, "p_%s", name);
+	if (!k || isdigit((unsigned char)out[0])) {
+		/* "p_" before the sanitised name, never the raw one */
+		size_t m = k + 2 < n ? k : (n > 3 ? n - 3 : 0);
+		memmove(out + 2, out, m);
+		out[0] = 'p', out[1] = '_', out[m + 2] = 0;
+	}
 }
 
 static void dt_string(struct mtd_buf *b, const char *s)
 {
 	mtd_buf_puts(b, "\"");
 	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c < 0x20 || c == 0x7f) {
+			mtd_buf_printf(b, "\\x%02x", c); /* dtc reads \xHH in strings */
+			continue;
+		}
 		if (*s == '"' || *s == '\\')
 			mtd_buf_puts(b, "\\");
 		mtd_buf_append(b, s, 1);
@@ -196,8 +207,12 @@ static void dts_part(const struct mtd_layout *l, size_t i, uint64_t base, int de
 		indent(b, depth + 1);
 		mtd_buf_puts(b, "/* split at boot by the firmware parser:");
 		for (size_t k = 0; k < l->nparts; k++)
-			if (l->parts[k].parent == (int)i)
-				mtd_buf_printf(b, " %s", l->parts[k].name);
+			if (l->parts[k].parent == (int)i) {
+				char rn[80];
+				mtd_layout_region_name(l, k, rn,
+				                       sizeof(rn)); /* nothing of the name can end the comment */
+				mtd_buf_printf(b, " %s", rn);
+			}
 		mtd_buf_puts(b, " */\n");
 	} else if (split_children) {
 		mtd_buf_puts(b, "\n");
@@ -228,7 +243,9 @@ int mtd_layout_to_dts(const struct mtd_layout *l, struct mtd_buf *b)
 	for (size_t i = 0; i < l->nparts; i++) {
 		const struct mtd_part *p = &l->parts[i];
 		if (p->flags & MTD_PART_WHOLE_CHIP) {
-			mtd_buf_printf(b, "\n\t/* \"%s\" (whole chip, 0x%llx bytes) left out */\n", p->name,
+			char rn[80];
+			mtd_layout_region_name(l, i, rn, sizeof(rn));
+			mtd_buf_printf(b, "\n\t/* \"%s\" (whole chip, 0x%llx bytes) left out */\n", rn,
 			               (unsigned long long)p->size);
 			continue;
 		}
@@ -270,8 +287,12 @@ int mtd_layout_to_mtdparts(const struct mtd_layout *l, const char *dev, struct m
 			mtd_buf_printf(b, "@%s", off);
 		}
 		mtd_buf_puts(b, "(");
-		for (const char *c = p->name; *c; c++)
-			mtd_buf_append(b, (*c == ')' || *c == '(' || *c == ',' || *c == ' ') ? "_" : c, 1);
+		/* the name goes into a kernel command line or a U-Boot setenv: [A-Za-z0-9._-] only */
+		for (const char *c = p->name; *c; c++) {
+			unsigned char ch = (unsigned char)*c;
+			bool keep = isalnum(ch) || ch == '.' || ch == '_' || ch == '-';
+			mtd_buf_append(b, keep ? c : "_", 1);
+		}
 		mtd_buf_puts(b, ")");
 		if ((p->flags & MTD_PART_RO) || p->role == MTD_ROLE_BOOTLOADER || p->role == MTD_ROLE_FACTORY)
 			mtd_buf_puts(b, "ro");
@@ -290,22 +311,24 @@ int mtd_layout_to_flashrom(const struct mtd_layout *l, struct mtd_buf *b)
 			continue;
 		mtd_buf_printf(b, "%08llx:%08llx ", (unsigned long long)p->offset,
 		               (unsigned long long)(p->offset + p->size - 1));
-		for (const char *c = p->name; *c; c++)
-			mtd_buf_append(b, (*c == ' ' || *c == '\t' || (unsigned char)*c < 0x20) ? "_" : c, 1);
-		mtd_buf_puts(b, "\n");
+		char rn[80];
+		mtd_layout_region_name(l, i, rn, sizeof(rn));
+		mtd_buf_printf(b, "%s\n", rn);
 	}
 	return b->err;
 }
 
 void mtd_layout_part_filename(const struct mtd_layout *l, size_t i, char *out, size_t size)
 {
-	const char *n = l->parts[i].name;
-	size_t k = 0;
-	for (; n[k] && k + 5 < size && k < 60; k++) {
-		unsigned char c = (unsigned char)n[k];
-		out[k] = (isalnum(c) || c == '-' || c == '_' || c == '+') ? (char)c : '_';
-	}
-	if (k == 0 || (k == 1 && out[0] == '.'))
-		k = (size_t)snprintf(out, size, "part%zu", i);
-	snprintf(out + k, size - k, ".bin");
+	char fb[32];
+	snprintf(fb, sizeof(fb), "part%zu", i);
+	mtd_safe_filename(l->parts[i].name, fb, ".bin", out, size);
+}
+
+void mtd_layout_region_name(const struct mtd_layout *l, size_t i, char *out, size_t size)
+{
+	if (mtd_word_safe(l->parts[i].name) && strlen(l->parts[i].name) < size)
+		snprintf(out, size, "%s", l->parts[i].name);
+	else
+		snprintf(out, size, "part%zu", i);
 }

@@ -31,6 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <mtdscope/text.h>
 #include <mtdscope/tftp.h>
 #include <mtdscope/util.h>
 
@@ -123,17 +124,10 @@ void mtd_tftp_options_init(struct mtd_tftp_options *o)
 
 /* ---- helpers ---- */
 
+/* Names and texts from packets, as they are shown: escaped once here (include/mtdscope/text.h). */
 static void escape_name(const char *in, char *out, size_t size)
 {
-	size_t j = 0;
-	for (size_t i = 0; in[i] && j + 5 < size; i++) {
-		unsigned char c = (unsigned char)in[i];
-		if (c < 0x20 || c >= 0x7f || c == '\\')
-			j += (size_t)snprintf(out + j, size - j, "\\x%02x", c);
-		else
-			out[j++] = (char)c;
-	}
-	out[j] = '\0';
+	mtd_text_escape(out, size, in, strlen(in));
 }
 
 static void addr_text(const struct sockaddr_storage *ss, char *buf, size_t size, uint16_t *port)

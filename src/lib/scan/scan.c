@@ -853,13 +853,12 @@ static struct mtd_component *scan_swapped(struct mtd_scanner *sc, const uint8_t 
                                           uint64_t *known)
 {
 	struct mtd_scan_result *r = sc->res;
-	uint8_t *sw = malloc((size_t)n);
-	if (!sw)
+	struct mtd_view *v = mtd_view_byteswap16(data, n);
+	if (!v)
 		return NULL;
-	for (uint64_t i = 0; i + 1 < n; i += 2) {
-		sw[i] = data[i + 1];
-		sw[i + 1] = data[i];
-	}
+	uint8_t *sw = v->data;
+	v->data = NULL;
+	mtd_view_free(v);
 	struct mtd_component *c = new_component(sc, "byteswap16", -1, -1, 0, n, 0);
 	if (!c) {
 		free(sw);
@@ -928,7 +927,15 @@ static void try_byteswap(struct mtd_scanner *sc, const uint8_t *data, uint64_t l
 		c->decoded = sw;
 		c->decoded_size = len;
 		c->decoded_owned = true;
+		c->view = true;
 		r->byteswapped = true;
+		r->view = calloc(1, sizeof(*r->view));
+		if (r->view) {
+			r->view->kind = MTD_VIEW_BYTESWAP16;
+			snprintf(r->view->name, sizeof(r->view->name), "byteswap16");
+			r->view->raw_size = r->view->size = len;
+			r->view->detected = true;
+		}
 		struct mtd_detail *d = add_detail(sc, c, "note", MTD_DV_STR, true);
 		if (d)
 			d->s = "16-bit words byte-swapped (as read by some programmers); swap before flashing";
@@ -941,6 +948,56 @@ static void try_byteswap(struct mtd_scanner *sc, const uint8_t *data, uint64_t l
 		while (r->ncomps > mark)
 			free_component(r->comps[--r->ncomps]);
 		free(sw);
+	}
+}
+
+/*
+ * Scan a view of the flash instead of the dump: one top-level component
+ * (`nand`, `byteswap16`) covering the dump, whose decoded space is the view.
+ * The view's own bytes move into the component; r->view keeps the map.
+ */
+static void scan_view(struct mtd_scanner *sc, struct mtd_view *v, uint64_t raw_size)
+{
+	struct mtd_scan_result *r = sc->res;
+	struct mtd_component *c =
+	    new_component(sc, v->kind == MTD_VIEW_NAND ? "nand" : "byteswap16", -1, -1, 0, raw_size, 0);
+	if (!c) {
+		mtd_view_free(v);
+		return;
+	}
+	r->view = v;
+	c->view = true;
+	c->decoded = v->data;
+	c->decoded_size = v->size;
+	c->decoded_owned = true;
+	v->data = NULL;
+	if (v->kind == MTD_VIEW_BYTESWAP16)
+		r->byteswapped = true;
+	struct mtd_detail *dt = add_detail(sc, c, "view", MTD_DV_STR, true);
+	if (dt)
+		dt->s = mtd_arena_strdup(&r->arena, v->name);
+	if (v->kind == MTD_VIEW_NAND) {
+		if ((dt = add_detail(sc, c, "blocks", MTD_DV_U64, true)))
+			dt->u = v->nblocks;
+		if ((dt = add_detail(sc, c, "bad_blocks", MTD_DV_U64, true)))
+			dt->u = v->nbad;
+		if (v->remap && (dt = add_detail(sc, c, "remap", MTD_DV_STR, true)))
+			dt->s = v->remap;
+		if (v->remap && (dt = add_detail(sc, c, "remapped_blocks", MTD_DV_U64, false)))
+			dt->u = v->remapped;
+	}
+	size_t first = r->ncomps;
+	scan_region(sc, c->decoded, c->decoded_size, c->id, c->id, 0, c->decoded_size, 1);
+	/* where each top component of the view starts in the dump */
+	for (size_t i = first; i < r->ncomps && v->kind == MTD_VIEW_NAND && !sc->err; i++) {
+		struct mtd_component *x = r->comps[i];
+		if (x->parent == c->id && x->space == c->id && (dt = add_detail(sc, x, "raw_offset", MTD_DV_HEX, true)))
+			dt->u = mtd_view_to_raw(v, x->offset);
+	}
+	if (!sc->opt.keep_decoded) {
+		free((void *)c->decoded);
+		c->decoded = NULL;
+		c->decoded_owned = false;
 	}
 }
 
@@ -961,9 +1018,19 @@ int mtd_scan_source(struct mtd_source *src, const struct mtd_scan_options *opt, 
 	r->source = src;
 	sc->res = r;
 	sc->src = src;
-	if (src->size > 0)
+	struct mtd_view *view = NULL;
+	int vrc = src->size > 0 ? mtd_view_open(src, sc->opt.view, 0, &view, d) : 0;
+	if (vrc) {
+		free(sc->entries);
+		free(sc);
+		mtd_scan_free(r);
+		return vrc;
+	}
+	if (view)
+		scan_view(sc, view, src->size);
+	else if (src->size > 0)
 		scan_region(sc, src->data, src->size, -1, -1, 0, src->size, 0);
-	if (!sc->err && sc->opt.detect_byteswap)
+	if (!view && !sc->err && sc->opt.detect_byteswap && (!sc->opt.view || !strcmp(sc->opt.view, "auto")))
 		try_byteswap(sc, src->data, src->size);
 	if (!sc->err)
 		sc->err = renumber(r);
@@ -989,6 +1056,7 @@ void mtd_scan_free(struct mtd_scan_result *r)
 	for (size_t i = 0; i < r->ncomps; i++)
 		free_component(r->comps[i]);
 	free(r->comps);
+	mtd_view_free(r->view);
 	mtd_arena_release(&r->arena);
 	free(r);
 }
@@ -1064,6 +1132,11 @@ void mtd_scan_to_json(const struct mtd_scan_result *r, struct mtd_json *j)
 	mtd_json_kv_str(j, "file", r->file);
 	mtd_json_kv_u64(j, "size", r->size);
 	mtd_json_kv_bool(j, "byteswapped", r->byteswapped);
+	mtd_json_key(j, "view");
+	if (r->view)
+		mtd_view_to_json(r->view, j);
+	else
+		mtd_json_null(j);
 	mtd_json_key(j, "components");
 	mtd_json_begin_array(j);
 	for (size_t i = 0; i < r->ncomps; i++) {

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# The verdict: "supported" only for the device itself (its model, compatible or board name is an
+# OpenWrt device) or a twin that fits item by item; never from a brand plus broad hardware classes.
+# The logs are written here in the formats of real boot logs (no tool makes them).
+. "$SRCDIR/tests/lib.sh"
+need jq
+q() { printf '%s' "$j" | jq -r "$1"; }
+
+# a made-up TP-Link board with MT7621, 16 MiB flash, 128 MiB RAM and two PCIe radios: the hardware
+# classes of several TP-Link OpenWrt devices (Archer A6 v3, RE500...), but it is none of them
+cat > "$T/foo9000.txt" <<'LOG'
+U-Boot 1.1.3 (Mar  3 2021 - 10:11:12)
+Board: TP-Link Foo-9000 DRAM: 128 MB
+flash manufacture id: ef, device id 40 18
+find flash: W25Q128BV
+ASIC MT7621A DualCore (MAC to MT7530 Mode)
+01:00.0 Network controller: MEDIATEK Corp. MT7603E 802.11bgn PCI Express Wireless Network Adapter
+02:00.0 Network controller: MEDIATEK Corp. MT7613BE VHT 2x2 802.11ac PCI Express Wireless Network Adapter
+LOG
+j=$("$MTDSCOPE" assess --json "$T/foo9000.txt"); ok $? "Foo-9000 assess runs"
+is "$(q .profile.soc.value)" MT7621 "Foo-9000: MT7621"
+is "$(q .profile.flash_bytes.value)" $((16 << 20)) "Foo-9000: 16 MiB"
+is "$(q '.profile.radios | length')" 2 "Foo-9000: two radios"
+isnt_supported=$( [ "$(q .verdict)" != supported ]; echo $?)
+ok "$isnt_supported" "Foo-9000 (brand + SoC + flash + RAM + radios of OpenWrt devices) is not supported"
+is "$(q .verdict)" possible-port "Foo-9000: a possible port"
+like "$(q .assessment.headline)" '^possible port, start from the ' "Foo-9000: start from a twin"
+like "$(q '.assessment.closest_devices[0].compared')" 'partition layout: not in the text' "Foo-9000: the partition layout could not be compared"
+
+# the same board printing the model of an OpenWrt device: the device itself
+cat > "$T/c6v3.txt" <<'LOG'
+[    0.000000] SoC Type: MediaTek MT7621 ver:1 eco:3
+[    0.000000] MIPS: machine is TP-Link Archer C6 v3
+[    0.000000] Memory: 120608K/131072K available (6179K kernel code, 290K rwdata, 1356K rodata, 1228K init, 239K bss, 10464K reserved, 0K cma-reserved)
+LOG
+j=$("$MTDSCOPE" assess --json "$T/c6v3.txt")
+is "$(q .verdict)" supported "Archer C6 v3 by its model name: supported"
+like "$(q .assessment.headline)" 'this is the TP-Link Archer C6 v3' "the headline names the device"
+like "$(q '.assessment.reasons[] | select(.topic=="twin") | .text')" "identified by 'TP-Link Archer C6 v3'" "identified by the machine line"
+is "$(q '.assessment.closest_devices[0].identical')" true "the device itself is first"
+# another variant of the same model is not the device
+sed 's/C6 v3/C6 v9/' "$T/c6v3.txt" > "$T/c6v9.txt"
+j=$("$MTDSCOPE" assess --json "$T/c6v9.txt")
+is "$(q .verdict)" possible-port "Archer C6 v9 (no such OpenWrt device) is not supported"
+
+# a twin that fits item by item: supported through its image, with what was compared
+cat > "$T/twin.txt" <<'LOG'
+U-Boot 1.1.3 (Mar  3 2021 - 10:11:12)
+Board: Ralink APSoC DRAM: 128 MB
+ASIC MT7621A DualCore (MAC to MT7530 Mode)
+flash manufacture id: ef, device id 40 18
+find flash: W25Q128BV
+01:00.0 Network controller: MEDIATEK Corp. MT7603E 802.11bgn PCI Express Wireless Network Adapter
+02:00.0 Network controller: MEDIATEK Corp. MT7613BE VHT 2x2 802.11ac PCI Express Wireless Network Adapter
+LOG
+# the layout of an index row with the same SoC, flash, RAM and radios, printed as the kernel does
+row=$(awk -F'\t' '$3=="MT7621" && $7=="nor" && $8==16777216 && $9==134217728 && $11=="pcie:2.4,pcie:5" && $15!="" {print; exit}' "$SRCDIR/data/openwrt-devices.tsv")
+if [ -n "$row" ]; then
+	model=$(printf '%s' "$row" | cut -f6)
+	parts=$(printf '%s' "$row" | cut -f15)
+	n=$(printf '%s' "$parts" | tr ';' '\n' | wc -l)
+	echo "Creating $n MTD partitions on \"spi0.0\":" >> "$T/twin.txt"
+	printf '%s' "$parts" | tr ';' '\n' | sed 's/\[.*//' | while IFS= read -r p; do
+		name=${p%%@*}; rest=${p#*@}; off=${rest%%+*}; size=${rest#*+}
+		printf '0x%012x-0x%012x : "%s"\n' $((off)) $((off + size)) "$name"
+	done >> "$T/twin.txt"
+	j=$("$MTDSCOPE" assess --json "$T/twin.txt")
+	is "$(q .verdict)" supported "a board equal item by item to the $model: supported"
+	like "$(q .assessment.headline)" "^supported through the .* image" "supported through the twin's image"
+	like "$(q '.assessment.reasons[] | select(.topic=="twin") | .text')" 'fits item by item: SoC MT7621A: same; flash 16 MiB: same; flash type nor: same; RAM 128 MiB: same; radios .*same; partition names: (8[0-9]|9[0-9]|100)% the same' "what was compared"
+else
+	ok 1 "the index holds an MT7621 16 MiB/128 MiB device with two PCIe radios and a layout"
+fi
+done_testing
