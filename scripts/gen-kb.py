@@ -27,7 +27,7 @@ SPECS = [
                                  ('alt_titles', 's'), ('boards', 's'), ('image_size', 'n'), ('packages', 's'),
                                  ('wifi_kmods', 's'), ('flashes', 's'), ('flash_source', 's'), ('soc_compatible', 's'),
                                  ('cpu', 's'), ('toh_cpu', 's'), ('toh_wifi', 's'), ('toh_match', 's'),
-                                 ('dt_source', 's'), ('soc_source', 's')]),
+                                 ('dt_source', 's'), ('soc_source', 's'), ('radios_disabled', 's')]),
     ('mtd_kb_brand', 'mtd_kb_brands', [('name', 's'), ('aliases', 's'), ('devices', 'n'), ('targets', 's')]),
 ]
 

@@ -271,6 +271,7 @@ def dt_facts(path, search):
                 cpus.append(cc[0])
     f['cpu'] = ('%s*%d' % (cpus[0], len(cpus))) if cpus else ''
     radios = []
+    radios_off = []
     usb = False
     lte = False
     ports = set()
@@ -279,6 +280,8 @@ def dt_facts(path, search):
         cc = ' '.join(D.strs(node.props.get('compatible', []))).lower()
         chain_ok = enabled(node) and all(enabled(p) for p in pth)
         if not chain_ok:
+            if re.search(r'wmac|-wifi\b|ipq\d+-wifi', cc) and ('wifi' in nm or 'wmac' in nm):
+                radios_off.append('wmac')
             continue
         lim = D.cells(node.props.get('ieee80211-freq-limit', []))
         band = '?'
@@ -305,6 +308,7 @@ def dt_facts(path, search):
         if nm.startswith('port@') and re.match(r'(lan|wan)', lab):
             ports.add(lab)
     f['radios'] = radios
+    f['radios_off'] = radios_off
     f['usb'] = usb
     f['lte'] = lte or bool(re.search(r'\b(LTE|4G|5G)\b', f['model']))
     f['ports'] = sorted(ports)
@@ -413,7 +417,7 @@ TOH_CHIP_RE = re.compile(r'\b((?:BCM|RTL|AR|QCA|MT|RT|IPQ|88F|MV|CN|IXP|KS|EN|SF
 COLUMNS = ['target', 'subtarget', 'soc', 'dts', 'compatible', 'model', 'flash_type', 'flash_bytes', 'ram_bytes',
            'ram_source', 'radios', 'lte', 'usb', 'ports', 'partitions', 'device', 'vendor', 'name', 'variant',
            'alt_titles', 'boards', 'image_size', 'packages', 'wifi_kmods', 'flashes', 'flash_source', 'soc_compatible', 'cpu',
-           'toh_cpu', 'toh_wifi', 'toh_match', 'dt_source', 'soc_source']
+           'toh_cpu', 'toh_wifi', 'toh_match', 'dt_source', 'soc_source', 'radios_disabled']
 
 
 def build_rows(devs, dtsidx, toh):
@@ -468,9 +472,9 @@ def build_rows(devs, dtsidx, toh):
             'image_size': str(image_size(d['IMAGE_SIZE'])), 'packages': d['DEVICE_PACKAGES'],
             'wifi_kmods': ' '.join(wifi_kmods(d['DEVICE_PACKAGES'])),
             'flashes': ','.join('%s:%d' % (t[0], t[1]) for t in tables), 'flash_source': fsrc,
-            'soc_compatible': comp[-1] if len(comp) >= 2 else '', 'cpu': f.get('cpu', ''),
+            'soc_compatible': ' '.join(c for c in comp[1:] if c.split(',')[0] in SOC_VENDOR_PREFIXES), 'cpu': f.get('cpu', ''),
             'toh_cpu': tr['cpu'] if tr else '', 'toh_wifi': tr['wlanhardware'] if tr else '', 'toh_match': how,
-            'dt_source': src,
+            'dt_source': src, 'radios_disabled': ','.join(f.get('radios_off', [])),
         }
         rows.append(row)
     return rows

@@ -35,7 +35,8 @@ static void flash(void)
 	 * 512, 264) }: one id, two sizes */
 	is_int(mtd_kb_flash_lookup("1f2500", &m), 0, "1f2500 is known");
 	ok(m.ambiguous && m.size == 0 && m.ncand == 2, "1f2500 is ambiguous (AT45DB081D 1 MiB, 3S700AN 1056 KiB)");
-	/* nand/spi/winbond.c: SPINAND_INFO("W25N01GV", SPINAND_ID(..., 0xaa), NAND_MEMORG(1, 2048, 64, 64, 1024, ...)) */
+	/* nand/spi/winbond.c: SPINAND_INFO("W25N01GV", SPINAND_ID(..., 0xaa), NAND_MEMORG(1, 2048, 64, 64, 1024, ...))
+	 */
 	is_int(mtd_kb_flash_lookup("efaa21", &m), 0, "SPI NAND efaa21 is known");
 	is_int(m.size, 128 * MIB, "W25N01GV is 2048 x 64 x 1024 = 128 MiB");
 	is_str(m.cand[0]->type, "spi-nand", "W25N01GV is SPI NAND");
@@ -64,7 +65,8 @@ static void socs(void)
 	ok(s && !strcmp(s->target, "ipq40xx"), "IPQ4019 is ipq40xx");
 	/* ramips/image/mt7621.mk DEFAULT_SOC := mt7621; the Table of Hardware writes MT7621DAT */
 	s = mtd_kb_soc_by_token("MT7621DAT", 9);
-	ok(s && !strcmp(s->name, "MT7621") && !strcmp(s->subtarget, "mt7621"), "MT7621DAT is the MT7621, ramips/mt7621");
+	ok(s && !strcmp(s->name, "MT7621") && !strcmp(s->subtarget, "mt7621"),
+	   "MT7621DAT is the MT7621, ramips/mt7621");
 	ok(s && strstr(s->cpu_core, "1004K") && s->cores == 2, "MT7621: 2 x MIPS 1004Kc (mt7621.dtsi cpu@0, cpu@1)");
 	/* the Ralink SDK U-Boot prints "ASIC 7620_MP (Port5<->None)" */
 	s = mtd_kb_soc_by_token("7620_MP", 7);
@@ -86,7 +88,8 @@ static void socs(void)
 	ok(mtd_kb_soc_by_token("MT", 2) == NULL && mtd_kb_soc_by_token("FOO1234", 7) == NULL, "no SoC from junk");
 	char alias[32];
 	s = mtd_kb_soc_in_text("CPU: MediaTek MT7981B", alias, sizeof(alias));
-	ok(s && !strcmp(s->target, "mediatek") && !strcmp(s->subtarget, "filogic"), "MT7981B in text: mediatek/filogic");
+	ok(s && !strcmp(s->target, "mediatek") && !strcmp(s->subtarget, "filogic"),
+	   "MT7981B in text: mediatek/filogic");
 }
 
 static void devices(void)
@@ -97,7 +100,8 @@ static void devices(void)
 	ok(d && !strcmp(d->vendor, "TP-Link") && !strcmp(d->name, "Archer C6") && !strcmp(d->variant, "V3"),
 	   "archer-c6-v3: DEVICE_VENDOR/MODEL/VARIANT");
 	ok(d && d->image_size == 15744 * 1024ULL, "archer-c6-v3: IMAGE_SIZE := 15744k");
-	ok(d && d->flash == 16 * MIB && !strcmp(d->flash_type, "nor"), "archer-c6-v3: 16 MiB NOR (partitions end at 0x1000000)");
+	ok(d && d->flash == 16 * MIB && !strcmp(d->flash_type, "nor"),
+	   "archer-c6-v3: 16 MiB NOR (partitions end at 0x1000000)");
 	ok(d && strstr(d->packages, "kmod-mt7615e"), "archer-c6-v3: DEVICE_PACKAGES has kmod-mt7615e");
 	ok(mtd_kb_device_by_board("tplink_archer-c6-v3") == d, "by image name");
 	ok(mtd_kb_device_by_model("tp-link", "archer c6", "v3") == d, "by vendor + model + variant");

@@ -308,7 +308,8 @@ int mtd_kb_flash_lookup(const char *jedec_hex, struct mtd_kb_flash_match *m)
 		/* maker + device byte of a raw NAND: a device byte listed for any maker (LEGACY/EXTENDED_ID_NAND) */
 		for (size_t i = 0; i < mtd_kb_flashes_count; i++) {
 			const struct mtd_kb_flash *f = &mtd_kb_flashes[i];
-			if (strlen(f->jedec) == 2 && strncmp(f->jedec, id + 2, 2) == 0 && m->ncand < MTD_KB_FLASH_MAX_CAND)
+			if (strlen(f->jedec) == 2 && strncmp(f->jedec, id + 2, 2) == 0 &&
+			    m->ncand < MTD_KB_FLASH_MAX_CAND)
 				m->cand[m->ncand++] = f;
 		}
 	}
@@ -404,8 +405,8 @@ const struct mtd_kb_device *mtd_kb_device_by_board(const char *board)
 	else
 		return NULL;
 	for (size_t i = 0; i < mtd_kb_devices_count; i++)
-		if (strcasecmp(mtd_kb_devices[i].device, alt) == 0 || strcasecmp(mtd_kb_devices[i].compatible, alt) == 0 ||
-		    in_list(mtd_kb_devices[i].boards, ' ', alt))
+		if (strcasecmp(mtd_kb_devices[i].device, alt) == 0 ||
+		    strcasecmp(mtd_kb_devices[i].compatible, alt) == 0 || in_list(mtd_kb_devices[i].boards, ' ', alt))
 			return &mtd_kb_devices[i];
 	return NULL;
 }
@@ -435,8 +436,8 @@ const struct mtd_kb_device *mtd_kb_device_by_model(const char *vendor, const cha
 	alnum_key(variant, kva, sizeof(kva));
 	for (size_t i = 0; i < mtd_kb_devices_count; i++) {
 		const struct mtd_kb_device *d = &mtd_kb_devices[i];
-		if (title_parts_match(d->vendor, strlen(d->vendor), d->name, strlen(d->name), d->variant, strlen(d->variant),
-		                      kv, km, kva))
+		if (title_parts_match(d->vendor, strlen(d->vendor), d->name, strlen(d->name), d->variant,
+		                      strlen(d->variant), kv, km, kva))
 			return d;
 	}
 	for (size_t i = 0; i < mtd_kb_devices_count; i++) {

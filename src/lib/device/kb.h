@@ -14,7 +14,8 @@ struct mtd_kb_soc {
 	const char *target, *subtarget, *status, *builtin_wifi, *builtin_eth, *notes;
 };
 struct mtd_kb_flash {
-	const char *jedec; /* manufacturer + device bytes, lowercase hex ("ef4018"); 2 digits: raw NAND device id of any maker */
+	const char *jedec; /* manufacturer + device bytes, lowercase hex ("ef4018"); 2 digits: raw NAND device id of any
+	                      maker */
 	const char *name;
 	uint64_t size;
 	const char *type; /* nor, spi-nand, nand, parallel, lpc, fwh */
@@ -50,6 +51,8 @@ struct mtd_kb_device {
 	const char *toh_cpu, *toh_wifi, *toh_match; /* 2022 Table of Hardware: cpu, wlanhardware, how joined */
 	const char *dt_source;                      /* openwrt, linux-6.1 or "" (no device tree at hand) */
 	const char *soc_source;                     /* makefile, dts or toh2022 */
+	const char *
+	    radios_disabled; /* SoC radio nodes the DT leaves disabled ("wmac,wmac"): hardware OpenWrt does not drive */
 };
 struct mtd_kb_brand {
 	const char *name, *aliases; /* aliases: comma separated spellings and DT vendor prefixes */
@@ -89,10 +92,10 @@ const struct mtd_kb_flash *mtd_kb_flash_by_name(const char *name);
 struct mtd_kb_flash_match {
 	const struct mtd_kb_flash *cand[MTD_KB_FLASH_MAX_CAND]; /* every row with the id (the first ones) */
 	size_t ncand;
-	uint64_t size;  /* the size when all candidates agree (or inferred), else 0 */
-	bool ambiguous; /* candidates of different sizes: size is 0, the caller must say so */
-	bool inferred;  /* no row: size from the capacity byte (2^byte), a rule that holds for every chip the
-	                 * kernel lists for that manufacturer (e.g. EON 1c7118 -> 16 MiB) */
+	uint64_t size;      /* the size when all candidates agree (or inferred), else 0 */
+	bool ambiguous;     /* candidates of different sizes: size is 0, the caller must say so */
+	bool inferred;      /* no row: size from the capacity byte (2^byte), a rule that holds for every chip the
+	                     * kernel lists for that manufacturer (e.g. EON 1c7118 -> 16 MiB) */
 	const char *vendor; /* the manufacturer of the id byte, when a listed chip names it */
 };
 /** Look JEDEC_HEX up (hex digits, optional "0x", spaces allowed: "1c 71 18"); 0 if something is known
@@ -117,7 +120,8 @@ const struct mtd_kb_device *mtd_kb_device_by_model(const char *vendor, const cha
  * model string) equals TITLE on letters and digits. */
 const struct mtd_kb_device *mtd_kb_device_by_title(const char *title);
 /** The i-th device after AFTER (NULL: the first) with this SoC row: for walking an SoC's devices. */
-const struct mtd_kb_device *mtd_kb_device_next_with_soc(const struct mtd_kb_soc *soc, const struct mtd_kb_device *after);
+const struct mtd_kb_device *mtd_kb_device_next_with_soc(const struct mtd_kb_soc *soc,
+                                                        const struct mtd_kb_device *after);
 
 /* brands (data/brands.tsv) */
 /** The brand whose name or alias is TOKEN (len bytes, case-insensitive, exact); NULL if none. */
