@@ -83,6 +83,12 @@ int cmd_diff(int argc, char **argv)
 		cli_error("%s: larger than %llu MiB", argv[optind], (unsigned long long)(MTD_LAYOUT_MAX_CHIP >> 20));
 		ret = CLI_FAIL;
 	}
+	if (ret == CLI_OK && a.size != b.size) {
+		/* the dumps are to blame, not the layout: name them */
+		cli_error("%s and %s differ in size (0x%llx and 0x%llx bytes): compare two dumps of the same chip",
+		          argv[optind], argv[optind + 1], (unsigned long long)a.size, (unsigned long long)b.size);
+		ret = CLI_FAIL;
+	}
 	if (ret == CLI_OK && mtd_layout_diff(l, a.data, (size_t)a.size, b.data, (size_t)b.size, r, &d)) {
 		cli_diag(&d);
 		ret = CLI_FAIL;
