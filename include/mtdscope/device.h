@@ -130,6 +130,8 @@ struct mtd_profile {
 	bool ram_estimated;
 	struct mtd_value ram_usable; /* what the kernel could use (MemTotal, "Memory: N/M available"), bytes */
 	struct mtd_value flash_type, flash_chip, flash_jedec, flash_size;
+	struct mtd_value flash_other; /* a second chip (a small NOR for the loaders beside a NAND): size */
+	const char *flash_other_type; /* its type ("nor", "nand"), "" when there is none */
 	const struct mtd_fact *parts[MTD_PROFILE_MAX_PARTS]; /* the chosen table, in order */
 	size_t nparts;
 	const char *parts_from;

@@ -165,14 +165,17 @@ struct mtd_split_options {
 	bool top_level_only; /* skip nested partitions */
 	bool include_whole;  /* also write whole-chip entries */
 	bool no_overwrite;
-	/* called for each file written: partition index, file name (in dir), SHA-256 hex */
+	const struct mtd_inputs *inputs; /* the command's inputs: never written over */
+	/* called for each file written (after all are in place): partition index, file name (in dir), SHA-256 hex */
 	void (*written)(void *ctx, size_t part, const char *file, const char *sha256);
 	void *ctx;
 };
 /**
- * Write one file per partition of img into dir (which must exist) and
+ * Write one file per partition of img into dir (created when missing) and
  * dir/manifest.sha256 ("SHA256  FILE" lines, sha256sum format).  The image
- * must be the whole chip (its size equal to the layout's chip size).
+ * must be the whole chip (its size equal to the layout's chip size).  All the
+ * files appear together or none does (struct mtd_outset); a file that would
+ * be one of o->inputs is refused before anything is written.
  */
 int mtd_layout_split(const struct mtd_layout *l, const struct mtd_source *img, const char *dir,
                      const struct mtd_split_options *o, struct mtd_diag *d);

@@ -103,10 +103,16 @@ int cmd_rebuild(int argc, char **argv)
 		return cli_usage_error("rebuild", "--donor, --unit and -o are required");
 	const char *ins[] = {donor, unit, factory, lpath};
 	for (size_t i = 0; i < 4; i++)
-		if (cli_same_file(outp, ins[i])) {
-			cli_error("%s: the output is one of the inputs; inputs are never modified", outp);
-			return CLI_USAGE;
+		if (cli_input(ins[i]))
+			return CLI_FAIL;
+	{
+		struct mtd_diag d;
+		mtd_diag_clear(&d);
+		if (mtd_inputs_check(cli_inputs(), outp, &d)) {
+			cli_diag(&d);
+			return CLI_FAIL;
 		}
+	}
 	struct mtd_layout *l;
 	int rc = cli_load_layout("rebuild", lpath, kind, fsize, &l);
 	if (rc)
@@ -156,7 +162,7 @@ int cmd_rebuild(int argc, char **argv)
 		} else if (rc) {
 			cli_diag(&d);
 			ret = CLI_FAIL;
-		} else if (mtd_write_file_atomic(outp, img, (size_t)l->chip_size, false, &d)) {
+		} else if (mtd_write_file_atomic(outp, img, (size_t)l->chip_size, false, cli_inputs(), &d)) {
 			cli_diag(&d);
 			ret = CLI_FAIL;
 		}

@@ -23,7 +23,8 @@ static const char help[] = "usage: mtdscope verify --layout L [options] FILE...|
                            "  --layout L         the layout (/proc/mtd text of the same device is best)\n"
                            "  --kind K           layout kind (default: detect)\n"
                            "  --flash-size SIZE  the real chip size\n"
-                           "  --manifest FILE    write SHA-256 of every file (sha256sum -c format)\n"
+                           "  --manifest FILE    write SHA-256 of every file (sha256sum -c format), only when\n"
+                           "                     the backup verifies; never over an input\n"
                            "  --view VIEW        read dumps through a view of the flash: " MTD_VIEW_HELP "\n"
                            "                     (NAND with spare: page data, bad blocks kept in place)\n"
                            "  --json             the report as JSON\n"
@@ -76,6 +77,13 @@ int cmd_verify(int argc, char **argv)
 	struct mtd_diag d;
 	mtd_diag_clear(&d);
 	int ret = files && r ? CLI_OK : CLI_FAIL;
+	for (size_t i = 0; i < n && ret == CLI_OK; i++)
+		if (cli_input(names[i]))
+			ret = CLI_FAIL;
+	if (ret == CLI_OK && man && mtd_inputs_check(cli_inputs(), man, &d)) {
+		cli_diag(&d);
+		ret = CLI_FAIL;
+	}
 	for (size_t i = 0; i < n && ret == CLI_OK; i++) {
 		files[i].path = names[i];
 		files[i].part = mtd_layout_match_file(l, names[i]);
@@ -87,13 +95,17 @@ int cmd_verify(int argc, char **argv)
 		cli_diag(&d);
 		ret = CLI_FAIL;
 	}
-	if (ret == CLI_OK && man) {
+	if (ret == CLI_OK && man && !r->ok)
+		cli_warn("%s: not written: the backup did not verify (see the problems); a manifest would vouch for "
+		         "it",
+		         man);
+	if (ret == CLI_OK && man && r->ok) {
 		struct mtd_buf b;
 		mtd_buf_init(&b, 1u << 20);
 		for (size_t i = 0; i < l->nparts; i++)
 			if (r->parts[i].file >= 0)
 				mtd_buf_printf(&b, "%s  %s\n", r->parts[i].sha256, files[r->parts[i].file].path);
-		if (b.err || mtd_write_file_atomic(man, b.data, b.len, false, &d)) {
+		if (b.err || mtd_write_file_atomic(man, b.data, b.len, false, cli_inputs(), &d)) {
 			cli_diag(&d);
 			ret = CLI_FAIL;
 		}

@@ -114,6 +114,8 @@ void mtd_profile_to_json(const struct mtd_profile *p, struct mtd_json *j)
 	value(j, "flash_chip", &p->flash_chip, false);
 	value(j, "flash_jedec", &p->flash_jedec, false);
 	value(j, "flash_bytes", &p->flash_size, true);
+	value(j, "flash_other_bytes", &p->flash_other, true);
+	mtd_json_kv_str(j, "flash_other_type", p->flash_other_type ? p->flash_other_type : "");
 	mtd_json_key(j, "partitions");
 	mtd_json_begin_array(j);
 	for (size_t i = 0; i < p->nparts; i++) {

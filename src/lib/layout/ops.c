@@ -186,7 +186,14 @@ int mtd_layout_split(const struct mtd_layout *l, const struct mtd_source *img, c
 	struct mtd_buf man;
 	mtd_buf_init(&man, 1u << 20);
 	char names[MTD_LAYOUT_MAX_PARTS][72];
-	for (size_t i = 0; i < l->nparts; i++) {
+	char hashes[MTD_LAYOUT_MAX_PARTS][65];
+	struct mtd_outset set;
+	int rc = mtd_outset_open(&set, dir, o->no_overwrite, o->inputs, d);
+	if (rc) {
+		mtd_buf_release(&man);
+		return rc;
+	}
+	for (size_t i = 0; i < l->nparts && !rc; i++) {
 		const struct mtd_part *p = &l->parts[i];
 		names[i][0] = 0;
 		if ((p->flags & MTD_PART_WHOLE_CHIP) && !o->include_whole)
@@ -194,10 +201,10 @@ int mtd_layout_split(const struct mtd_layout *l, const struct mtd_source *img, c
 		if (p->parent >= 0 && o->top_level_only)
 			continue;
 		if (!mtd_range_ok(p->offset, p->size, img->size)) {
-			mtd_buf_release(&man);
-			return mtd_diag_set(d, MTD_ERR_REFUSED, img->name,
-			                    "partition '%s' (0x%llx-0x%llx) lies past the end", p->name,
-			                    (unsigned long long)p->offset, (unsigned long long)(p->offset + p->size));
+			rc = mtd_diag_set(d, MTD_ERR_REFUSED, img->name,
+			                  "partition '%s' (0x%llx-0x%llx) lies past the end", p->name,
+			                  (unsigned long long)p->offset, (unsigned long long)(p->offset + p->size));
+			break;
 		}
 		char fn[72];
 		mtd_layout_part_filename(l, i, fn, sizeof(fn));
@@ -208,25 +215,28 @@ int mtd_layout_split(const struct mtd_layout *l, const struct mtd_source *img, c
 				memcpy(fn, tmp, sizeof(fn) - 1);
 				fn[sizeof(fn) - 1] = 0;
 			}
+		rc = mtd_outset_write(&set, fn, img->data + p->offset, (size_t)p->size, d);
+		if (rc)
+			break;
 		memcpy(names[i], fn, sizeof(fn));
-		char path[4096];
-		snprintf(path, sizeof(path), "%s/%s", dir, fn);
-		int rc = mtd_write_file_atomic(path, img->data + p->offset, (size_t)p->size, o->no_overwrite, d);
-		if (rc) {
-			mtd_buf_release(&man);
-			return rc;
-		}
-		char h[65];
-		mtd_sha256_hex(img->data + p->offset, (size_t)p->size, h);
-		mtd_buf_printf(&man, "%s  %s\n", h, fn);
-		if (o->written)
-			o->written(o->ctx, i, fn, h);
+		mtd_sha256_hex(img->data + p->offset, (size_t)p->size, hashes[i]);
+		mtd_buf_printf(&man, "%s  %s\n", hashes[i], fn);
 	}
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/manifest.sha256", dir);
-	int rc = man.err ? man.err : mtd_write_file_atomic(path, man.data, man.len, o->no_overwrite, d);
+	if (!rc && man.err)
+		rc = mtd_diag_set(d, man.err, dir, "manifest too large");
+	if (!rc)
+		rc = mtd_outset_write(&set, "manifest.sha256", man.data, man.len, d);
+	if (!rc)
+		rc = mtd_outset_commit(&set, d);
+	else
+		mtd_outset_abort(&set);
 	mtd_buf_release(&man);
-	return rc;
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < l->nparts && o->written; i++)
+		if (names[i][0])
+			o->written(o->ctx, i, names[i], hashes[i]);
+	return 0;
 }
 
 /* ---- matching files to partitions ---- */
