@@ -26,6 +26,8 @@ static const char help[] = "usage: mtdscope plan --layout L --image OUT.bin --vi
                            "  --via WAY           uboot (default), mtd, shell or flashrom\n"
                            "  --only NAME         write only this partition (repeatable)\n"
                            "  --also NAME         also write this protected partition (repeatable)\n"
+                           "  --force             with --also Factory: write it even when it is erased or\n"
+                           "                      not valid factory data (refused otherwise)\n"
                            "  --cp                U-Boot: erase + cp.b to memory-mapped flash instead of sf\n"
                            "  --flash-base ADDR   U-Boot --cp: where the flash is mapped (0xbc000000)\n"
                            "  --load-addr ADDR    U-Boot: RAM address for tftpboot (0x80100000)\n"
@@ -53,6 +55,7 @@ int cmd_plan(int argc, char **argv)
 	    {"ram", required_argument, NULL, 'R'},
 	    {"programmer", required_argument, NULL, 'p'},
 	    {"layout-out", required_argument, NULL, 'W'},
+	    {"force", no_argument, NULL, 'F'},
 	    {"json", no_argument, NULL, 'j'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
@@ -112,6 +115,7 @@ int cmd_plan(int argc, char **argv)
 			break;
 		case 'p': o.programmer = optarg; break;
 		case 'W': lout = optarg; break;
+		case 'F': o.force = true; break;
 		case 'j': json = true; break;
 		case 'h': fputs(help, stdout); return CLI_OK;
 		default: return cli_usage_error("plan", "bad option");

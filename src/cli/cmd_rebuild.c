@@ -168,6 +168,8 @@ int cmd_rebuild(int argc, char **argv)
 		}
 	}
 	if (ret == CLI_OK) {
+		for (size_t i = 0; i < r->nwarnings; i++)
+			cli_warn("%s", r->warnings[i]);
 		char h[65];
 		mtd_sha256_hex(img, (size_t)l->chip_size, h);
 		if (json) {
@@ -188,6 +190,11 @@ int cmd_rebuild(int argc, char **argv)
 				mtd_json_kv_str(&j, "detail", r->entries[i].what);
 				mtd_json_end_object(&j);
 			}
+			mtd_json_end_array(&j);
+			mtd_json_key(&j, "warnings");
+			mtd_json_begin_array(&j);
+			for (size_t i = 0; i < r->nwarnings; i++)
+				mtd_json_string(&j, r->warnings[i]);
 			mtd_json_end_array(&j);
 			mtd_json_key(&j, "notes");
 			mtd_json_begin_array(&j);

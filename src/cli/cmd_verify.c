@@ -158,17 +158,31 @@ int cmd_verify(int argc, char **argv)
 		       "CONTENT");
 		for (size_t i = 0; i < l->nparts; i++) {
 			const struct mtd_verify_part *v = &r->parts[i];
-			const char *fn = v->file >= 0 ? files[v->file].path : "-";
-			const char *b = strrchr(fn, '/');
-			printf("%-3zu %-14s %-24s 0x%08llx %-5s %-5s %s: %s\n", i, cli_txt(l->parts[i].name),
-			       cli_txt(b ? b + 1 : fn), (unsigned long long)l->parts[i].size,
-			       v->file < 0  ? "-"
+			const struct mtd_part *p = &l->parts[i];
+			/* a partition no file holds (not in a whole-chip dump, not nested in one given) */
+			bool missing =
+			    v->file < 0 && !(p->flags & MTD_PART_WHOLE_CHIP) && p->parent < 0 && !v->check.what[0];
+			const char *fn = v->file >= 0       ? files[v->file].path
+			                 : missing          ? "MISSING"
+			                 : v->check.what[0] ? "(in the whole dump)"
+			                                    : "-";
+			char content[300];
+			if (missing)
+				snprintf(content, sizeof(content), "MISSING: no file holds this partition");
+			else if (v->file < 0 && !v->check.what[0])
+				snprintf(content, sizeof(content), "-");
+			else
+				snprintf(content, sizeof(content), "%s: %s", mtd_content_state_name(v->check.state),
+				         v->check.what[0] ? v->check.what : "-");
+			printf("%-3zu %-14s %-24s 0x%08llx %-5s %-5s %s\n", i, cli_txt(p->name), cli_txt(fn),
+			       (unsigned long long)p->size,
+			       v->file < 0  ? (missing ? "MISS" : "-")
 			       : v->size_ok ? "ok"
 			                    : "BAD",
 			       !v->whole_compared ? "-"
 			       : v->matches_whole ? "same"
 			                          : "DIFF",
-			       mtd_content_state_name(v->check.state), cli_txt(v->check.what[0] ? v->check.what : "-"));
+			       cli_txt(content));
 		}
 		for (size_t i = 0; i < r->nproblems; i++)
 			printf("%sproblem%s: %s\n", cli_c(stdout, CLI_RED), cli_c(stdout, CLI_RESET),

@@ -376,18 +376,14 @@ int mtd_layout_join(const struct mtd_layout *l, struct mtd_part_file *files, siz
 
 /* ---- sizes that are not the chip ---- */
 
-void mtd_layout_explain_size(const struct mtd_layout *l, uint64_t size, char *out, size_t n)
+bool mtd_layout_explain_parts(const struct mtd_layout *l, uint64_t size, char *out, size_t n)
 {
 	out[0] = 0;
-	if (l->chip_size && size == l->chip_size)
-		return;
 	for (size_t i = 0; i < l->nparts; i++)
 		if (!(l->parts[i].flags & MTD_PART_WHOLE_CHIP) && l->parts[i].size == size) {
-			snprintf(
-			    out, n,
-			    "is 0x%llx bytes = partition '%s' alone: a partition dump, not the whole 0x%llx-byte chip",
-			    (unsigned long long)size, l->parts[i].name, (unsigned long long)l->chip_size);
-			return;
+			snprintf(out, n, "is 0x%llx bytes = partition '%s' alone: a partition dump",
+			         (unsigned long long)size, l->parts[i].name);
+			return true;
 		}
 	for (size_t i = 0; i < l->nparts; i++)
 		for (size_t k = i + 1; k < l->nparts; k++) {
@@ -398,14 +394,27 @@ void mtd_layout_explain_size(const struct mtd_layout *l, uint64_t size, char *ou
 				snprintf(
 				    out, n,
 				    "is 0x%llx bytes = '%s' + '%s' (0x%llx + 0x%llx): a concatenation of two partition "
-				    "dumps, not the whole 0x%llx-byte chip",
+				    "dumps",
 				    (unsigned long long)size, a->name, b->name, (unsigned long long)a->size,
-				    (unsigned long long)b->size, (unsigned long long)l->chip_size);
-				return;
+				    (unsigned long long)b->size);
+				return true;
 			}
 		}
-	snprintf(out, n, "is 0x%llx bytes, %s the 0x%llx-byte chip: not a whole-chip image", (unsigned long long)size,
-	         size > l->chip_size ? "larger than" : "smaller than", (unsigned long long)l->chip_size);
+	return false;
+}
+
+void mtd_layout_explain_size(const struct mtd_layout *l, uint64_t size, char *out, size_t n)
+{
+	out[0] = 0;
+	if (l->chip_size && size == l->chip_size)
+		return;
+	char why[200];
+	if (mtd_layout_explain_parts(l, size, why, sizeof(why)))
+		snprintf(out, n, "%s, not the whole 0x%llx-byte chip", why, (unsigned long long)l->chip_size);
+	else
+		snprintf(out, n, "is 0x%llx bytes, %s the 0x%llx-byte chip: not a whole-chip image",
+		         (unsigned long long)size, size > l->chip_size ? "larger than" : "smaller than",
+		         (unsigned long long)l->chip_size);
 }
 
 /* ---- verify ---- */
@@ -437,7 +446,12 @@ int mtd_layout_verify(const struct mtd_layout *l, struct mtd_part_file *files, s
 		int p = files[f].part;
 		if (p < 0) {
 			r->nunmatched++;
-			vproblem(r, "%s: matches no partition of the layout", files[f].path);
+			char why[200];
+			if (mtd_layout_explain_parts(l, files[f].src.size, why, sizeof(why)))
+				vproblem(r, "%s: matches no partition of the layout by its name; it %s", files[f].path,
+				         why);
+			else
+				vproblem(r, "%s: matches no partition of the layout", files[f].path);
 			continue;
 		}
 		if (r->parts[p].file >= 0) {
@@ -475,9 +489,11 @@ int mtd_layout_verify(const struct mtd_layout *l, struct mtd_part_file *files, s
 		mtd_sha256_hex(s->data, (size_t)s->size, v->sha256);
 		if (!v->size_ok) {
 			ok = false;
-			char why[200] = "";
+			char why[300] = "";
 			if (p->flags & MTD_PART_WHOLE_CHIP)
 				mtd_layout_explain_size(l, s->size, why, sizeof(why));
+			else if (mtd_layout_explain_parts(l, s->size, why, sizeof(why) - 40))
+				snprintf(why + strlen(why), sizeof(why) - strlen(why), ", not '%s'", p->name);
 			vproblem(r, "%s: '%s' should be 0x%llx bytes but is 0x%llx%s%s", files[v->file].path, p->name,
 			         (unsigned long long)p->size, (unsigned long long)s->size,
 			         s->size < p->size ? " (truncated)" : " (too long)", why[0] ? "; " : "");
