@@ -117,7 +117,9 @@ static void print_partitions(const struct mtd_scan_result *r)
 	const struct mtd_scan_partitions *sp = r->partitions;
 	if (!sp)
 		return;
-	printf("%sPARTITIONS%s from %s\n", cli_c(stdout, CLI_BOLD), cli_c(stdout, CLI_RESET), cli_txt(sp->source));
+	if (sp->source[0])
+		printf("%sPARTITIONS%s from %s\n", cli_c(stdout, CLI_BOLD), cli_c(stdout, CLI_RESET),
+		       cli_txt(sp->source));
 	if (sp->split[0])
 		printf("%s  (partitions marked * inside firmware: %s)%s\n", cli_c(stdout, CLI_DIM), sp->split,
 		       cli_c(stdout, CLI_RESET));

@@ -68,6 +68,18 @@ scanj "$T/envparts.bin"
 is "$(jq -r .partitions_source "$T/j.json")" "mtdparts in the U-Boot environment at 0x50000" "mtdparts from the environment"
 is "$(pf firmware '[.offset, .size] | join(" ")')" "458752 7929856" "env mtdparts: firmware is the rest of the chip"
 
+# ---- a layout whose firmware starts before its content: shifted partitions ----
+printf 'bootcmd=bootm 0xbc070000\nethaddr=00:0c:43:e1:76:29\nmtdparts=spi0.0:320k(u-boot),64k(u-boot-env),32k(factory),-(firmware)\n' >"$T/env2.txt"
+mkenvimage -s 0x1000 -o "$T/env2.bin" "$T/env2.txt"
+python3 -c '
+import sys
+d = bytearray(open(sys.argv[1], "rb").read()); e = open(sys.argv[2], "rb").read(); d[0x50000:0x50000 + len(e)] = e
+open(sys.argv[3], "wb").write(d)' "$S" "$T/env2.bin" "$T/shifted.bin"
+scanj "$T/shifted.bin"
+is "$(pf firmware .offset)" $((0x68000)) "shifted: the environment's firmware starts at 0x68000"
+like "$(pf firmware '.problems[]')" "its content \(uimage\) starts 0x8000 bytes after the partition start: shifted partitions\?" \
+	"shifted partitions named"
+
 # ---- a flash whose FIT carries the board's device tree with fixed-partitions ----
 cat >"$T/board.dts" <<'DTS'
 /dts-v1/;
@@ -154,4 +166,27 @@ scanj "$T/trunc.bin"
 like "$(jq -r '.layout_problems[]' "$T/j.json")" "is 0x400000 bytes, smaller than the 0x800000-byte chip" "truncated dump named"
 is "$(pf firmware2 .state)" missing "the partition past the end is missing"
 like "$("$MTDSCOPE" scan --color=never "$T/trunc.bin")" "! the dump does not match its own layout" "text names it too"
+
+# ---- an MT7981 SPI-NOR dump: BL2 (mkimage -T mtk_image) at 0, the ATF FIP (fiptool) at 1 MiB; then BL2 erased ----
+if command -v fiptool >/dev/null; then
+	head -c 50000 /dev/urandom >"$T/bl2.bin"
+	head -c 30000 /dev/urandom >"$T/bl31.bin"
+	mkimage -T mtk_image -a 0x201000 -e 0x201000 -n "media=nor;arm64=1" -d "$T/bl2.bin" "$T/bl2.img" >/dev/null
+	fiptool create --soc-fw "$T/bl31.bin" "$T/fip.bin"
+	python3 -c '
+import sys
+d = bytearray(b"\xff" * 0x400000)
+b = open(sys.argv[1], "rb").read(); f = open(sys.argv[2], "rb").read()
+d[0:len(b)] = b; d[0x100000:0x100000 + len(f)] = f
+open(sys.argv[3], "wb").write(d)
+d[0:len(b)] = b"\xff" * len(b)
+open(sys.argv[4], "wb").write(d)' "$T/bl2.img" "$T/fip.bin" "$T/mt7981.bin" "$T/nobl2.bin"
+	scanj "$T/mt7981.bin"
+	is "$(jq '[.layout_problems[] | select(test("BL2"))] | length' "$T/j.json")" 0 "MT7981 with BL2 at 0: no BL2 problem"
+	scanj "$T/nobl2.bin"
+	like "$(jq -r '.layout_problems[]' "$T/j.json")" "an ATF FIP at 0x100000 but no BL2 at 0" "MT7981 dump with no BL2: named"
+	like "$("$MTDSCOPE" scan --color=never "$T/nobl2.bin")" "! an ATF FIP at 0x100000 but no BL2 at 0" "and in the text map"
+else
+	echo "# SKIP MT7981 BL2 check: fiptool (arm-trusted-firmware-tools) not installed"
+fi
 done_testing

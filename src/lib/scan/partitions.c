@@ -523,6 +523,36 @@ static void fit(const struct mtd_scan_result *r, int64_t fs, uint64_t flash_len,
 	}
 }
 
+/*
+ * MT798x boards boot BL2 from offset 0 (a device header made by mkimage -T
+ * mtk_image: "SF_BOOT" for SPI NOR, "EMMC_BOOT", "BOOTLOADER!" for SPI NAND,
+ * or a bare GFH "MMM"; "BRLYT" on older SoCs), then the ATF FIP (ToC header
+ * 0xAA640001, 0x12345678) with BL31 and U-Boot.  A FIP (found by the scan or
+ * on a 4 KiB boundary in the first 8 MiB) with none of those at 0 cannot boot.
+ */
+static void bl2_check(const struct mtd_scan_result *r, int64_t fs, const struct mtd_reader *fl,
+                      struct mtd_scan_partitions *sp)
+{
+	static const uint8_t toc[8] = {0x01, 0x00, 0x64, 0xaa, 0x78, 0x56, 0x34, 0x12};
+	uint64_t fip = UINT64_MAX;
+	for (size_t i = 0; i < r->ncomps && fip == UINT64_MAX; i++)
+		if (in_flash(r->comps[i], fs) && !strcmp(r->comps[i]->type, "fip"))
+			fip = r->comps[i]->offset;
+	for (size_t o = 0x1000; fip == UINT64_MAX && o < (8u << 20) && o + 8 <= mtd_rd_left(fl); o += 0x1000)
+		if (mtd_rd_eq_at(fl, o, toc, 8))
+			fip = o;
+	if (fip == UINT64_MAX)
+		return;
+	static const char *const heads[] = {"SF_BOOT", "EMMC_BOOT", "BOOTLOADER!", "BRLYT", "MMM"};
+	for (size_t k = 0; k < sizeof(heads) / sizeof(heads[0]); k++)
+		if (mtd_rd_eq_at(fl, 0, heads[k], strlen(heads[k])))
+			return;
+	lproblem(sp,
+	         "an ATF FIP at 0x%llx but no BL2 at 0 (no SF_BOOT, EMMC_BOOT, BOOTLOADER! or GFH 'MMM' header): "
+	         "the board will not boot (write BL2 back at 0)",
+	         (unsigned long long)fip);
+}
+
 int mtd_parts_finish(struct mtd_parts_state *s, struct mtd_scan_result *r, const uint8_t *flash, uint64_t flash_len,
                      int64_t fs)
 {
@@ -567,8 +597,16 @@ int mtd_parts_finish(struct mtd_parts_state *s, struct mtd_scan_result *r, const
 		for (int k = 0; k < n; k++)
 			if (pick < 0 || m[k] > m[pick])
 				pick = k;
+	struct mtd_reader fl;
+	mtd_rd_init(&fl, flash, (size_t)flash_len, 0);
 	if (pick < 0) {
-		free(sp);
+		/* no layout: only what the dump says about itself */
+		bl2_check(r, fs, &fl, sp);
+		if (!sp->nproblems) {
+			free(sp);
+			return 0;
+		}
+		r->partitions = sp;
 		return 0;
 	}
 	sp->layout = *cands[pick];
@@ -602,21 +640,9 @@ int mtd_parts_finish(struct mtd_parts_state *s, struct mtd_scan_result *r, const
 			lproblem(sp, "the dump is 0x%llx bytes but its layout describes a chip of 0x%llx bytes",
 			         (unsigned long long)flash_len, (unsigned long long)l->chip_size);
 	}
-	struct mtd_reader fl;
-	mtd_rd_init(&fl, flash, (size_t)flash_len, 0);
 	for (size_t i = 0; i < l->nparts; i++)
 		judge(s, r, fs, &fl, l, i, &sp->judg[i]);
-	/* an MT798x dump whose bootloader area has an ATF FIP but no BL2 header at 0 */
-	const struct mtd_component *fip = NULL;
-	for (size_t i = 0; i < r->ncomps && !fip; i++)
-		if (in_flash(r->comps[i], fs) && !strcmp(r->comps[i]->type, "fip"))
-			fip = r->comps[i];
-	if (fip && !mtd_rd_eq_at(&fl, 0, "MMM", 3) && !mtd_rd_eq_at(&fl, 0, "BRLYT", 5) &&
-	    !mtd_rd_eq_at(&fl, 0, "BOOTLOADER!", 11))
-		lproblem(
-		    sp,
-		    "an ATF FIP at 0x%llx but no BL2 at 0 (no GFH 'MMM' or 'BRLYT' header): the board will not boot",
-		    (unsigned long long)fip->offset);
+	bl2_check(r, fs, &fl, sp);
 	r->partitions = sp;
 	return 0;
 }
@@ -656,7 +682,7 @@ void mtd_scan_partitions_to_json(const struct mtd_scan_result *r, struct mtd_jso
 	}
 	mtd_json_end_array(j);
 	mtd_json_key(j, "partitions_source");
-	if (sp)
+	if (sp && sp->source[0])
 		mtd_json_string(j, sp->source);
 	else
 		mtd_json_null(j);
