@@ -264,6 +264,7 @@ int cmd_console(int argc, char **argv)
 	struct steps steps = {0};
 	char intr[64] = "", prompt[64] = "";
 	const char *log_path = NULL;
+	struct cli_log lg = {.f = NULL};
 	bool no_stop = false, inter = false, json = false;
 	struct mtd_console_stop_result sr;
 	memset(&sr, 0, sizeof(sr));
@@ -335,7 +336,7 @@ int cmd_console(int argc, char **argv)
 			}
 			break;
 		case 's':
-			if ((rc = load_script(optarg, &steps)) != CLI_OK)
+			if ((rc = cli_input(optarg)) != CLI_OK || (rc = load_script(optarg, &steps)) != CLI_OK)
 				goto out;
 			rc = CLI_USAGE;
 			break;
@@ -367,9 +368,11 @@ int cmd_console(int argc, char **argv)
 		goto out;
 	}
 	if (log_path) {
-		view.log = fopen(log_path, "w");
+		struct mtd_diag ld;
+		mtd_diag_clear(&ld);
+		view.log = cli_log_open(&lg, log_path, &ld);
 		if (!view.log) {
-			cli_error("%s: cannot create the log: %s", log_path, strerror(errno));
+			cli_diag(&ld);
 			rc = CLI_FAIL;
 			goto out;
 		}
@@ -491,8 +494,8 @@ close:
 	}
 	mtd_console_close(c);
 out:
-	if (view.log)
-		fclose(view.log);
+	if (cli_log_close(&lg) != CLI_OK)
+		rc = CLI_FAIL;
 	steps_free(&steps);
 	return rc;
 }

@@ -274,6 +274,7 @@ int cmd_netboot(int argc, char **argv)
 	struct mtd_tftp_options to;
 	const char *image = NULL, *ipaddr = NULL, *serverip = NULL, *bootargs = NULL, *expect_boot = NULL;
 	const char *log_path = NULL;
+	struct cli_log lg = {.f = NULL};
 	char intr[64], prompt[64];
 	uint64_t v, loadaddr = 0, blksize = 0, windowsize = 0;
 	bool have_loadaddr = false, no_boot = false, json = false;
@@ -397,6 +398,8 @@ int cmd_netboot(int argc, char **argv)
 
 	/* 1. The image. */
 	struct image_info im;
+	if (cli_input(image))
+		goto done;
 	if (read_image(image, &im, &d)) {
 		cli_diag(&d);
 		goto done;
@@ -438,9 +441,13 @@ int cmd_netboot(int argc, char **argv)
 
 	/* 3. The console and the prompt. */
 	if (log_path) {
-		view.log = fopen(log_path, "w");
+		struct mtd_diag ld;
+		mtd_diag_clear(&ld);
+		view.log = cli_log_open(&lg, log_path, &ld);
 		if (!view.log) {
-			step(&rep, false, "console", "%s: cannot create the log: %s", log_path, strerror(errno));
+			char m[800];
+			mtd_diag_format(&ld, m, sizeof(m));
+			step(&rep, false, "console", "%s", m);
 			goto done;
 		}
 	}
@@ -794,8 +801,8 @@ done:
 			pthread_join(th, NULL);
 		mtd_tftp_server_free(srv);
 	}
-	if (view.log)
-		fclose(view.log);
+	if (cli_log_close(&lg) != CLI_OK)
+		rc = CLI_FAIL;
 	mtd_buf_release(&out);
 	pthread_mutex_destroy(&st.lock);
 	return rc;
