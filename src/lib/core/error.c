@@ -77,9 +77,13 @@ void mtd_diag_format(const struct mtd_diag *d, char *buf, size_t size)
 		snprintf(where, sizeof(where), "%s: ", d->file);
 	else if (d->has_offset)
 		snprintf(where, sizeof(where), "offset 0x%llx: ", (unsigned long long)d->offset);
-	if (d->sys_errno)
-		snprintf(buf, size, "%s%s: %s", where, d->msg[0] ? d->msg : mtd_strerror(d->err),
-		         strerror(d->sys_errno));
+	/* a message that already ends with the system's reason does not get it twice */
+	const char *why = d->sys_errno ? strerror(d->sys_errno) : NULL;
+	size_t ml = strlen(d->msg), wl = why ? strlen(why) : 0;
+	if (why && ml >= wl && !strcmp(d->msg + ml - wl, why))
+		why = NULL;
+	if (why)
+		snprintf(buf, size, "%s%s: %s", where, d->msg[0] ? d->msg : mtd_strerror(d->err), why);
 	else
 		snprintf(buf, size, "%s%s", where, d->msg[0] ? d->msg : mtd_strerror(d->err));
 }

@@ -52,6 +52,8 @@ struct mtd_stream_out {
 };
 
 void mtd_stream_out_init(struct mtd_stream_out *o, struct mtd_probe *p);
+/** "4.2 MiB decoded (1 MiB of it kept)": how far decoding went and how much of it is kept. */
+const char *mtd_stream_out_done_str(const struct mtd_stream_out *o, char *buf, size_t n);
 /** A scratch buffer of at least `need` bytes (callers cap `need`); NULL when out of memory. */
 uint8_t *mtd_stream_out_scratch(struct mtd_stream_out *o, size_t need);
 /**
