@@ -71,6 +71,57 @@ while todo:
         todo += [d] if d in db else provides.get(d, [])
 
 # ---- what is used
+def shell_code(text):
+    """text with the contents of single-quoted strings, comments and here-documents blanked
+    (newlines kept): what is left is where shell commands are."""
+    out, i, n, q, heredocs = [], 0, len(text), None, []
+    line_start = True
+    while i < n:
+        c = text[i]
+        if q == "'":
+            if c == "'":
+                q = None
+                out.append(c)
+            else:
+                out.append("\n" if c == "\n" else " ")
+            i += 1
+            continue
+        if c == "\\" and i + 1 < n:
+            out.append(text[i:i + 2])
+            i += 2
+            continue
+        if q == '"':
+            if c == '"':
+                q = None
+            out.append(c)
+            i += 1
+            continue
+        if c == "'":
+            q = "'"
+        elif c == '"':
+            q = '"'
+        elif c == "#" and (i == 0 or text[i - 1] in " \t\n;|&("):
+            j = text.find("\n", i)
+            i = n if j < 0 else j
+            continue
+        elif c == "<" and text.startswith("<<", i) and not text.startswith("<<<", i):
+            m = re.match(r"<<-?\s*['\"]?([A-Za-z_]+)['\"]?", text[i:])
+            if m:
+                heredocs.append(m.group(1))
+        elif c == "\n" and heredocs:
+            out.append(c)
+            for tag in heredocs:  # skip each body up to its closing line
+                m = re.compile(r"^\s*%s\s*$" % re.escape(tag), re.M).search(text, i + 1)
+                end = n if not m else m.end()
+                out.append("\n" * text.count("\n", i + 1, end))
+                i = end
+            heredocs = []
+            continue
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
 uses = []  # (kind, name, where)
 CMD_POS = re.compile(r"(?:^|[|;&`]|\$\(|\bthen\b|\bdo\b|\belse\b|^\s*\()\s*([A-Za-z][A-Za-z0-9_.+-]*)(?=(\s|$|\)|;|\|))")
 for f in git_files("tests/*.sh", "tests/**/*.sh", "bench/*.sh", "sample/*.sh", "fuzz/*.sh",
@@ -79,17 +130,7 @@ for f in git_files("tests/*.sh", "tests/**/*.sh", "bench/*.sh", "sample/*.sh", "
         continue
     text = open(f, errors="replace").read()
     funcs = set(re.findall(r"^\s*(?:function\s+)?([A-Za-z_][A-Za-z0-9_-]*)\s*\(\)", text, re.M))
-    heredoc = None
-    for line in text.splitlines():
-        if heredoc:
-            if line.strip() == heredoc:
-                heredoc = None
-            continue
-        m = re.search(r"<<-?\s*['\"]?([A-Za-z_]+)['\"]?", line)
-        if m:
-            heredoc = m.group(1)
-        code = re.sub(r"'[^']*'", "''", line)          # single-quoted programs (awk, python, jq)
-        code = re.sub(r"(^|\s)#.*", "", code)           # comments
+    for code in shell_code(text).splitlines():
         m = re.match(r"^\s*need\s+(.*)", code)
         if m:
             for t in m.group(1).split():

@@ -295,13 +295,12 @@ static int probe(struct mtd_probe *p)
 				padding += (uint64_t)z;
 				pos += (uint64_t)z + end;
 			}
-			char lim[160];
+			char lim[160], a[96];
 			mtd_stream_out_limit_text(&o, lim, sizeof(lim));
 			o.stopped = false;
-			char done[96];
 			mtd_probe_problem(
 			    p, "decoding stopped after %s, content not checked (extent from the stream footers): %s",
-			    mtd_stream_out_done_str(&o, done, sizeof(done)), lim);
+			    mtd_stream_out_done_text(&o, a, sizeof(a)), lim);
 		} else if (rc == DEC_NOMEM) {
 			mtd_stream_out_release(&o);
 			return MTD_ERR_NOMEM;

@@ -111,14 +111,17 @@ const char *mtd_stream_size_str(uint64_t v, char *buf, size_t n)
 	return buf;
 }
 
-const char *mtd_stream_out_done_str(const struct mtd_stream_out *o, char *buf, size_t n)
+const char *mtd_stream_out_done_text(const struct mtd_stream_out *o, char *buf, size_t n)
 {
-	char a[32], b[32];
-	mtd_stream_size_str(o->total, a, sizeof(a));
-	if (o->keep && o->len < o->total)
-		snprintf(buf, n, "%s decoded (%s of it kept)", a, mtd_stream_size_str(o->len, b, sizeof(b)));
-	else
-		snprintf(buf, n, "%s decoded", a);
+	char t[32], k[32];
+	mtd_format_size(o->total, t, sizeof(t));
+	if (o->len < o->total) {
+		mtd_format_size(o->len, k, sizeof(k));
+		snprintf(buf, n, "%s decoded (the first %s kept for the scan%s)", t, k,
+		         o->dropped_by_total ? ": the --max-decoded limit" : "");
+	} else {
+		snprintf(buf, n, "%s decoded", t);
+	}
 	return buf;
 }
 
@@ -145,7 +148,7 @@ void mtd_stream_out_finish(struct mtd_stream_out *o, bool complete)
 		mtd_stream_out_limit_text(o, why, sizeof(why));
 		char done[96];
 		mtd_probe_problem(p, "extent unknown: decoding stopped after %s without reaching the end: %s",
-		                  mtd_stream_out_done_str(o, done, sizeof(done)), why);
+		                  mtd_stream_out_done_text(o, done, sizeof(done)), why);
 		p->valid = false;
 	} else if (o->dropped) {
 		mtd_stream_out_limit_text(o, why, sizeof(why));

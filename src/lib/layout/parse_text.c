@@ -251,30 +251,28 @@ int mtd_lay_parse_proc_mtd(const char *t, size_t n, struct mtd_layout *l, struct
 		size_t nlen;
 		if (!lit(&c, "mtd") || !decnum(&c, &idx) || !lit(&c, ":"))
 			continue;
-		/* an "mtdN:" line is an entry: one that cannot be read is said, with where and why */
-		const char *bad = NULL;
 		skip_sp(&c);
-		if (!hexnum(&c, &size))
-			bad = "the size is not a hex number of at most 16 digits";
+		bool size_ok = hexnum(&c, &size);
 		skip_sp(&c);
-		if (!bad && !hexnum(&c, &es))
-			bad = "the erase size is not a hex number of at most 16 digits";
+		bool es_ok = size_ok && hexnum(&c, &es);
 		skip_sp(&c);
-		if (!bad && !quoted(&c, &name, &nlen))
-			bad = "no quoted name";
-		if (bad) /* dropped, it would shift every offset inferred after it */
-			return mtd_diag_set(d, MTD_ERR_FORMAT, l->source, "line %u: mtd%llu: %s", lineno,
-			                    (unsigned long long)idx, bad);
+		if (!es_ok || !quoted(&c, &name, &nlen)) {
+			/* an entry that does not parse is said, with its line, never dropped silently */
+			mtd_lay_note(
+			    l,
+			    "line %u: mtd%llu left out: expected 'mtdN: SIZE ERASESIZE \"name\"' with SIZE and "
+			    "ERASESIZE in hex (at most 16 digits)",
+			    lineno, (unsigned long long)idx);
+			expect_idx = (long)idx + 1;
+			continue;
+		}
 		if ((long)idx != expect_idx)
 			mtd_lay_note(l, "line %u: mtd%llu where mtd%ld was expected: the list is incomplete", lineno,
 			             (unsigned long long)idx, expect_idx);
 		expect_idx = (long)idx + 1;
 		if (es > 0x4000000 || size > (1ull << 40))
-			return mtd_diag_set(
-			    d, MTD_ERR_LIMIT, l->source,
-			    "line %u: mtd%llu: size 0x%llx or erase size 0x%llx out of range (at most 1 TiB "
-			    "and 64 MiB)",
-			    lineno, (unsigned long long)idx, (unsigned long long)size, (unsigned long long)es);
+			return mtd_diag_set(d, MTD_ERR_LIMIT, l->source, "line %u: size or erase size out of range",
+			                    lineno);
 		int k = mtd_lay_add(l, name, nlen, 0, size, lineno, d);
 		if (k < 0)
 			return k;
@@ -624,8 +622,8 @@ static int parse_one_mtdparts(struct lc *c, struct mtd_layout *l, unsigned linen
 			if (c->i < c->n && c->s[c->i] >= '0' && c->s[c->i] <= '9')
 				return mtd_diag_at(
 				    d, MTD_ERR_FORMAT, l->source, c->i,
-				    "line %u: '-' (the rest of the chip) followed by a size: a partition "
-				    "has either a size or '-', not both",
+				    "line %u: '-' (the rest of the device) followed by a number in mtdparts: "
+				    "a size cannot be negative",
 				    lineno);
 		} else if (!size_tok(c, &size)) {
 			return mtd_diag_at(d, MTD_ERR_FORMAT, l->source, c->i,
@@ -696,10 +694,6 @@ static int parse_one_mtdparts(struct lc *c, struct mtd_layout *l, unsigned linen
 				                   "line %u: a '-' partition must be the last one", lineno);
 			continue;
 		}
-		if (c->i < c->n)
-			return mtd_diag_at(d, MTD_ERR_FORMAT, l->source, c->i,
-			                   "line %u: unexpected '%c' after partition '%.*s': expected ',' or the end",
-			                   lineno, c->s[c->i], (int)(nl > 60 ? 60 : nl), name);
 		break;
 	}
 	return 0;
