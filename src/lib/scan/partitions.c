@@ -337,9 +337,19 @@ static const struct mtd_component *first_content(const struct mtd_scan_result *r
 	return NULL;
 }
 
-static bool all_erased(const struct mtd_reader *fl, uint64_t o, uint64_t n)
+/* Erased from o to o+n: every top component of the flash there is an erased gap (the map covers every byte). */
+static bool all_erased(const struct mtd_scan_result *r, int64_t fs, uint64_t o, uint64_t n)
 {
-	return mtd_rd_uniform_at(fl, (size_t)o, (size_t)n, 0xff);
+	bool any = false;
+	for (size_t i = 0; i < r->ncomps; i++) {
+		const struct mtd_component *c = r->comps[i];
+		if (!in_flash(c, fs) || c->offset + c->size <= o || c->offset >= o + n)
+			continue;
+		if (strcmp(c->type, "erased"))
+			return false;
+		any = true;
+	}
+	return any;
 }
 
 static bool mac_close(const uint8_t a[6], const uint8_t b[6])
@@ -410,7 +420,7 @@ static void judge(const struct mtd_parts_state *s, const struct mtd_scan_result 
 	const struct mtd_component *c = first_content(r, fs, o, e);
 	if (c)
 		j->component = c->id;
-	bool erased = all_erased(fl, o, p->size);
+	bool erased = all_erased(r, fs, o, p->size);
 	switch (p->role) {
 	case MTD_ROLE_FACTORY: judge_factory(s, l, i, fl, j); return;
 	case MTD_ROLE_ENV: {
