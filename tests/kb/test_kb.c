@@ -145,6 +145,24 @@ static void brands(void)
 	ok(b && !strcmp(b->name, "Xiaomi"), "Xiaomi");
 }
 
+static void wifi(void)
+{
+	/* drivers/net/wireless/ath/ath9k/pci.c: { PCI_VDEVICE(ATHEROS, 0x0029) }; pci.ids 168c 0029 "AR922X Wireless
+	 * Network Adapter"; OpenWrt devices list the driver as kmod-ath9k */
+	const struct mtd_kb_wifi *w = mtd_kb_wifi_by_pci(0x168c, 0x0029);
+	ok(w && !strcmp(w->chip, "AR922X") && !strcmp(w->driver, "kmod-ath9k") && !strcmp(w->open, "yes"),
+	   "168c:0029 is the AR922X, kmod-ath9k");
+	/* rtlwifi/rtl8188ee/sw.c: RTL_PCI_DEVICE(PCI_VENDOR_ID_REALTEK, 0x8179, ...) */
+	w = mtd_kb_wifi_by_pci(0x10ec, 0x8179);
+	ok(w && !strcmp(w->driver, "kmod-rtl8188ee"), "10ec:8179 is driven by rtl8188ee");
+	/* a curated row stays: 14c3:7915 MT7915 kmod-mt7915e */
+	w = mtd_kb_wifi_by_pci(0x14c3, 0x7915);
+	ok(w && !strcmp(w->driver, "kmod-mt7915e"), "14c3:7915 stays the curated MT7915 row");
+	/* gen-socs.py: most MT7628 trees enable the SoC radio (mediatek,mt7628-wmac) */
+	const struct mtd_kb_soc *s = mtd_kb_soc_by_name("MT7628AN");
+	ok(s && s->builtin_wifi[0] && mtd_kb_wifi_by_chip(s->builtin_wifi), "the MT7628 has a built-in radio row");
+}
+
 int main(void)
 {
 	ok(mtd_kb_devices_count > 2000 && mtd_kb_socs_count > 150 && mtd_kb_flashes_count > 500 &&
@@ -155,5 +173,6 @@ int main(void)
 	socs();
 	devices();
 	brands();
+	wifi();
 	return tap_done();
 }
