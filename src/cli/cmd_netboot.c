@@ -404,6 +404,10 @@ int cmd_netboot(int argc, char **argv)
 		cli_diag(&d);
 		goto done;
 	}
+	if (log_path && mtd_inputs_check(cli_inputs(), log_path, &d)) { /* before any server starts */
+		cli_diag(&d);
+		goto done;
+	}
 	{
 		const char *b = strrchr(image, '/');
 		snprintf(shown, sizeof(shown), "%s", b ? b + 1 : image);
