@@ -30,3 +30,23 @@ seed dtb "$w/seed.dtb" seed.dtb
 (cd "$w/root" && zip -q -r -X - etc </dev/null | cat >"$w/desc.zip"); seed zip "$w/desc.zip" data-descriptors.zip
 (cd "$w/root" && 7z a -bd -t7z "$w/root.7z" . >/dev/null); seed 7z "$w/root.7z" tiny.7z
 (cd "$w/root" && 7z a -bd -t7z -mx=0 "$w/stored.7z" . >/dev/null); seed 7z "$w/stored.7z" stored.7z
+
+# fuzz_view: 16-block NAND dumps of 512+16 pages laid out by tests/scan/nand_layout.py (a bad block,
+# an NMBM table; a BMT v2 table written here), cut to what the harness places: block 0, then blocks 14-15.
+L="python3 ../../tests/scan/nand_layout.py --page 512 --oob 16 --ppb 32 --blocks 16 --bad 3"
+cat "$w/payload" "$w/payload" "$w/payload" >"$w/pay"
+$L --table nmbm --remap 2:11 "$w/n.bin" "$w/n.want" 0:"$w/pay"
+$L "$w/p.bin" "$w/p.want" 0:"$w/pay"
+mkdir -p view
+python3 - "$w" <<'PY'
+import struct, sys
+w = sys.argv[1]; RB = 528 * 32
+cut = lambda d: bytes(d[:RB] + d[14 * RB:16 * RB])
+open('view/nmbm.bin', 'wb').write(cut(open(w + '/n.bin', 'rb').read()))
+d = bytearray(open(w + '/p.bin', 'rb').read())
+open('view/plain-bad-block.bin', 'wb').write(cut(d))
+tbl = [0, 1, 2, 4, 5, 6, 7, 8, 9, 10] + [0xffff] * 6
+page = (b'BMT\x02' + struct.pack('<16H', *tbl)).ljust(512, b'\xff')
+d[15 * RB:15 * RB + 528] = page + b'\xffbmt' + b'\xff' * 12
+open('view/bmt.bin', 'wb').write(cut(d))
+PY

@@ -6,13 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
-mkdir -p "$root/build-logs"
 log=$root/build-logs/setup.log
-: >"$log"
 say() { printf 'setup: %s\n' "$*"; }
 die() { printf 'setup: %s (details in %s)\n' "$*" "$log" >&2; exit 1; }
 
-[ "$(id -u)" -eq 0 ] || { echo "setup: run as root (it installs Debian packages)" >&2; exit 1; }
 if ! grep -qs '^VERSION_ID="12"' /etc/os-release; then
 	say "warning: made for Debian 12 (bookworm); trying anyway"
 fi
@@ -26,8 +23,20 @@ pkgs_build="meson ninja-build pkg-config gcc clang libclang-rt-14-dev clang-form
 pkgs_tools="u-boot-tools squashfs-tools mtd-utils device-tree-compiler xz-utils lzma zstd lz4 lzop
 	gzip cpio tar u-boot-qemu qemu-system-mips qemu-user binwalk libubootenv-tool tftp-hpa atftp
 	curl busybox-static flashrom tftpd-hpa e2fsprogs gdisk fdisk jq iproute2
-	python3 perl file time xxd gcc-mipsel-linux-gnu libc6-dev-mipsel-cross usb.ids pci.ids lzma-alone
-	man-db zsh bzip2 zip unzip p7zip-full"
+	python3 perl time gcc-mipsel-linux-gnu libc6-dev-mipsel-cross usb.ids pci.ids lzma-alone
+	man-db zsh seabios ipxe-qemu kmod arm-trusted-firmware-tools bzip2 zip unzip p7zip-full"
+# (gcc-mipsel-linux-gnu, libc6-dev-mipsel-cross, qemu-user: the mipsel cross build and its run
+# under qemu-mipsel; usb.ids, pci.ids: read by mtdscope report/modem at run time;
+# seabios and ipxe-qemu: the option ROMs qemu-system-mipsel loads for the malta board's
+# cirrus VGA and pcnet NIC; qemu-system-mips only recommends them.)
+# scripts/check-setup-deps.sh checks that these lists cover every tool the tests need.
+if [ "${1:-}" = --list-packages ]; then
+	printf '%s\n' $pkgs_build $pkgs_tools
+	exit 0
+fi
+[ "$(id -u)" -eq 0 ] || { echo "setup: run as root (it installs Debian packages)" >&2; exit 1; }
+mkdir -p "$root/build-logs"
+: >"$log"
 # tftpd-hpa and atftpd would start system daemons on port 69; tests run their own
 # servers in network namespaces, so keep the system ones from starting.
 missing=()

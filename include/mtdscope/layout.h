@@ -165,14 +165,17 @@ struct mtd_split_options {
 	bool top_level_only; /* skip nested partitions */
 	bool include_whole;  /* also write whole-chip entries */
 	bool no_overwrite;
-	/* called for each file written: partition index, file name (in dir), SHA-256 hex */
+	const struct mtd_inputs *inputs; /* the command's inputs: never written over */
+	/* called for each file written (after all are in place): partition index, file name (in dir), SHA-256 hex */
 	void (*written)(void *ctx, size_t part, const char *file, const char *sha256);
 	void *ctx;
 };
 /**
- * Write one file per partition of img into dir (which must exist) and
+ * Write one file per partition of img into dir (created when missing) and
  * dir/manifest.sha256 ("SHA256  FILE" lines, sha256sum format).  The image
- * must be the whole chip (its size equal to the layout's chip size).
+ * must be the whole chip (its size equal to the layout's chip size).  All the
+ * files appear together or none does (struct mtd_outset); a file that would
+ * be one of o->inputs is refused before anything is written.
  */
 int mtd_layout_split(const struct mtd_layout *l, const struct mtd_source *img, const char *dir,
                      const struct mtd_split_options *o, struct mtd_diag *d);
@@ -287,6 +290,9 @@ struct mtd_rebuild_report {
 	struct mtd_rebuild_entry entries[MTD_LAYOUT_MAX_PARTS];
 	size_t nnotes;
 	char notes[8][200];
+	/* what was accepted only because it was forced (duplicate MACs...): the command says it loudly */
+	size_t nwarnings;
+	char warnings[4][400];
 };
 /**
  * Build the image for a bricked unit: firmware from the donor, unit data from
@@ -302,6 +308,12 @@ int mtd_layout_rebuild(const struct mtd_layout *l, const uint8_t *donor, size_t 
  * the size is the chip's.
  */
 void mtd_layout_explain_size(const struct mtd_layout *l, uint64_t size, char *out, size_t n);
+/**
+ * The one test for "this file is a partition dump or two of them put together": true with "is
+ * 0x... bytes = 'firmware1' + 'firmware2' (...): a concatenation of two partition dumps" (or "=
+ * partition 'X' alone") in out when size is one partition's or two partitions' together.
+ */
+bool mtd_layout_explain_parts(const struct mtd_layout *l, uint64_t size, char *out, size_t n);
 
 /* ---- flashing plans ---- */
 enum mtd_plan_via { MTD_PLAN_UBOOT, MTD_PLAN_MTD, MTD_PLAN_SHELL, MTD_PLAN_FLASHROM };
@@ -318,6 +330,7 @@ struct mtd_plan_options {
 	size_t nonly;
 	const char *also[16]; /* also write these protected partitions (the user insists) */
 	size_t nalso;
+	bool force; /* write a Factory named with --also even when it is erased or not valid */
 };
 void mtd_plan_options_init(struct mtd_plan_options *o);
 /** The steps as text (a shell/U-Boot script with comments) into b. */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "error.h"
+#include "outfile.h"
 #include "reader.h"
 
 /* ---- growable buffer with a hard maximum ---- */
@@ -84,24 +85,7 @@ int mtd_sha256_init(struct mtd_sha256 *s);
 void mtd_sha256_update(struct mtd_sha256 *s, const void *data, size_t len);
 void mtd_sha256_final_hex(struct mtd_sha256 *s, char out[65]);
 
-/* ---- atomic output files ---- */
-/*
- * Output goes to "PATH.tmp-XXXXXX" in the same directory and is renamed over
- * PATH on commit; abort (or a crash) leaves PATH untouched.  With
- * no_overwrite, commit refuses to replace an existing PATH.
- */
-struct mtd_outfile {
-	int fd;
-	bool no_overwrite;
-	char path[4096];
-	char tmp[4096 + 16];
-};
-int mtd_outfile_open(struct mtd_outfile *o, const char *path, bool no_overwrite, struct mtd_diag *d);
-int mtd_outfile_write(struct mtd_outfile *o, const void *p, size_t n, struct mtd_diag *d);
-int mtd_outfile_commit(struct mtd_outfile *o, struct mtd_diag *d);
-void mtd_outfile_abort(struct mtd_outfile *o);
-/** Write a whole buffer atomically. */
-int mtd_write_file_atomic(const char *path, const void *p, size_t n, bool no_overwrite, struct mtd_diag *d);
+/* ---- output files: include/mtdscope/outfile.h ---- */
 
 /* ---- size parsing and printing ---- */
 /** Parse "123", "0x1f000", "64k", "4M", "1G", "0x10000k" with a maximum; strict, no trailing junk. */

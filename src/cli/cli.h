@@ -101,6 +101,24 @@ int cli_print_version(bool json);
 /** Usage hint for a command: "try 'mtdscope CMD --help'". */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* ---- the inputs of this run (src/cli/output.c): no output may be one of them ---- */
+/**
+ * Register a file the command reads (layouts, images, donors, logs) before it writes anything;
+ * every output goes through mtd_outfile_* / mtd_outset_* with cli_inputs() and is refused when it
+ * is one of these (include/mtdscope/outfile.h).  CLI_OK or CLI_FAIL (message printed).
+ */
+int cli_input(const char *path);
+const struct mtd_inputs *cli_inputs(void);
+/** A log written while the command runs (console, netboot --log): through mtd_outfile_*. */
+struct cli_log {
+	struct mtd_outfile of;
+	FILE *f;
+};
+/** Open the log (refused when it is an input); NULL with d set. */
+FILE *cli_log_open(struct cli_log *lg, const char *path, struct mtd_diag *d);
+/** Flush it and move it into place; CLI_OK, or CLI_FAIL with the message printed.  No-op when not open. */
+int cli_log_close(struct cli_log *lg);
+
 /* ---- layout commands (src/cli/cmd_layout.c, cmd_join.c) ---- */
 struct mtd_layout;
 /** Load --layout PATH with --kind/--flash-size; CLI_OK or an exit status (message printed). */
@@ -110,8 +128,6 @@ int cli_load_layout(const char *cmd, const char *path, const char *kind, const c
 int cli_collect_files(const char *cmd, int argc, char **argv, char ***out, size_t *n);
 /** The partition of layout file lpath named `name` (or with `role` when name is NULL); 0 or -1 (message printed). */
 int cli_layout_part(const char *lpath, const char *name, enum mtd_part_role role, uint64_t *off, uint64_t *size);
-/** true when a and b name the same existing file. */
-bool cli_same_file(const char *a, const char *b);
 
 /* ---- device commands (src/cli/cmd_report.c): report, assess, modem ---- */
 struct mtd_facts;

@@ -5,6 +5,7 @@
 
 #include <mtdscope/layout.h>
 #include <mtdscope/source.h>
+#include <mtdscope/unitdata.h>
 
 #include <mtdscope/view.h>
 
@@ -26,6 +27,47 @@ static const char help[] = "usage: mtdscope diff A B [--layout L] [options]\n"
                            "  -h, --help         show this help\n"
                            "\n"
                            "Exit status: 0 identical, 1 they differ (or input failed), 2 usage.\n";
+
+/*
+ * Two dumps whose Factory is byte-identical and holds data: either two dumps of one unit, or two
+ * units that carry the same MACs and calibration (the third story: "ALL" copied across).  Said
+ * loudly either way, because nothing else in the diff shows it.
+ */
+static bool duplicate_factory(const struct mtd_layout *l, const struct mtd_diff_report *r, const struct mtd_source *a,
+                              bool differ, char *out, size_t n)
+{
+	int fi = mtd_layout_find_role(l, MTD_ROLE_FACTORY);
+	if (fi < 0 || (size_t)fi >= r->nparts || r->parts[fi].kind != MTD_DIFF_SAME)
+		return false;
+	const struct mtd_part *p = &l->parts[fi];
+	if (!mtd_range_ok(p->offset, p->size, a->size))
+		return false;
+	struct mtd_part_check c;
+	if (mtd_layout_check_content(l, (size_t)fi, a->data + p->offset, (size_t)p->size, &c) ||
+	    c.state == MTD_CONTENT_ERASED || c.state == MTD_CONTENT_ZERO)
+		return false;
+	char macs[64] = "";
+	if (c.nmacs) {
+		char m[18];
+		mtd_mac_format(c.macs[0], m);
+		snprintf(macs, sizeof(macs), " (MAC %s%s)", m, c.nmacs > 1 ? " and more" : "");
+	}
+	if (differ)
+		snprintf(out, n,
+		         "DUPLICATE MACs: '%s' is byte-identical in both dumps%s while other partitions differ: two "
+		         "units with one Factory share their MAC addresses (they knock each other off a network) and "
+		         "one has the other's wifi calibration. Way out: put each unit's own Factory back from its "
+		         "backup ('mtdscope rebuild --factory FILE'), or give one new MACs with 'mtdscope eeprom "
+		         "--set-mac'",
+		         p->name, macs);
+	else
+		snprintf(out, n,
+		         "the dumps are identical, Factory '%s' included%s: fine for two dumps of one unit; if they "
+		         "come from two units, both carry the same MAC addresses and calibration (see 'mtdscope "
+		         "rebuild --factory' and 'mtdscope eeprom --set-mac')",
+		         p->name, macs);
+	return true;
+}
 
 int cmd_diff(int argc, char **argv)
 {
@@ -83,6 +125,12 @@ int cmd_diff(int argc, char **argv)
 		cli_error("%s: larger than %llu MiB", argv[optind], (unsigned long long)(MTD_LAYOUT_MAX_CHIP >> 20));
 		ret = CLI_FAIL;
 	}
+	if (ret == CLI_OK && a.size != b.size) {
+		/* named here: the library knows the layout, not which file is which */
+		cli_error("%s is 0x%llx bytes and %s is 0x%llx bytes: two dumps of one chip have the same size",
+		          argv[optind], (unsigned long long)a.size, argv[optind + 1], (unsigned long long)b.size);
+		ret = CLI_FAIL;
+	}
 	if (ret == CLI_OK && mtd_layout_diff(l, a.data, (size_t)a.size, b.data, (size_t)b.size, r, &d)) {
 		cli_diag(&d);
 		ret = CLI_FAIL;
@@ -93,6 +141,10 @@ int cmd_diff(int argc, char **argv)
 		for (size_t i = 0; i < r->nparts; i++)
 			if (r->parts[i].kind != MTD_DIFF_SAME && !(l->parts[i].flags & MTD_PART_WHOLE_CHIP))
 				differ = true;
+		char dup[600];
+		bool same_factory = duplicate_factory(l, r, &a, differ, dup, sizeof(dup));
+		if (same_factory)
+			cli_warn("%s", dup);
 		if (json) {
 			struct mtd_buf o;
 			struct mtd_json j;
@@ -100,6 +152,7 @@ int cmd_diff(int argc, char **argv)
 			mtd_json_init(&j, &o, false);
 			mtd_json_begin_object(&j);
 			mtd_json_kv_bool(&j, "identical", !differ);
+			mtd_json_kv_bool(&j, "same_factory", same_factory);
 			mtd_json_kv_u64(&j, "outside_partitions", r->outside);
 			mtd_json_key(&j, "partitions");
 			mtd_json_begin_array(&j);

@@ -288,9 +288,15 @@ int cmd_eeprom(int argc, char **argv)
 			goto done;
 		}
 	const char *path = argv[optind];
-	if (out && cli_same_file(path, out)) {
-		cli_error("%s: refusing to overwrite the input; write the patched copy elsewhere", out);
+	if (cli_input(path) || (layout && cli_input(layout)))
 		goto done;
+	if (out) {
+		struct mtd_diag d0;
+		mtd_diag_clear(&d0);
+		if (mtd_inputs_check(cli_inputs(), out, &d0)) {
+			cli_diag(&d0);
+			goto done;
+		}
 	}
 	if (part && !layout) {
 		ret = cli_usage_error("eeprom", "--part goes with --layout");
@@ -396,8 +402,8 @@ int cmd_eeprom(int argc, char **argv)
 			changed++;
 		}
 		struct mtd_outfile of;
-		if (mtd_outfile_open(&of, out, false, &d) || mtd_outfile_write(&of, src.data, (size_t)off, &d) ||
-		    mtd_outfile_write(&of, buf, (size_t)len, &d) ||
+		if (mtd_outfile_open(&of, out, false, cli_inputs(), &d) ||
+		    mtd_outfile_write(&of, src.data, (size_t)off, &d) || mtd_outfile_write(&of, buf, (size_t)len, &d) ||
 		    mtd_outfile_write(&of, src.data + off + len, (size_t)(src.size - off - len), &d) ||
 		    mtd_outfile_commit(&of, &d)) {
 			if (of.fd >= 0)

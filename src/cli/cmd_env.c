@@ -203,7 +203,7 @@ static int write_patched(const struct mtd_source *src, uint64_t off, const uint8
 	struct mtd_outfile of;
 	struct mtd_diag d;
 	mtd_diag_clear(&d);
-	if (mtd_outfile_open(&of, out, false, &d) || mtd_outfile_write(&of, src->data, (size_t)off, &d) ||
+	if (mtd_outfile_open(&of, out, false, cli_inputs(), &d) || mtd_outfile_write(&of, src->data, (size_t)off, &d) ||
 	    mtd_outfile_write(&of, rep, len, &d) ||
 	    mtd_outfile_write(&of, src->data + off + len, (size_t)(src->size - off - len), &d) ||
 	    mtd_outfile_commit(&of, &d)) {
@@ -316,10 +316,18 @@ int cmd_env(int argc, char **argv)
 		goto done;
 	}
 	const char *path = argv[optind];
-	if (out && cli_same_file(path, out)) {
-		cli_error("%s: refusing to overwrite the input; write the edited copy elsewhere", out);
+	if (cli_input(path) || (layout && cli_input(layout))) {
 		ret = CLI_FAIL;
 		goto done;
+	}
+	if (out) {
+		struct mtd_diag d;
+		mtd_diag_clear(&d);
+		if (mtd_inputs_check(cli_inputs(), out, &d)) {
+			cli_diag(&d);
+			ret = CLI_FAIL;
+			goto done;
+		}
 	}
 	if (part && !layout) {
 		cli_usage_error("env", "--part goes with --layout");

@@ -19,7 +19,9 @@ static const char help[] = "usage: mtdscope extract [options] FILE -C DIR\n"
                            "following links, '..' and absolute names are refused, symlinks are kept as\n"
                            "symlinks and never followed, hard links only to files extracted here, device\n"
                            "nodes are recorded in the manifest, not created.  DIR must not exist or be\n"
-                           "empty.  No root needed.\n"
+                           "empty; a new DIR is written beside it as DIR.tmp-XXXXXX and renamed into\n"
+                           "place at the end, and a failed extraction leaves DIR as it was.  No root\n"
+                           "needed.\n"
                            "\n"
                            "options:\n"
                            "  -C, --directory DIR  output directory (required unless --list)\n"
@@ -170,10 +172,15 @@ int cmd_extract(int argc, char **argv)
 		/* limits the scan hit (bombs, depth) are said here, not only in the manifest; exit 1 */
 		for (size_t i = 0; i < r->ncomps; i++)
 			for (size_t p = 0; p < r->comps[i]->nproblems; p++)
-				if (strstr(r->comps[i]->problems[p], "--max-") && (ret = CLI_FAIL))
-					cli_warn("%s at 0x%llx%s: %s", r->comps[i]->type,
+				if (strstr(r->comps[i]->problems[p], "--max-") && (ret = CLI_FAIL)) {
+					/* the scan's hint names scan's option: extract's is --depth */
+					const char *pr = r->comps[i]->problems[p], *md = strstr(pr, "--max-depth");
+					cli_warn("%s at 0x%llx%s: %.*s%s%s", r->comps[i]->type,
 					         (unsigned long long)r->comps[i]->offset,
-					         r->comps[i]->space >= 0 ? " (decoded)" : "", r->comps[i]->problems[p]);
+					         r->comps[i]->space >= 0 ? " (decoded)" : "",
+					         md ? (int)(md - pr) : (int)strlen(pr), pr, md ? "--depth" : "",
+					         md ? md + strlen("--max-depth") : "");
+				}
 		if (sum.refused)
 			cli_warn("%llu entries refused (see \"refused\" in %s/manifest.json)",
 			         (unsigned long long)sum.refused, dir ? dir : "the manifest");

@@ -26,12 +26,6 @@ static const char help[] = "usage: mtdscope join --layout L -o OUT [options] FIL
                            "  --json             the output, its size and SHA-256, and which file went where, as JSON\n"
                            "  -h, --help         show this help\n";
 
-bool cli_same_file(const char *a, const char *b)
-{
-	struct stat x, y;
-	return a && b && stat(a, &x) == 0 && stat(b, &y) == 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino;
-}
-
 int cli_collect_files(const char *cmd, int argc, char **argv, char ***out, size_t *n)
 {
 	*out = NULL;
@@ -147,15 +141,17 @@ int cmd_join(int argc, char **argv)
 		files[i].open = true;
 	}
 	for (size_t i = 0; i < n && ret == CLI_OK; i++)
-		if (cli_same_file(outp, names[i])) {
-			cli_error("%s: the output is one of the inputs; inputs are never modified", outp);
+		if (cli_input(names[i]))
 			ret = CLI_FAIL;
-		}
+	if (ret == CLI_OK && mtd_inputs_check(cli_inputs(), outp, &d)) {
+		cli_diag(&d);
+		ret = CLI_FAIL;
+	}
 	if (ret == CLI_OK) {
 		uint8_t *img = NULL;
 		size_t len;
 		if (mtd_layout_join(l, files, n, pad, &img, &len, &d) ||
-		    mtd_write_file_atomic(outp, img, len, false, &d)) {
+		    mtd_write_file_atomic(outp, img, len, false, cli_inputs(), &d)) {
 			cli_diag(&d);
 			ret = CLI_FAIL;
 		} else {

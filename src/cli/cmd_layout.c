@@ -63,6 +63,8 @@ int cli_load_layout(const char *cmd, const char *path, const char *kind, const c
 		                       kind);
 	if (flash_size && (mtd_parse_size(flash_size, MTD_LAYOUT_MAX_CHIP, &fs) || fs == 0))
 		return cli_usage_error(cmd, "--flash-size takes a size such as 4M or 0x1000000, not '%s'", flash_size);
+	if (cli_input(path))
+		return CLI_FAIL;
 	struct mtd_layout *l = malloc(sizeof(*l));
 	if (!l) {
 		cli_error("out of memory");
@@ -233,6 +235,8 @@ int cmd_layout(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		return cli_usage_error("layout", "expected exactly one FILE");
+	if (image && cli_input(image))
+		return CLI_FAIL;
 	struct mtd_layout *l;
 	int rc = cli_load_layout("layout", argv[optind], kind, fsize, &l);
 	if (rc)
@@ -270,7 +274,7 @@ int cmd_layout(int argc, char **argv)
 		} else if (outp) {
 			struct mtd_diag d;
 			mtd_diag_clear(&d);
-			if (mtd_write_file_atomic(outp, b.data, b.len, false, &d)) {
+			if (mtd_write_file_atomic(outp, b.data, b.len, false, cli_inputs(), &d)) {
 				cli_diag(&d);
 				ret = CLI_FAIL;
 			}

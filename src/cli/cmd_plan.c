@@ -1,9 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <mtdscope/layout.h>
 #include <mtdscope/quote.h>
@@ -28,13 +26,16 @@ static const char help[] = "usage: mtdscope plan --layout L --image OUT.bin --vi
                            "  --via WAY           uboot (default), mtd, shell or flashrom\n"
                            "  --only NAME         write only this partition (repeatable)\n"
                            "  --also NAME         also write this protected partition (repeatable)\n"
+                           "  --force             with --also Factory: write it even when it is erased or\n"
+                           "                      not valid factory data (refused otherwise)\n"
                            "  --cp                U-Boot: erase + cp.b to memory-mapped flash instead of sf\n"
                            "  --flash-base ADDR   U-Boot --cp: where the flash is mapped (0xbc000000)\n"
                            "  --load-addr ADDR    U-Boot: RAM address for tftpboot (0x80100000)\n"
                            "  --ram SIZE          RAM size (64M); the load must fit below U-Boot\n"
                            "  --programmer P      flashrom -p value (ch341a_spi)\n"
                            "  --layout-out FILE   flashrom: write the layout file here\n"
-                           "  -C DIR              also write NAME.bin for every partition into DIR\n"
+                           "  -C DIR              also write NAME.bin for every partition into DIR (all or\n"
+                           "                      none, never over the image or the layout)\n"
                            "  --json              the plan as JSON: via, image, its size and CRC-32, the script lines\n"
                            "  -h, --help          show this help\n";
 
@@ -54,6 +55,7 @@ int cmd_plan(int argc, char **argv)
 	    {"ram", required_argument, NULL, 'R'},
 	    {"programmer", required_argument, NULL, 'p'},
 	    {"layout-out", required_argument, NULL, 'W'},
+	    {"force", no_argument, NULL, 'F'},
 	    {"json", no_argument, NULL, 'j'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
@@ -113,6 +115,7 @@ int cmd_plan(int argc, char **argv)
 			break;
 		case 'p': o.programmer = optarg; break;
 		case 'W': lout = optarg; break;
+		case 'F': o.force = true; break;
 		case 'j': json = true; break;
 		case 'h': fputs(help, stdout); return CLI_OK;
 		default: return cli_usage_error("plan", "bad option");
@@ -135,6 +138,10 @@ int cmd_plan(int argc, char **argv)
 	struct mtd_source s;
 	struct mtd_diag d;
 	mtd_diag_clear(&d);
+	if (cli_input(image)) {
+		free(l);
+		return CLI_FAIL;
+	}
 	if (mtd_source_open(&s, image, &d)) {
 		cli_diag(&d);
 		free(l);
@@ -147,26 +154,26 @@ int cmd_plan(int argc, char **argv)
 		cli_diag(&d);
 		ret = CLI_FAIL;
 	}
-	if (ret == CLI_OK && lout) {
-		struct mtd_buf fl;
-		mtd_buf_init(&fl, 1u << 20);
-		mtd_layout_to_flashrom(l, &fl);
-		if (fl.err || mtd_write_file_atomic(lout, fl.data, fl.len, false, &d)) {
-			cli_diag(&d);
-			ret = CLI_FAIL;
-		}
-		mtd_buf_release(&fl);
-	}
-	if (ret == CLI_OK && dir && mkdir(dir, 0755) != 0 && errno != EEXIST) {
-		cli_error("%s: cannot create directory: %s", dir, strerror(errno));
+	if (ret == CLI_OK && lout && mtd_inputs_check(cli_inputs(), lout, &d)) {
+		cli_diag(&d);
 		ret = CLI_FAIL;
 	}
 	if (ret == CLI_OK && dir) {
-		struct mtd_split_options so = {.top_level_only = true};
+		struct mtd_split_options so = {.top_level_only = true, .inputs = cli_inputs()};
 		if (mtd_layout_split(l, &s, dir, &so, &d)) {
 			cli_diag(&d);
 			ret = CLI_FAIL;
 		}
+	}
+	if (ret == CLI_OK && lout) {
+		struct mtd_buf fl;
+		mtd_buf_init(&fl, 1u << 20);
+		mtd_layout_to_flashrom(l, &fl);
+		if (fl.err || mtd_write_file_atomic(lout, fl.data, fl.len, false, cli_inputs(), &d)) {
+			cli_diag(&d);
+			ret = CLI_FAIL;
+		}
+		mtd_buf_release(&fl);
 	}
 	if (ret == CLI_OK && json) {
 		static const char *const via[] = {"uboot", "mtd", "shell", "flashrom"};

@@ -103,10 +103,16 @@ int cmd_rebuild(int argc, char **argv)
 		return cli_usage_error("rebuild", "--donor, --unit and -o are required");
 	const char *ins[] = {donor, unit, factory, lpath};
 	for (size_t i = 0; i < 4; i++)
-		if (cli_same_file(outp, ins[i])) {
-			cli_error("%s: the output is one of the inputs; inputs are never modified", outp);
-			return CLI_USAGE;
+		if (cli_input(ins[i]))
+			return CLI_FAIL;
+	{
+		struct mtd_diag d;
+		mtd_diag_clear(&d);
+		if (mtd_inputs_check(cli_inputs(), outp, &d)) {
+			cli_diag(&d);
+			return CLI_FAIL;
 		}
+	}
 	struct mtd_layout *l;
 	int rc = cli_load_layout("rebuild", lpath, kind, fsize, &l);
 	if (rc)
@@ -156,12 +162,14 @@ int cmd_rebuild(int argc, char **argv)
 		} else if (rc) {
 			cli_diag(&d);
 			ret = CLI_FAIL;
-		} else if (mtd_write_file_atomic(outp, img, (size_t)l->chip_size, false, &d)) {
+		} else if (mtd_write_file_atomic(outp, img, (size_t)l->chip_size, false, cli_inputs(), &d)) {
 			cli_diag(&d);
 			ret = CLI_FAIL;
 		}
 	}
 	if (ret == CLI_OK) {
+		for (size_t i = 0; i < r->nwarnings; i++)
+			cli_warn("%s", r->warnings[i]);
 		char h[65];
 		mtd_sha256_hex(img, (size_t)l->chip_size, h);
 		if (json) {
@@ -182,6 +190,11 @@ int cmd_rebuild(int argc, char **argv)
 				mtd_json_kv_str(&j, "detail", r->entries[i].what);
 				mtd_json_end_object(&j);
 			}
+			mtd_json_end_array(&j);
+			mtd_json_key(&j, "warnings");
+			mtd_json_begin_array(&j);
+			for (size_t i = 0; i < r->nwarnings; i++)
+				mtd_json_string(&j, r->warnings[i]);
 			mtd_json_end_array(&j);
 			mtd_json_key(&j, "notes");
 			mtd_json_begin_array(&j);

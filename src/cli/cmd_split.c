@@ -1,9 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <mtdscope/layout.h>
 #include <mtdscope/source.h>
@@ -22,7 +20,8 @@ static const char help[] = "usage: mtdscope split IMAGE --layout L [-C DIR] [opt
                            "  --layout L         the layout (see 'mtdscope layout --help')\n"
                            "  --kind K           layout kind (default: detect)\n"
                            "  --flash-size SIZE  the real chip size\n"
-                           "  -C DIR             output directory (created if missing; default .)\n"
+                           "  -C DIR             output directory (created if missing; default .); all the\n"
+                           "                     files appear together or none, never over IMAGE or L\n"
                            "  --top-level        only top-level partitions (no nested rootfs etc.)\n"
                            "  --whole            also write whole-chip entries (\"ALL\")\n"
                            "  --no-overwrite     refuse to replace existing files\n"
@@ -95,8 +94,7 @@ int cmd_split(int argc, char **argv)
 	int rc = cli_load_layout("split", lpath, kind, fsize, &l);
 	if (rc)
 		return rc;
-	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-		cli_error("%s: cannot create directory: %s", dir, strerror(errno));
+	if (cli_input(argv[optind])) {
 		free(l);
 		return CLI_FAIL;
 	}
@@ -121,6 +119,7 @@ int cmd_split(int argc, char **argv)
 		mtd_json_begin_array(&j);
 	}
 	so.written = written;
+	so.inputs = cli_inputs();
 	so.ctx = &o;
 	rc = mtd_layout_split(l, &src, dir, &so, &d);
 	if (rc)

@@ -23,7 +23,8 @@ static const char help[] = "usage: mtdscope verify --layout L [options] FILE...|
                            "  --layout L         the layout (/proc/mtd text of the same device is best)\n"
                            "  --kind K           layout kind (default: detect)\n"
                            "  --flash-size SIZE  the real chip size\n"
-                           "  --manifest FILE    write SHA-256 of every file (sha256sum -c format)\n"
+                           "  --manifest FILE    write SHA-256 of every file (sha256sum -c format), only when\n"
+                           "                     the backup verifies; never over an input\n"
                            "  --view VIEW        read dumps through a view of the flash: " MTD_VIEW_HELP "\n"
                            "                     (NAND with spare: page data, bad blocks kept in place)\n"
                            "  --json             the report as JSON\n"
@@ -76,6 +77,13 @@ int cmd_verify(int argc, char **argv)
 	struct mtd_diag d;
 	mtd_diag_clear(&d);
 	int ret = files && r ? CLI_OK : CLI_FAIL;
+	for (size_t i = 0; i < n && ret == CLI_OK; i++)
+		if (cli_input(names[i]))
+			ret = CLI_FAIL;
+	if (ret == CLI_OK && man && mtd_inputs_check(cli_inputs(), man, &d)) {
+		cli_diag(&d);
+		ret = CLI_FAIL;
+	}
 	for (size_t i = 0; i < n && ret == CLI_OK; i++) {
 		files[i].path = names[i];
 		files[i].part = mtd_layout_match_file(l, names[i]);
@@ -87,13 +95,17 @@ int cmd_verify(int argc, char **argv)
 		cli_diag(&d);
 		ret = CLI_FAIL;
 	}
-	if (ret == CLI_OK && man) {
+	if (ret == CLI_OK && man && !r->ok)
+		cli_warn("%s: not written: the backup did not verify (see the problems); a manifest would vouch for "
+		         "it",
+		         man);
+	if (ret == CLI_OK && man && r->ok) {
 		struct mtd_buf b;
 		mtd_buf_init(&b, 1u << 20);
 		for (size_t i = 0; i < l->nparts; i++)
 			if (r->parts[i].file >= 0)
 				mtd_buf_printf(&b, "%s  %s\n", r->parts[i].sha256, files[r->parts[i].file].path);
-		if (b.err || mtd_write_file_atomic(man, b.data, b.len, false, &d)) {
+		if (b.err || mtd_write_file_atomic(man, b.data, b.len, false, cli_inputs(), &d)) {
 			cli_diag(&d);
 			ret = CLI_FAIL;
 		}
@@ -146,17 +158,31 @@ int cmd_verify(int argc, char **argv)
 		       "CONTENT");
 		for (size_t i = 0; i < l->nparts; i++) {
 			const struct mtd_verify_part *v = &r->parts[i];
-			const char *fn = v->file >= 0 ? files[v->file].path : "-";
-			const char *b = strrchr(fn, '/');
-			printf("%-3zu %-14s %-24s 0x%08llx %-5s %-5s %s: %s\n", i, cli_txt(l->parts[i].name),
-			       cli_txt(b ? b + 1 : fn), (unsigned long long)l->parts[i].size,
-			       v->file < 0  ? "-"
+			const struct mtd_part *p = &l->parts[i];
+			/* a partition no file holds (not in a whole-chip dump, not nested in one given) */
+			bool missing =
+			    v->file < 0 && !(p->flags & MTD_PART_WHOLE_CHIP) && p->parent < 0 && !v->check.what[0];
+			const char *fn = v->file >= 0       ? files[v->file].path
+			                 : missing          ? "MISSING"
+			                 : v->check.what[0] ? "(in the whole dump)"
+			                                    : "-";
+			char content[300];
+			if (missing)
+				snprintf(content, sizeof(content), "MISSING: no file holds this partition");
+			else if (v->file < 0 && !v->check.what[0])
+				snprintf(content, sizeof(content), "-");
+			else
+				snprintf(content, sizeof(content), "%s: %s", mtd_content_state_name(v->check.state),
+				         v->check.what[0] ? v->check.what : "-");
+			printf("%-3zu %-14s %-24s 0x%08llx %-5s %-5s %s\n", i, cli_txt(p->name), cli_txt(fn),
+			       (unsigned long long)p->size,
+			       v->file < 0  ? (missing ? "MISS" : "-")
 			       : v->size_ok ? "ok"
 			                    : "BAD",
 			       !v->whole_compared ? "-"
 			       : v->matches_whole ? "same"
 			                          : "DIFF",
-			       mtd_content_state_name(v->check.state), cli_txt(v->check.what[0] ? v->check.what : "-"));
+			       cli_txt(content));
 		}
 		for (size_t i = 0; i < r->nproblems; i++)
 			printf("%sproblem%s: %s\n", cli_c(stdout, CLI_RED), cli_c(stdout, CLI_RESET),

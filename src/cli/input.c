@@ -8,6 +8,8 @@ int cli_open_input(const char *cmd, const char *path, const char *view, struct m
 	struct mtd_diag d;
 	char desc[200];
 	mtd_diag_clear(&d);
+	if (cli_input(path)) /* no output of this run may be it */
+		return CLI_FAIL;
 	/* layout offsets count in the MTD address space: bad blocks stay in place */
 	if (mtd_source_open_view(s, path, view, MTD_VIEW_KEEP_BAD, desc, sizeof(desc), &d)) {
 		cli_diag(&d);

@@ -168,3 +168,59 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	fprintf(stderr, "try 'mtdscope %s --help'\n", cmd);
 	return CLI_USAGE;
 }
+
+/* ---- the inputs of this run ---- */
+
+static struct mtd_inputs inputs; /* one command runs per process */
+
+int cli_input(const char *path)
+{
+	struct mtd_diag d;
+	mtd_diag_clear(&d);
+	if (mtd_inputs_add(&inputs, path, &d)) {
+		cli_diag(&d);
+		return CLI_FAIL;
+	}
+	return CLI_OK;
+}
+
+const struct mtd_inputs *cli_inputs(void)
+{
+	return &inputs;
+}
+
+FILE *cli_log_open(struct cli_log *lg, const char *path, struct mtd_diag *d)
+{
+	memset(lg, 0, sizeof(*lg));
+	lg->of.fd = -1;
+	if (mtd_outfile_open(&lg->of, path, false, &inputs, d))
+		return NULL;
+	int fd = dup(lg->of.fd);
+	lg->f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!lg->f) {
+		if (fd >= 0)
+			close(fd);
+		mtd_outfile_abort(&lg->of);
+		mtd_diag_set(d, MTD_ERR_IO, path, "cannot open the log");
+		return NULL;
+	}
+	return lg->f;
+}
+
+int cli_log_close(struct cli_log *lg)
+{
+	if (!lg->f)
+		return CLI_OK;
+	struct mtd_diag d;
+	mtd_diag_clear(&d);
+	bool bad = fclose(lg->f) != 0;
+	lg->f = NULL;
+	if (bad) {
+		mtd_outfile_abort(&lg->of);
+		mtd_diag_set(&d, MTD_ERR_IO, lg->of.path, "write failed");
+	} else if (!mtd_outfile_commit(&lg->of, &d)) {
+		return CLI_OK;
+	}
+	cli_diag(&d);
+	return CLI_FAIL;
+}

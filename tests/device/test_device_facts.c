@@ -5,6 +5,7 @@
 
 #include <mtdscope/device.h>
 
+#include "../../src/lib/device/kb.h"
 #include "tap.h"
 
 static struct mtd_facts F;
@@ -138,7 +139,8 @@ int main(void)
 
 	load("CLOCKS: CPU/RAM/AHB/SPI/REF\n400/400/200/ 25/ 25 MHz\n    SOC: AR9330 rev. 1\n");
 	is_int(P.cpu_mhz.n, 400, "u-boot_mod clocks on the next line");
-	is_str(P.soc.s, "AR9331", "u-boot_mod SOC line");
+	/* OpenWrt names the AR9330 apart (ath79 SOC := ar9330 beside ar9331): data/socs.tsv keeps both */
+	is_str(P.soc.s, "AR9330", "u-boot_mod SOC line");
 	load("NOTICE:  CPU: MT7981 (1300MHz)\nNOTICE:  EMI: Detected DRAM size: 256MB\n");
 	is_int(P.cpu_mhz.n, 1300, "TF-A CPU clock");
 	is_int(P.ram.n, 256 * MIB, "TF-A DRAM size");
@@ -202,6 +204,68 @@ int main(void)
 		warns += a.reasons[i].kind == MTD_REASON_WARN;
 	ok(warns >= 2, "8/64 is warned twice");
 	mtd_assessment_release(&a);
+
+	/* issue 11: SoCs only in a vendor U-Boot banner, a FIT listing, TF-A */
+	load("ASIC 7620_MP (Port5<->None)\nDRAM component: 512 Mbits DDR, width 16\n");
+	/* 7620_MP does not tell the MT7620A from the MT7620N (package letters): the family row */
+	is_str(P.soc.s, "MT7620", "'ASIC 7620_MP' gives the MT7620");
+	is_int(P.ram.n, 64 * MIB, "DRAM component: 512 Mbits");
+	load("## Checking Image at 46000000 ...\n   FIT image found\n     Description:  "
+	     "mt7986a-ax6000-2500wan-spim-nand-rfb\n"
+	     "     Type:         Flat Device Tree\n");
+	is_str(P.soc.s, "MT7986", "a FIT fdt description 'mt7986a-...-rfb' gives the MT7986");
+	ok(F.n > 0, "the FIT listing alone gives facts");
+	load("NOTICE:  BL2: v2.7(release):\nNOTICE:  CPU: MT7981 (1300MHz)\nNOTICE:  EMI: Detected DRAM size: 512 MB\n"
+	     "NOTICE:  SPI_NAND Detected ID 0xc2\nNOTICE:  Page size 2048, Block size 131072, size 134217728\n");
+	is_str(P.soc.s, "MT7981", "TF-A BL2 CPU line");
+	is_int(P.cpu_mhz.n, 1300, "TF-A CPU clock");
+	is_int(P.ram.n, 512 * MIB, "TF-A DRAM size");
+	is_int(P.flash_size.n, 128 * MIB, "TF-A SPI-NAND size");
+	is_str(P.flash_type.s, "nand", "TF-A SPI-NAND type");
+	is_str(P.bootloader.s, "TF-A BL2 v2.7(release):", "TF-A BL2 version");
+	/* a JEDEC id gives the size through the chip table */
+	load("[    0.512000] spi-nor spi0.0: unrecognized JEDEC id bytes: 1c 71 18 0f 00 00\n");
+	is_str(P.flash_jedec.s, "1c7118", "unrecognized JEDEC id bytes: the id");
+	if (mtd_kb_flash_by_jedec("1c7118"))
+		is_int(P.flash_size.n, 16 * MIB, "1c7118 (EN25QX128A) is 16 MiB through the chip table");
+	else
+		ok(1, "# SKIP the chip table does not hold 1c7118 yet");
+	/* a small NOR beside a 128 MiB SPI NAND: the flash is both, not 2 MiB */
+	load("[    1.010000] m25p80 spi0.0: mx25l1606e (2048 Kbytes)\n"
+	     "[    1.020000] spi-nand spi0.1: Winbond SPI NAND was found.\n"
+	     "[    1.030000] spi-nand spi0.1: 128 MiB, block size: 128 KiB, page size: 2048, OOB size: 64\n"
+	     "SoC: Qualcomm Atheros QCA9531 ver 2 rev 0\nDRAM:  128 MB\n");
+	is_int(P.flash_size.n, 128 * MIB, "NOR + NAND: the flash is the 128 MiB NAND");
+	is_int(P.flash_other.n, 2 * MIB, "NOR + NAND: the 2 MiB NOR is the other chip");
+	is_str(P.flash_other_type, "nor", "the other chip is NOR");
+	{
+		struct mtd_assessment a2;
+		mtd_assess(&P, &a2);
+		ok(a2.verdict != MTD_VERDICT_NOT_VIABLE, "NOR + NAND is not 'not viable: 2 MiB'");
+		ok(strstr(a2.reasons[0].text, "128 MiB nand + 2 MiB nor") != NULL,
+		   "the flash reason names both chips: %s", a2.reasons[0].text);
+		mtd_assessment_release(&a2);
+	}
+	/* brands only from lines that name a device */
+	load("[    3.100000] usbcore: registered new interface driver pegasus\n[    0.000000] SoC: Qualcomm Atheros "
+	     "QCA9531 ver 2 rev 0\n");
+	ok(!P.brand.src, "'registered new interface driver pegasus' gives no brand (got %s)",
+	   P.brand.src ? P.brand.s : "none");
+	load("[    0.000000] MIPS: machine is TP-Link Archer C7 v5\n");
+	is_str(P.brand.s, "TP-Link", "the brand from the machine line");
+	/* OpenWrt's own board description */
+	load("{\n\t\"kernel\": \"5.15.137\",\n\t\"system\": \"MediaTek MT7621 ver:1 eco:3\",\n\t\"model\": \"TP-Link "
+	     "Archer C6 v3\",\n"
+	     "\t\"board_name\": \"tplink,archer-c6-v3\",\n}\n");
+	is_str(P.compatible.s, "tplink,archer-c6-v3", "ubus board_name");
+	is_str(P.machine.s, "TP-Link Archer C6 v3", "ubus model");
+	is_str(P.soc.s, "MT7621", "ubus system");
+	{
+		struct mtd_assessment a2;
+		mtd_assess(&P, &a2);
+		is_int(a2.verdict, MTD_VERDICT_SUPPORTED, "ubus board_name of an OpenWrt device: supported");
+		mtd_assessment_release(&a2);
+	}
 
 	/* hostile */
 	struct mtd_diag d;

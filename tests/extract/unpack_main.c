@@ -36,6 +36,8 @@ int main(int argc, char **argv)
 		printf("refused: %s: %s\n", o.refusals[i].path ? o.refusals[i].path : "-", o.refusals[i].reason);
 	printf("files=%llu dirs=%llu symlinks=%llu rc=%d\n", (unsigned long long)o.regular, (unsigned long long)o.dirs,
 	       (unsigned long long)o.symlinks, rc);
+	if (mtd_outdir_commit(&o, true, &d)) /* what was written is kept, even after a damaged input */
+		fprintf(stderr, "unpack: %s: %s\n", d.file, d.msg);
 	mtd_outdir_close(&o);
 	mtd_source_close(&src);
 	return rc ? 1 : 0;

@@ -69,10 +69,10 @@ int main(void)
 	ok(mkdtemp(dir) != NULL, "temp dir");
 	snprintf(path, sizeof(path), "%s/out.bin", dir);
 	struct mtd_diag d;
-	ok(mtd_write_file_atomic(path, "hello", 5, true, &d) == 0, "atomic write");
-	ok(mtd_write_file_atomic(path, "again", 5, true, &d) == MTD_ERR_EXISTS, "no_overwrite refuses");
+	ok(mtd_write_file_atomic(path, "hello", 5, true, NULL, &d) == 0, "atomic write");
+	ok(mtd_write_file_atomic(path, "again", 5, true, NULL, &d) == MTD_ERR_EXISTS, "no_overwrite refuses");
 	struct mtd_outfile o;
-	ok(mtd_outfile_open(&o, path, false, &d) == 0, "open for replace");
+	ok(mtd_outfile_open(&o, path, false, NULL, &d) == 0, "open for replace");
 	mtd_outfile_write(&o, "xx", 2, &d);
 	mtd_outfile_abort(&o);
 	char *text;

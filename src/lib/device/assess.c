@@ -585,12 +585,20 @@ int mtd_assess(const struct mtd_profile *p, struct mtd_assessment *a)
 	memset(a, 0, sizeof(*a));
 	mtd_arena_init(&a->arena);
 	bool blocked = false, snapshot = false, flash_block = false, ram_block = false;
-	char sz[32];
+	char sz[96];
 
 	/* flash: OpenWrt's 8/64 warning - below 8 MiB of flash no current release is built */
 	if (p->flash_size.src) {
 		uint64_t f = p->flash_size.n;
 		mtd_format_size(f, sz, sizeof(sz));
+		if (p->flash_other.src) {
+			/* two chips: "128 MiB nand + 2 MiB nor" */
+			char o[32];
+			mtd_format_size(p->flash_other.n, o, sizeof(o));
+			size_t l = strlen(sz);
+			snprintf(sz + l, sizeof(sz) - l, " %s + %s %s", p->flash_type.src ? p->flash_type.s : "", o,
+			         p->flash_other_type);
+		}
 		const char *chip = p->flash_chip.src ? p->flash_chip.s : "";
 		if (f < 8 * MIB) {
 			blocked = flash_block = true;
@@ -737,6 +745,16 @@ int mtd_assess(const struct mtd_profile *p, struct mtd_assessment *a)
 		reason(a, MTD_REASON_INFO, "conflict", p->conflicts[i].a, p->conflicts[i].b, "%s",
 		       p->conflicts[i].what);
 
+	if (p->nnamed) {
+		char names[200] = "";
+		for (size_t i = 0; i < p->nnamed; i++) {
+			size_t l = strlen(names);
+			snprintf(names + l, sizeof(names) - l, "%s%s", i ? ", " : "", p->named[i]->value);
+		}
+		reason(a, MTD_REASON_INFO, "device", p->named[0], p->nnamed > 1 ? p->named[1] : NULL,
+		       "the text names %s", names);
+	}
+
 	/* the device itself, then twins */
 	const struct mtd_fact *id_ev = NULL;
 	const struct mtd_kb_device *self = identify(p, &id_ev);
@@ -797,6 +815,7 @@ int mtd_assess(const struct mtd_profile *p, struct mtd_assessment *a)
 	a->headline = mtd_arena_strdup(&a->arena, head);
 	if (!a->headline)
 		a->headline = "";
+	mtd_assess_install(p, a);
 	return 0;
 }
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* One value per question: the most trusted fact wins; disagreements become conflicts. */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -210,6 +211,36 @@ static void resolve_flash(const struct mtd_facts *f, struct mtd_profile *p)
 	} else if (j && strlen(j->value) == 6) {
 		p->flash_type.s = "nor";
 		p->flash_type.src = j;
+	}
+	/* a NAND chip's size: the flash when nothing else is known, else a second chip beside a NOR
+	 * (IPQ40xx and MT798x boards keep their loaders on a small NOR and the firmware on NAND) */
+	const struct mtd_fact *sn = best(f, "flash_size_nand");
+	if (!sn)
+		return;
+	bool nor_known = p->flash_size.src && p->flash_size.n != sn->num;
+	if (!p->flash_size.src || p->flash_size.n == sn->num) {
+		set(&p->flash_size, sn);
+		p->flash_size.s = mib(p, sn->num);
+		if (!p->flash_type.src || strcmp(p->flash_type.s, "nand")) {
+			p->flash_type.s = "nand";
+			p->flash_type.src = sn;
+		}
+	} else if (nor_known) {
+		/* both chips: the firmware lives on the bigger one */
+		struct mtd_value nor = p->flash_size;
+		const char *nor_type = "nor";
+		if (sn->num > nor.n) {
+			set(&p->flash_size, sn);
+			p->flash_size.s = mib(p, sn->num);
+			p->flash_type.s = "nand";
+			p->flash_type.src = sn;
+			p->flash_other = nor;
+			p->flash_other_type = nor_type;
+		} else {
+			set(&p->flash_other, sn);
+			p->flash_other.s = mib(p, sn->num);
+			p->flash_other_type = "nand";
+		}
 	}
 }
 
@@ -451,23 +482,61 @@ static void resolve_usb(const struct mtd_facts *f, struct mtd_profile *p)
 	}
 }
 
+static void norm_word(const char *s, size_t n, char *out, size_t size)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < n && s[i] && o + 1 < size; i++)
+		if (isalnum((unsigned char)s[i]))
+			out[o++] = (char)tolower((unsigned char)s[i]);
+	out[o] = 0;
+}
+
+/* The vendor of an index row whose compatible prefix or first model word is WORD, as OpenWrt
+ * spells it in the model ("TP-Link"); NULL when no OpenWrt device has that vendor. */
+static const char *index_vendor(const char *word)
+{
+	if (strlen(word) < 2)
+		return NULL;
+	for (size_t i = 0; i < mtd_kb_devices_count; i++) {
+		const struct mtd_kb_device *d = &mtd_kb_devices[i];
+		char a[48], b[48];
+		size_t mw = strcspn(d->model, " ");
+		norm_word(d->model, mw, a, sizeof(a));
+		norm_word(d->compatible, strcspn(d->compatible, ","), b, sizeof(b));
+		if (!strcmp(word, a) || !strcmp(word, b))
+			return d->model; /* the caller copies the first word */
+	}
+	return NULL;
+}
+
+/* The brand: the vendor word that starts a line naming the device (machine, model, board name,
+ * compatible), when OpenWrt knows that vendor; else TP-Link's loader word. */
 static void resolve_brand(const struct mtd_facts *f, struct mtd_profile *p)
 {
-	/* the brand named most often (weighted) */
-	int bestw = 0;
+	const struct mtd_fact *b = NULL;
+	const char *name = NULL;
+	size_t nlen = 0;
 	for (size_t i = 0; i < f->n; i++) {
 		const struct mtd_fact *x = &f->v[i];
-		if (strcmp(x->key, "brand"))
+		bool naming = !strcmp(x->key, "machine") || !strcmp(x->key, "compatible");
+		if (!naming || (b && x->weight <= b->weight))
 			continue;
-		int w = 0;
-		for (size_t k = 0; k < f->n; k++)
-			if (!strcmp(f->v[k].key, "brand") && !strcmp(f->v[k].value, x->value))
-				w += f->v[k].weight;
-		if (w > bestw) {
-			bestw = w;
-			set(&p->brand, x);
+		size_t n = !strcmp(x->key, "compatible") ? strcspn(x->value, ",") : strcspn(x->value, " ");
+		char w[48];
+		norm_word(x->value, n, w, sizeof(w));
+		const char *v = index_vendor(w);
+		if (v) {
+			b = x;
+			name = v;
+			nlen = strcspn(v, " ");
 		}
 	}
+	if (b) {
+		p->brand.s = mtd_arena_strndup(&p->arena, name, nlen);
+		p->brand.src = p->brand.s ? b : NULL;
+		return;
+	}
+	set(&p->brand, best(f, "brand"));
 }
 
 /* "firmware1" -> "firmware", "KernelB" -> "Kernel", "kernel_slave" -> "kernel", "OS1" -> "OS" */
@@ -536,6 +605,7 @@ int mtd_profile_build(const struct mtd_facts *f, struct mtd_profile *p)
 	mtd_arena_init(&p->arena);
 	p->soc_vendor = p->target = p->subtarget = p->soc_status = p->soc_notes = "";
 	p->parts_from = "";
+	p->flash_other_type = "";
 	resolve_soc(f, p);
 	set(&p->machine, best(f, "machine"));
 	set(&p->compatible, best(f, "compatible"));
@@ -574,6 +644,24 @@ int mtd_profile_build(const struct mtd_facts *f, struct mtd_profile *p)
 	set(&p->firmware, best(f, "firmware"));
 	set(&p->console, best(f, "console"));
 	set(&p->cmdline, best(f, "cmdline"));
+	set(&p->interrupt, best(f, "interrupt"));
+	set(&p->tftp_server, best(f, "tftp_server"));
+	set(&p->tftp_client, best(f, "tftp_client"));
+	set(&p->tftp_file, best(f, "tftp_file"));
+	set(&p->boot_cmd, best(f, "boot_cmd"));
+	for (size_t i = 0; i < f->n; i++) {
+		const struct mtd_fact *x = &f->v[i];
+		bool menu = !strcmp(x->key, "loader_menu"), named = !strcmp(x->key, "model_named");
+		if (!menu && !named)
+			continue;
+		const struct mtd_fact **list = menu ? p->menu : p->named;
+		size_t *n = menu ? &p->nmenu : &p->nnamed, cap = menu ? 8 : 4;
+		bool dup = false;
+		for (size_t k = 0; k < *n; k++)
+			dup |= !strcasecmp(list[k]->value, x->value);
+		if (!dup && *n < cap)
+			list[(*n)++] = x;
+	}
 	resolve_brand(f, p);
 	for (size_t i = 0; i < f->n && p->nmentions < 8; i++) {
 		const struct mtd_fact *x = &f->v[i];

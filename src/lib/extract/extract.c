@@ -187,6 +187,11 @@ int mtd_extract(const struct mtd_scan_result *r, const char *dir, const struct m
 	} else if (rc && !d->err) {
 		mtd_diag_set(d, rc, dir, "extraction failed: %s", mtd_strerror(rc));
 	}
+	if (!opt->list_only) {
+		int rc2 = mtd_outdir_commit(o, rc == 0, d);
+		if (!rc)
+			rc = rc2;
+	}
 	if (manifest && !rc)
 		mtd_outdir_copy_manifest(o, manifest);
 	mtd_outdir_close(o);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
+#include <ftw.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -42,9 +43,32 @@ int mtd_outdir_open(struct mtd_outdir *o, const char *dir, bool list_only, const
 	mtd_json_init(&o->json, &o->manifest, true);
 	if (list_only)
 		return 0;
-	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
-		return mtd_diag_set(d, MTD_ERR_IO, dir, "cannot create output directory");
-	o->rootfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	size_t dl = strlen(dir);
+	while (dl > 1 && dir[dl - 1] == '/')
+		dl--;
+	if (!dl || dl >= sizeof(o->dir) - 64)
+		return mtd_diag_set(d, MTD_ERR_ARG, dir, "bad output directory path");
+	memcpy(o->dir, dir, dl);
+	o->dir[dl] = 0;
+	struct stat st;
+	if (lstat(o->dir, &st) != 0) {
+		if (errno != ENOENT)
+			return mtd_diag_set(d, MTD_ERR_IO, dir, "cannot check the output directory");
+		/* a new DIR is built beside it and appears whole at the end, or not at all */
+		snprintf(o->work, sizeof(o->work), "%s.tmp-XXXXXX", o->dir);
+		if (!mkdtemp(o->work)) {
+			o->work[0] = 0;
+			return mtd_diag_set(d, MTD_ERR_IO, dir, "cannot create output directory");
+		}
+		o->made = true;
+		o->rootfd = open(o->work, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (o->rootfd < 0) {
+			rmdir(o->work);
+			return mtd_diag_set(d, MTD_ERR_IO, dir, "cannot open output directory");
+		}
+		return 0;
+	}
+	o->rootfd = open(o->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (o->rootfd < 0)
 		return mtd_diag_set(d, MTD_ERR_IO, dir, "cannot open output directory");
 	/* An existing directory is used only when empty: output is never mixed with old files. */
@@ -538,6 +562,50 @@ void mtd_outdir_finish(struct mtd_outdir *o)
 		}
 		close(pfd);
 	}
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *f)
+{
+	(void)st;
+	if (f->level == 0)
+		return 0; /* the root itself is the caller's */
+	if (flag == FTW_DP)
+		rmdir(path);
+	else
+		unlink(path);
+	return 0;
+}
+
+int mtd_outdir_commit(struct mtd_outdir *o, bool ok, struct mtd_diag *d)
+{
+	if (o->list_only)
+		return 0;
+	if (o->filefd >= 0) {
+		close(o->filefd);
+		o->filefd = -1;
+	}
+	const char *root = o->made ? o->work : o->dir;
+	if (ok && o->made) {
+		fchmod(o->rootfd, 0755);
+		if (renameat2(AT_FDCWD, o->work, AT_FDCWD, o->dir, RENAME_NOREPLACE) == 0) {
+			o->made = false;
+			return 0;
+		}
+		int e = errno;
+		ok = false;
+		errno = e;
+		mtd_diag_set(d, e == EEXIST ? MTD_ERR_EXISTS : MTD_ERR_IO, o->dir,
+		             e == EEXIST ? "appeared during the extraction; nothing written"
+		                         : "cannot move the output directory into place");
+	}
+	if (ok)
+		return 0;
+	/* everything below root was written by this run (root was new or empty): remove it */
+	nftw(root, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+	if (o->made)
+		rmdir(o->work);
+	o->made = false;
+	return d->err ? d->err : 0;
 }
 
 void mtd_outdir_close(struct mtd_outdir *o)

@@ -25,6 +25,10 @@ struct mtd_dirfix {
 struct mtd_outdir {
 	int rootfd;
 	bool list_only;
+	/* DIR did not exist: everything goes to the temporary directory work, renamed to dir at the end */
+	bool made;
+	char dir[4096];
+	char work[4096 + 32];
 	/* the last parent directory resolved (files of one directory come together) */
 	int cache_fd;
 	char cache_rel[4096];
@@ -72,6 +76,11 @@ void mtd_outdir_refuse(struct mtd_outdir *o, int64_t comp, const char *path, con
 /** Apply directory modes/times and close the manifest array. */
 void mtd_outdir_finish(struct mtd_outdir *o);
 void mtd_outdir_close(struct mtd_outdir *o);
+/**
+ * The end of an extraction: ok moves a new DIR into place (it was written as DIR.tmp-XXXXXX);
+ * !ok removes everything written (DIR is left as it was: absent or empty).  0 or an error in d.
+ */
+int mtd_outdir_commit(struct mtd_outdir *o, bool ok, struct mtd_diag *d);
 
 /** Write the manifest as DIR/manifest.json (never over an existing file); 0 or -1. */
 int mtd_outdir_write_manifest(struct mtd_outdir *o);

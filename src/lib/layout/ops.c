@@ -186,7 +186,14 @@ int mtd_layout_split(const struct mtd_layout *l, const struct mtd_source *img, c
 	struct mtd_buf man;
 	mtd_buf_init(&man, 1u << 20);
 	char names[MTD_LAYOUT_MAX_PARTS][72];
-	for (size_t i = 0; i < l->nparts; i++) {
+	char hashes[MTD_LAYOUT_MAX_PARTS][65];
+	struct mtd_outset set;
+	int rc = mtd_outset_open(&set, dir, o->no_overwrite, o->inputs, d);
+	if (rc) {
+		mtd_buf_release(&man);
+		return rc;
+	}
+	for (size_t i = 0; i < l->nparts && !rc; i++) {
 		const struct mtd_part *p = &l->parts[i];
 		names[i][0] = 0;
 		if ((p->flags & MTD_PART_WHOLE_CHIP) && !o->include_whole)
@@ -194,10 +201,10 @@ int mtd_layout_split(const struct mtd_layout *l, const struct mtd_source *img, c
 		if (p->parent >= 0 && o->top_level_only)
 			continue;
 		if (!mtd_range_ok(p->offset, p->size, img->size)) {
-			mtd_buf_release(&man);
-			return mtd_diag_set(d, MTD_ERR_REFUSED, img->name,
-			                    "partition '%s' (0x%llx-0x%llx) lies past the end", p->name,
-			                    (unsigned long long)p->offset, (unsigned long long)(p->offset + p->size));
+			rc = mtd_diag_set(d, MTD_ERR_REFUSED, img->name,
+			                  "partition '%s' (0x%llx-0x%llx) lies past the end", p->name,
+			                  (unsigned long long)p->offset, (unsigned long long)(p->offset + p->size));
+			break;
 		}
 		char fn[72];
 		mtd_layout_part_filename(l, i, fn, sizeof(fn));
@@ -208,25 +215,28 @@ int mtd_layout_split(const struct mtd_layout *l, const struct mtd_source *img, c
 				memcpy(fn, tmp, sizeof(fn) - 1);
 				fn[sizeof(fn) - 1] = 0;
 			}
+		rc = mtd_outset_write(&set, fn, img->data + p->offset, (size_t)p->size, d);
+		if (rc)
+			break;
 		memcpy(names[i], fn, sizeof(fn));
-		char path[4096];
-		snprintf(path, sizeof(path), "%s/%s", dir, fn);
-		int rc = mtd_write_file_atomic(path, img->data + p->offset, (size_t)p->size, o->no_overwrite, d);
-		if (rc) {
-			mtd_buf_release(&man);
-			return rc;
-		}
-		char h[65];
-		mtd_sha256_hex(img->data + p->offset, (size_t)p->size, h);
-		mtd_buf_printf(&man, "%s  %s\n", h, fn);
-		if (o->written)
-			o->written(o->ctx, i, fn, h);
+		mtd_sha256_hex(img->data + p->offset, (size_t)p->size, hashes[i]);
+		mtd_buf_printf(&man, "%s  %s\n", hashes[i], fn);
 	}
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/manifest.sha256", dir);
-	int rc = man.err ? man.err : mtd_write_file_atomic(path, man.data, man.len, o->no_overwrite, d);
+	if (!rc && man.err)
+		rc = mtd_diag_set(d, man.err, dir, "manifest too large");
+	if (!rc)
+		rc = mtd_outset_write(&set, "manifest.sha256", man.data, man.len, d);
+	if (!rc)
+		rc = mtd_outset_commit(&set, d);
+	else
+		mtd_outset_abort(&set);
 	mtd_buf_release(&man);
-	return rc;
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < l->nparts && o->written; i++)
+		if (names[i][0])
+			o->written(o->ctx, i, names[i], hashes[i]);
+	return 0;
 }
 
 /* ---- matching files to partitions ---- */
@@ -366,18 +376,14 @@ int mtd_layout_join(const struct mtd_layout *l, struct mtd_part_file *files, siz
 
 /* ---- sizes that are not the chip ---- */
 
-void mtd_layout_explain_size(const struct mtd_layout *l, uint64_t size, char *out, size_t n)
+bool mtd_layout_explain_parts(const struct mtd_layout *l, uint64_t size, char *out, size_t n)
 {
 	out[0] = 0;
-	if (l->chip_size && size == l->chip_size)
-		return;
 	for (size_t i = 0; i < l->nparts; i++)
 		if (!(l->parts[i].flags & MTD_PART_WHOLE_CHIP) && l->parts[i].size == size) {
-			snprintf(
-			    out, n,
-			    "is 0x%llx bytes = partition '%s' alone: a partition dump, not the whole 0x%llx-byte chip",
-			    (unsigned long long)size, l->parts[i].name, (unsigned long long)l->chip_size);
-			return;
+			snprintf(out, n, "is 0x%llx bytes = partition '%s' alone: a partition dump",
+			         (unsigned long long)size, l->parts[i].name);
+			return true;
 		}
 	for (size_t i = 0; i < l->nparts; i++)
 		for (size_t k = i + 1; k < l->nparts; k++) {
@@ -388,14 +394,27 @@ void mtd_layout_explain_size(const struct mtd_layout *l, uint64_t size, char *ou
 				snprintf(
 				    out, n,
 				    "is 0x%llx bytes = '%s' + '%s' (0x%llx + 0x%llx): a concatenation of two partition "
-				    "dumps, not the whole 0x%llx-byte chip",
+				    "dumps",
 				    (unsigned long long)size, a->name, b->name, (unsigned long long)a->size,
-				    (unsigned long long)b->size, (unsigned long long)l->chip_size);
-				return;
+				    (unsigned long long)b->size);
+				return true;
 			}
 		}
-	snprintf(out, n, "is 0x%llx bytes, %s the 0x%llx-byte chip: not a whole-chip image", (unsigned long long)size,
-	         size > l->chip_size ? "larger than" : "smaller than", (unsigned long long)l->chip_size);
+	return false;
+}
+
+void mtd_layout_explain_size(const struct mtd_layout *l, uint64_t size, char *out, size_t n)
+{
+	out[0] = 0;
+	if (l->chip_size && size == l->chip_size)
+		return;
+	char why[200];
+	if (mtd_layout_explain_parts(l, size, why, sizeof(why)))
+		snprintf(out, n, "%s, not the whole 0x%llx-byte chip", why, (unsigned long long)l->chip_size);
+	else
+		snprintf(out, n, "is 0x%llx bytes, %s the 0x%llx-byte chip: not a whole-chip image",
+		         (unsigned long long)size, size > l->chip_size ? "larger than" : "smaller than",
+		         (unsigned long long)l->chip_size);
 }
 
 /* ---- verify ---- */
@@ -427,7 +446,12 @@ int mtd_layout_verify(const struct mtd_layout *l, struct mtd_part_file *files, s
 		int p = files[f].part;
 		if (p < 0) {
 			r->nunmatched++;
-			vproblem(r, "%s: matches no partition of the layout", files[f].path);
+			char why[200];
+			if (mtd_layout_explain_parts(l, files[f].src.size, why, sizeof(why)))
+				vproblem(r, "%s: matches no partition of the layout by its name; it %s", files[f].path,
+				         why);
+			else
+				vproblem(r, "%s: matches no partition of the layout", files[f].path);
 			continue;
 		}
 		if (r->parts[p].file >= 0) {
@@ -465,9 +489,11 @@ int mtd_layout_verify(const struct mtd_layout *l, struct mtd_part_file *files, s
 		mtd_sha256_hex(s->data, (size_t)s->size, v->sha256);
 		if (!v->size_ok) {
 			ok = false;
-			char why[200] = "";
+			char why[300] = "";
 			if (p->flags & MTD_PART_WHOLE_CHIP)
 				mtd_layout_explain_size(l, s->size, why, sizeof(why));
+			else if (mtd_layout_explain_parts(l, s->size, why, sizeof(why) - 40))
+				snprintf(why + strlen(why), sizeof(why) - strlen(why), ", not '%s'", p->name);
 			vproblem(r, "%s: '%s' should be 0x%llx bytes but is 0x%llx%s%s", files[v->file].path, p->name,
 			         (unsigned long long)p->size, (unsigned long long)s->size,
 			         s->size < p->size ? " (truncated)" : " (too long)", why[0] ? "; " : "");

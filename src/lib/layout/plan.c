@@ -119,6 +119,33 @@ int mtd_layout_plan(const struct mtd_layout *l, const uint8_t *img, size_t len, 
 		if (mtd_layout_find(l, o->also[i]) < 0)
 			return mtd_diag_set(d, MTD_ERR_NOT_FOUND, l->source, "no partition '%s' in the layout",
 			                    o->also[i]);
+	/* a Factory named with --also is checked first: writing an erased or foreign-looking one loses
+	 * the unit's MACs and calibration for good (the flash holds the only copy) */
+	for (size_t i = 0; i < l->nparts && !o->force; i++) {
+		const struct mtd_part *p = &l->parts[i];
+		if (p->role != MTD_ROLE_FACTORY || !writes(l, i, o) || !mtd_range_ok(p->offset, p->size, len))
+			continue;
+		struct mtd_part_check c;
+		mtd_layout_check_content(l, i, img + p->offset, (size_t)p->size, &c);
+		char state[300];
+		snprintf(state, sizeof(state), "%s",
+		         c.state == MTD_CONTENT_ERASED ? "erased (all 0xFF)"
+		         : c.state == MTD_CONTENT_ZERO ? "all zero"
+		                                       : "not valid factory data");
+		if (c.state == MTD_CONTENT_BAD)
+			snprintf(state + strlen(state), sizeof(state) - strlen(state), " (%s)", c.what);
+		if (c.state == MTD_CONTENT_ERASED || c.state == MTD_CONTENT_ZERO || c.state == MTD_CONTENT_BAD)
+			return mtd_diag_set(d, MTD_ERR_REFUSED, o->image_name,
+			                    "its '%s' (0x%llx, 0x%llx bytes) is %s: writing it replaces the unit's MAC "
+			                    "addresses and wifi "
+			                    "calibration with nothing usable. Way out: drop --also %s (the unit keeps "
+			                    "its own), put the "
+			                    "unit's own Factory into the image first ('mtdscope rebuild --factory'), "
+			                    "or --force if this "
+			                    "is really meant",
+			                    p->name, (unsigned long long)p->offset, (unsigned long long)p->size, state,
+			                    p->name);
+	}
 	size_t nw = 0;
 	uint64_t biggest = 0;
 	for (size_t i = 0; i < l->nparts; i++)

@@ -38,6 +38,17 @@ static void note(struct mtd_rebuild_report *r, const char *fmt, ...)
 	va_end(ap);
 }
 
+static void warn(struct mtd_rebuild_report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void warn(struct mtd_rebuild_report *r, const char *fmt, ...)
+{
+	if (r->nwarnings >= sizeof(r->warnings) / sizeof(r->warnings[0]))
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(r->warnings[r->nwarnings++], sizeof(r->warnings[0]), fmt, ap);
+	va_end(ap);
+}
+
 static bool all_ff(const uint8_t *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -151,6 +162,25 @@ int mtd_layout_rebuild(const struct mtd_layout *l, const uint8_t *donor, size_t 
 				    "units would share the MACs%s%s and the donor's wifi calibration. %s",
 				    ffrom, fp->name, macs[0] ? " " : "", macs, way_out_factory);
 			}
+		} else if (same_as_donor) {
+			char macs[80];
+			macs_text(&fc, macs, sizeof(macs));
+			warn(r,
+			     "DUPLICATE MACs: the %s's '%s' is byte-identical to the donor's: the rebuilt unit and the "
+			     "donor carry the "
+			     "same MAC addresses%s%s (two units with one MAC on a network lose their connections) and "
+			     "the same wifi calibration. Give this unit new MACs with 'mtdscope eeprom --set-mac' "
+			     "before both are on one network",
+			     ffrom, fp->name, macs[0] ? " " : "", macs);
+		} else if (fc.state == MTD_CONTENT_ERASED || fc.state == MTD_CONTENT_ZERO ||
+		           fc.state == MTD_CONTENT_BAD) {
+			warn(r,
+			     "the %s's '%s' is %s and goes into the image as it is: the unit will have no valid MAC "
+			     "addresses or wifi calibration",
+			     ffrom, fp->name,
+			     fc.state == MTD_CONTENT_ERASED ? "erased (all 0xFF)"
+			     : fc.state == MTD_CONTENT_ZERO ? "all zero"
+			                                    : "not valid factory data");
 		}
 	}
 	uint8_t *img = malloc((size_t)chip);
@@ -208,6 +238,16 @@ int mtd_layout_rebuild(const struct mtd_layout *l, const uint8_t *donor, size_t 
 		mtd_layout_check_content(l, i, du, n, &c);
 		bool firmware =
 		    p->role == MTD_ROLE_FIRMWARE || p->role == MTD_ROLE_KERNEL || p->role == MTD_ROLE_ROOTFS;
+		if (firmware && !take && (c.state == MTD_CONTENT_ERASED || c.state == MTD_CONTENT_ZERO)) {
+			free(img);
+			return refuse(
+			    r, d,
+			    "the donor's '%s' (0x%llx, 0x%llx bytes) is %s: the recovery image would hold no "
+			    "firmware and the unit would not boot. Way out: use a dump of a donor that boots "
+			    "(check it with 'mtdscope verify' or 'mtdscope scan'), or --take %s to use it anyway",
+			    p->name, (unsigned long long)p->offset, (unsigned long long)p->size,
+			    c.state == MTD_CONTENT_ERASED ? "erased (all 0xFF)" : "all zero", p->name);
+		}
 		if (firmware && !take && c.state == MTD_CONTENT_BAD) {
 			free(img);
 			return refuse(

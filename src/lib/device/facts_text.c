@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: MIT */
+/* Forum text: statements of the owner, OpenWrt devices named in prose, brands on lines that name a device. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <mtdscope/device.h>
+#include <mtdscope/reader.h>
+
+#include "facts_int.h"
+#include "kb.h"
+
+/* Statements in forum text: "- SoC: Mediatek MT7621DAT 880MHz", "no LAN", "Serial console (115200 8n1)" */
+void mtd_fx_r_poster(struct pctx *c)
+{
+	const char *s = c->s, *p;
+	static const char *const no_eth[] = {"no other interfaces", "no lan", "absence of ethernet", "no ethernet",
+	                                     "without ethernet"};
+	for (size_t i = 0; i < sizeof(no_eth) / sizeof(no_eth[0]); i++) {
+		const char *m = strcasestr(s, no_eth[i]);
+		if (!m)
+			continue;
+		struct mtd_fact *x =
+		    mtd_fx_add_num(c, "eth_ports", "poster", 70, 0, "the owner says the device has no Ethernet port");
+		if (x && m - s > 30) {
+			/* the phrase may sit deep in a long forum line: the evidence starts near it */
+			char buf[TEXT_MAX + 8];
+			snprintf(buf, sizeof(buf), "...%.*s", TEXT_MAX, m - 30);
+			const char *t = mtd_arena_strdup(&c->f->arena, buf);
+			if (t)
+				x->text = t;
+		}
+		break;
+	}
+	if (strncmp(s, "- ", 2) != 0 && strncmp(s, "* ", 2) != 0) {
+		/* a SoC named in prose ("It has a MT7628") */
+		char alias[32];
+		const struct mtd_kb_soc *k = c->line_had_facts ? NULL : mtd_kb_soc_in_text(s, alias, sizeof(alias));
+		if (k && strlen(alias) >= 5) {
+			struct mtd_fact *x = mtd_fx_add(c, "soc", "poster", 15, k->name);
+			if (x)
+				x->note = mtd_fx_dupn(c, alias, strlen(alias));
+		}
+		return;
+	}
+	s += 2;
+	const char *colon = strchr(s, ':');
+	if (!colon || colon - s > 24)
+		return;
+	const char *v = mtd_fx_skip_ws(colon + 1);
+	size_t kn = (size_t)(colon - s);
+	uint64_t b;
+	if (kn >= 3 && strncasecmp(s, "SoC", 3) == 0) {
+		char alias[32];
+		const struct mtd_kb_soc *k = mtd_kb_soc_in_text(v, alias, sizeof(alias));
+		if (k) {
+			struct mtd_fact *x = mtd_fx_add(c, "soc", "poster", 20, k->name);
+			if (x)
+				x->note = mtd_fx_dupn(c, alias, strlen(alias));
+		}
+		if ((p = strcasestr(v, "MHz"))) {
+			const char *q = p;
+			while (q > v && isdigit((unsigned char)q[-1]))
+				q--;
+			uint64_t mhz;
+			if (q < p && mtd_fx_parse_dec(&q, &mhz))
+				mtd_fx_add_num(c, "cpu_mhz", "poster", 20, mhz, NULL);
+		}
+	} else if (kn == 3 && strncasecmp(s, "RAM", 3) == 0) {
+		p = v;
+		if (mtd_fx_parse_size_unit(&p, &b))
+			mtd_fx_add_size(c, "ram", "poster", 20, b, NULL);
+	} else if (kn == 5 && strncasecmp(s, "Flash", 5) == 0) {
+		p = v;
+		if (mtd_fx_parse_size_unit(&p, &b))
+			mtd_fx_add_size(c, "flash_size", "poster", 20, b, NULL);
+		if (strcasestr(v, "NAND"))
+			mtd_fx_add(c, "flash_type", "poster", 20, "nand");
+		else if (strcasestr(v, "NOR"))
+			mtd_fx_add(c, "flash_type", "poster", 20, "nor");
+		/* "(EN25)QH128A-104HIP": a marking with the logo part in brackets */
+		char mark[48];
+		size_t m = 0;
+		for (p = v; *p && m < sizeof(mark) - 1; p++) {
+			if (*p == '(' || *p == ')')
+				continue;
+			if (*p == ' ') {
+				if (m >= 6)
+					break;
+				m = 0;
+				continue;
+			}
+			mark[m++] = *p;
+		}
+		mark[m] = 0;
+		const struct mtd_kb_flash *fl = m >= 6 ? mtd_kb_flash_by_name(mark) : NULL;
+		if (fl)
+			mtd_fx_add(c, "flash_chip", "poster", 20, fl->name);
+	} else if (strcasestr(mtd_fx_dupn(c, s, kn), "wifi") || strcasestr(mtd_fx_dupn(c, s, kn), "wlan")) {
+		const struct mtd_kb_wifi *w = mtd_kb_wifi_in_text(v);
+		if (w)
+			mtd_fx_add_wifi(c, "poster", 20, w, false, 0, 0, NULL);
+	} else if (kn == 8 && strncasecmp(s, "Ethernet", 8) == 0) {
+		mtd_fx_add(c, "ethernet", "poster", 20, mtd_fx_trimmed(c, v, NULL));
+		p = v;
+		uint64_t n;
+		while (*p && !(isdigit((unsigned char)*p) && (p[1] == 'x' || p[1] == 'X') && p[2] == ' '))
+			p++;
+		if (*p && mtd_fx_parse_dec(&p, &n))
+			mtd_fx_add_num(c, "eth_ports", "poster", 50, n, NULL);
+	} else if (kn == 4 && strncasecmp(s, "UART", 4) == 0) {
+		mtd_fx_add(c, "console", "poster", 30, mtd_fx_trimmed(c, v, NULL));
+	}
+}
+
+size_t mtd_fx_norm_alnum(const char *s, char *out, size_t size, bool stop_at_paren)
+{
+	size_t n = 0;
+	for (; *s && n + 1 < size; s++) {
+		if (*s == '(' && stop_at_paren)
+			break; /* "(EU)" and the like */
+		if (isalnum((unsigned char)*s))
+			out[n++] = (char)tolower((unsigned char)*s);
+	}
+	out[n] = 0;
+	return n;
+}
+
+/* An OpenWrt device named in prose ("its bigger brother MR600v2"). */
+bool mtd_fx_make_mkeys(struct pctx *c)
+{
+	c->mkeys = mtd_alloc_array(mtd_kb_devices_count, sizeof(*c->mkeys));
+	if (!c->mkeys)
+		return false;
+	for (size_t i = 0; i < mtd_kb_devices_count; i++) {
+		const struct mtd_kb_device *d = &mtd_kb_devices[i];
+		char model[96], vendor[32], vbuf[32];
+		size_t n = mtd_fx_norm_alnum(d->model, model, sizeof(model), true);
+		size_t vl = strcspn(d->compatible, ",");
+		snprintf(vbuf, sizeof(vbuf), "%.*s", (int)(vl < 31 ? vl : 31), d->compatible);
+		size_t vn = mtd_fx_norm_alnum(vbuf, vendor, sizeof(vendor), true);
+		const char *key = model;
+		if (vn && strncmp(model, vendor, vn) == 0)
+			key += vn, n -= vn;
+		c->mkeys[i][0] = 0;
+		if (n >= 5 && n < sizeof(c->mkeys[i]) && strpbrk(key, "0123456789") &&
+		    strpbrk(key, "abcdefghijklmnopqrstuvwxyz"))
+			memcpy(c->mkeys[i], key, n + 1);
+	}
+	return true;
+}
+
+void mtd_fx_r_mentions(struct pctx *c)
+{
+	if (c->line_had_facts || strcmp(c->context, "text") || ++c->prose_lines > 2000 || strlen(c->s) < 5)
+		return;
+	if (!c->mkeys) {
+		if (c->mkeys_failed)
+			return;
+		if (!mtd_fx_make_mkeys(c)) {
+			c->mkeys_failed = true;
+			return;
+		}
+	}
+	char line[LINE_MAX_LEN + 1];
+	mtd_fx_norm_alnum(c->s, line, sizeof(line), false);
+	for (size_t i = 0; i < mtd_kb_devices_count; i++) {
+		const struct mtd_kb_device *d = &mtd_kb_devices[i];
+		const char *key = c->mkeys[i];
+		size_t n = strlen(key);
+		if (!n)
+			continue;
+		const char *hit = strstr(line, key);
+		/* "mr600v2" must not match inside "mr600v21" (spaces are gone, so only digits tell) */
+		if (hit && !isdigit((unsigned char)hit[n]))
+			mtd_fx_add(c, "model_mention", "poster", 10, d->compatible);
+	}
+}
+
+/*
+ * Brands are taken from the lines that name the device (profile.c: the machine, model and board
+ * name facts), never from words anywhere in a log ("registered new interface driver pegasus" is
+ * not ASUS).  The one brand fact made here is TP-Link's boot loader word: its U-Boot stops only
+ * for "tpl".
+ */
+void mtd_fx_r_brand(struct pctx *c)
+{
+	if (strstr(c->s, "type 'tpl'") || strstr(c->s, "(type tpl"))
+		mtd_fx_add(c, "brand", "u-boot", 30, "TP-Link");
+}
