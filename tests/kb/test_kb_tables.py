@@ -104,8 +104,8 @@ def main():
     ok(not miss, 'socs: every device SoC is an SoC name or alias', repr(miss[:5]))
     bad = [c[0] for _, c in soc if not re.fullmatch(r'\d+', c[4]) or int(c[4]) > 64]
     ok(not bad, 'socs: core counts 0..64', repr(bad[:5]))
-    bad = [c[0] for _, c in soc if c[7] not in ('supported', 'target', 'toh2022', 'none')]
-    ok(not bad, 'socs: status is supported/target/toh2022/none', repr(bad[:5]))
+    bad = [c[0] for _, c in soc if c[7] not in ('supported', 'target', 'none')]
+    ok(not bad, 'socs: status is supported/target/none', repr(bad[:5]))
     ok(all(c[5] in targets for _, c in soc if c[7] == 'supported'), 'socs: a supported SoC has a built target')
     chips = {c[1] for _, c in wifi}
     bad = [c[0] for _, c in soc if c[8] != '-' and c[8] not in chips]
