@@ -163,6 +163,18 @@ static void wifi(void)
 	ok(s && s->builtin_wifi[0] && mtd_kb_wifi_by_chip(s->builtin_wifi), "the MT7628 has a built-in radio row");
 }
 
+static void usb(void)
+{
+	/* usb.ids: 2c7c Quectel Wireless Solutions Co., Ltd. / 0191 EG91 LTE modem */
+	const struct mtd_kb_usbid *u = mtd_kb_usb_name(0x2c7c, 0x0191);
+	ok(u && !strcmp(u->product, "EG91 LTE modem") && !u->curated, "2c7c:0191 is the EG91 (usb.ids), not curated");
+	u = mtd_kb_usb_name(0x2c7c, 0x0125);
+	ok(u && u->curated && mtd_kb_modem_by_usb(0x2c7c, 0x0125), "2c7c:0125 EC25 is curated in lte-modems.tsv");
+	u = mtd_kb_usb_name(0x2c7c, 0xfffe);
+	ok(u && !u->product[0] && strstr(u->vendor, "Quectel"), "an unknown Quectel product gives the maker");
+	ok(mtd_kb_usb_name(0x1d6b, 0x0002) == NULL, "a Linux root hub is not a modem maker's id");
+}
+
 int main(void)
 {
 	ok(mtd_kb_devices_count > 2000 && mtd_kb_socs_count > 150 && mtd_kb_flashes_count > 500 &&
@@ -174,5 +186,6 @@ int main(void)
 	devices();
 	brands();
 	wifi();
+	usb();
 	return tap_done();
 }

@@ -60,6 +60,11 @@ def main():
     wifi = rows(os.path.join(data, 'wifi-chips.tsv'), 7)
     br = rows(os.path.join(data, 'brands.tsv'), 4)
     rows(os.path.join(data, 'lte-modems.tsv'), 11)
+    usb = rows(os.path.join(data, 'usb-modem-ids.tsv'), 4)
+    d = dups(c[0] for _, c in usb)
+    ok(not d, 'usb-modem-ids: ids unique', repr(d[:5]))
+    bad = [c[0] for _, c in usb if not re.fullmatch(r'[0-9a-f]{4}:([0-9a-f]{4}|\*)', c[0]) or c[3] not in 'yn']
+    ok(not bad, 'usb-modem-ids: vid:pid and y/n', repr(bad[:5]))
 
     # devices: one row per target/subtarget/image name; sizes sane
     d = dups((c[0], c[1], c[15]) for _, c in dev)

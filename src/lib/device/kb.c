@@ -233,6 +233,22 @@ const struct mtd_kb_modem *mtd_kb_modem_by_usb(uint16_t vid, uint16_t pid)
 	return NULL;
 }
 
+const struct mtd_kb_usbid *mtd_kb_usb_name(uint16_t vid, uint16_t pid)
+{
+	const struct mtd_kb_usbid *maker = NULL;
+	for (size_t i = 0; i < mtd_kb_usbids_count; i++) {
+		const char *id = mtd_kb_usbids[i].usb_id;
+		uint64_t v;
+		if (strlen(id) < 6 || id[4] != ':' || !mtd_parse_hex_n(id, 4, &v) || v != vid)
+			continue;
+		if (!strcmp(id + 5, "*"))
+			maker = &mtd_kb_usbids[i];
+		else if (id_matches(id, vid, pid))
+			return &mtd_kb_usbids[i];
+	}
+	return maker;
+}
+
 /* ---- JEDEC ids ---- */
 
 /* Hex digits of IN (optional 0x, spaces, ':' or '-' between bytes), lowercased into out; false if not hex. */
