@@ -80,6 +80,9 @@ def rule_aliases(name, target):
     m = re.fullmatch(r'([A-Z]+)-?(\d+[A-Z]*)', name)
     if m and '-' in name:  # ARMADA-385 -> ARMADA385, "Armada 385"
         out += [m.group(1) + m.group(2), m.group(1).capitalize() + ' ' + m.group(2)]
+    m = re.fullmatch(r'([A-Z]+)-([A-Z]+)', name)
+    if m:  # ARMADA-XP -> "Armada XP"
+        out.append(m.group(1).capitalize() + ' ' + m.group(2))
     m = re.fullmatch(r'([A-Z]+)(\d+[A-Z]*)', name)
     if m and m.group(1) in ('ARMADA',):
         out.append(m.group(1).capitalize() + ' ' + m.group(2))
@@ -230,7 +233,7 @@ def main():
             subs[(d['target'], d['subtarget'])][d['soc']] += 1
     for (t, sub), cnt in subs.items():
         soc, n = cnt.most_common(1)[0]
-        if re.match(r'(cortex|armv|arm|mips|generic)', sub) or CHIP_RE.fullmatch(sub.upper()):
+        if re.match(r'(cortex|armv|arm|mips|generic)', sub):
             continue
         if re.search(r'\d', sub) and re.search(r'[a-z]', sub) and n * 10 >= sum(cnt.values()) * 6 and sub.upper() != soc:
             claims[sub.upper()][soc] += 5
