@@ -76,6 +76,7 @@ ff $((0x10000)) | dd of="$T/noff.bin" bs=64k seek=4 conv=notrunc status=none
 err=$("$M" plan --layout "$T/L.txt" --image "$T/noff.bin" --via mtd --also Factory 2>&1 >/dev/null)
 ok "$(nz $?)" "plan --also Factory with an erased Factory: refused"
 like "$err" "'Factory' .* is erased \(all 0xFF\).*Way out: drop --also Factory" "with the reason and the way out"
+like "$err" "^mtdscope: $T/noff\.bin: its 'Factory'" "naming the image by the path given"
 head -c $((0x10000)) /dev/urandom | dd of="$T/noff.bin" bs=64k seek=4 conv=notrunc status=none
 err=$("$M" plan --layout "$T/L.txt" --image "$T/noff.bin" --via mtd --also Factory 2>&1 >/dev/null)
 ok "$(nz $?)" "plan --also Factory with random bytes as Factory: refused"
@@ -99,5 +100,8 @@ like "$out" "firmware1\.bin: .*= 'firmware1' \+ 'firmware2' .*a concatenation of
 like "$out" "Factory +MISSING .*MISSING: no file holds this partition" "a missing partition says MISSING"
 check "no partition shows 'ok: -'" sh -c "! printf '%s' \"\$1\" | grep -q 'ok: -'" _ "$out"
 like "$out" "$T/b/Bootloader\.bin" "the file column shows the path given, not a basename"
+j=$("$M" verify --json --layout "$T/L.txt" "$T/b")
+like "$j" '"name": ?"Factory", ?"file": ?null, ?"missing": ?true' "verify --json says Factory is missing"
+like "$j" '"name": ?"Bootloader", ?"file": ?"[^"]*", ?"missing": ?false' "and Bootloader is not"
 
 done_testing
