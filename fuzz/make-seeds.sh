@@ -50,3 +50,6 @@ page = (b'BMT\x02' + struct.pack('<16H', *tbl)).ljust(512, b'\xff')
 d[15 * RB:15 * RB + 528] = page + b'\xffbmt' + b'\xff' * 12
 open('view/bmt.bin', 'wb').write(cut(d))
 PY
+mkfs.cramfs "$w/root" "$w/le.cramfs" >/dev/null; seed cramfs "$w/le.cramfs" tiny-le.cramfs
+mkfs.cramfs -N big "$w/root" "$w/be.cramfs" >/dev/null; seed cramfs "$w/be.cramfs" tiny-be.cramfs
+genromfs -d "$w/root" -f "$w/root.romfs" -V seed; seed romfs "$w/root.romfs" tiny.romfs
