@@ -185,7 +185,8 @@ int cmd_join(int argc, char **argv)
 				ret = cli_print_json(&b);
 				mtd_buf_release(&b);
 			} else {
-				fprintf(rep, "%s: 0x%zx bytes from %zu files, sha256 %s\n", cli_txt(outp), len, n, h);
+				fprintf(rep, "%s: 0x%zx bytes from %zu files, sha256 %s\n",
+				        cli_txt(strcmp(outp, "-") ? outp : "standard output"), len, n, h);
 			}
 		}
 		free(img);

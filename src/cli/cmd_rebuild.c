@@ -209,7 +209,8 @@ int cmd_rebuild(int argc, char **argv)
 			ret = cli_print_json(&b);
 			mtd_buf_release(&b);
 		} else {
-			fprintf(rep, "%s: 0x%llx bytes, sha256 %s\n", cli_txt(outp), (unsigned long long)l->chip_size,
+			fprintf(rep, "%s: 0x%llx bytes, sha256 %s\n",
+			        cli_txt(strcmp(outp, "-") ? outp : "standard output"), (unsigned long long)l->chip_size,
 			        h);
 			for (size_t i = 0; i < r->nentries; i++) {
 				const struct mtd_part *p = &l->parts[r->entries[i].part];

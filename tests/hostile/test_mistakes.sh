@@ -60,7 +60,7 @@ like "$j" '"warnings": ?\[ *"DUPLICATE MACs' "--json carries the warning"
 "$M" rebuild --layout "$T/L.txt" --donor "$T/donor.bin" --unit "$T/unit.bin" -o - > "$T/r-out.bin" 2> "$T/r-err"
 is "$?" 0 "rebuild -o - exits 0"
 check "standard output holds exactly the image -o FILE writes" cmp "$T/r-file.bin" "$T/r-out.bin"
-like "$(cat "$T/r-err")" "^-: 0x1000000 bytes, sha256" "the report went to stderr"
+like "$(cat "$T/r-err")" "^standard output: 0x1000000 bytes, sha256" "the report went to stderr"
 
 # 3. diff: two units with one Factory
 err=$("$M" diff --layout "$T/L.txt" "$T/donor.bin" "$T/twin.bin" 2>&1 >/dev/null)
