@@ -442,7 +442,7 @@ def build_rows(devs, dtsidx, toh):
                 break
         if prim is None and tables:
             prim = max(tables, key=lambda t: t[1])
-        tr, how = toh.find(d['target'], d['device'], [title] + alts)
+        tr, how = toh.find(d['target'], d['device'], [title] + alts + ([f['model']] if f.get('model') else []))
         flash = prim[1] if prim else 0
         ftype = prim[0] if prim else ''
         fsrc = 'dts' if prim else ''
