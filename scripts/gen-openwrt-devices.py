@@ -44,7 +44,7 @@ D = dtsmod
 
 FIELDS = ['DEVICE_VENDOR', 'DEVICE_MODEL', 'DEVICE_VARIANT', 'SOC', 'DEVICE_DTS', 'IMAGE_SIZE', 'DEVICE_PACKAGES',
           'SUPPORTED_DEVICES', 'BOARD_NAME', 'KERNEL_SIZE', 'UBINIZE_OPTS', 'BLOCKSIZE', 'PAGESIZE', 'NAND_SIZE',
-          'IMAGES', 'DEVICE_DTS_DIR']
+          'IMAGES', 'DEVICE_DTS_DIR', 'SUNXI_DTS']
 
 
 def read(path):
@@ -133,6 +133,8 @@ class TargetEval:
             rec = {'target': self.target, 'subtarget': sub, 'device': name, 'file': fn}
             for f in FIELDS:
                 rec[f] = ' '.join(dm.get(f, args).split())
+            if not rec['DEVICE_DTS'] and rec['SUNXI_DTS']:  # sunxi states its device tree there
+                rec['DEVICE_DTS'] = rec['SUNXI_DTS']
             alts = []
             for k in range(6):
                 parts = [' '.join(dm.get('DEVICE_ALT%d_%s' % (k, x), args).split()) for x in ('VENDOR', 'MODEL', 'VARIANT')]
