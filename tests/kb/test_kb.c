@@ -106,6 +106,7 @@ static void devices(void)
 	ok(mtd_kb_device_by_board("tplink_archer-c6-v3") == d, "by image name");
 	ok(mtd_kb_device_by_model("tp-link", "archer c6", "v3") == d, "by vendor + model + variant");
 	ok(mtd_kb_device_by_title("TP-Link Archer C6 v3") == d, "by title");
+	ok(mtd_kb_device_by_dts("mt7621_tplink_archer-c6-v3.dtb") == d, "by the DTS name (DEVICE_DTS := $$(SOC)_$(1))");
 	/* mvebu cortexa9.mk: SUPPORTED_DEVICES += armada-385-linksys-rango linksys,rango; DEVICE_ALT0 Linksys Rango */
 	d = mtd_kb_device_by_compatible("linksys,wrt3200acm");
 	ok(d && !strcmp(d->target, "mvebu"), "linksys,wrt3200acm (a SUPPORTED_DEVICES name) is mvebu");

@@ -427,6 +427,27 @@ const struct mtd_kb_device *mtd_kb_device_by_board(const char *board)
 	return NULL;
 }
 
+const struct mtd_kb_device *mtd_kb_device_by_dts(const char *dts)
+{
+	if (!dts)
+		return NULL;
+	const char *b = strrchr(dts, '/');
+	b = b ? b + 1 : dts;
+	size_t n = strlen(b);
+	if (n > 4 && (!strcasecmp(b + n - 4, ".dts") || !strcasecmp(b + n - 4, ".dtb")))
+		n -= 4;
+	if (!n)
+		return NULL;
+	for (size_t i = 0; i < mtd_kb_devices_count; i++) {
+		const char *d = mtd_kb_devices[i].dts;
+		const char *db = strrchr(d, '/');
+		db = db ? db + 1 : d;
+		if (strlen(db) == n && strncasecmp(db, b, n) == 0)
+			return &mtd_kb_devices[i];
+	}
+	return NULL;
+}
+
 /* Does "vendor|model|variant" (or the device's own fields) match the keys? an empty variant key matches any */
 static bool title_parts_match(const char *v, size_t vn, const char *mo, size_t mn, const char *va, size_t van,
                               const char *kv, const char *km, const char *kva)

@@ -126,6 +126,9 @@ const struct mtd_kb_device *mtd_kb_device_by_board(const char *board);
 /** The device whose vendor + model (+ variant when given, else the first of any variant) matches, comparing
  * letters and digits only, case-insensitive; DEVICE_ALTn names count. VARIANT may be NULL. */
 const struct mtd_kb_device *mtd_kb_device_by_model(const char *vendor, const char *model, const char *variant);
+/** The device built from device tree DTS (the DEVICE_DTS name; a path, ".dts"/".dtb" and a "<vendor>/" folder
+ * are ignored): what a FIT image's fdt description or a U-Boot "fdtfile" names. */
+const struct mtd_kb_device *mtd_kb_device_by_dts(const char *dts);
 /** The device whose title ("TP-Link Archer C6 v3": vendor model variant, an alternative title, or the DT
  * model string) equals TITLE on letters and digits. */
 const struct mtd_kb_device *mtd_kb_device_by_title(const char *title);
