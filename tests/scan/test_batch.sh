@@ -74,6 +74,14 @@ like "$out" "kernel\.uimage: [0-9]+ components, 0 failed a check" "text mode: on
 "$MTDSCOPE" scan --json "$C" >/dev/null 2>&1
 is "$?" 2 "--json with a directory is a usage error"
 
+unlike() { if printf '%s' "$1" | grep -Eq -- "$2"; then ok 1 "$3"; else ok 0 "$3"; fi; }
+unlike "$(cat "$T/j2.err")" "ETA" "no progress line when stderr is no terminal"
+if command -v script >/dev/null 2>&1; then
+	script -qec "$(printf '%q ' "$MTDSCOPE" scan --jobs 2 "$C/sub") >/dev/null" /dev/null >"$T/tty.out" 2>&1
+	like "$(tr '\r' '\n' <"$T/tty.out")" "^scan: [0-9]+/5 images, 1 failed, [0-9.]+/s, ETA [0-9]+:[0-9]{2}:[0-9]{2}" \
+		"on a terminal: a progress line with count, rate and ETA"
+fi
+
 # SQLite: one transaction per image, resume, the documented queries
 db=$T/res.sqlite
 "$MTDSCOPE" scan --db "$db" --jobs 2 "$C" >/dev/null 2>&1
