@@ -94,7 +94,11 @@ int cli_print_json(struct mtd_buf *b);
 void cli_progress(const char *what, unsigned long long done, unsigned long long total);
 void cli_progress_done(void);
 bool cli_stderr_is_tty(void);
-/** Open a JSON document's top object with its "schema" member "mtdscope.<doc>/<version>" (schema.c). */
+/** The versioned name of JSON document doc ("scan" -> "mtdscope.scan/1"; the table in schema.c). */
+const char *cli_schema_id(const char *doc);
+/** Every top-level object j writes from now on opens with "schema": cli_schema_id(doc). */
+void cli_json_schema(struct mtd_json *j, const char *doc);
+/** cli_json_schema() and open the top object. */
 void cli_json_begin(struct mtd_json *j, const char *doc);
 /** `mtdscope --version [--json]`: the program's version and the libraries' (version.c). */
 int cli_print_version(bool json);
