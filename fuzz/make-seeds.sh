@@ -26,3 +26,23 @@ mkfs.jffs2 -b -e 0x10000 -U -r "$w/root" -o "$w/be.jffs2"; seed jffs2 "$w/be.jff
 (cd "$w/root" && find . | cpio -o -H newc 2>/dev/null) >"$w/root.cpio"; seed cpio "$w/root.cpio" tiny-newc.cpio
 printf '/dts-v1/;\n/ { model = "seed"; compatible = "mediatek,mt7628an-soc"; };\n' | dtc -I dts -O dtb -o "$w/seed.dtb" -
 seed dtb "$w/seed.dtb" seed.dtb
+
+# fuzz_view: 16-block NAND dumps of 512+16 pages laid out by tests/scan/nand_layout.py (a bad block,
+# an NMBM table; a BMT v2 table written here), cut to what the harness places: block 0, then blocks 14-15.
+L="python3 ../../tests/scan/nand_layout.py --page 512 --oob 16 --ppb 32 --blocks 16 --bad 3"
+cat "$w/payload" "$w/payload" "$w/payload" >"$w/pay"
+$L --table nmbm --remap 2:11 "$w/n.bin" "$w/n.want" 0:"$w/pay"
+$L "$w/p.bin" "$w/p.want" 0:"$w/pay"
+mkdir -p view
+python3 - "$w" <<'PY'
+import struct, sys
+w = sys.argv[1]; RB = 528 * 32
+cut = lambda d: bytes(d[:RB] + d[14 * RB:16 * RB])
+open('view/nmbm.bin', 'wb').write(cut(open(w + '/n.bin', 'rb').read()))
+d = bytearray(open(w + '/p.bin', 'rb').read())
+open('view/plain-bad-block.bin', 'wb').write(cut(d))
+tbl = [0, 1, 2, 4, 5, 6, 7, 8, 9, 10] + [0xffff] * 6
+page = (b'BMT\x02' + struct.pack('<16H', *tbl)).ljust(512, b'\xff')
+d[15 * RB:15 * RB + 528] = page + b'\xffbmt' + b'\xff' * 12
+open('view/bmt.bin', 'wb').write(cut(d))
+PY

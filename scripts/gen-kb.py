@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: MIT
 """Compile the knowledge tables in data/*.tsv into C arrays (src/lib/device/kb.h types).
 
-usage: scripts/gen-kb.py OUT.c KB.h socs.tsv flash-chips.tsv wifi-chips.tsv lte-modems.tsv openwrt-devices.tsv
-Lines starting with '#' are comments; openwrt-devices.tsv has a header row after its comment.
+usage: scripts/gen-kb.py OUT.c KB.h socs.tsv flash-chips.tsv wifi-chips.tsv lte-modems.tsv openwrt-devices.tsv brands.tsv
+Lines starting with '#' are comments; openwrt-devices.tsv has a header row after its comment, checked against the columns here.
 """
 import os
 import sys
@@ -14,7 +14,7 @@ SPECS = [
                            ('target', 's'), ('subtarget', 's'), ('status', 's'), ('builtin_wifi', 's'),
                            ('builtin_eth', 's'), ('notes', 's')]),
     ('mtd_kb_flash', 'mtd_kb_flashes', [('jedec', 's'), ('name', 's'), ('size', 'n'), ('type', 's'), ('vendor', 's'),
-                                ('aliases', 's')]),
+                                ('aliases', 's'), ('ext_id', 's'), ('erase', 'n'), ('source', 's')]),
     ('mtd_kb_wifi', 'mtd_kb_wifis', [('pci_id', 's'), ('chip', 's'), ('aliases', 's'), ('bands', 's'), ('driver', 's'),
                              ('open', 's'), ('notes', 's')]),
     ('mtd_kb_modem', 'mtd_kb_modems', [('usb_id', 's'), ('vendor', 's'), ('model', 's'), ('mode', 's'), ('packages', 's'),
@@ -23,7 +23,12 @@ SPECS = [
     ('mtd_kb_device', 'mtd_kb_devices', [('target', 's'), ('subtarget', 's'), ('soc', 's'), ('dts', 's'), ('compatible', 's'),
                                  ('model', 's'), ('flash_type', 's'), ('flash', 'n'), ('ram', 'n'),
                                  ('ram_source', 's'), ('radios', 's'), ('lte', 'b'), ('usb', 'b'), ('ports', 's'),
-                                 ('partitions', 's')]),
+                                 ('partitions', 's'), ('device', 's'), ('vendor', 's'), ('name', 's'), ('variant', 's'),
+                                 ('alt_titles', 's'), ('boards', 's'), ('image_size', 'n'), ('packages', 's'),
+                                 ('wifi_kmods', 's'), ('flashes', 's'), ('flash_source', 's'), ('soc_compatible', 's'),
+                                 ('cpu', 's'), ('toh_cpu', 's'), ('toh_wifi', 's'), ('toh_match', 's'),
+                                 ('dt_source', 's'), ('soc_source', 's'), ('radios_disabled', 's')]),
+    ('mtd_kb_brand', 'mtd_kb_brands', [('name', 's'), ('aliases', 's'), ('devices', 'n'), ('targets', 's')]),
 ]
 
 
@@ -54,9 +59,15 @@ def main():
         with open(path, encoding='utf-8') as f:
             for ln, line in enumerate(f, 1):
                 line = line.rstrip('\n')
-                if not line or line.startswith('#') or (ctype == 'mtd_kb_device' and line.startswith('target\t')):
+                if not line or line.startswith('#'):
+                    continue
+                if ctype == 'mtd_kb_device' and line.startswith('target\t'):
+                    if line.split('\t') != [c[0] if c[0] not in ('flash', 'ram') else c[0] + '_bytes' for c in cols]:
+                        sys.exit('%s:%d: the header is not the columns gen-kb.py knows' % (path, ln))
                     continue
                 c = line.split('\t')
+                if len(c) > len(cols):
+                    sys.exit('%s:%d: %d columns, expected %d' % (path, ln, len(c), len(cols)))
                 if len(c) < len(cols):
                     c += [''] * (len(cols) - len(c))
                 vals = []

@@ -24,7 +24,7 @@ pkgs_tools="u-boot-tools squashfs-tools mtd-utils device-tree-compiler xz-utils 
 	gzip cpio tar u-boot-qemu qemu-system-mips qemu-user binwalk libubootenv-tool tftp-hpa atftp
 	curl busybox-static flashrom tftpd-hpa e2fsprogs gdisk fdisk jq iproute2
 	python3 perl time gcc-mipsel-linux-gnu libc6-dev-mipsel-cross usb.ids pci.ids lzma-alone
-	man-db zsh seabios ipxe-qemu kmod python3-jsonschema"
+	man-db zsh seabios ipxe-qemu kmod arm-trusted-firmware-tools python3-jsonschema"
 # (gcc-mipsel-linux-gnu, libc6-dev-mipsel-cross, qemu-user: the mipsel cross build and its run
 # under qemu-mipsel; usb.ids, pci.ids: read by mtdscope report/modem at run time;
 # seabios and ipxe-qemu: the option ROMs qemu-system-mipsel loads for the malta board's

@@ -81,6 +81,8 @@ struct mtd_console_stop_options {
 	int window_ms;               /* keep sending bursts this long at most (default 10000) */
 	int burst_ms;                /* between bursts (default 50) */
 	int nudge_ms;                /* silence before sending one Ctrl-C to wake a prompt (0: never) */
+	bool from_start;             /* send the interrupt from power-on through wait_ms, no countdown
+	                                needed (vendor loaders that wait silently for a magic word) */
 };
 
 void mtd_console_stop_options_init(struct mtd_console_stop_options *o);
@@ -92,6 +94,9 @@ struct mtd_console_stop_result {
 	unsigned bursts;
 	char prompt[64]; /* as printed, trailing spaces removed, e.g. "MT7621 #" */
 	double prompt_at;
+	bool went_past; /* the boot loader went on to boot ("Starting kernel ...") without stopping */
+	char past[96];  /* the line that showed it */
+	double past_at;
 };
 
 /** The built-in autoboot messages (NULL-terminated). */
@@ -100,7 +105,10 @@ const char *const *mtd_console_autoboot_messages(void);
 /**
  * Watch for an autoboot message, send the interrupt string in bursts through
  * the window, clear what the bursts typed, and find the prompt.  A board that
- * goes straight to its prompt is fine too (saw_autoboot false).
+ * goes straight to its prompt is fine too (saw_autoboot false).  With
+ * from_start the bursts start at once and go on until a prompt shows (no
+ * countdown line needed).  When the loader boots on ("Starting kernel ...")
+ * the call fails at once with MTD_ERR_TIMEOUT and r->went_past set.
  */
 int mtd_console_stop_autoboot(struct mtd_console *c, const struct mtd_console_stop_options *o,
                               struct mtd_console_stop_result *r, struct mtd_diag *d);

@@ -145,6 +145,16 @@ struct mtd_profile {
 	struct mtd_value ethernet;  /* switch/MAC description */
 	struct mtd_value eth_ports; /* .n = number of ports, .src NULL when unknown; 0 = none */
 	struct mtd_value bootloader, tftp, kernel, toolchain, firmware, console, cmdline, brand;
+	/* how the boot loader is reached and what it asks for */
+	struct mtd_value interrupt;     /* the word or key that stops it ("tpl") */
+	struct mtd_value tftp_server;   /* the TFTP server address it uses or the owner gave ("192.168.0.5") */
+	struct mtd_value tftp_client;   /* its own address */
+	struct mtd_value tftp_file;     /* the file name it asks for ("test.bin") */
+	struct mtd_value boot_cmd;      /* how a loaded image is booted ("bootm") */
+	const struct mtd_fact *menu[8]; /* boot menu entries ("1: Load system code to SDRAM via TFTP") */
+	size_t nmenu;
+	const struct mtd_fact *named[4]; /* models named in the text ("MR500 v1") */
+	size_t nnamed;
 	const struct mtd_fact *mentions[8]; /* supported devices named in the text (value = compatible) */
 	size_t nmentions;
 	struct mtd_conflict conflicts[MTD_PROFILE_MAX_CONFLICTS];
@@ -188,6 +198,19 @@ struct mtd_twin {
 	const char *image;    /* OpenWrt image name stem: "openwrt-ramips-mt7621-tplink_mr600-v2-eu" */
 };
 
+/* An install path a person can follow: the images to use, the commands to run, the steps. */
+#define MTD_INSTALL_MAX_STEPS 12
+struct mtd_install {
+	const char *method;                 /* "tftp" (U-Boot over Ethernet), "" when none was found */
+	const char *device;                 /* whose images: the device itself or its twin (model) */
+	const char *for_device;             /* the model the text names for this board when it is not that one */
+	const char *initramfs, *sysupgrade; /* OpenWrt image file names */
+	const char *netboot;                /* the 'mtdscope netboot' command line */
+	const char *serve;                  /* the 'mtdscope serve' command line (booting by hand) */
+	const char *steps[MTD_INSTALL_MAX_STEPS];
+	size_t nsteps;
+};
+
 #define MTD_ASSESS_MAX_REASONS 32
 #define MTD_ASSESS_MAX_TWINS   5
 
@@ -198,10 +221,13 @@ struct mtd_assessment {
 	size_t nreasons;
 	struct mtd_twin twins[MTD_ASSESS_MAX_TWINS];
 	size_t ntwins;
+	struct mtd_install install;
 	struct mtd_arena arena;
 };
 
 int mtd_assess(const struct mtd_profile *p, struct mtd_assessment *a);
+/** The install path (a->install) from the profile and the verdict and twins already in a. */
+void mtd_assess_install(const struct mtd_profile *p, struct mtd_assessment *a);
 void mtd_assessment_release(struct mtd_assessment *a);
 
 /* ---- LTE modems ---- */

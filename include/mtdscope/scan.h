@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "layout.h"
 #include "source.h"
 #include "util.h"
 #include "view.h"
@@ -76,13 +77,39 @@ struct mtd_scan_options {
 
 void mtd_scan_options_init(struct mtd_scan_options *o);
 
+/* What one partition of the image's own layout holds. */
+struct mtd_part_judgment {
+	char state[12];    /* "ok", "erased", "bad", "foreign", "missing", "unknown" */
+	char what[240];    /* "uimage 'MIPS OpenWrt Linux' at 0x50000", "MT7628 EEPROM v1, ..." */
+	int64_t component; /* the first component found in it, -1 */
+	size_t nproblems;
+	char problems[6][240]; /* what is wrong with it, for people */
+};
+
+/*
+ * The partitions the image carries (a device tree's fixed-partitions, mtdparts=
+ * in the U-Boot environment or a kernel command line, the MediaTek/Ralink
+ * vendor layout, plus OpenWrt's firmware split), each judged.
+ */
+struct mtd_scan_partitions {
+	char source[200]; /* where the layout came from */
+	char split[80];   /* "OpenWrt firmware split ..." when partitions were added by it ("" if none) */
+	struct mtd_layout layout;
+	struct mtd_part_judgment judg[MTD_LAYOUT_MAX_PARTS];
+	size_t nproblems;
+	char problems[8][240]; /* the dump against its own layout (size, concatenation, no BL2) */
+	size_t nnotes;
+	char notes[4][240]; /* other layouts found and not used */
+};
+
 struct mtd_scan_result {
 	char file[256];
 	uint64_t size;
 	struct mtd_component **comps;
 	size_t ncomps, cap;
-	bool byteswapped;      /* input looked like a 16-bit byte-swapped dump */
-	struct mtd_view *view; /* the view scanned instead of the raw dump (NULL: the dump itself) */
+	bool byteswapped;                       /* input looked like a 16-bit byte-swapped dump */
+	struct mtd_view *view;                  /* the view scanned instead of the raw dump (NULL: the dump itself) */
+	struct mtd_scan_partitions *partitions; /* the image's own layout, judged (NULL: none found) */
 	struct mtd_arena arena;
 	struct mtd_source *source; /* borrowed; valid while the caller keeps it open */
 };

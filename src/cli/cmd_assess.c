@@ -122,6 +122,14 @@ int cmd_assess(int argc, char **argv)
 					cli_device_evidence(r->ev[k], 6);
 			}
 		}
+		if (a.install.nsteps) {
+			printf("%sInstall path%s%s%s%s%s\n", cli_c(stdout, CLI_BOLD),
+			       a.install.for_device[0] ? " for the " : "", cli_txt(a.install.for_device),
+			       a.install.device[0] ? " with the images of the " : "", cli_txt(a.install.device),
+			       cli_c(stdout, CLI_RESET));
+			for (size_t i = 0; i < a.install.nsteps; i++)
+				printf("  %zu. %s\n", i + 1, cli_txt(a.install.steps[i]));
+		}
 		if (a.ntwins) {
 			printf("%sClosest supported devices%s\n", cli_c(stdout, CLI_BOLD), cli_c(stdout, CLI_RESET));
 			for (size_t i = 0; i < a.ntwins; i++) {

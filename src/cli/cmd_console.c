@@ -29,6 +29,11 @@ static const char help[] = "usage: mtdscope console (--line DEV [--baud N] | --e
                            "                     -nographic, a scripted console)\n"
                            "  --interrupt STR    what stops autoboot (default Ctrl-C; TP-Link: tpl);\n"
                            "                     escapes \\r \\n \\t \\xHH\n"
+                           "  --interrupt-from-start  send the interrupt from power-on through --wait,\n"
+                           "                     no countdown line needed (the default for a word\n"
+                           "                     such as tpl: vendor loaders wait for it silently)\n"
+                           "  --interrupt-after-countdown  send it only after an autoboot message\n"
+                           "                     (the default for a single key such as Ctrl-C)\n"
                            "  --prompt STR       the prompt, when detection should not guess (MT7621 #)\n"
                            "  --no-stop          the bootloader already sits at its prompt: only find it\n"
                            "  --wait SEC         how long to wait for the autoboot message (default 60)\n"
@@ -216,6 +221,18 @@ static int interactive(struct mtd_console *c)
 	return rc;
 }
 
+/* A word ("tpl") rather than one key: vendor loaders wait for it silently, so it is sent from
+ * power-on unless told otherwise. */
+static bool interrupt_is_word(const char *s)
+{
+	if (!s || strlen(s) < 2)
+		return false;
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s == 0x7f)
+			return false;
+	return true;
+}
+
 int cmd_console(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -223,6 +240,8 @@ int cmd_console(int argc, char **argv)
 	    {"baud", required_argument, NULL, 'b'},
 	    {"exec", required_argument, NULL, 'e'},
 	    {"interrupt", required_argument, NULL, 'i'},
+	    {"interrupt-from-start", no_argument, NULL, 'F'},
+	    {"interrupt-after-countdown", no_argument, NULL, 'G'},
 	    {"prompt", required_argument, NULL, 'P'},
 	    {"no-stop", no_argument, NULL, 'N'},
 	    {"wait", required_argument, NULL, 'w'},
@@ -253,6 +272,7 @@ int cmd_console(int argc, char **argv)
 	int rc = CLI_USAGE;
 	mtd_console_options_init(&co);
 	mtd_console_stop_options_init(&so);
+	int from_start = -1; /* -1: by the interrupt (a word: from power-on) */
 	console_view_init(&view);
 	view.live = true;
 	optind = 1;
@@ -276,6 +296,8 @@ int cmd_console(int argc, char **argv)
 			}
 			so.interrupt = intr;
 			break;
+		case 'F': from_start = 1; break;
+		case 'G': from_start = 0; break;
 		case 'P':
 			snprintf(prompt, sizeof(prompt), "%s", optarg);
 			so.prompt = prompt;
@@ -336,6 +358,7 @@ int cmd_console(int argc, char **argv)
 		default: cli_usage_error("console", "bad option"); goto out;
 		}
 	}
+	so.from_start = from_start < 0 ? interrupt_is_word(so.interrupt) : from_start == 1;
 	if (optind != argc) {
 		cli_usage_error("console", "unexpected argument '%s'", argv[optind]);
 		goto out;
@@ -395,7 +418,10 @@ int cmd_console(int argc, char **argv)
 		fflush(stdout);
 	if (!json)
 		fprintf(stderr, "mtdscope: at the prompt '%s' after %.1f s%s", cli_txt(sr.prompt), sr.prompt_at,
-		        sr.saw_autoboot ? "" : " (no autoboot countdown seen)\n");
+		        sr.saw_autoboot || so.from_start ? "" : " (no autoboot countdown seen)\n");
+	if (so.from_start && !json)
+		fprintf(stderr, "; the interrupt '%s' sent from power-on, %u burst%s\n", cli_txt(so.interrupt),
+		        sr.bursts, sr.bursts == 1 ? "" : "s");
 	if (sr.saw_autoboot && !json)
 		fprintf(stderr, "; autoboot message '%s' at %.1f s, %u interrupt burst%s\n", cli_txt(sr.autoboot),
 		        sr.autoboot_at, sr.bursts, sr.bursts == 1 ? "" : "s");

@@ -173,10 +173,15 @@ int cmd_extract(int argc, char **argv)
 		/* limits the scan hit (bombs, depth) are said here, not only in the manifest; exit 1 */
 		for (size_t i = 0; i < r->ncomps; i++)
 			for (size_t p = 0; p < r->comps[i]->nproblems; p++)
-				if (strstr(r->comps[i]->problems[p], "--max-") && (ret = CLI_FAIL))
-					cli_warn("%s at 0x%llx%s: %s", r->comps[i]->type,
+				if (strstr(r->comps[i]->problems[p], "--max-") && (ret = CLI_FAIL)) {
+					/* the scan's hint names scan's option: extract's is --depth */
+					const char *pr = r->comps[i]->problems[p], *md = strstr(pr, "--max-depth");
+					cli_warn("%s at 0x%llx%s: %.*s%s%s", r->comps[i]->type,
 					         (unsigned long long)r->comps[i]->offset,
-					         r->comps[i]->space >= 0 ? " (decoded)" : "", r->comps[i]->problems[p]);
+					         r->comps[i]->space >= 0 ? " (decoded)" : "",
+					         md ? (int)(md - pr) : (int)strlen(pr), pr, md ? "--depth" : "",
+					         md ? md + strlen("--max-depth") : "");
+				}
 		if (sum.refused)
 			cli_warn("%llu entries refused (see \"refused\" in %s/manifest.json)",
 			         (unsigned long long)sum.refused, dir ? dir : "the manifest");

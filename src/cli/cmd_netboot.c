@@ -37,6 +37,10 @@ static const char help[] = "usage: mtdscope netboot (--line DEV [--baud N] | --e
                            "  --blksize N          set U-Boot's tftpblocksize (default: U-Boot's own)\n"
                            "  --windowsize N       set U-Boot's tftpwindowsize (RFC 7440, newer U-Boot)\n"
                            "  --interrupt STR      what stops autoboot (default Ctrl-C; TP-Link: tpl)\n"
+                           "  --interrupt-from-start  send it from power-on through --wait, no countdown\n"
+                           "                       line needed (the default for a word such as tpl)\n"
+                           "  --interrupt-after-countdown  only after an autoboot message (the default\n"
+                           "                       for a single key such as Ctrl-C)\n"
                            "  --prompt STR         the prompt, if detection should not guess\n"
                            "  --wait SEC           time allowed for the autoboot message (default 60)\n"
                            "  --window SEC         how long to keep interrupting (default 10)\n"
@@ -222,6 +226,18 @@ static uint64_t align_up(uint64_t v, uint64_t a)
 	return (v + a - 1) / a * a;
 }
 
+/* A word ("tpl") rather than one key: vendor loaders wait for it silently, so it is sent from
+ * power-on unless told otherwise. */
+static bool interrupt_is_word(const char *s)
+{
+	if (!s || strlen(s) < 2)
+		return false;
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s == 0x7f)
+			return false;
+	return true;
+}
+
 int cmd_netboot(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -237,6 +253,8 @@ int cmd_netboot(int argc, char **argv)
 	    {"blksize", required_argument, NULL, 'k'},
 	    {"windowsize", required_argument, NULL, 'W'},
 	    {"interrupt", required_argument, NULL, 'i'},
+	    {"interrupt-from-start", no_argument, NULL, 'F'},
+	    {"interrupt-after-countdown", no_argument, NULL, 'G'},
 	    {"prompt", required_argument, NULL, 'P'},
 	    {"wait", required_argument, NULL, 'w'},
 	    {"window", required_argument, NULL, 'x'},
@@ -263,6 +281,7 @@ int cmd_netboot(int argc, char **argv)
 	int boot_timeout_ms = 60000;
 	mtd_console_options_init(&co);
 	mtd_console_stop_options_init(&so);
+	int from_start = -1; /* -1: by the interrupt (a word: from power-on) */
 	console_view_init(&view);
 	mtd_tftp_options_init(&to);
 	optind = 1;
@@ -305,6 +324,8 @@ int cmd_netboot(int argc, char **argv)
 				return cli_usage_error("netboot", "--interrupt takes a short string, not '%s'", optarg);
 			so.interrupt = intr;
 			break;
+		case 'F': from_start = 1; break;
+		case 'G': from_start = 0; break;
 		case 'P':
 			snprintf(prompt, sizeof(prompt), "%s", optarg);
 			so.prompt = prompt;
@@ -331,6 +352,7 @@ int cmd_netboot(int argc, char **argv)
 		default: return cli_usage_error("netboot", "bad option");
 		}
 	}
+	so.from_start = from_start < 0 ? interrupt_is_word(so.interrupt) : from_start == 1;
 	if (optind != argc)
 		return cli_usage_error("netboot", "unexpected argument '%s'", argv[optind]);
 	if (!image)
@@ -440,7 +462,11 @@ int cmd_netboot(int argc, char **argv)
 		step(&rep, false, "stop autoboot", "%s", d.msg);
 		goto fail_tail;
 	}
-	if (sr.saw_autoboot)
+	if (so.from_start)
+		step(&rep, true, "stop autoboot",
+		     "prompt '%s' at %.1f s; the interrupt '%s' sent from power-on, %u bursts", sr.prompt, sr.prompt_at,
+		     so.interrupt[0] == 3 ? "^C" : so.interrupt, sr.bursts);
+	else if (sr.saw_autoboot)
 		step(&rep, true, "stop autoboot", "prompt '%s' at %.1f s; '%s' at %.1f s, %u interrupt bursts",
 		     sr.prompt, sr.prompt_at, sr.autoboot, sr.autoboot_at, sr.bursts);
 	else

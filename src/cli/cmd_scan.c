@@ -11,7 +11,12 @@ static const char help[] = "usage: mtdscope scan [options] FILE\n"
                            "\n"
                            "Map every component of a raw flash dump or firmware file: one line per\n"
                            "component, nested, with offset, size, type, whether its checksums held and\n"
-                           "the fields that matter.  Bytes that belong to no known component are shown\n"
+                           "the fields that matter, under the partitions the image itself carries (a\n"
+                           "device tree's fixed-partitions, mtdparts= in the U-Boot environment or a\n"
+                           "kernel command line, the MediaTek/Ralink vendor layout, OpenWrt's firmware\n"
+                           "split), each judged: bootloader present, Factory erased or from another unit,\n"
+                           "firmware checksums, rootfs_data state, the dump against its layout.\n"
+                           "Bytes that belong to no known component are shown\n"
                            "as erased (0xFF), zero, random (high entropy) or unknown.  Offsets of\n"
                            "components inside decoded streams count in the decoded bytes (marked ~);\n"
                            "the gaps inside one decoded stream are summed up on one line (--all lists\n"
@@ -106,6 +111,50 @@ static void print_gap_summary(const struct mtd_component *c, const struct gap_su
 	printf(" (--all lists them)%s\n", cli_c(stdout, CLI_RESET));
 }
 
+/* The image's own partitions, judged: the top of the map. */
+static void print_partitions(const struct mtd_scan_result *r)
+{
+	const struct mtd_scan_partitions *sp = r->partitions;
+	if (!sp)
+		return;
+	if (sp->source[0])
+		printf("%sPARTITIONS%s from %s\n", cli_c(stdout, CLI_BOLD), cli_c(stdout, CLI_RESET),
+		       cli_txt(sp->source));
+	if (sp->split[0])
+		printf("%s  (partitions marked * inside firmware: %s)%s\n", cli_c(stdout, CLI_DIM), sp->split,
+		       cli_c(stdout, CLI_RESET));
+	for (size_t i = 0; i < sp->layout.nparts; i++) {
+		const struct mtd_part *p = &sp->layout.parts[i];
+		const struct mtd_part_judgment *j = &sp->judg[i];
+		int depth = 0;
+		for (int q = p->parent; q >= 0 && depth < 8; q = sp->layout.parts[q].parent)
+			depth++;
+		char sz[24];
+		mtd_format_size(p->size, sz, sizeof(sz));
+		bool good = !strcmp(j->state, "ok");
+		bool badst = !strcmp(j->state, "bad") || !strcmp(j->state, "foreign") || !strcmp(j->state, "missing") ||
+		             j->nproblems;
+		char off[24], name[80];
+		snprintf(off, sizeof(off), "0x%08llx", (unsigned long long)p->offset);
+		snprintf(name, sizeof(name), "%s%s", cli_txt(p->name), p->flags & MTD_PART_AUTO ? "*" : "");
+		printf("%*s%-*s 0x%08llx %9s  %-*s %-11s %s%-7s%s %s\n", 2 * depth, "",
+		       12 - 2 * depth > 0 ? 12 - 2 * depth : 0, off, (unsigned long long)p->size, sz, 14, name,
+		       mtd_part_role_name(p->role),
+		       cli_c(stdout, badst  ? CLI_RED
+		                     : good ? CLI_GREEN
+		                            : CLI_DIM),
+		       j->state, cli_c(stdout, CLI_RESET), cli_txt(j->what));
+		for (size_t k = 0; k < j->nproblems; k++)
+			printf("%*s%s! %s%s\n", 2 * depth + 4, "", cli_c(stdout, CLI_YELLOW), cli_txt(j->problems[k]),
+			       cli_c(stdout, CLI_RESET));
+	}
+	for (size_t k = 0; k < sp->nproblems; k++)
+		printf("%s! %s%s\n", cli_c(stdout, CLI_YELLOW), cli_txt(sp->problems[k]), cli_c(stdout, CLI_RESET));
+	for (size_t k = 0; k < sp->nnotes; k++)
+		printf("%s  %s%s\n", cli_c(stdout, CLI_DIM), cli_txt(sp->notes[k]), cli_c(stdout, CLI_RESET));
+	putchar('\n');
+}
+
 static void print_text(const struct mtd_scan_result *r, bool all)
 {
 	struct gap_sum *sums = all ? NULL : calloc(r->ncomps ? r->ncomps : 1, sizeof(*sums));
@@ -127,6 +176,7 @@ static void print_text(const struct mtd_scan_result *r, bool all)
 		printf("view %s%s: offsets marked ~ count in the view's bytes, raw_offset= in the dump's\n", vd,
 		       r->view->detected ? " (detected)" : "");
 	}
+	print_partitions(r);
 	printf("%s%-12s %-10s %9s  %-16s %-3s  %s%s\n", cli_c(stdout, CLI_DIM), "OFFSET", "SIZE", "", "TYPE", "OK",
 	       "DETAILS", cli_c(stdout, CLI_RESET));
 	size_t invalid = 0;

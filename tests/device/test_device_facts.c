@@ -139,7 +139,8 @@ int main(void)
 
 	load("CLOCKS: CPU/RAM/AHB/SPI/REF\n400/400/200/ 25/ 25 MHz\n    SOC: AR9330 rev. 1\n");
 	is_int(P.cpu_mhz.n, 400, "u-boot_mod clocks on the next line");
-	is_str(P.soc.s, "AR9331", "u-boot_mod SOC line");
+	/* OpenWrt names the AR9330 apart (ath79 SOC := ar9330 beside ar9331): data/socs.tsv keeps both */
+	is_str(P.soc.s, "AR9330", "u-boot_mod SOC line");
 	load("NOTICE:  CPU: MT7981 (1300MHz)\nNOTICE:  EMI: Detected DRAM size: 256MB\n");
 	is_int(P.cpu_mhz.n, 1300, "TF-A CPU clock");
 	is_int(P.ram.n, 256 * MIB, "TF-A DRAM size");
@@ -206,7 +207,8 @@ int main(void)
 
 	/* issue 11: SoCs only in a vendor U-Boot banner, a FIT listing, TF-A */
 	load("ASIC 7620_MP (Port5<->None)\nDRAM component: 512 Mbits DDR, width 16\n");
-	is_str(P.soc.s, "MT7620A", "'ASIC 7620_MP' gives the MT7620");
+	/* 7620_MP does not tell the MT7620A from the MT7620N (package letters): the family row */
+	is_str(P.soc.s, "MT7620", "'ASIC 7620_MP' gives the MT7620");
 	is_int(P.ram.n, 64 * MIB, "DRAM component: 512 Mbits");
 	load("## Checking Image at 46000000 ...\n   FIT image found\n     Description:  "
 	     "mt7986a-ax6000-2500wan-spim-nand-rfb\n"

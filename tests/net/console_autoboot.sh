@@ -17,7 +17,7 @@ printenv serverip
 	expect serverip=192.168.0.5
 	timeout 5
 EOF
-out=$("$MTDSCOPE" console -q --exec "$PY $FAKE mt7621" --interrupt tpl --script "$T/script" --log "$T/log1" 2>&1)
+out=$("$MTDSCOPE" console -q --exec "$PY $FAKE mt7621" --interrupt tpl --interrupt-after-countdown --script "$T/script" --log "$T/log1" 2>&1)
 rc=$?
 is "$rc" 0 "MT7621 menu: tpl bursts reach the prompt and the script passes"
 like "$out" "at the prompt 'MT7621 #'" "prompt MT7621 # detected"
@@ -74,6 +74,24 @@ is "$(printf '%s' "$out" | jq -r '.prompt')" "MT7621 #" "--json: prompt"
 is "$(printf '%s' "$out" | jq -r '.steps[0].output')" "serverip=192.168.0.5" "--json: a command's output, echo and prompt removed"
 is "$(printf '%s' "$out" | jq -r '[.steps[] | select(.ok)] | length')" 2 "--json: both steps ok"
 like "$(printf '%s' "$out" | jq -r '.transcript')" 'Ralink UBoot Version' "--json: transcript included"
+
+# 10. The seed-001 loader as posted: no menu, no countdown, 'tpl' wanted silently during a window.
+#     A word is sent from power-on by default; after a countdown only, the loader goes past.
+out=$("$MTDSCOPE" console -q --exec "$PY $FAKE tplink-silent --delay 1" --interrupt tpl -c 'printenv serverip' \
+	--expect serverip=192.168.0.5 2>&1)
+is "$?" 0 "silent TP-Link loader: 'tpl' sent from power-on reaches the prompt"
+like "$out" "the interrupt 'tpl' sent from power-on, [0-9]+ bursts" "the bursts started at power-on, not after a countdown"
+out=$("$MTDSCOPE" console -q --exec "$PY $FAKE tplink-silent --delay 1" --interrupt tpl --interrupt-after-countdown \
+	--wait 10 -c version 2>&1)
+is "$?" 1 "silent TP-Link loader, interrupt only after a countdown: fails"
+like "$out" "the boot loader went past without stopping \('Starting kernel" "it says the loader went past without stopping"
+out=$("$MTDSCOPE" console -q --exec "$PY $FAKE modern" --interrupt-from-start -c version 2>&1)
+is "$?" 0 "--interrupt-from-start with the default key stops a mainline countdown too"
+echo x > "$T/img"
+j=$("$MTDSCOPE" netboot --json --exec "$PY $FAKE tplink-silent --delay 1" --interrupt tpl --image "$T/img" \
+	--bind 127.0.0.1 --port $((20000 + $$ % 20000)) 2>/dev/null)
+is "$(printf '%s' "$j" | jq -r '.steps[] | select(.step=="stop autoboot") | .ok')" true "netboot: the silent loader stopped with 'tpl' from power-on"
+like "$(printf '%s' "$j" | jq -r '.steps[] | select(.step=="stop autoboot") | .detail')" "sent from power-on" "netboot: says the interrupt was sent from power-on"
 
 # 9. Usage errors
 "$MTDSCOPE" console -c version >/dev/null 2>&1; is "$?" 2 "no --line or --exec: usage error"

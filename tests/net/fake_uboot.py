@@ -6,7 +6,11 @@ tested against this script.  Mode "mt7621" replays the TP-Link MR500 boot
 log of seed 001 (U-Boot 1.1.3, Ralink SDK): the "Please choose the operation"
 menu and a one-second window in which only the keyed string "tpl" stops
 autoboot; then "MT7621 # ".  Mode "modern" is a mainline U-Boot: "Hit any
-key to stop autoboot:  3", any key stops, prompt "=> ".  Like a real UART it
+key to stop autoboot:  3", any key stops, prompt "=> ".  Mode "tplink-silent" is
+the seed-001 log as posted: the same loader, but it prints no menu and no
+countdown; after --delay seconds of power-on it prints its banner and waits
+--window seconds, silently, for "tpl" (bytes typed earlier count: they wait in
+the UART's buffer); without it, it boots Linux.  Like a real UART it
 echoes what it gets, and keys typed after the stop land on the command line.
 
 Without --pty it talks on stdin/stdout (run it under `mtdscope console
@@ -26,6 +30,9 @@ if "--pty" in args:
     pty_file = args[args.index("--pty") + 1]
 if "--window" in args:
     window = float(args[args.index("--window") + 1])
+delay = 0.0
+if "--delay" in args:
+    delay = float(args[args.index("--delay") + 1])
 
 if pty_file:
     import pty
@@ -147,6 +154,19 @@ def stop_mt7621():
     return "MT7621 # ", rest
 
 
+def stop_tplink_silent():
+    """The loader of seed 001 as posted: no menu, no countdown; 'tpl' within the window stops it."""
+    time.sleep(delay)
+    log = MT7621_LOG[:MT7621_LOG.index("set LAN/WAN WLLLL") + len("set LAN/WAN WLLLL\n")]
+    out(log)
+    got = read_for(window)
+    if b"tpl" not in got:
+        boot_linux()
+    rest = got[got.index(b"tpl") + 3:]
+    out("\n4: System Enter Boot Command Line Interface.\n\nU-Boot 1.1.3 (Nov 22 2023 - 16:37:42)\n")
+    return "MT7621 # ", rest
+
+
 def stop_modern():
     out("\n\nU-Boot 2023.01 (Jan 01 2023 - 00:00:00 +0000)\n\nDRAM:  256 MiB\nNet:   eth0: ethernet@1e100000\n")
     secs = 3
@@ -162,7 +182,12 @@ def stop_modern():
     return "=> ", got[1:]  # one key consumed, the rest stays typed
 
 
-prompt, typed = stop_mt7621() if mode == "mt7621" else stop_modern()
+if mode == "mt7621":
+    prompt, typed = stop_mt7621()
+elif mode == "tplink-silent":
+    prompt, typed = stop_tplink_silent()
+else:
+    prompt, typed = stop_modern()
 
 
 def run(cmd):

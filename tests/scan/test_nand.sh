@@ -107,6 +107,33 @@ import sys
 d = bytearray(open(sys.argv[1], "rb").read()); d[112 * 2112 * 64 + 40] ^= 1; open(sys.argv[2], "wb").write(d)' "$T/nmbm.bin" "$T/nmbm-bad.bin"
 is "$(scanj "$T/nmbm-bad.bin" | jq -r .view.remap)" null "NMBM info table failing its CRC: not used"
 
+# ---- hostile tables: nothing crashes, nothing reads outside the dump ----
+python3 -c '
+import struct, sys, zlib
+d = bytearray(open(sys.argv[1], "rb").read()); RB = 2112 * 64
+# BMT: every logical block mapped to block 1, then to block numbers past the chip
+t = 127 * RB
+d[t + 4:t + 4 + 2 * 40] = struct.pack("<40H", *([1] * 20 + [0xfffe] * 20))
+open(sys.argv[2], "wb").write(d)' "$T/bmt.bin" "$T/bmt-hostile.bin"
+scanj "$T/bmt-hostile.bin" >"$T/bh.json"; ok $? "hostile BMT table: scan exits 0"
+is "$(jq -r .view.remap.table "$T/bh.json")" bmt "hostile BMT: the table is still read"
+is "$(jq -r .view.view_blocks "$T/bh.json")" 18 "hostile BMT: the map ends at the first block past the chip (20 - 2)"
+python3 -c '
+import struct, sys, zlib
+def crc(b): return (~zlib.crc32(b, 0xFFFFFFFF)) & 0xFFFFFFFF
+d = bytearray(open(sys.argv[1], "rb").read()); RB = 2112 * 64
+# NMBM info table at block 112 (page 0 data): a mapping table offset far past its size, CRC made to hold
+o = 112 * RB
+size = struct.unpack_from("<I", d, o + 8)[0]
+struct.pack_into("<I", d, o + 24, 0x7ffffff0)
+info = bytearray(d[o:o + size]); info[12:16] = b"\0" * 4
+struct.pack_into("<I", d, o + 12, crc(bytes(info)))
+open(sys.argv[2], "wb").write(d)' "$T/nmbm.bin" "$T/nmbm-hostile.bin"
+scanj "$T/nmbm-hostile.bin" >"$T/nh.json"; ok $? "hostile NMBM info table: scan exits 0"
+is "$(jq -r .view.remap "$T/nh.json")" null "NMBM table whose map lies outside it: not used"
+head -c $((128 * RAWBLK)) /dev/urandom >"$T/random.bin"
+is "$(scanj "$T/random.bin" | jq -r .view)" null "random bytes of a NAND dump's size: no view"
+
 # ---- split and diff read the dump through the view too, bad blocks kept in place (MTD addresses) ----
 echo 'mtdparts=nand0:0x240000(ubi),-(rest)' >"$T/parts.txt"
 mkdir -p "$T/split"
@@ -122,6 +149,8 @@ u = open(sys.argv[2], "rb").read()
 good = d[:5 * B] + d[6 * B:]
 sys.exit(0 if good[:len(u)] == u else 1)' "$T/split/ubi.bin" "$T/ubi.img"
 ok $? "split ubi.bin minus bad block 5 is the UBI image"
+"$MTDSCOPE" verify --layout "$T/parts.txt" --flash-size 16M "$T/plain.bin" >/dev/null 2>"$T/err"
+like "$(cat "$T/err")" "mtdscope verify: .*plain.bin: read through the view nand:2048\+64" "verify reads the dump through the view"
 "$MTDSCOPE" diff "$T/plain.bin" "$T/plain.bin" >/dev/null 2>&1; ok $? "diff of the dump with itself through the view: same"
 "$MTDSCOPE" split --view none --layout "$T/parts.txt" --flash-size 16M -C "$T/split2" "$T/plain.bin" >/dev/null 2>&1
 ok $([ $? -ne 0 ]; echo $?) "split --view none refuses the raw dump (its size is not the chip's)"

@@ -584,6 +584,40 @@ static bool find_autoboot(struct mtd_console *c, const char *const *pats, struct
 	return false;
 }
 
+/* The boot loader going on to boot without stopping: the line that says so, in the pending output. */
+static const char *const went_past_markers[] = {"Starting kernel", "Uncompressing Linux", "Booting Linux",
+                                                "Linux version ", NULL};
+
+static bool find_went_past(struct mtd_console *c, size_t from, struct mtd_console_stop_result *r)
+{
+	for (size_t i = 0; went_past_markers[i]; i++) {
+		const char *hit =
+		    memmem(c->win + from, c->len - from, went_past_markers[i], strlen(went_past_markers[i]));
+		if (hit) {
+			size_t n = 0;
+			while (hit + n < c->win + c->len && hit[n] != '\r' && hit[n] != '\n' && n + 1 < sizeof(r->past))
+				n++;
+			memcpy(r->past, hit, n);
+			r->past[n] = 0;
+			r->went_past = true;
+			r->past_at = mtd_console_elapsed(c);
+			return true;
+		}
+	}
+	return false;
+}
+
+static int went_past_error(struct mtd_console *c, const struct mtd_console_stop_result *r, const char *intr,
+                           struct mtd_diag *d)
+{
+	mtd_console_note(c, "the boot loader went past without stopping: '%s' at %.1f s", r->past, r->past_at);
+	return mtd_diag_set(
+	    d, MTD_ERR_TIMEOUT, "console",
+	    "the boot loader went past without stopping ('%s' at %.1f s, %u interrupt burst%s of '%s'): "
+	    "start mtdscope first, then power the board on; check the interrupt word (--interrupt)",
+	    r->past, r->past_at, r->bursts, r->bursts == 1 ? "" : "s", intr[0] == 3 ? "^C" : intr);
+}
+
 /* A prompt at the start of some line of the pending output, or as the last partial line. */
 static bool find_prompt(struct mtd_console *c, const char *known, bool partial_only)
 {
@@ -644,7 +678,45 @@ int mtd_console_stop_autoboot(struct mtd_console *c, const struct mtd_console_st
 	bool nudged = false;
 	int rc;
 
+	/* From power-on: bursts at once, through the whole wait, until a prompt shows. */
+	if (o->from_start) {
+		mtd_console_note(c, "sending the interrupt '%s' in bursts from power-on (no countdown needed)",
+		                 intr[0] == 3 ? "^C" : intr);
+		size_t from0 = c->mark;
+		int64_t next = 0;
+		for (;;) {
+			int64_t t = now_ms();
+			if (t >= next) {
+				if ((rc = write_all(c, intr, strlen(intr), d)))
+					return rc;
+				r->bursts++;
+				next = t + burst_ms;
+			}
+			size_t got;
+			if ((rc = mtd_console_pump(c, 10, &got, d)))
+				return rc;
+			size_t keep = c->mark;
+			c->mark = from0;
+			bool hit = find_prompt(c, known, false);
+			c->mark = keep;
+			if (hit)
+				break;
+			if (find_went_past(c, from0, r))
+				return went_past_error(c, r, intr, d);
+			if (t >= end)
+				return mtd_diag_set(
+				    d, MTD_ERR_TIMEOUT, "console",
+				    "sent the interrupt %u times over %.0f s from the start but no prompt came "
+				    "(is the board powered, the line and baud rate right?)",
+				    r->bursts, (o->wait_ms > 0 ? o->wait_ms : 60000) / 1000.0);
+		}
+		mtd_console_note(c, "prompt seen after %u interrupt burst%s of '%s' sent from power-on", r->bursts,
+		                 r->bursts == 1 ? "" : "s", intr[0] == 3 ? "^C" : intr);
+		goto settle_bursts;
+	}
+
 	/* Phase 1: an autoboot message, or a prompt on a board without a countdown. */
+	size_t from1 = c->mark;
 	for (;;) {
 		if (find_autoboot(c, pats, r)) {
 			r->saw_autoboot = true;
@@ -657,6 +729,8 @@ int mtd_console_stop_autoboot(struct mtd_console *c, const struct mtd_console_st
 			mtd_console_note(c, "prompt '%s' without an autoboot countdown", c->prompt);
 			goto found;
 		}
+		if (find_went_past(c, from1, r))
+			return went_past_error(c, r, intr, d);
 		if (now_ms() >= end)
 			return mtd_diag_set(
 			    d, MTD_ERR_TIMEOUT, "console",
@@ -698,15 +772,25 @@ int mtd_console_stop_autoboot(struct mtd_console *c, const struct mtd_console_st
 		c->mark = keep;
 		if (hit)
 			break;
-		if (t >= wend)
+		if (!r->went_past && find_went_past(c, from, r))
+			mtd_console_note(c, "the boot loader went past without stopping: '%s' at %.1f s", r->past,
+			                 r->past_at);
+		if (t >= wend) {
+			char past[160] = "";
+			if (r->went_past)
+				snprintf(past, sizeof(past),
+				         "; the boot loader went past without stopping ('%s' at %.1f s)", r->past,
+				         r->past_at);
 			return mtd_diag_set(
 			    d, MTD_ERR_TIMEOUT, "console",
 			    "sent the interrupt %u times over %.1f s after '%s' but no prompt came (try "
-			    "another --interrupt)",
-			    r->bursts, (o->window_ms > 0 ? o->window_ms : 10000) / 1000.0, r->autoboot);
+			    "another --interrupt)%s",
+			    r->bursts, (o->window_ms > 0 ? o->window_ms : 10000) / 1000.0, r->autoboot, past);
+		}
 	}
 	mtd_console_note(c, "prompt seen after %u interrupt burst%s of '%s'", r->bursts, r->bursts == 1 ? "" : "s",
 	                 intr[0] == 3 ? "^C" : intr);
+settle_bursts:
 	/* Let the bursts already sent arrive, then clear what they typed with Ctrl-C. */
 	if ((rc = settle(c, 300, now_ms() + 3000, d)))
 		return rc;

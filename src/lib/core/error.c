@@ -77,9 +77,12 @@ void mtd_diag_format(const struct mtd_diag *d, char *buf, size_t size)
 		snprintf(where, sizeof(where), "%s: ", d->file);
 	else if (d->has_offset)
 		snprintf(where, sizeof(where), "offset 0x%llx: ", (unsigned long long)d->offset);
-	if (d->sys_errno)
-		snprintf(buf, size, "%s%s: %s", where, d->msg[0] ? d->msg : mtd_strerror(d->err),
-		         strerror(d->sys_errno));
+	/* the system's reason once: not again when the message already ends with it */
+	const char *se = d->sys_errno ? strerror(d->sys_errno) : "";
+	size_t ml = strlen(d->msg), sl = strlen(se);
+	bool said = sl && ml >= sl && !strcmp(d->msg + ml - sl, se);
+	if (d->sys_errno && !said)
+		snprintf(buf, size, "%s%s: %s", where, d->msg[0] ? d->msg : mtd_strerror(d->err), se);
 	else
 		snprintf(buf, size, "%s%s", where, d->msg[0] ? d->msg : mtd_strerror(d->err));
 }

@@ -745,6 +745,16 @@ int mtd_assess(const struct mtd_profile *p, struct mtd_assessment *a)
 		reason(a, MTD_REASON_INFO, "conflict", p->conflicts[i].a, p->conflicts[i].b, "%s",
 		       p->conflicts[i].what);
 
+	if (p->nnamed) {
+		char names[200] = "";
+		for (size_t i = 0; i < p->nnamed; i++) {
+			size_t l = strlen(names);
+			snprintf(names + l, sizeof(names) - l, "%s%s", i ? ", " : "", p->named[i]->value);
+		}
+		reason(a, MTD_REASON_INFO, "device", p->named[0], p->nnamed > 1 ? p->named[1] : NULL,
+		       "the text names %s", names);
+	}
+
 	/* the device itself, then twins */
 	const struct mtd_fact *id_ev = NULL;
 	const struct mtd_kb_device *self = identify(p, &id_ev);
@@ -805,6 +815,7 @@ int mtd_assess(const struct mtd_profile *p, struct mtd_assessment *a)
 	a->headline = mtd_arena_strdup(&a->arena, head);
 	if (!a->headline)
 		a->headline = "";
+	mtd_assess_install(p, a);
 	return 0;
 }
 

@@ -463,7 +463,10 @@ static void parse_line(struct pctx *c, char *raw)
 		mtd_fx_r_boot(c);
 		mtd_fx_r_kernel(c);
 	}
-	c->line_had_facts = c->f->n != before;
+	/* a line with log facts is not prose (what the owner wrote on it is read by the text recognisers) */
+	c->line_had_facts = false;
+	for (size_t i = before; i < c->f->n; i++)
+		c->line_had_facts |= strcmp(c->f->v[i].layer, "poster") != 0;
 	mtd_fx_r_poster(c);
 	mtd_fx_r_mentions(c);
 	mtd_fx_r_brand(c);

@@ -644,6 +644,24 @@ int mtd_profile_build(const struct mtd_facts *f, struct mtd_profile *p)
 	set(&p->firmware, best(f, "firmware"));
 	set(&p->console, best(f, "console"));
 	set(&p->cmdline, best(f, "cmdline"));
+	set(&p->interrupt, best(f, "interrupt"));
+	set(&p->tftp_server, best(f, "tftp_server"));
+	set(&p->tftp_client, best(f, "tftp_client"));
+	set(&p->tftp_file, best(f, "tftp_file"));
+	set(&p->boot_cmd, best(f, "boot_cmd"));
+	for (size_t i = 0; i < f->n; i++) {
+		const struct mtd_fact *x = &f->v[i];
+		bool menu = !strcmp(x->key, "loader_menu"), named = !strcmp(x->key, "model_named");
+		if (!menu && !named)
+			continue;
+		const struct mtd_fact **list = menu ? p->menu : p->named;
+		size_t *n = menu ? &p->nmenu : &p->nnamed, cap = menu ? 8 : 4;
+		bool dup = false;
+		for (size_t k = 0; k < *n; k++)
+			dup |= !strcasecmp(list[k]->value, x->value);
+		if (!dup && *n < cap)
+			list[(*n)++] = x;
+	}
 	resolve_brand(f, p);
 	for (size_t i = 0; i < f->n && p->nmentions < 8; i++) {
 		const struct mtd_fact *x = &f->v[i];

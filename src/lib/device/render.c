@@ -238,6 +238,21 @@ void mtd_assessment_to_json(const struct mtd_assessment *a, struct mtd_json *j)
 		mtd_json_end_object(j);
 	}
 	mtd_json_end_array(j);
+	mtd_json_key(j, "install");
+	mtd_json_begin_object(j);
+	mtd_json_kv_str(j, "method", a->install.method ? a->install.method : "");
+	mtd_json_kv_str(j, "device", a->install.device ? a->install.device : "");
+	mtd_json_kv_str(j, "for_device", a->install.for_device ? a->install.for_device : "");
+	mtd_json_kv_str(j, "initramfs", a->install.initramfs ? a->install.initramfs : "");
+	mtd_json_kv_str(j, "sysupgrade", a->install.sysupgrade ? a->install.sysupgrade : "");
+	mtd_json_kv_str(j, "netboot", a->install.netboot ? a->install.netboot : "");
+	mtd_json_kv_str(j, "serve", a->install.serve ? a->install.serve : "");
+	mtd_json_key(j, "steps");
+	mtd_json_begin_array(j);
+	for (size_t i = 0; i < a->install.nsteps; i++)
+		mtd_json_string(j, a->install.steps[i]);
+	mtd_json_end_array(j);
+	mtd_json_end_object(j);
 	mtd_json_key(j, "closest_devices");
 	mtd_json_begin_array(j);
 	for (size_t i = 0; i < a->ntwins; i++) {

@@ -220,12 +220,12 @@ static int probe_frame(struct mtd_probe *p, const struct mtd_reader *all)
 			break;
 		}
 		if (rc == D_STOP) {
-			char lim[160], a[32];
+			char lim[160], a[96];
 			mtd_stream_out_limit_text(&o, lim, sizeof(lim));
 			o.stopped = false;
 			p->valid = false;
 			mtd_probe_problem(p, "frame at 0x%llx: decoding stopped after %s, content not checked: %s",
-			                  (unsigned long long)at, mtd_stream_size_str(o.total, a, sizeof(a)), lim);
+			                  (unsigned long long)at, mtd_stream_out_done_text(&o, a, sizeof(a)), lim);
 			/* the frames that follow are measured without decoding */
 			for (;;) {
 				skips += skip_skippable(all, &pos);

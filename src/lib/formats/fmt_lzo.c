@@ -204,12 +204,12 @@ static int probe(struct mtd_probe *p)
 		}
 		if (!mtd_stream_out_put(&o, r.pos, out, olen)) {
 			/* the extent is still walked: only the checks stop */
-			char lim[160], a[32];
+			char lim[160], a[96];
 			mtd_stream_out_limit_text(&o, lim, sizeof(lim));
 			o.stopped = false;
 			p->valid = false;
 			mtd_probe_problem(p, "decoding stopped after %s, later blocks not checked: %s",
-			                  mtd_stream_size_str(o.total, a, sizeof(a)), lim);
+			                  mtd_stream_out_done_text(&o, a, sizeof(a)), lim);
 			decode = false; /* walk the rest without decoding */
 		}
 	}

@@ -295,12 +295,12 @@ static int probe(struct mtd_probe *p)
 				padding += (uint64_t)z;
 				pos += (uint64_t)z + end;
 			}
-			char lim[160], a[32];
+			char lim[160], a[96];
 			mtd_stream_out_limit_text(&o, lim, sizeof(lim));
 			o.stopped = false;
 			mtd_probe_problem(
 			    p, "decoding stopped after %s, content not checked (extent from the stream footers): %s",
-			    mtd_stream_size_str(o.total, a, sizeof(a)), lim);
+			    mtd_stream_out_done_text(&o, a, sizeof(a)), lim);
 		} else if (rc == DEC_NOMEM) {
 			mtd_stream_out_release(&o);
 			return MTD_ERR_NOMEM;

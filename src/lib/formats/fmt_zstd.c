@@ -236,12 +236,12 @@ static int probe(struct mtd_probe *p)
 		}
 		if (rc == F_STOP) {
 			/* the extent is known: only the content went unchecked */
-			char why[160], a[32];
+			char why[160], a[96];
 			mtd_stream_out_limit_text(&o, why, sizeof(why));
 			o.stopped = false;
 			p->valid = false;
 			mtd_probe_problem(p, "frame at 0x%llx: decoding stopped after %s, content %snot checked: %s",
-			                  (unsigned long long)at, mtd_stream_size_str(o.total, a, sizeof(a)),
+			                  (unsigned long long)at, mtd_stream_out_done_text(&o, a, sizeof(a)),
 			                  f.fh.checksumFlag ? "checksum " : "", why);
 			/* the frames that follow are measured without decoding */
 			for (;;) {

@@ -111,6 +111,20 @@ const char *mtd_stream_size_str(uint64_t v, char *buf, size_t n)
 	return buf;
 }
 
+const char *mtd_stream_out_done_text(const struct mtd_stream_out *o, char *buf, size_t n)
+{
+	char t[32], k[32];
+	mtd_format_size(o->total, t, sizeof(t));
+	if (o->len < o->total) {
+		mtd_format_size(o->len, k, sizeof(k));
+		snprintf(buf, n, "%s decoded (the first %s kept for the scan%s)", t, k,
+		         o->dropped_by_total ? ": the --max-decoded limit" : "");
+	} else {
+		snprintf(buf, n, "%s decoded", t);
+	}
+	return buf;
+}
+
 void mtd_stream_out_limit_text(const struct mtd_stream_out *o, char *buf, size_t n)
 {
 	const struct mtd_scan_options *opt = mtd_probe_options(o->p);
@@ -132,8 +146,9 @@ void mtd_stream_out_finish(struct mtd_stream_out *o, bool complete)
 		mtd_probe_u64(p, "uncompressed_size", !whole, o->total);
 	if (o->stopped) {
 		mtd_stream_out_limit_text(o, why, sizeof(why));
+		char done[96];
 		mtd_probe_problem(p, "extent unknown: decoding stopped after %s without reaching the end: %s",
-		                  mtd_stream_size_str(o->total, a, sizeof(a)), why);
+		                  mtd_stream_out_done_text(o, done, sizeof(done)), why);
 		p->valid = false;
 	} else if (o->dropped) {
 		mtd_stream_out_limit_text(o, why, sizeof(why));

@@ -73,6 +73,8 @@ void mtd_stream_out_rewind(struct mtd_stream_out *o, const struct mtd_stream_mar
  * problems about limits, and hand the kept output to the scanner.
  */
 void mtd_stream_out_finish(struct mtd_stream_out *o, bool complete);
+/** How much was decoded, and how much of it kept when less: "4.2 MiB decoded (the first 1.0 MiB kept for the scan)". */
+const char *mtd_stream_out_done_text(const struct mtd_stream_out *o, char *buf, size_t n);
 /** Which limit stopped keeping or decoding, and the option that raises it. */
 void mtd_stream_out_limit_text(const struct mtd_stream_out *o, char *buf, size_t n);
 /** Drop everything (the candidate did not match). */

@@ -393,8 +393,8 @@ int mtd_layout_load(const char *path, enum mtd_layout_kind kind, uint64_t chip_s
 		if (k == MTD_LK_GPT && s.size <= SIZE_MAX)
 			len = (size_t)s.size; /* mapped, not copied: the table is read where it lies */
 	}
-	const char *base = strrchr(path, '/');
-	rc = mtd_layout_parse(s.data, len, kind, base ? base + 1 : path, chip_size, out, d);
+	/* messages name the file as the user gave it, not its basename */
+	rc = mtd_layout_parse(s.data, len, kind, path, chip_size, out, d);
 	snprintf(out->source, sizeof(out->source), "%s", path);
 	mtd_source_close(&s);
 	return rc;

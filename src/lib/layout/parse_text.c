@@ -252,14 +252,20 @@ int mtd_lay_parse_proc_mtd(const char *t, size_t n, struct mtd_layout *l, struct
 		if (!lit(&c, "mtd") || !decnum(&c, &idx) || !lit(&c, ":"))
 			continue;
 		skip_sp(&c);
-		if (!hexnum(&c, &size))
-			continue;
+		bool size_ok = hexnum(&c, &size);
 		skip_sp(&c);
-		if (!hexnum(&c, &es))
-			continue;
+		bool es_ok = size_ok && hexnum(&c, &es);
 		skip_sp(&c);
-		if (!quoted(&c, &name, &nlen))
+		if (!es_ok || !quoted(&c, &name, &nlen)) {
+			/* an entry that does not parse is said, with its line, never dropped silently */
+			mtd_lay_note(
+			    l,
+			    "line %u: mtd%llu left out: expected 'mtdN: SIZE ERASESIZE \"name\"' with SIZE and "
+			    "ERASESIZE in hex (at most 16 digits)",
+			    lineno, (unsigned long long)idx);
+			expect_idx = (long)idx + 1;
 			continue;
+		}
 		if ((long)idx != expect_idx)
 			mtd_lay_note(l, "line %u: mtd%llu where mtd%ld was expected: the list is incomplete", lineno,
 			             (unsigned long long)idx, expect_idx);
@@ -613,6 +619,12 @@ static int parse_one_mtdparts(struct lc *c, struct mtd_layout *l, unsigned linen
 		if (c->i < c->n && c->s[c->i] == '-') {
 			rem = true;
 			c->i++;
+			if (c->i < c->n && c->s[c->i] >= '0' && c->s[c->i] <= '9')
+				return mtd_diag_at(
+				    d, MTD_ERR_FORMAT, l->source, c->i,
+				    "line %u: '-' (the rest of the device) followed by a number in mtdparts: "
+				    "a size cannot be negative",
+				    lineno);
 		} else if (!size_tok(c, &size)) {
 			return mtd_diag_at(d, MTD_ERR_FORMAT, l->source, c->i,
 			                   "line %u: expected a size or '-' in mtdparts", lineno);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../formats/format.h"
+#include "partitions_int.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <tmmintrin.h>
@@ -47,6 +48,7 @@ struct mtd_scanner {
 	/* components rolled back after a failed probe, kept for reuse */
 	struct mtd_component *spare[16];
 	size_t nspare;
+	struct mtd_parts_state *parts; /* layouts the image carries, noted as components are claimed */
 	int err;
 };
 
@@ -327,6 +329,7 @@ void mtd_probe_child_done(struct mtd_probe *child, bool scan_inside)
 	struct mtd_component *c = child->comp;
 	c->size = child->size;
 	c->valid = child->valid;
+	mtd_parts_note(sc->parts, c, child->in.data, child->len);
 	/*
 	 * The child's content is its whole range (a FIT image, a TRX part), so
 	 * the "payload is the whole component again" guard of
@@ -399,6 +402,7 @@ static uint64_t try_probe(struct mtd_scanner *sc, struct region *rg, const struc
 	}
 	p.comp->size = p.size;
 	p.comp->valid = p.valid;
+	mtd_parts_note(sc->parts, p.comp, rg->data, rg->len);
 	if (p.comp->decoded) {
 		struct mtd_component *c = p.comp;
 		if (sc->opt.descend && rg->depth + 1 <= sc->opt.max_depth) {
@@ -939,11 +943,6 @@ static void try_byteswap(struct mtd_scanner *sc, const uint8_t *data, uint64_t l
 		struct mtd_detail *d = add_detail(sc, c, "note", MTD_DV_STR, true);
 		if (d)
 			d->s = "16-bit words byte-swapped (as read by some programmers); swap before flashing";
-		if (!sc->opt.keep_decoded) {
-			free(sw);
-			c->decoded = NULL;
-			c->decoded_owned = false;
-		}
 	} else {
 		while (r->ncomps > mark)
 			free_component(r->comps[--r->ncomps]);
@@ -994,11 +993,7 @@ static void scan_view(struct mtd_scanner *sc, struct mtd_view *v, uint64_t raw_s
 		if (x->parent == c->id && x->space == c->id && (dt = add_detail(sc, x, "raw_offset", MTD_DV_HEX, true)))
 			dt->u = mtd_view_to_raw(v, x->offset);
 	}
-	if (!sc->opt.keep_decoded) {
-		free((void *)c->decoded);
-		c->decoded = NULL;
-		c->decoded_owned = false;
-	}
+	/* the view's bytes stay until the partitions are judged (mtd_scan_source) */
 }
 
 int mtd_scan_source(struct mtd_source *src, const struct mtd_scan_options *opt, struct mtd_scan_result **out,
@@ -1018,9 +1013,11 @@ int mtd_scan_source(struct mtd_source *src, const struct mtd_scan_options *opt, 
 	r->source = src;
 	sc->res = r;
 	sc->src = src;
+	sc->parts = mtd_parts_state_new();
 	struct mtd_view *view = NULL;
 	int vrc = src->size > 0 ? mtd_view_open(src, sc->opt.view, 0, &view, d) : 0;
 	if (vrc) {
+		mtd_parts_state_free(sc->parts);
 		free(sc->entries);
 		free(sc);
 		mtd_scan_free(r);
@@ -1034,6 +1031,21 @@ int mtd_scan_source(struct mtd_source *src, const struct mtd_scan_options *opt, 
 		try_byteswap(sc, src->data, src->size);
 	if (!sc->err)
 		sc->err = renumber(r);
+	/* the partitions of the flash: the dump, or the view scanned instead (its bytes kept until now) */
+	struct mtd_component *vc = NULL;
+	for (size_t i = 0; i < r->ncomps && !vc; i++)
+		if (r->comps[i]->view && r->comps[i]->parent < 0)
+			vc = r->comps[i];
+	if (!sc->err && sc->parts)
+		sc->err = vc ? mtd_parts_finish(sc->parts, r, vc->decoded, vc->decoded_size, vc->id)
+		             : mtd_parts_finish(sc->parts, r, src->data, src->size, -1);
+	if (vc && !sc->opt.keep_decoded && vc->decoded_owned) {
+		free((void *)vc->decoded);
+		vc->decoded = NULL;
+		vc->decoded_owned = false;
+	}
+	mtd_parts_state_free(sc->parts);
+	sc->parts = NULL;
 	if (sc->opt.progress)
 		sc->opt.progress(sc->opt.progress_ctx, src->size, src->size);
 	int err = sc->err;
@@ -1057,6 +1069,7 @@ void mtd_scan_free(struct mtd_scan_result *r)
 		free_component(r->comps[i]);
 	free(r->comps);
 	mtd_view_free(r->view);
+	free(r->partitions);
 	mtd_arena_release(&r->arena);
 	free(r);
 }
@@ -1137,6 +1150,7 @@ void mtd_scan_to_json(const struct mtd_scan_result *r, struct mtd_json *j)
 		mtd_view_to_json(r->view, j);
 	else
 		mtd_json_null(j);
+	mtd_scan_partitions_to_json(r, j);
 	mtd_json_key(j, "components");
 	mtd_json_begin_array(j);
 	for (size_t i = 0; i < r->ncomps; i++) {

@@ -1,6 +1,10 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Derive data/openwrt-devices.tsv from OpenWrt's device trees.
+"""Device-tree reading for the knowledge generators (scripts/gen-openwrt-devices.py, gen-socs.py).
+
+Formerly the whole index generator; its one() and main() still derive the DT-only index of
+ramips, mediatek and ath79 (kept for comparison; data/openwrt-devices.tsv now comes from
+scripts/gen-openwrt-devices.py).
 
 usage: scripts/gen-openwrt-index.py [DTS_ROOT [OUT.tsv [TOH.tsv]]]
   DTS_ROOT defaults to ../shared/openwrt-dts/target/linux (ramips, mediatek, ath79 dts folders)
@@ -137,24 +141,35 @@ def parse_into(toks, root, labels):
         pos += 1
 
 
-def load(path, root, labels, depth=0):
-    if depth > 8:
+def load(path, root, labels, depth=0, full=False, files=None, search=()):
+    """Read PATH and the .dtsi files it includes into ROOT.  Without FULL the SoC .dtsi (a name
+    with no '_' or '-' board part) is skipped: board facts only.  FILES collects the paths read;
+    SEARCH are more folders to look in for an include."""
+    if depth > 12:
         return
     d = os.path.dirname(path)
+    if files is not None:
+        files.append(path)
     with open(path, encoding='utf-8', errors='replace') as f:
         text = f.read()
     body = []
     for line in text.splitlines():
-        m = re.match(r'\s*#\s*include\s+[<"]([^>"]+)[>"]', line)
+        m = re.match(r'\s*(?:#\s*include|/include/)\s+[<"]([^>"]+)[>"]', line)
         if m:
             inc = os.path.join(d, m.group(1))
+            for sd in search:
+                if os.path.exists(inc):
+                    break
+                inc = os.path.join(sd, m.group(1))
             base = os.path.basename(inc)
-            # the SoC .dtsi (no '_' or '-' board part) is not read: board facts only
-            if os.path.exists(inc) and re.search(r'[_-]', base.split('.')[0]) and not base.startswith(('mt7981.', 'mt7986')):
+            if not inc.endswith(('.dtsi', '.dts')):
+                continue
+            if os.path.exists(inc) and (full or (re.search(r'[_-]', base.split('.')[0]) and
+                                                 not base.startswith(('mt7981.', 'mt7986')))):
                 if ''.join(body).strip():
                     parse_into(tokenize('\n'.join(body)), root, labels)
                     body = []
-                load(inc, root, labels, depth + 1)
+                load(inc, root, labels, depth + 1, full, files, search)
             continue
         if re.match(r'\s*#', line):
             continue
