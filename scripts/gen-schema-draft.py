@@ -11,7 +11,10 @@ whose keys are data, not names (OPEN below: a component's details, environment
 variables), stay open.  Review against the code that writes the document: a member
 written only sometimes must not be required because the samples all had it.
 """
+import glob
 import json
+import os
+import re
 import sys
 
 OPEN = {"details", "vars", "fields"}
@@ -20,7 +23,24 @@ OPEN = {"details", "vars", "fields"}
 OPTIONAL = {"declared_size", "decoded_size", "flag", "note", "number", "nvmem_cells", "page",
             "sha256", "size_on_chip", "uci", "block", "offset", "size", "table", "target", "value",
             "matches_whole", "file_size", "size_ok"}
-MIN_SEEN = 3  # a nested member is required only when seen in at least this many instances
+MIN_SEEN = 3
+SRC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src")
+
+
+def nullable_keys():
+    """Members the code may write as null: a key followed within a few lines by
+    mtd_json_null().  (Every string member may be null: the writer prints NULL as null.)"""
+    keys = set()
+    for f in glob.glob(os.path.join(SRC, "**", "*.c"), recursive=True):
+        lines = open(f).read().split("\n")
+        for i, l in enumerate(lines):
+            m = re.search(r'mtd_json_key\(\s*\w+,\s*"([^"]+)"\)', l)
+            if m and any("mtd_json_null(" in x for x in lines[i + 1:i + 7]):
+                keys.add(m.group(1))
+    return keys
+
+
+NULLABLE = nullable_keys()  # a nested member is required only when seen in at least this many instances
 
 
 def kind(v):
@@ -43,6 +63,8 @@ def infer(values, name="", depth=0):
     types = sorted({kind(v) for v in values})
     if "integer" in types and "number" in types:
         types.remove("integer")
+    if "string" in types or (name in NULLABLE and depth > 0):
+        types = sorted(set(types) | {"null"})
     s = {}
     objs = [v for v in values if isinstance(v, dict)]
     arrs = [v for v in values if isinstance(v, list)]
@@ -66,10 +88,19 @@ def infer(values, name="", depth=0):
     return s
 
 
+# What review of the code found that the samples cannot show (kept across re-drafts).
+def review(cmd, s):
+    if cmd == "serve":  # every event has time and event; the rest depends on the event
+        s["required"] = ["schema", "time", "event"]
+    if cmd == "scan":  # null unless --view (NAND with OOB): doc/scan-json.md
+        s["properties"]["view"] = {"type": ["null", "object"]}
+    return s
+
+
 def main():
     cmd, files = sys.argv[1], sys.argv[2:]
     docs = [json.load(open(f)) for f in files]
-    s = infer(docs)
+    s = review(cmd, infer(docs))
     ids = sorted({d.get("schema") for d in docs})
     s["properties"]["schema"] = {"const": ids[0]} if len(ids) == 1 else {"enum": ids}
     out = {"$schema": "https://json-schema.org/draft/2020-12/schema",
