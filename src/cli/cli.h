@@ -10,6 +10,10 @@
  * to the table in main.c, and add the file to src/cli/meson.build.  The
  * command calls the library and renders; the library never prints.
  * Exit status: 0 success, 1 failure or a check that failed, 2 usage error.
+ * Its --help text is also its man page mtdscope-<name>(1) and its completion
+ * (doc/gen-cli-docs.py).  With --json: call cli_json_schema(&j, "<name>") right
+ * after mtd_json_init(), add its row to schema.c, its schema doc/schema/<name>.json
+ * and a case to tests/doc/json_docs.sh.
  */
 
 #include <stdbool.h>
