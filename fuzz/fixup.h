@@ -20,9 +20,9 @@
  *   tar        the header checksum of every ustar header
  *   xz         stream header and footer CRC32
  *   ext4       superblock crc32c (metadata_csum)
+ *   tplink-header  the salted MD5 over fw_length (mktplinkfw and mktplinkfw2 layouts)
  * squashfs, cpio, mbr, dtb, elf, lz4, lzo, zstd, gzip: no fix-up (none needed, or
- * the check is over decompressed data a mutant cannot keep).  tplink-header: its
- * salted MD5 is not fixed.
+ * the check is over decompressed data a mutant cannot keep).
  */
 #ifndef MTDSCOPE_FUZZ_FIXUP_H
 #define MTDSCOPE_FUZZ_FIXUP_H
@@ -31,6 +31,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+
+#include <openssl/evp.h>
 
 #include <mtdscope/util.h>
 
@@ -252,6 +254,44 @@ static void fx_ext4(uint8_t *d, size_t n)
 	fx_put_le32(d + 1024 + 1020, fx_crc32c(0xffffffffu, d + 1024, 1020));
 }
 
+/* TP-Link (mktplinkfw, mktplinkfw2): the MD5 of the image with a salt in place of the digest,
+ * over fw_length bytes, or over the input when it is cut short of fw_length. */
+static void fx_tplink(uint8_t *d, size_t n)
+{
+	static const uint8_t salts[4][16] = {
+	    {0xdc, 0xd7, 0x3a, 0xa5, 0xc3, 0x95, 0x98, 0xfb, 0xdd, 0xf9, 0xe7, 0xf4, 0x0e, 0xae, 0x47, 0x38},
+	    {0x8c, 0xef, 0x33, 0x5b, 0xd5, 0xc5, 0xce, 0xfa, 0xa7, 0x9c, 0x28, 0xda, 0xb2, 0xe9, 0x0f, 0x42},
+	    {0xdc, 0xd7, 0x3a, 0xa5, 0xc3, 0x95, 0x98, 0xfb, 0xdc, 0xf9, 0xe7, 0xf4, 0x0e, 0xae, 0x47, 0x37},
+	    {0x8c, 0xef, 0x33, 0x5f, 0xd5, 0xc5, 0xce, 0xfa, 0xac, 0x9c, 0x28, 0xda, 0xb2, 0xe9, 0x0f, 0x42},
+	};
+	if (n < 0x200)
+		return;
+	size_t md5_at, f;
+	int v;
+	if ((d[0] == 1 || d[0] == 2) && !d[1] && !d[2] && !d[3])
+		md5_at = 0x4c, f = 0x74, v = 0;
+	else if ((fx_le32(d) == 2 || fx_le32(d) == 3) && d[0x8c] == 0x55 && d[0x8d] == 0xaa)
+		md5_at = 0x40, f = 0x68, v = 2;
+	else
+		return;
+	uint32_t len = fx_be32(d + f + 8), boot_len = fx_be32(d + f + 32);
+	if (len < 0x200) {
+		len = (uint32_t)n;
+		fx_put_be32(d + f + 8, len);
+	} else if (len > n) {
+		len = (uint32_t)n; /* a cut image (mktplinkfw -s): the probe hashes what is there */
+	}
+	const uint8_t *salt = salts[v + (boot_len ? 1 : 0)];
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	uint8_t md[EVP_MAX_MD_SIZE];
+	unsigned mdlen = 0;
+	if (c && EVP_DigestInit_ex(c, EVP_md5(), NULL) == 1 && EVP_DigestUpdate(c, d, md5_at) == 1 &&
+	    EVP_DigestUpdate(c, salt, 16) == 1 && EVP_DigestUpdate(c, d + md5_at + 16, len - md5_at - 16) == 1 &&
+	    EVP_DigestFinal_ex(c, md, &mdlen) == 1 && mdlen == 16)
+		memcpy(d + md5_at, md, 16);
+	EVP_MD_CTX_free(c);
+}
+
 /* Fix the checksums of format `fmt` (a registry name) in d[0..n). */
 static inline void fuzz_fixup(const char *fmt, uint8_t *d, size_t n)
 {
@@ -259,11 +299,17 @@ static inline void fuzz_fixup(const char *fmt, uint8_t *d, size_t n)
 		const char *name;
 		void (*fn)(uint8_t *, size_t);
 	} fx[] = {
-	    {"uimage", fx_uimage}, {"uboot-env", fx_uboot_env},
-	    {"ubi", fx_ubi},       {"ubifs", fx_ubifs},
-	    {"jffs2", fx_jffs2},   {"gpt", fx_gpt},
-	    {"trx", fx_trx},       {"tar", fx_tar},
-	    {"xz", fx_xz},         {"ext4", fx_ext4},
+	    {"uimage", fx_uimage},
+	    {"uboot-env", fx_uboot_env},
+	    {"ubi", fx_ubi},
+	    {"ubifs", fx_ubifs},
+	    {"jffs2", fx_jffs2},
+	    {"gpt", fx_gpt},
+	    {"trx", fx_trx},
+	    {"tar", fx_tar},
+	    {"xz", fx_xz},
+	    {"ext4", fx_ext4},
+	    {"tplink-header", fx_tplink},
 	};
 	for (size_t i = 0; i < sizeof(fx) / sizeof(fx[0]); i++)
 		if (!strcmp(fx[i].name, fmt))

@@ -4,7 +4,8 @@
  * laid into a 16-block NAND dump of 512+16 pages (32 pages a block), its
  * first third over block 0, the rest ending at the end of the dump (where BMT
  * and NMBM tables live), the other bytes erased.  The dump is read through
- * the detected view, the named 512+16 view and the same with bad blocks kept.
+ * the detected view, the named 512+16 view, the same with bad blocks kept and
+ * the MediaTek NFI layout.
  * Invariants: the view is whole view blocks, every mapped block exists, every
  * view offset maps inside the dump.
  */
@@ -50,8 +51,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(dump + total - rest, data + first, rest);
 	struct mtd_source src;
 	mtd_source_from_memory(&src, "fuzz", dump, total);
-	static const char *const specs[] = {"auto", "nand:512+16", "nand:512+16"};
-	for (int k = 0; k < 3; k++) {
+	static const char *const specs[] = {"auto", "nand:512+16", "nand:512+16", "nand-mtk:512+16"};
+	for (int k = 0; k < 4; k++) {
 		struct mtd_view *v = NULL;
 		struct mtd_diag d;
 		mtd_diag_clear(&d);

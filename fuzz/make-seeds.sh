@@ -26,6 +26,10 @@ mkfs.jffs2 -b -e 0x10000 -U -r "$w/root" -o "$w/be.jffs2"; seed jffs2 "$w/be.jff
 (cd "$w/root" && find . | cpio -o -H newc 2>/dev/null) >"$w/root.cpio"; seed cpio "$w/root.cpio" tiny-newc.cpio
 printf '/dts-v1/;\n/ { model = "seed"; compatible = "mediatek,mt7628an-soc"; };\n' | dtc -I dts -O dtb -o "$w/seed.dtb" -
 seed dtb "$w/seed.dtb" seed.dtb
+(cd "$w/root" && zip -q -r -y -X "$w/root.zip" .); seed zip "$w/root.zip" tiny.zip
+(cd "$w/root" && zip -q -r -X - etc </dev/null | cat >"$w/desc.zip"); seed zip "$w/desc.zip" data-descriptors.zip
+(cd "$w/root" && 7z a -bd -t7z "$w/root.7z" . >/dev/null); seed 7z "$w/root.7z" tiny.7z
+(cd "$w/root" && 7z a -bd -t7z -mx=0 "$w/stored.7z" . >/dev/null); seed 7z "$w/stored.7z" stored.7z
 
 # fuzz_view: 16-block NAND dumps of 512+16 pages laid out by tests/scan/nand_layout.py (a bad block,
 # an NMBM table; a BMT v2 table written here), cut to what the harness places: block 0, then blocks 14-15.

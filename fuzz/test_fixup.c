@@ -60,6 +60,8 @@ int main(int argc, char **argv)
 	    {"xz", "payload.xz", {8, -1}},
 	    {"gpt", "gpt-head.img", {512 + 16, 512 + 88, -1}},
 	    {"ext4", "ext4-head.img", {1024 + 1020, -1}},
+	    {"tplink-header", "v1.bin", {0x4c, 0x55, -1}},
+	    {"tplink-header", "v2.bin", {0x40, 0x4f, -1}},
 	};
 	const char *root = argc > 1 ? argv[1] : "fuzz/corpus";
 	for (size_t i = 0; i < sizeof(seeds) / sizeof(seeds[0]); i++) {

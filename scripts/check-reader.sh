@@ -44,6 +44,7 @@ my %sink = map { $_ => 1 } qw(
 	ZSTD_decompress ZSTD_findFrameCompressedSize ZSTD_getFrameContentSize
 	mtd_sink_file mtd_sink_file_write mtd_outdir_file_write
 	mtd_env_measure mtd_env_parse mtd_eeprom_decode
+	archive_read_open_memory
 );
 my %getter = (mtd_rd_bytes => 3, mtd_rd_bytes_at => 4, mtd_rd_line => 3);
 my $type_re = qr/(?:static\s+)?(?:const\s+)?(?:unsigned\s+char|uint8_t|char|void|Bytef|sqfs_u8)\s*(?:const\s+)?\*/;

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 """Compile the knowledge tables in data/*.tsv into C arrays (src/lib/device/kb.h types).
 
-usage: scripts/gen-kb.py OUT.c KB.h socs.tsv flash-chips.tsv wifi-chips.tsv lte-modems.tsv openwrt-devices.tsv brands.tsv
+usage: scripts/gen-kb.py OUT.c KB.h socs.tsv flash-chips.tsv wifi-chips.tsv lte-modems.tsv openwrt-devices.tsv brands.tsv usb-modem-ids.tsv
 Lines starting with '#' are comments; openwrt-devices.tsv has a header row after its comment, checked against the columns here.
 """
 import os
@@ -29,6 +29,7 @@ SPECS = [
                                  ('cpu', 's'), ('toh_cpu', 's'), ('toh_wifi', 's'), ('toh_match', 's'),
                                  ('dt_source', 's'), ('soc_source', 's'), ('radios_disabled', 's')]),
     ('mtd_kb_brand', 'mtd_kb_brands', [('name', 's'), ('aliases', 's'), ('devices', 'n'), ('targets', 's')]),
+    ('mtd_kb_usbid', 'mtd_kb_usbids', [('usb_id', 's'), ('vendor', 's'), ('product', 's'), ('curated', 'b')]),
 ]
 
 

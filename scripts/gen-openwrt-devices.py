@@ -397,7 +397,7 @@ def soc_name(soc_var, comp, dts):
     s = soc_var.strip()
     if not s and dts:
         first = re.split(r'[-_]', os.path.basename(dts.split()[0]))[0]
-        if re.fullmatch(r'[a-z]{2,5}\d{3,6}[a-z]?', first):
+        if re.fullmatch(r'[a-z]{2,5}\d[0-9a-z]{2,8}', first) and len(re.findall(r'\d', first)) >= 3:
             s = first
     if not s and len(comp) >= 2:
         # the most specific compatible of an SoC maker (after the board's own)

@@ -14,8 +14,9 @@ logs: the name itself; MediaTek/Ralink markings without the package letters (MT7
 ("brcm,bcm47081" -> BCM47081); the chip names the Table of Hardware gives for those devices
 ("Marvell Armada 385 88F6820" -> 88F6820, "Armada 385"); a subtarget named after one SoC family
 (lantiq xrx200 -> VR9).  An alias claimed by several SoCs goes to the one with the most devices.
-SoCs the Table of Hardware names only for devices that OpenWrt no longer builds are added with
-status "toh2022" (target/subtarget as the Table gives them).
+SoCs the Table of Hardware names only for devices that OpenWrt no longer builds are added (status
+"target" when the Table's target is still built, else "none"), and so are the SoCs of mainline Linux 6.1
+device trees (a .dtsi named after the chip, with CPU nodes) that no OpenWrt device names (status "none").
 """
 import argparse
 import collections
@@ -79,6 +80,9 @@ def rule_aliases(name, target):
     m = re.fullmatch(r'([A-Z]+)-?(\d+[A-Z]*)', name)
     if m and '-' in name:  # ARMADA-385 -> ARMADA385, "Armada 385"
         out += [m.group(1) + m.group(2), m.group(1).capitalize() + ' ' + m.group(2)]
+    m = re.fullmatch(r'([A-Z]+)-([A-Z]+)', name)
+    if m:  # ARMADA-XP -> "Armada XP"
+        out.append(m.group(1).capitalize() + ' ' + m.group(2))
     m = re.fullmatch(r'([A-Z]+)(\d+[A-Z]*)', name)
     if m and m.group(1) in ('ARMADA',):
         out.append(m.group(1).capitalize() + ' ' + m.group(2))
@@ -92,6 +96,7 @@ def main():
     ap.add_argument('--out', default=os.path.join(ROOT, 'data', 'socs.tsv'))
     ap.add_argument('--wifi', default=os.path.join(ROOT, 'data', 'wifi-chips.tsv'))
     ap.add_argument('--extra', default=os.path.join(ROOT, 'data', 'socs-extra.tsv'))
+    ap.add_argument('--kernel', default='', help="an unpacked Linux tree (default linux-source-6.1), 'none' to skip")
     a = ap.parse_args()
     shared = a.shared
     if not shared:
@@ -228,7 +233,7 @@ def main():
             subs[(d['target'], d['subtarget'])][d['soc']] += 1
     for (t, sub), cnt in subs.items():
         soc, n = cnt.most_common(1)[0]
-        if re.match(r'(cortex|armv|arm|mips|generic)', sub) or CHIP_RE.fullmatch(sub.upper()):
+        if re.match(r'(cortex|armv|arm|mips|generic)', sub):
             continue
         if re.search(r'\d', sub) and re.search(r'[a-z]', sub) and n * 10 >= sum(cnt.values()) * 6 and sub.upper() != soc:
             claims[sub.upper()][soc] += 5
@@ -250,6 +255,40 @@ def main():
                     if al and al.upper() not in claims:
                         claims[al.upper()][c[0]] += 1
                         spelled.setdefault(al.upper(), al)
+    # SoCs with a mainline Linux device tree (an .dtsi named after the chip, with CPUs) that no OpenWrt device
+    # names: status "linux" (an upstream kernel runs on it; OpenWrt builds nothing for it)
+    kernel_rows = []
+    if a.kernel != 'none':
+        sys.path.insert(0, HERE)
+        import kbgen_kernel
+        import kbgen_dts
+        kt = kbgen_kernel.kernel_tree(a.kernel)
+        cands = []
+        for sub in ('arch/arm/boot/dts', 'arch/arm64/boot/dts', 'arch/mips/boot/dts'):
+            top = os.path.join(kt, sub)
+            for dirpath, _, fns in sorted(os.walk(top)):
+                for fn in sorted(fns):
+                    base = re.sub(r'^(qcom|brcm|mediatek|marvell|realtek)-', '', fn[:-5]) if fn.endswith('.dtsi') else ''
+                    if re.fullmatch(r'[a-z]{2,5}\d{3,6}[a-z]?', base):
+                        cands.append((base.upper(), os.path.join(dirpath, fn), os.path.basename(dirpath)))
+        for name, path, folder in cands:
+            if name in claims or any(name in r['name'] for r in kernel_rows):
+                continue
+            root = kbgen_dts.Node('/')
+            kbgen_dts.load(path, root, {}, full=True, search=[os.path.dirname(path)])
+            cpus = [kbgen_dts.strs(n.props.get('compatible', [])) for n, pth in kbgen_dts.walk(root)
+                    if pth and pth[-1].name == 'cpus' and n.name.startswith('cpu@')]
+            cpus = [c[0] for c in cpus if c]
+            if not cpus:
+                continue  # a PMIC or a companion chip, not an SoC
+            rc = kbgen_dts.strs(root.props.get('compatible', []))
+            vendor = rc[-1].split(',')[0] if rc and ',' in rc[-1] else (folder if folder != 'dts' else '')
+            kernel_rows.append({'name': name, 'vendor': vendor, 'core': core_name(cpus[0]),
+                                'cores': len(cpus), 'target': '', 'sub': '', 'status': 'none', 'builtin': '', 'band': '',
+                                'n': 0, 'kfile': os.path.relpath(path, kt)})
+            claims[name][name] += 10 ** 6
+            spelled.setdefault(name, name)
+        rows.extend(kernel_rows)
     # SoCs only the Table of Hardware knows (devices OpenWrt stopped building or never did)
     known = set(by)
     toh_path = os.path.join(shared, 'data', 'openwrt-toh-2022-05.tsv') if shared else ''
@@ -271,7 +310,7 @@ def main():
         tgt = collections.Counter((RENAMED.get(val(r['target']), val(r['target'])), val(r['subtarget'])) for r in rs).most_common(1)[0][0]
         vendor = collections.Counter(val(r['cpu']).split()[0] for r in rs).most_common(1)[0][0]
         rows.append({'name': tok, 'vendor': vendor, 'core': '', 'cores': 0, 'target': tgt[0], 'sub': tgt[1],
-                     'status': 'target' if tgt[0] in built_targets else 'toh2022', 'builtin': '', 'band': '', 'n': 0,
+                     'status': 'target' if tgt[0] in built_targets else 'none', 'builtin': '', 'band': '', 'n': 0,
                      'toh': len(rs)})
         claims[tok][tok] += 1000
         spelled.setdefault(tok, tok)
@@ -303,10 +342,14 @@ def main():
         f.write('# derived by scripts/gen-socs.py from data/openwrt-devices.tsv and the 2022 Table of Hardware; do not edit by hand\n')
         f.write('# name\taliases (comma separated, matched as whole tokens)\tvendor\tcpu_core\tcores\topenwrt_target\t'
                 'openwrt_subtarget\tstatus (supported: OpenWrt builds devices naming it; target: in a built target but '
-                'no device names it; toh2022: only the 2022 Table of Hardware names it)\tbuiltin_wifi (chip in wifi-chips.tsv or -)\tbuiltin_eth\tnotes\n')
+                'no device names it; none: no target OpenWrt builds, see notes)\tbuiltin_wifi (chip in wifi-chips.tsv or -)\tbuiltin_eth\tnotes\n')
         for r in rows:
             al = sorted(set(aliases[r['name']]), key=lambda x: (-len(x), x))
             note = ('%d OpenWrt devices' % r['n']) if r['n'] else ('%d devices in the 2022 Table of Hardware' % r.get('toh', 0))
+            if r.get('toh') and r['status'] == 'none':
+                note = 'OpenWrt no longer builds its target %s (%d devices in the 2022 Table of Hardware)' % (r['target'], r['toh'])
+            if r.get('kfile'):
+                note = 'no OpenWrt device or target names it; mainline Linux 6.1 has %s' % r['kfile']
             if r.get('core_note'):
                 note += '; ' + r['core_note']
             f.write('\t'.join([r['name'], ','.join(al), r['vendor'] or '-', r['core'] or '-', str(r['cores']),

@@ -21,9 +21,12 @@
  *   an NMBM signature ("NMM0") and info table ("NMM1": block states and the
  *   logical -> physical map) replace the skipping with their own map and
  *   hide their management area, as the kernel's mtk_bmt drivers do.
- *   The MediaTek NFI "raw" layout (spare bytes after every 512-byte sector,
- *   the bad-block marker swapped into the last sector) is not implemented:
- *   such dumps are not detected.
+ * - nand-mtk:PAGE+OOB: the MediaTek NFI raw layout (MT7621 NAND, MT7622/
+ *   MT798x SNFI with the controller's ECC): every 512-byte sector followed by
+ *   its share of the spare (8 free FDM bytes, then ECC), the factory marker
+ *   kept at raw byte PAGE by swapping it with the last sector's first FDM
+ *   byte (the mtk_nand drivers' bad-block-mark swap).  Told from the linear
+ *   layout by the FDM bytes: 0xFF after every sector of the dense written pages.
  *
  * Geometry is detected from the dump itself: the sizes 512+16, 2048+64,
  * 2048+128, 4096+128, 4096+224 and 4096+256 that divide it (whole blocks,
@@ -41,6 +44,7 @@
 #include "util.h"
 
 #define MTD_VIEW_KEEP_BAD (1u << 0) /* NAND: bad blocks stay in place (MTD addresses) */
+#define MTD_VIEW_MTK      (1u << 1) /* private: a named geometry in the MediaTek NFI layout */
 
 enum mtd_view_kind { MTD_VIEW_NONE = 0, MTD_VIEW_BYTESWAP16, MTD_VIEW_NAND };
 
@@ -62,6 +66,7 @@ struct mtd_view {
 	uint64_t remap_block; /* physical block holding the table */
 	uint64_t remapped;    /* logical blocks the table maps elsewhere than where skipping would */
 	bool detected;        /* found by detection (not named by --view) */
+	bool mtk;             /* MediaTek NFI raw layout (nand-mtk:): spare after every 512-byte sector */
 };
 
 /**
@@ -90,6 +95,6 @@ void mtd_view_describe(const struct mtd_view *v, char *out, size_t n);
 int mtd_source_open_view(struct mtd_source *s, const char *path, const char *spec, unsigned flags, char *desc,
                          size_t desc_n, struct mtd_diag *d);
 /** Valid --view values, for --help texts. */
-#define MTD_VIEW_HELP "auto (default), none, byteswap16, nand or nand:PAGE+OOB (e.g. nand:2048+64)"
+#define MTD_VIEW_HELP "auto (default), none, byteswap16, nand, nand:PAGE+OOB (e.g. nand:2048+64) or nand-mtk:PAGE+OOB"
 
 #endif

@@ -27,7 +27,8 @@ static const char help[] = "usage: mtdscope extract [options] FILE -C DIR\n"
                            "  -C, --directory DIR  output directory (required unless --list)\n"
                            "  --list               print what would be written; write nothing\n"
                            "  --only TYPE          only components of TYPE (and what they contain)\n"
-                           "  --depth N            do not write components nested deeper than N (default 16)\n"
+                           "  --depth N            do not write components nested deeper than N (default 16);\n"
+                           "  --max-depth N        the same (the name scan's nesting hints give)\n"
                            "  --max-bytes SIZE     stop after writing SIZE bytes (default 4G)\n"
                            "  --max-files N        stop after creating N entries (default 200000)\n"
                            "  --max-decoded SIZE   total bytes decoded from streams (default 512M)\n"
@@ -51,6 +52,7 @@ int cmd_extract(int argc, char **argv)
 	    {"list", no_argument, NULL, 'l'},
 	    {"only", required_argument, NULL, 'o'},
 	    {"depth", required_argument, NULL, 'd'},
+	    {"max-depth", required_argument, NULL, 'd'}, /* the name scan's problems give */
 	    {"max-bytes", required_argument, NULL, 'b'},
 	    {"max-files", required_argument, NULL, 'f'},
 	    {"max-decoded", required_argument, NULL, 'D'},

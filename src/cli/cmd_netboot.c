@@ -371,9 +371,9 @@ int cmd_netboot(int argc, char **argv)
 	if (serverip && inet_pton(AF_INET, serverip, &ia) != 1)
 		return cli_usage_error("netboot", "--serverip takes an IPv4 address, not '%s'", serverip);
 	if (bootargs && !mtd_uboot_text_ok(bootargs))
-		return cli_usage_error("netboot",
-		                       "--bootargs cannot hold ; $ quotes \\ # or control characters: U-Boot 1.1.x "
-		                       "splits its command line on ';' and has no quoting for them");
+		return cli_usage_error(
+		    "netboot", "--bootargs cannot hold ; $ quotes a backslash # or control characters: U-Boot 1.1.x "
+		               "splits its command line on ';' and has no quoting for them");
 
 	static struct report rep;
 	memset(&rep, 0, sizeof(rep));
@@ -401,6 +401,10 @@ int cmd_netboot(int argc, char **argv)
 	if (cli_input(image))
 		goto done;
 	if (read_image(image, &im, &d)) {
+		cli_diag(&d);
+		goto done;
+	}
+	if (log_path && mtd_inputs_check(cli_inputs(), log_path, &d)) { /* before any server starts */
 		cli_diag(&d);
 		goto done;
 	}

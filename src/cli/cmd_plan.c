@@ -151,6 +151,8 @@ int cmd_plan(int argc, char **argv)
 	mtd_buf_init(&b, 4u << 20);
 	int ret = CLI_OK;
 	if (mtd_layout_plan(l, s.data, (size_t)s.size, &o, &b, &d)) {
+		if (!strcmp(d.file, o.image_name)) /* the plan knows the name it prints; say the path given */
+			snprintf(d.file, sizeof(d.file), "%s", image);
 		cli_diag(&d);
 		ret = CLI_FAIL;
 	}

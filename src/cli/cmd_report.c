@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,8 +31,6 @@ static const char help[] = "usage: mtdscope report [options] [FILE|DIR|-]...\n"
                            "  -h, --help      show this help\n"
                            "\n"
                            "See also 'mtdscope assess' (the OpenWrt verdict) and 'mtdscope modem'.\n";
-
-#define MAX_INPUTS 256
 
 static int load_one(struct mtd_facts *f, const char *path, bool *any_ok)
 {
@@ -90,41 +89,127 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int load_dir(struct mtd_facts *f, const char *dir, bool *any_ok, int *failures)
+/* One regular file of DIR, opened from DIR's descriptor without following a symlink. */
+static int load_at(struct mtd_facts *f, int dfd, const char *name, const char *path, bool *any_ok)
 {
-	DIR *dp = opendir(dir);
-	if (!dp) {
-		cli_error("%s: cannot open directory: %s", dir, strerror(errno));
+	int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		cli_error("%s: cannot open: %s", path, fd < 0 ? strerror(errno) : "not a regular file");
+		if (fd >= 0)
+			close(fd);
 		return CLI_FAIL;
 	}
-	char *names[MAX_INPUTS];
-	size_t n = 0;
+	if ((uint64_t)st.st_size > MTD_FACTS_MAX_INPUT) {
+		cli_error("%s: larger than %u MiB: not a log", path, MTD_FACTS_MAX_INPUT >> 20);
+		close(fd);
+		return CLI_FAIL;
+	}
+	size_t len = 0, cap = (size_t)st.st_size;
+	char *buf = malloc(cap ? cap : 1);
+	int rc = buf ? CLI_OK : CLI_FAIL;
+	while (rc == CLI_OK && len < cap) {
+		ssize_t n = read(fd, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			cli_error("%s: read failed: %s", path, strerror(errno));
+			rc = CLI_FAIL;
+		}
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	if (rc == CLI_OK) {
+		struct mtd_diag d;
+		mtd_diag_clear(&d);
+		if (mtd_facts_parse(f, path, (const uint8_t *)buf, len, &d)) {
+			cli_diag(&d);
+			rc = CLI_FAIL;
+		} else {
+			*any_ok = true;
+		}
+	}
+	free(buf);
+	return rc;
+}
+
+/*
+ * Every regular file of DIR (hidden ones left out), in name order.  Entries are looked at with
+ * fstatat(AT_SYMLINK_NOFOLLOW) and opened with openat(O_NOFOLLOW) from DIR's descriptor: a
+ * symlink (to /etc/shadow or anywhere else) is never followed, it is named and skipped.
+ */
+static int load_dir(struct mtd_facts *f, const char *dir, bool *any_ok, int *failures)
+{
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int dfd2 = dfd >= 0 ? dup(dfd) : -1;
+	DIR *dp = dfd2 >= 0 ? fdopendir(dfd2) : NULL;
+	if (!dp) {
+		cli_error("%s: cannot open directory: %s", dir, strerror(errno));
+		if (dfd2 >= 0)
+			close(dfd2);
+		if (dfd >= 0)
+			close(dfd);
+		return CLI_FAIL;
+	}
+	char **names = NULL;
+	size_t n = 0, cap = 0, links = 0;
 	struct dirent *e;
-	while ((e = readdir(dp)) && n < MAX_INPUTS) {
+	int rc = CLI_OK;
+	while ((e = readdir(dp))) {
 		if (e->d_name[0] == '.')
 			continue;
-		size_t len = strlen(dir) + strlen(e->d_name) + 2;
-		char *p = malloc(len);
-		if (!p)
-			break;
-		snprintf(p, len, "%s/%s", dir, e->d_name);
 		struct stat st;
-		if (stat(p, &st) || !S_ISREG(st.st_mode)) {
-			free(p);
+		if (fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+			continue;
+		if (S_ISLNK(st.st_mode)) {
+			cli_warn("%s/%s: a symlink: skipped (report DIR reads only the files in DIR)", dir, e->d_name);
+			links++;
 			continue;
 		}
-		names[n++] = p;
+		if (!S_ISREG(st.st_mode))
+			continue;
+		if (n == cap) {
+			size_t nc = cap ? cap * 2 : 64;
+			char **nn = realloc(names, nc * sizeof(*nn));
+			if (!nn) {
+				rc = CLI_FAIL;
+				break;
+			}
+			names = nn;
+			cap = nc;
+		}
+		if (!(names[n] = strdup(e->d_name))) {
+			rc = CLI_FAIL;
+			break;
+		}
+		n++;
 	}
 	closedir(dp);
-	qsort(names, n, sizeof(names[0]), cmp_str);
+	if (rc != CLI_OK)
+		cli_error("%s: out of memory listing the directory", dir);
+	if (n)
+		qsort(names, n, sizeof(names[0]), cmp_str);
 	for (size_t i = 0; i < n; i++) {
-		if (load_one(f, names[i], any_ok))
-			(*failures)++;
+		size_t len = strlen(dir) + strlen(names[i]) + 2;
+		char *p = malloc(len);
+		if (p) {
+			snprintf(p, len, "%s/%s", dir, names[i]);
+			if (rc == CLI_OK && load_at(f, dfd, names[i], p, any_ok))
+				(*failures)++;
+		}
+		free(p);
 		free(names[i]);
 	}
-	if (!n)
-		cli_error("%s: no files in the directory", dir);
-	return n ? CLI_OK : CLI_FAIL;
+	free(names);
+	close(dfd);
+	if (!n && rc == CLI_OK) {
+		cli_error("%s: no files in the directory%s", dir,
+		          links ? " (only symlinks, which are not followed)" : "");
+		rc = CLI_FAIL;
+	}
+	return rc;
 }
 
 int cli_device_load(struct mtd_facts *f, int argc, char **argv)

@@ -121,7 +121,7 @@ static void print_partitions(const struct mtd_scan_result *r)
 		printf("%sPARTITIONS%s from %s\n", cli_c(stdout, CLI_BOLD), cli_c(stdout, CLI_RESET),
 		       cli_txt(sp->source));
 	if (sp->split[0])
-		printf("%s  (partitions marked * inside firmware: %s)%s\n", cli_c(stdout, CLI_DIM), sp->split,
+		printf("%s  (partitions marked * inside firmware: %s)%s\n", cli_c(stdout, CLI_DIM), cli_txt(sp->split),
 		       cli_c(stdout, CLI_RESET));
 	for (size_t i = 0; i < sp->layout.nparts; i++) {
 		const struct mtd_part *p = &sp->layout.parts[i];

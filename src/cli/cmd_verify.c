@@ -132,6 +132,10 @@ int cmd_verify(int argc, char **argv)
 				mtd_json_string(&j, files[v->file].path);
 			else
 				mtd_json_null(&j);
+			/* no file holds it: not in a whole-chip dump, not nested in a partition given */
+			mtd_json_kv_bool(&j, "missing",
+			                 v->file < 0 && !(l->parts[i].flags & MTD_PART_WHOLE_CHIP) &&
+			                     l->parts[i].parent < 0 && !v->check.what[0]);
 			mtd_json_kv_u64(&j, "size", l->parts[i].size);
 			if (v->file >= 0) {
 				mtd_json_kv_u64(&j, "file_size", v->got_size);

@@ -17,6 +17,6 @@ int cli_open_input(const char *cmd, const char *path, const char *view, struct m
 	}
 	if (desc[0])
 		fprintf(stderr, "mtdscope %s: %s: read through the view %s (--view none reads the raw bytes)\n", cmd,
-		        path, desc);
+		        cli_txt(path), cli_txt(desc));
 	return CLI_OK;
 }

@@ -131,8 +131,8 @@ void net_render_tftp_event(void *ctx, const struct mtd_tftp_event *ev)
 	const char *op = ev->upload ? "write" : "read";
 	switch (ev->kind) {
 	case MTD_TFTP_EV_LISTENING:
-		fprintf(o, "%s serving %s on %s port %u (%s%s)\n", ts, r->root ? r->root : "?", ev->client, ev->port,
-		        r->upload ? "uploads into " : "read-only", r->upload ? r->upload : "");
+		fprintf(o, "%s serving %s on %s port %u (%s%s)\n", ts, cli_txt(r->root ? r->root : "?"), ev->client,
+		        ev->port, r->upload ? "uploads into " : "read-only", r->upload ? cli_txt(r->upload) : "");
 		break;
 	case MTD_TFTP_EV_REQUEST:
 		if (r->quiet)

@@ -28,6 +28,18 @@ check "nothing written" test ! -e "$T/out.bin"
 	--take firmware1 --take firmware2 > /dev/null 2>&1
 is "$?" 0 "--take firmware1 --take firmware2 forces it"
 
+# a donor whose root filesystem is damaged (squashfs bytes_used past the end) is refused too
+cp "$T/donor.bin" "$T/badfs.bin"
+for base in 0x19b1b1 0x94b1b1; do printf '\377\377\377\177' | dd of="$T/badfs.bin" bs=1 seek=$((base + 40)) conv=notrunc status=none; done
+err=$("$M" rebuild --layout "$T/L.txt" --donor "$T/badfs.bin" --unit "$T/unit.bin" -o "$T/out4.bin" 2>&1 >/dev/null)
+ok "$(nz $?)" "rebuild with a donor whose squashfs superblock is damaged: refused"
+like "$err" "donor's 'firmware1' fails its checks \(uimage ok, but the squashfs at 0x14b1b1 FAILS its checks" \
+	"it names the squashfs that fails"
+like "$err" "Way out" "and the way out"
+mkdir "$T/v" && cp "$T/badfs.bin" "$T/v/ALL.bin"
+out=$("$M" verify --layout "$T/L.txt" "$T/v/ALL.bin")
+like "$out" "firmware1 .*bad: uimage ok, but the squashfs" "verify shows the damaged firmware as bad"
+
 # 2. rebuild --allow-donor-factory with a Factory identical to the donor's warns loudly
 cp "$T/unit.bin" "$T/u2.bin"
 slice "$T/donor.bin" 0x40000 0x10000 | dd of="$T/u2.bin" bs=64k seek=4 conv=notrunc status=none
@@ -64,6 +76,7 @@ ff $((0x10000)) | dd of="$T/noff.bin" bs=64k seek=4 conv=notrunc status=none
 err=$("$M" plan --layout "$T/L.txt" --image "$T/noff.bin" --via mtd --also Factory 2>&1 >/dev/null)
 ok "$(nz $?)" "plan --also Factory with an erased Factory: refused"
 like "$err" "'Factory' .* is erased \(all 0xFF\).*Way out: drop --also Factory" "with the reason and the way out"
+like "$err" "^mtdscope: $T/noff\.bin: its 'Factory'" "naming the image by the path given"
 head -c $((0x10000)) /dev/urandom | dd of="$T/noff.bin" bs=64k seek=4 conv=notrunc status=none
 err=$("$M" plan --layout "$T/L.txt" --image "$T/noff.bin" --via mtd --also Factory 2>&1 >/dev/null)
 ok "$(nz $?)" "plan --also Factory with random bytes as Factory: refused"
@@ -87,5 +100,8 @@ like "$out" "firmware1\.bin: .*= 'firmware1' \+ 'firmware2' .*a concatenation of
 like "$out" "Factory +MISSING .*MISSING: no file holds this partition" "a missing partition says MISSING"
 check "no partition shows 'ok: -'" sh -c "! printf '%s' \"\$1\" | grep -q 'ok: -'" _ "$out"
 like "$out" "$T/b/Bootloader\.bin" "the file column shows the path given, not a basename"
+j=$("$M" verify --json --layout "$T/L.txt" "$T/b")
+like "$j" '"name": ?"Factory", ?"file": ?null, ?"missing": ?true' "verify --json says Factory is missing"
+like "$j" '"name": ?"Bootloader", ?"file": ?"[^"]*", ?"missing": ?false' "and Bootloader is not"
 
 done_testing

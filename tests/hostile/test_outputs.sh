@@ -115,6 +115,12 @@ fi
 refused "eeprom --set-mac -o the input" parts/factory.bin "$(sha parts/factory.bin)" \
 	"$M" eeprom --set-mac 0x4=02:11:22:33:44:55 -o parts/../parts/factory.bin parts/factory.bin
 
+# console --log over its --script; netboot --log over its --image
+printf 'cmd version\n' > script.txt
+S0=$(sha script.txt)
+refused "console --log the --script" script.txt "$S0" "$M" console --exec true --script script.txt --log ./script.txt
+refused "netboot --log the --image" dump.bin "$D0" "$M" netboot --image dump.bin --exec true --log ../d/dump.bin
+
 # 6. -o /dev/stdout keeps the symlink; -o - is standard output
 if [ -L /dev/stdout ]; then
 	before=$(readlink /dev/stdout)
@@ -140,12 +146,28 @@ mkdir -p busy/firmware.bin
 ok "$([ $? -ne 0 ] && echo 0 || echo 1)" "split fails when a later partition cannot be written (a directory in the way)"
 is "$(ls -A busy | tr '\n' ' ')" "firmware.bin " "u-boot.bin and factory.bin were not left behind, nor temporaries"
 like "$(cat "$T/err")" 'busy/firmware\.bin' "the message names the file in the way"
-if unshare -m true 2> /dev/null; then
+# extract: a new DIR appears whole (no temporary beside it); a non-empty DIR is refused
+if command -v mksquashfs > /dev/null; then
+	mkdir "$T/fsrc"
+	for i in 1 2 3 4; do head -c 300000 /dev/urandom > "$T/fsrc/f$i"; done
+	mksquashfs "$T/fsrc" "$T/fs.sqfs" -quiet -noappend > /dev/null
+	"$M" extract "$T/fs.sqfs" -C ex > /dev/null 2>&1
+	is "$?" 0 "extract into a new DIR"
+	is "$(ls -d ex* | tr '\n' ' ')" "ex " "the DIR is in place and no temporary is left beside it"
+	check "its manifest is there" test -s ex/manifest.json
+	"$M" extract "$T/fs.sqfs" -C ex > /dev/null 2>&1
+	ok "$([ $? -ne 0 ] && echo 0 || echo 1)" "extract into a non-empty DIR is refused"
+fi
+if unshare -m true 2> /dev/null && [ -f "$T/fs.sqfs" ]; then
 	mkdir full
 	unshare -m sh -c 'mount -t tmpfs -o size=256k tmpfs full || exit 77
 		"$1" split dump.bin --layout proc-mtd.txt -C full/new > /dev/null 2> "$2/err1"; echo "split=$?"
 		ls -A full | tr "\n" " "; echo
 		mkdir full/old; "$1" split dump.bin --layout proc-mtd.txt -C full/old > /dev/null 2>> "$2/err1"; echo "split2=$?"
+		ls -A full/old | tr "\n" " "; echo
+		"$1" extract "$2/fs.sqfs" -C full/ex > /dev/null 2>> "$2/err1"; echo "extract=$?"
+		ls -A full | tr "\n" " "; echo
+		"$1" extract "$2/fs.sqfs" -C full/old > /dev/null 2>> "$2/err1"; echo "extract2=$?"
 		ls -A full/old | tr "\n" " "; echo' _ "$M" "$T" > "$T/full.txt"
 	if [ "$(head -c 5 "$T/full.txt")" = split ]; then
 		like "$(sed -n 1p "$T/full.txt")" '^split=1$' "split on a full disk fails"
@@ -153,6 +175,10 @@ if unshare -m true 2> /dev/null; then
 		like "$(sed -n 3p "$T/full.txt")" '^split2=1$' "split into an existing dir on a full disk fails"
 		is "$(sed -n 4p "$T/full.txt")" "" "and leaves the directory empty"
 		like "$(cat "$T/err1")" 'full/(new|old)/.*(No space|write failed)' "the message names the file that could not be written"
+		is "$(sed -n 5p "$T/full.txt")" "extract=1" "extract on a full disk fails"
+		is "$(sed -n 6p "$T/full.txt")" "old " "and leaves no new DIR, nor its temporary"
+		is "$(sed -n 7p "$T/full.txt")" "extract2=1" "extract into an empty existing DIR on a full disk fails"
+		is "$(sed -n 8p "$T/full.txt")" "" "and leaves it empty"
 	else
 		ok 0 "# SKIP tmpfs cannot be mounted here"
 	fi

@@ -106,6 +106,7 @@ static void devices(void)
 	ok(mtd_kb_device_by_board("tplink_archer-c6-v3") == d, "by image name");
 	ok(mtd_kb_device_by_model("tp-link", "archer c6", "v3") == d, "by vendor + model + variant");
 	ok(mtd_kb_device_by_title("TP-Link Archer C6 v3") == d, "by title");
+	ok(mtd_kb_device_by_dts("mt7621_tplink_archer-c6-v3.dtb") == d, "by the DTS name (DEVICE_DTS := $$(SOC)_$(1))");
 	/* mvebu cortexa9.mk: SUPPORTED_DEVICES += armada-385-linksys-rango linksys,rango; DEVICE_ALT0 Linksys Rango */
 	d = mtd_kb_device_by_compatible("linksys,wrt3200acm");
 	ok(d && !strcmp(d->target, "mvebu"), "linksys,wrt3200acm (a SUPPORTED_DEVICES name) is mvebu");
@@ -145,6 +146,36 @@ static void brands(void)
 	ok(b && !strcmp(b->name, "Xiaomi"), "Xiaomi");
 }
 
+static void wifi(void)
+{
+	/* drivers/net/wireless/ath/ath9k/pci.c: { PCI_VDEVICE(ATHEROS, 0x0029) }; pci.ids 168c 0029 "AR922X Wireless
+	 * Network Adapter"; OpenWrt devices list the driver as kmod-ath9k */
+	const struct mtd_kb_wifi *w = mtd_kb_wifi_by_pci(0x168c, 0x0029);
+	ok(w && !strcmp(w->chip, "AR922X") && !strcmp(w->driver, "kmod-ath9k") && !strcmp(w->open, "yes"),
+	   "168c:0029 is the AR922X, kmod-ath9k");
+	/* rtlwifi/rtl8188ee/sw.c: RTL_PCI_DEVICE(PCI_VENDOR_ID_REALTEK, 0x8179, ...) */
+	w = mtd_kb_wifi_by_pci(0x10ec, 0x8179);
+	ok(w && !strcmp(w->driver, "kmod-rtl8188ee"), "10ec:8179 is driven by rtl8188ee");
+	/* a curated row stays: 14c3:7915 MT7915 kmod-mt7915e */
+	w = mtd_kb_wifi_by_pci(0x14c3, 0x7915);
+	ok(w && !strcmp(w->driver, "kmod-mt7915e"), "14c3:7915 stays the curated MT7915 row");
+	/* gen-socs.py: most MT7628 trees enable the SoC radio (mediatek,mt7628-wmac) */
+	const struct mtd_kb_soc *s = mtd_kb_soc_by_name("MT7628AN");
+	ok(s && s->builtin_wifi[0] && mtd_kb_wifi_by_chip(s->builtin_wifi), "the MT7628 has a built-in radio row");
+}
+
+static void usb(void)
+{
+	/* usb.ids: 2c7c Quectel Wireless Solutions Co., Ltd. / 0191 EG91 LTE modem */
+	const struct mtd_kb_usbid *u = mtd_kb_usb_name(0x2c7c, 0x0191);
+	ok(u && !strcmp(u->product, "EG91 LTE modem") && !u->curated, "2c7c:0191 is the EG91 (usb.ids), not curated");
+	u = mtd_kb_usb_name(0x2c7c, 0x0125);
+	ok(u && u->curated && mtd_kb_modem_by_usb(0x2c7c, 0x0125), "2c7c:0125 EC25 is curated in lte-modems.tsv");
+	u = mtd_kb_usb_name(0x2c7c, 0xfffe);
+	ok(u && !u->product[0] && strstr(u->vendor, "Quectel"), "an unknown Quectel product gives the maker");
+	ok(mtd_kb_usb_name(0x1d6b, 0x0002) == NULL, "a Linux root hub is not a modem maker's id");
+}
+
 int main(void)
 {
 	ok(mtd_kb_devices_count > 2000 && mtd_kb_socs_count > 150 && mtd_kb_flashes_count > 500 &&
@@ -155,5 +186,7 @@ int main(void)
 	socs();
 	devices();
 	brands();
+	wifi();
+	usb();
 	return tap_done();
 }

@@ -60,6 +60,11 @@ def main():
     wifi = rows(os.path.join(data, 'wifi-chips.tsv'), 7)
     br = rows(os.path.join(data, 'brands.tsv'), 4)
     rows(os.path.join(data, 'lte-modems.tsv'), 11)
+    usb = rows(os.path.join(data, 'usb-modem-ids.tsv'), 4)
+    d = dups(c[0] for _, c in usb)
+    ok(not d, 'usb-modem-ids: ids unique', repr(d[:5]))
+    bad = [c[0] for _, c in usb if not re.fullmatch(r'[0-9a-f]{4}:([0-9a-f]{4}|\*)', c[0]) or c[3] not in 'yn']
+    ok(not bad, 'usb-modem-ids: vid:pid and y/n', repr(bad[:5]))
 
     # devices: one row per target/subtarget/image name; sizes sane
     d = dups((c[0], c[1], c[15]) for _, c in dev)
@@ -104,8 +109,8 @@ def main():
     ok(not miss, 'socs: every device SoC is an SoC name or alias', repr(miss[:5]))
     bad = [c[0] for _, c in soc if not re.fullmatch(r'\d+', c[4]) or int(c[4]) > 64]
     ok(not bad, 'socs: core counts 0..64', repr(bad[:5]))
-    bad = [c[0] for _, c in soc if c[7] not in ('supported', 'target', 'toh2022', 'none')]
-    ok(not bad, 'socs: status is supported/target/toh2022/none', repr(bad[:5]))
+    bad = [c[0] for _, c in soc if c[7] not in ('supported', 'target', 'none')]
+    ok(not bad, 'socs: status is supported/target/none', repr(bad[:5]))
     ok(all(c[5] in targets for _, c in soc if c[7] == 'supported'), 'socs: a supported SoC has a built target')
     chips = {c[1] for _, c in wifi}
     bad = [c[0] for _, c in soc if c[8] != '-' and c[8] not in chips]

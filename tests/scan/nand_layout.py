@@ -57,6 +57,27 @@ def spare_for(page_data, oob):
     return b'\xff' * (oob - len(ecc)) + ecc
 
 
+def mtk_raw(d, lin_spare, page, oob):
+    """The raw NFI page for data d; lin_spare[0] is the marker (0xFF good), [1..] the table signature."""
+    nsec = page // 512
+    sps = oob // nsec
+    if d == b'\xff' * page and lin_spare == b'\xff' * oob:
+        return b'\xff' * (page + oob)
+    raw = bytearray()
+    for k in range(nsec):
+        sec = d[k * 512:(k + 1) * 512]
+        fdm = bytearray(b'\xff' * 8)
+        if k == 0:
+            fdm[1:4] = lin_spare[1:4]  # the BMT's "bmt" sits in the first sector's FDM
+        ecc = b'' if sec == b'\xff' * 512 else hamming256(sec[:256]) + hamming256(sec[256:])
+        spare = bytes(fdm) + ecc
+        raw += sec + spare + b'\xff' * (sps - len(spare))
+    last = (nsec - 1) * (512 + sps) + 512
+    raw[page], raw[last] = raw[last], raw[page]
+    raw[page] = lin_spare[0]
+    return bytes(raw)
+
+
 def crc32_le(data):
     # the Linux crc32_le(0, ...) NMBM uses: zlib's CRC without the pre/post inversion
     return (~zlib.crc32(data, 0xFFFFFFFF)) & 0xFFFFFFFF
@@ -73,6 +94,9 @@ def main():
     ap.add_argument('--bad', type=int, action='append', default=[])
     ap.add_argument('--table', default='none')
     ap.add_argument('--remap', action='append', default=[])
+    ap.add_argument('--mtk', action='store_true', help='MediaTek NFI raw layout: 512-byte sectors each '
+                    'followed by its spare (8 FDM bytes 0xFF, then Hamming ECC of the sector), the marker byte at '
+                    'raw offset PAGE swapped with the last sector\'s first FDM byte')
     ap.add_argument('place', nargs='*')
     a = ap.parse_intermixed_args()
     blen = a.page * a.ppb
@@ -148,7 +172,10 @@ def main():
                     s[0] = 0
                 if p == 0 and b in oob_first:
                     s[:len(oob_first[b])] = oob_first[b]
-                f.write(d + bytes(s))
+                if a.mtk:
+                    f.write(mtk_raw(d, bytes(s), a.page, a.oob))
+                else:
+                    f.write(d + bytes(s))
     with open(a.expected, 'wb') as f:
         for l in range(logical):
             f.write(content[l])

@@ -107,6 +107,25 @@ import sys
 d = bytearray(open(sys.argv[1], "rb").read()); d[112 * 2112 * 64 + 40] ^= 1; open(sys.argv[2], "wb").write(d)' "$T/nmbm.bin" "$T/nmbm-bad.bin"
 is "$(scanj "$T/nmbm-bad.bin" | jq -r .view.remap)" null "NMBM info table failing its CRC: not used"
 
+# ---- the MediaTek NFI raw layout (MT7621 NAND): spare after every 512-byte sector, marker swapped ----
+$L "$T/mtk.bin" "$T/mtk.want" --mtk --blocks 128 --bad 5 0:"$T/ubi.img" 100:"$T/uimage"
+scanj "$T/mtk.bin" >"$T/m.json"
+is "$(jq -r .view.name "$T/m.json")" "nand-mtk:2048+64" "NFI layout detected: nand-mtk:2048+64"
+is "$(jq -r .view.layout "$T/m.json")" mediatek-nfi "layout named mediatek-nfi"
+is "$(jq -c .view.bad_blocks "$T/m.json")" "[5]" "NFI layout: the bad block found at the swapped marker"
+view_bytes "$T/mtk.bin" "$T/mtk.view"
+is "$(sha "$T/mtk.view")" "$(sha "$T/mtk.want")" "NFI view: sectors joined and the swapped byte put back (sha256)"
+is "$(jq -r '[.components[] | select(.type == "uimage")][0].valid' "$T/m.json")" true "uImage valid in the NFI view"
+is "$(jq -r .view.layout "$T/p.json")" linear "the plain dump stays linear"
+scanj --view nand:2048+64 "$T/mtk.bin" >"$T/m2.json"
+is "$(jq '[.components[] | select(.type == "uimage" and .valid)] | length' "$T/m2.json")" 0 \
+	"read as linear, the NFI dump's uImage fails (the layout matters)"
+$L "$T/mtkbmt.bin" "$T/mtkbmt.want" --mtk --blocks 128 --bad 5 --table bmt --remap 10:120 0:"$T/ubi.img"
+scanj "$T/mtkbmt.bin" >"$T/mb.json"
+is "$(jq -r '.view.name + " " + .view.remap.table' "$T/mb.json")" "nand-mtk:2048+64 bmt" "NFI layout with a BMT table"
+view_bytes "$T/mtkbmt.bin" "$T/mtkbmt.view"
+is "$(sha "$T/mtkbmt.view")" "$(sha "$T/mtkbmt.want")" "NFI + BMT view equals the logical data (sha256)"
+
 # ---- hostile tables: nothing crashes, nothing reads outside the dump ----
 python3 -c '
 import struct, sys, zlib

@@ -57,6 +57,11 @@ like "$(pf firmware '.problems[]')" "uimage at 0x70000 fails its checks: header 
 patch "$S" "$T/rd.bin" 0x660000 ff:0x1a0000
 scanj "$T/rd.bin"
 is "$(pf rootfs_data .state)" erased "rootfs_data erased: named"
+patch "$S" "$T/facff.bin" 0x60000 ff:0x10000
+scanj "$T/facff.bin"
+like "$(jq -r .partitions_source "$T/j.json")" "factory between environment and firmware at 0x60000" \
+	"erased Factory, no stated layout: its place is still inferred (between env and firmware)"
+is "$(pf factory .state)" erased "and the erased Factory is named"
 # ---- mtdparts= in the environment wins over the inferred layout ----
 printf 'bootcmd=bootm 0xbc070000\nethaddr=00:0c:43:e1:76:29\nmtdparts=spi0.0:320k(u-boot),64k(u-boot-env),64k(factory),-(firmware)\n' >"$T/env.txt"
 mkenvimage -s 0x1000 -o "$T/env.bin" "$T/env.txt"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Seeds for the stream format harnesses (fuzz/corpus/{lzma,xz,gzip,zstd,lz4,lzo}/),
+# Seeds for the stream format harnesses (fuzz/corpus/{lzma,xz,gzip,bzip2,zstd,lz4,lzo}/),
 # made by the real tools, plus the damaged variants the tests use.  Run by hand:
 #   bash tests/streams/make-fuzz-seeds.sh
 set -euo pipefail
@@ -49,3 +49,13 @@ lzop -c "$w/in" > "$w/a.lzo"; put lzo "$w/a.lzo" default.lzo
 lzop -9 --crc32 -c "$w/in" > "$w/t"; put lzo "$w/t" lzo1x-999-crc32.lzo
 cp "$w/a.lzo" "$w/t"; flip "$w/t" 50; put lzo "$w/t" block-broken.lzo
 cut_half "$w/a.lzo" "$w/t"; put lzo "$w/t" truncated.lzo
+
+bzip2 -1 -c "$w/in" > "$w/a.bz2"; put bzip2 "$w/a.bz2" level1.bz2
+cat "$w/a.bz2" "$w/a.bz2" > "$w/t"; put bzip2 "$w/t" two-streams.bz2
+n=$(stat -c %s "$w/a.bz2"); cp "$w/a.bz2" "$w/t"; flip "$w/t" $((n / 2)); put bzip2 "$w/t" block-broken.bz2
+cut_half "$w/a.bz2" "$w/t"; put bzip2 "$w/t" truncated.bz2
+
+xz --format=lzma --lzma1=dict=4KiB,lc=0,lp=4,pb=0 -c "$w/in" > "$w/t"; put lzma "$w/t" dict4k-lc0-lp4-pb0.lzma
+lzma_alone e "$w/in" "$w/t" -lc4 -lp0 -pb2 -d12 >/dev/null 2>&1; put lzma "$w/t" sdk-lc4-lp0-pb2-d12.lzma
+pzstd -q -p 1 -c "$w/in" > "$w/t"; put zstd "$w/t" pzstd-skippable-first.zst
+{ printf '\x5a\x2a\x4d\x18\x03\x00\x00\x00abc'; cat "$w/a.lz4"; } > "$w/t"; put lz4 "$w/t" skippable-first.lz4

@@ -4,7 +4,7 @@
 # bytes are the tool's own -d output, and the details are its -l view.
 . "$SRCDIR/tests/lib.sh"
 DUMP=$1
-need xz gzip zstd lz4 lzop jq sha256sum lzma_alone
+need xz gzip zstd lz4 lzop jq sha256sum lzma_alone bzip2
 
 # Part of a real binary plus text: compressible like a kernel, ~600 KiB.
 { head -c 400000 /usr/bin/bash; seq 1 30000; } > "$T/in"
@@ -21,6 +21,8 @@ make_stream() { # KIND OUT: compress $T/in with the real tool
 	lzma-sdk) lzma_alone e "$T/in" "$2" -lc1 -lp2 -pb2 >/dev/null 2>&1 ;; # OpenWrt's kernel options
 	lzma-eos) lzma_alone e "$T/in" "$2" -eos >/dev/null 2>&1 ;;
 	gzip) gzip -9 -c "$T/in" > "$2" ;;
+	bzip2) bzip2 -9 -c "$T/in" > "$2" ;;
+	bzip2-1) bzip2 -1 -c "$T/in" > "$2" ;; # 100k blocks: several
 	zstd) zstd -q -c "$T/in" > "$2" ;;
 	lz4) lz4 -q -c "$T/in" > "$2" ;;
 	lz4-bc) lz4 -q -BD -B4 --content-size -BX -c "$T/in" > "$2" ;;
@@ -34,6 +36,7 @@ tool_decode() { # KIND FILE: the tool's own decoding
 	xz*|lzma) xz -dc "$2" ;;
 	lzma-sdk|lzma-eos) lzma_alone d "$2" "$T/sdk.out" >/dev/null 2>&1 && cat "$T/sdk.out" ;;
 	gzip) gzip -dc "$2" ;;
+	bzip2*) bzip2 -dc "$2" ;;
 	zstd) zstd -q -dc "$2" ;;
 	lz4*) lz4 -q -dc "$2" ;;
 	lzo*) lzop -dc "$2" ;;
@@ -53,7 +56,7 @@ json_comp() { # FILE TYPE JQ-EXPR [scan options]: evaluate on the first TYPE com
 	"$MTDSCOPE" scan --json "$@" "$f" | jq -r "[.components[] | select(.type == \"$t\" and .space == null)][0] | $e"
 }
 
-for kind in xz xz-sha256 lzma lzma-sdk lzma-eos gzip zstd lz4 lz4-bc lz4-legacy lzo lzo-crc; do
+for kind in xz xz-sha256 lzma lzma-sdk lzma-eos gzip bzip2 bzip2-1 zstd lz4 lz4-bc lz4-legacy lzo lzo-crc; do
 	s="$T/s.$kind"
 	make_stream "$kind" "$s"
 	t=$(type_of "$kind")
@@ -152,6 +155,84 @@ is "$(json_comp "$T/s.lzma-sdk" lzma '"\(.details.properties) \(.details.dict_si
 	"lc=1 lp=2 pb=2 8 MiB $in_size" "lzma (LZMA SDK, OpenWrt options): properties and sizes from the header"
 is "$(json_comp "$T/s.lzma" lzma '"\(.details.properties) \(.details.size_in_header)"')" \
 	"lc=3 lp=0 pb=2 unknown (end marker)" "lzma (xz --format=lzma): default properties, size unknown"
+
+# ---- bzip2: block size, concatenated streams, damage against bzip2 -t ----
+is "$(json_comp "$T/s.bzip2-1" bzip2 '.details.block_size')" "100k" "bzip2 -1: block size from the header"
+is "$(json_comp "$T/s.bzip2" bzip2 '.details.block_size')" "900k" "bzip2 -9: block size from the header"
+cat "$T/s.bzip2" "$T/s.bzip2-1" > "$T/bb"
+is "$(json_comp "$T/bb" bzip2 '"\(.details.streams) \(.size) \(.details.uncompressed_size)"')" \
+	"2 $(stat -c %s "$T/bb") $((2 * in_size))" "bzip2: two streams are one component"
+is "$(comp_line "$T/bb" bzip2 | cut -d' ' -f5)" "$(bzip2 -dc "$T/bb" | sha256sum | cut -d' ' -f1)" "bzip2: two streams decode like bzip2 -d"
+: | bzip2 -c > "$T/empty.bz2"
+cat "$T/junk1" "$T/empty.bz2" "$T/junk2" > "$T/ebz"
+is "$(json_comp "$T/ebz" bzip2 '"\(.offset) \(.size) \(.valid)"')" "1000 $(stat -c %s "$T/empty.bz2") true" "bzip2: an empty stream (end mark only)"
+cp "$T/s.bzip2-1" "$T/bzbad"
+n=$(stat -c %s "$T/bzbad")
+printf '\x55' | dd of="$T/bzbad" bs=1 seek=$((n / 2)) conv=notrunc status=none
+bzip2 -t "$T/bzbad" 2>/dev/null && r=1 || r=0
+ok "$r" "bzip2 -t rejects the damaged stream"
+is "$(json_comp "$T/bzbad" bzip2 '"\(.offset) \(.valid) \(.problems | length > 0)"')" "0 false true" \
+	"bzip2, a block damaged: invalid, with a problem"
+head -c $((n / 2)) "$T/s.bzip2-1" > "$T/bzcut"
+is "$(json_comp "$T/bzcut" bzip2 '"\(.size) \(.valid) \(.problems[0] | test("truncated"))"')" "$((n / 2)) false true" \
+	"bzip2, cut in the middle: truncated at the end of the file"
+
+# ---- lzma: every properties byte and dictionary size xz writes (size unknown), the common ones with a known size ----
+# props = lc + lp*9 + pb*45; xz allows lc+lp <= 4, the LZMA SDK lc <= 8, lp <= 4, pb <= 4.
+lz_props() { echo "lc=$(($1 % 9)) lp=$(($1 / 9 % 5)) pb=$(($1 / 45))"; }
+lz_case() { # NAME FILE: exact extent, valid, decoded like the tool, properties and dictionary from the header
+	local name=$1 f=$2 pb dict
+	pb=$(od -An -tu1 -N1 "$f" | tr -d ' ')
+	dict=$(od -An -tu4 -j1 -N4 "$f" | tr -d ' ')
+	is "$(comp_line "$f" lzma | cut -d' ' -f1-5)" "0 $(stat -c %s "$f") 1 $in_size $in_sha" "lzma $name: exact extent, valid, decoded bytes = the input"
+	is "$(json_comp "$f" lzma '"\(.details.properties) \(.details.dict_size)"')" \
+		"$(lz_props "$pb") $(if [ $((dict % 1048576)) -eq 0 ]; then echo "$((dict >> 20)) MiB"; else echo "$((dict >> 10)) KiB"; fi)" \
+		"lzma $name: properties and dictionary size from the header"
+	cat "$T/junk1" "$f" "$T/junk2" > "$T/lzj"
+	is "$(comp_line "$T/lzj" lzma | cut -d' ' -f1-3)" "1000 $(stat -c %s "$f") 1" "lzma $name: between junk: exact extent"
+}
+for o in lc=0,lp=0,pb=0 lc=4,lp=0,pb=4 lc=0,lp=4,pb=1 lc=2,lp=2,pb=3; do
+	xz --format=lzma --lzma1=dict=4KiB,$o -c "$T/in" > "$T/lz.$o"
+	is "$(od -An -tx1 -j5 -N8 "$T/lz.$o" | tr -d ' ')" ffffffffffffffff "xz --lzma1=$o writes no size"
+	lz_case "xz --lzma1=dict=4KiB,$o (size unknown)" "$T/lz.$o"
+done
+xz --format=lzma --lzma1=dict=6KiB,lc=1,lp=3,pb=0 < "$T/in" > "$T/lz.6k" # from a pipe: size unknown
+lz_case "xz dict=6KiB lc=1 lp=3 pb=0" "$T/lz.6k"
+cp "$T/in" "$T/lzin"
+lzma -1 -k -c "$T/lzin" > "$T/lz.lzma1"
+is "$(od -An -tu8 -j5 -N8 "$T/lz.lzma1" | tr -d ' ')" "$in_size" "lzma -1 on a file writes the size"
+lz_case "lzma -1 (1 MiB, size known)" "$T/lz.lzma1"
+# known size: the properties the tools use (liblzma decodes lc + lp <= 4 only; see fmt_lzma.c)
+for o in "-lc4 -lp0 -pb2 -d12" "-lc0 -lp2 -pb2 -d16" "-lc2 -lp0 -pb2 -d17" "-lc3 -lp0 -pb2 -d25" "-lc2 -lp2 -pb2 -d13"; do
+	# shellcheck disable=SC2086 # the options are words
+	lzma_alone e "$T/in" "$T/lzsdk" $o >/dev/null 2>&1
+	lz_case "LZMA SDK $o (size known)" "$T/lzsdk"
+done
+# the header patterns are everywhere in binaries: none of it is an lzma stream
+{ head -c 3000000 /usr/bin/bash 2>/dev/null; head -c 2000000 "$(command -v xz)"; } > "$T/bin"
+is "$("$DUMP" "$T/bin" | awk -F'\t' '$2 == "lzma"' | wc -l)" 0 "lzma: no false findings in executables"
+
+# ---- skippable frames before the first frame: part of the file, the component starts at them ----
+if command -v pzstd > /dev/null; then
+	pzstd -q -p 2 -c "$T/in" > "$T/p.zst"
+	is "$(od -An -tx4 -N4 "$T/p.zst" | tr -d ' ')" "184d2a50" "pzstd opens with a skippable frame"
+	is "$(comp_line "$T/p.zst" zstd | cut -d' ' -f1-5)" "0 $(stat -c %s "$T/p.zst") 1 $in_size $in_sha" \
+		"zstd (pzstd): starts at its skippable frame, exact extent, decodes like the input"
+	cat "$T/junk1" "$T/p.zst" > "$T/pj"
+	is "$(json_comp "$T/pj" zstd '"\(.offset) \(.size) \(.details.skippable_frames > 0)"')" "1000 $(stat -c %s "$T/p.zst") true" \
+		"zstd (pzstd) after junk: at the skippable frame's offset"
+	is "$("$MTDSCOPE" scan --json "$T/pj" | jq '[.components[] | select(.space == null and .type != "unknown" and .type != "random")] | length')" 1 \
+		"zstd (pzstd) after junk: one component"
+else
+	ok 0 "pzstd # SKIP pzstd not installed"
+fi
+printf '\x5a\x2a\x4d\x18\x03\x00\x00\x00abc' > "$T/skip3"
+cat "$T/junk1" "$T/skip3" "$T/s.lz4" > "$T/lj"
+is "$(json_comp "$T/lj" lz4 '"\(.offset) \(.size) \(.details.skippable_frames)"')" "1000 $((11 + $(stat -c %s "$T/s.lz4"))) 1" \
+	"lz4: a skippable frame (0x184D2A5A) before the frame: one component from its offset"
+is "$(cat "$T/skip3" "$T/s.lz4" | lz4 -q -dc | sha256sum | cut -d' ' -f1)" "$in_sha" "lz4 -d itself skips it"
+cat "$T/junk1" "$T/skip3" > "$T/lonely"
+is "$("$DUMP" "$T/lonely" | awk -F'\t' '$2 == "lz4" || $2 == "zstd"' | wc -l)" 0 "a skippable frame with no frame after it: not a stream"
 
 # ---- nesting: the decoded content is scanned in turn ----
 if command -v mkimage > /dev/null; then

@@ -189,16 +189,22 @@ static bool model_key_ok(const char *k)
 static const struct mtd_kb_device *identify(const struct mtd_profile *p, const struct mtd_fact **ev)
 {
 	if (p->compatible.src) {
-		for (size_t i = 0; i < mtd_kb_devices_count; i++) {
-			const struct mtd_kb_device *d = &mtd_kb_devices[i];
-			if (d->compatible[0] && !strcasecmp(d->compatible, p->compatible.s)) {
-				*ev = p->compatible.src;
-				return d;
-			}
+		const struct mtd_kb_device *d = mtd_kb_device_by_compatible(p->compatible.s);
+		if (!d)
+			d = mtd_kb_device_by_board(p->compatible.s);
+		if (d) {
+			*ev = p->compatible.src;
+			return d;
 		}
 	}
 	if (!p->machine.src)
 		return NULL;
+	/* the title OpenWrt gives it (vendor model variant, DEVICE_ALTn names, the DT model string) */
+	const struct mtd_kb_device *t = mtd_kb_device_by_title(p->machine.s);
+	if (t) {
+		*ev = p->machine.src;
+		return t;
+	}
 	char m[128], mfull[128];
 	norm_model(p->machine.s, m, sizeof(m));
 	norm(p->machine.s, mfull, sizeof(mfull));
@@ -241,6 +247,36 @@ static const struct mtd_kb_device *identify(const struct mtd_profile *p, const s
 			return d;
 		}
 	}
+	/* a model code that starts the name ("ARV752DPW22 - Arcor 803"): the one index model of that name */
+	{
+		size_t tl = strcspn(p->machine.s, " ,(");
+		char tok[48];
+		norm_model(p->machine.s, tok, sizeof(tok));
+		char code[48];
+		size_t cn = 0;
+		for (size_t i = 0; i < tl && cn + 1 < sizeof(code); i++)
+			if (isalnum((unsigned char)p->machine.s[i]))
+				code[cn++] = (char)tolower((unsigned char)p->machine.s[i]);
+		code[cn] = 0;
+		const struct mtd_kb_device *one = NULL;
+		size_t hits = 0;
+		if (cn >= 6 && model_key_ok(code)) {
+			for (size_t i = 0; i < mtd_kb_devices_count && hits < 2; i++) {
+				const struct mtd_kb_device *d = &mtd_kb_devices[i];
+				char nm[64];
+				norm(d->name ? d->name : "", nm, sizeof(nm));
+				if (!strcmp(nm, code)) {
+					one = d;
+					hits++;
+				}
+			}
+		}
+		(void)tok;
+		if (hits == 1) {
+			*ev = p->machine.src;
+			return one;
+		}
+	}
 	/* vendor kernels shorten the name ("Ubiquiti AmpliFi Router" for the "... Router HD"): one
 	 * index model, and only one, that extends it by a short suffix */
 	const struct mtd_kb_device *only = NULL;
@@ -268,9 +304,9 @@ static const struct mtd_kb_device *identify(const struct mtd_profile *p, const s
  * DTS name without its SoC prefix ("mt7621_tplink_mr600-v2-eu" -> "tplink_mr600-v2-eu") */
 static const char *image_stem(struct mtd_assessment *a, const struct mtd_kb_device *d)
 {
-	const char *dev = d->dts;
+	const char *dev = d->device && d->device[0] && strcmp(d->device, "-") ? d->device : d->dts;
 	const char *us = strchr(dev, '_');
-	if (us && us[1])
+	if (dev == d->dts && us && us[1])
 		dev = us + 1;
 	char buf[256];
 	snprintf(buf, sizeof(buf), "openwrt-%s-%s-%s", d->target, d->subtarget[0] ? d->subtarget : "generic", dev);

@@ -233,6 +233,22 @@ const struct mtd_kb_modem *mtd_kb_modem_by_usb(uint16_t vid, uint16_t pid)
 	return NULL;
 }
 
+const struct mtd_kb_usbid *mtd_kb_usb_name(uint16_t vid, uint16_t pid)
+{
+	const struct mtd_kb_usbid *maker = NULL;
+	for (size_t i = 0; i < mtd_kb_usbids_count; i++) {
+		const char *id = mtd_kb_usbids[i].usb_id;
+		uint64_t v;
+		if (strlen(id) < 6 || id[4] != ':' || !mtd_parse_hex_n(id, 4, &v) || v != vid)
+			continue;
+		if (!strcmp(id + 5, "*"))
+			maker = &mtd_kb_usbids[i];
+		else if (id_matches(id, vid, pid))
+			return &mtd_kb_usbids[i];
+	}
+	return maker;
+}
+
 /* ---- JEDEC ids ---- */
 
 /* Hex digits of IN (optional 0x, spaces, ':' or '-' between bytes), lowercased into out; false if not hex. */
@@ -408,6 +424,27 @@ const struct mtd_kb_device *mtd_kb_device_by_board(const char *board)
 		if (strcasecmp(mtd_kb_devices[i].device, alt) == 0 ||
 		    strcasecmp(mtd_kb_devices[i].compatible, alt) == 0 || in_list(mtd_kb_devices[i].boards, ' ', alt))
 			return &mtd_kb_devices[i];
+	return NULL;
+}
+
+const struct mtd_kb_device *mtd_kb_device_by_dts(const char *dts)
+{
+	if (!dts)
+		return NULL;
+	const char *b = strrchr(dts, '/');
+	b = b ? b + 1 : dts;
+	size_t n = strlen(b);
+	if (n > 4 && (!strcasecmp(b + n - 4, ".dts") || !strcasecmp(b + n - 4, ".dtb")))
+		n -= 4;
+	if (!n)
+		return NULL;
+	for (size_t i = 0; i < mtd_kb_devices_count; i++) {
+		const char *d = mtd_kb_devices[i].dts;
+		const char *db = strrchr(d, '/');
+		db = db ? db + 1 : d;
+		if (strlen(db) == n && strncasecmp(db, b, n) == 0)
+			return &mtd_kb_devices[i];
+	}
 	return NULL;
 }
 

@@ -54,6 +54,11 @@ struct mtd_kb_device {
 	const char *
 	    radios_disabled; /* SoC radio nodes the DT leaves disabled ("wmac,wmac"): hardware OpenWrt does not drive */
 };
+struct mtd_kb_usbid {
+	const char *usb_id;           /* "2c7c:0191", or "2c7c:*" for the maker */
+	const char *vendor, *product; /* as usb.ids writes them; product "" on a maker row */
+	bool curated;                 /* lte-modems.tsv has this id (mode, packages, AT commands) */
+};
 struct mtd_kb_brand {
 	const char *name, *aliases; /* aliases: comma separated spellings and DT vendor prefixes */
 	uint64_t devices;
@@ -72,6 +77,8 @@ extern const struct mtd_kb_device mtd_kb_devices[];
 extern const size_t mtd_kb_devices_count;
 extern const struct mtd_kb_brand mtd_kb_brands[];
 extern const size_t mtd_kb_brands_count;
+extern const struct mtd_kb_usbid mtd_kb_usbids[];
+extern const size_t mtd_kb_usbids_count;
 
 /* lookups (kb.c) */
 /** The SoC whose alias list holds TOKEN (case-insensitive whole token); else the SoC of a marking that is an
@@ -106,6 +113,9 @@ const struct mtd_kb_wifi *mtd_kb_wifi_by_chip(const char *chip);
 /** A wifi chip whose name or alias occurs as a token in TEXT. */
 const struct mtd_kb_wifi *mtd_kb_wifi_in_text(const char *text);
 const struct mtd_kb_modem *mtd_kb_modem_by_usb(uint16_t vid, uint16_t pid);
+/** usb.ids names of the ids of modem makers (data/usb-modem-ids.tsv): the product row, else the maker row
+ * (product ""), else NULL. */
+const struct mtd_kb_usbid *mtd_kb_usb_name(uint16_t vid, uint16_t pid);
 
 /* devices (data/openwrt-devices.tsv) */
 /** The device whose DT compatible or one of whose SUPPORTED_DEVICES is COMPAT ("tplink,archer-c6-v3"). */
@@ -116,6 +126,9 @@ const struct mtd_kb_device *mtd_kb_device_by_board(const char *board);
 /** The device whose vendor + model (+ variant when given, else the first of any variant) matches, comparing
  * letters and digits only, case-insensitive; DEVICE_ALTn names count. VARIANT may be NULL. */
 const struct mtd_kb_device *mtd_kb_device_by_model(const char *vendor, const char *model, const char *variant);
+/** The device built from device tree DTS (the DEVICE_DTS name; a path, ".dts"/".dtb" and a "<vendor>/" folder
+ * are ignored): what a FIT image's fdt description or a U-Boot "fdtfile" names. */
+const struct mtd_kb_device *mtd_kb_device_by_dts(const char *dts);
 /** The device whose title ("TP-Link Archer C6 v3": vendor model variant, an alternative title, or the DT
  * model string) equals TITLE on letters and digits. */
 const struct mtd_kb_device *mtd_kb_device_by_title(const char *title);

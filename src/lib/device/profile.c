@@ -191,10 +191,23 @@ static void resolve_flash(const struct mtd_facts *f, struct mtd_profile *p)
 	}
 	set(&p->flash_size, s);
 	const struct mtd_kb_flash *k = kj ? kj : kc;
-	if (!s && k) {
+	struct mtd_kb_flash_match fm;
+	memset(&fm, 0, sizeof(fm));
+	bool fm_ok = j && mtd_kb_flash_lookup(j->value, &fm) == 0 && fm.size && !fm.ambiguous;
+	if (!s && k && (!j || !fm_ok || fm.size == k->size)) {
 		p->flash_size.n = k->size;
 		p->flash_size.src = j ? j : c;
 		p->flash_size.s = mib(p, k->size);
+	} else if (!s && fm_ok) {
+		/* no listed chip of that id, but every chip its maker lists follows the capacity byte */
+		p->flash_size.n = fm.size;
+		p->flash_size.src = j;
+		p->flash_size.s = mib(p, fm.size);
+		if (fm.inferred)
+			conflict(
+			    p, j, NULL,
+			    "flash size %s inferred from the capacity byte of JEDEC id %s (no chip table lists it)",
+			    p->flash_size.s, j->value);
 	} else if (s) {
 		p->flash_size.s = mib(p, s->num);
 	}

@@ -13,7 +13,8 @@
  *    XXH32 content checksum.  The extent comes from walking the block sizes
  *    (exact without decoding); liblz4's LZ4F decoder checks the header, block
  *    and content checksums.  Frames and skippable frames (0x184D2A5x) that
- *    follow directly belong to the same component.
+ *    follow directly belong to the same component, and so do skippable
+ *    frames before the first frame (the component starts at the first).
  *  - the legacy format (magic 0x184C2102, `lz4 -l`, used by the Linux kernel
  *    for lz4 kernels and initramfs): 32-bit compressed block sizes, every
  *    block but the last decoding to exactly 8 MiB, no end mark and no
@@ -151,14 +152,16 @@ static int probe_frame(struct mtd_probe *p, const struct mtd_reader *all)
 {
 	struct lz4_hdr h;
 	uint64_t end, blocks, avail = mtd_rd_left(all);
-	if (!frame_header(all, 0, &h))
+	/* skippable frames before the first frame belong to the file (lz4 -d skips them) */
+	uint64_t pos = 0, skips = skip_skippable(all, &pos);
+	if (!frame_header(all, pos, &h))
 		return MTD_ERR_NO_MATCH;
 	LZ4F_dctx *dc;
 	if (LZ4F_isError(LZ4F_createDecompressionContext(&dc, LZ4F_VERSION)))
 		return MTD_ERR_NOMEM;
 	/* header checksum (the byte after the descriptor) */
-	bool hc_ok = header_checksum_ok(dc, all, 0, &h);
-	enum walk w = walk_frame(all, 0, &h, &end, &blocks);
+	bool hc_ok = header_checksum_ok(dc, all, pos, &h);
+	enum walk w = walk_frame(all, pos, &h, &end, &blocks);
 	if (!hc_ok && w != W_OK) {
 		LZ4F_freeDecompressionContext(dc);
 		return MTD_ERR_NO_MATCH;
@@ -173,7 +176,7 @@ static int probe_frame(struct mtd_probe *p, const struct mtd_reader *all)
 	mtd_probe_bool(p, "content_checksum", false, h.flg & 0x04);
 	if (h.flg & 0x08)
 		mtd_probe_u64(p, "content_size", false, h.content_size);
-	uint64_t pos = 0, frames = 0, skips = 0, nblocks = 0;
+	uint64_t frames = 0, nblocks = 0;
 	bool complete = false;
 	for (;;) {
 		uint64_t at = p->off + pos;
@@ -352,6 +355,7 @@ static int probe(struct mtd_probe *p)
 
 const struct mtd_format mtd_fmt_lz4 = {
     .name = "lz4",
-    .magics = {{"\x04\x22\x4d\x18", 4, 0}, {"\x02\x21\x4c\x18", 4, 0}},
+    /* the third: skippable frames (0x184D2A50..5F, little-endian) before a frame */
+    .magics = {{"\x04\x22\x4d\x18", 4, 0}, {"\x02\x21\x4c\x18", 4, 0}, {"\x2a\x4d\x18", 3, 1}},
     .probe = probe,
 };

@@ -6,17 +6,25 @@
 
 /*
  * LZMA-alone (.lzma, "lzma_alone" from the LZMA SDK, xz --format=lzma): a
- * 13-byte header (properties byte lc/lp/pb, 32-bit dictionary size, 64-bit
- * uncompressed size or -1 when the stream ends with an end marker), then the
- * range-coded data, whose first byte is always 0.  This is what uImage
- * kernels and OpenWrt loaders carry.  There is no real magic, so candidates
- * are the properties seen in practice (0x5d: lc3 lp0 pb2, the default;
- * 0x6d: lc1 lp2 pb2, OpenWrt's kernels; 0x6c, 0x6e) followed by a dictionary
- * size whose low 16 bits are zero, and are rejected before any decoding
- * unless the dictionary size is 2^n or 2^n + 2^(n-1) (the only sizes
- * liblzma accepts), the uncompressed size is -1 or at most 256 GiB, and the
- * first data byte is 0.  Decoded with liblzma's lzma_alone_decoder; the
- * extent is the exact number of bytes it consumed.
+ * 13-byte header (properties byte lc + lp*9 + pb*45, 32-bit dictionary size,
+ * 64-bit uncompressed size or -1 when the stream ends with an end marker),
+ * then the range-coded data, whose first byte is always 0.  This is what
+ * uImage kernels and OpenWrt loaders carry.  There is no magic, and any
+ * properties byte below 225 (lc <= 8, lp <= 4, pb <= 4) and any dictionary
+ * size are valid.  Candidates: an unknown size (bytes 5..12 0xFF) followed
+ * by the zero data byte, for every properties byte and dictionary; a known
+ * size only after the properties bytes the tools write (see the magics).  A
+ * candidate is rejected before any decoding unless its properties byte is
+ * valid, its dictionary size is 2^n or 2^n + 2^(n-1) between 4 KiB and
+ * 3 GiB, or 0xFFFFFFFF (what the SDK and xz write; liblzma's own "picky"
+ * test), and its known uncompressed size is at least LZMA_MIN_KNOWN.  Then
+ * it must decode: to its end (exactly the size in the header when it is
+ * known), or to the end of its space, or for at least LZMA_MIN_EVIDENCE
+ * bytes before failing.  Decoded with liblzma's lzma_alone_decoder; the
+ * extent is the exact number of bytes it consumed.  liblzma decodes only
+ * lc + lp <= 4 (LZMA_LCLP_MAX): streams the LZMA SDK wrote with larger
+ * lc + lp (lzma_alone -lc8) cannot be confirmed by decoding and are not
+ * reported.
  */
 
 #define LZMA_HDR      13u
@@ -24,12 +32,64 @@
 /* Output a candidate must produce before a decode error makes it a damaged stream rather than a false match. */
 #define LZMA_MIN_EVIDENCE (16u << 10)
 
+/* A known size below this is a header pattern in other data rather than a stream worth a component. */
+#define LZMA_MIN_KNOWN 32u
+
 static bool dict_ok(uint32_t d)
 {
-	if (d < 4096 || d > (1u << 30))
+	if (d == UINT32_MAX)
+		return true;
+	if (d < 4096 || d > (3u << 30))
 		return false;
 	uint32_t low = d & -d; /* lowest set bit */
 	return d == low || d == 3 * low;
+}
+
+/*
+ * A cheap first test before the real decoding: the first LZMA_TRIAL bytes
+ * with a 4 KiB dictionary and a small output buffer on the stack.  A real
+ * stream cannot fail there (no distance can reach past what was decoded), a
+ * header pattern in other data almost always does, within a few bytes.
+ */
+#define LZMA_TRIAL      4096u
+#define LZMA_TRIAL_DICT 8192u /* above the most the trial decodes (LZMA_TRIAL + its output buffer) */
+
+static void put_le32(uint8_t *b, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		b[i] = (uint8_t)(v >> (8 * i));
+}
+
+static bool trial_ok(const uint8_t hdr[LZMA_HDR], const struct mtd_reader *r, size_t n, uint64_t usize)
+{
+	const uint8_t *data = NULL;
+	if (!mtd_rd_bytes_at(r, LZMA_HDR, n, &data))
+		return false;
+	uint8_t h[LZMA_HDR], out[1024];
+	memcpy(h, hdr, LZMA_HDR);
+	if (mtd_le32(h + 1) > LZMA_TRIAL_DICT)
+		put_le32(h + 1, LZMA_TRIAL_DICT);
+	lzma_stream z = LZMA_STREAM_INIT;
+	if (lzma_alone_decoder(&z, LZMA_MEMLIMIT) != LZMA_OK)
+		return true; /* let the real decoding report it */
+	z.next_in = h;
+	z.avail_in = LZMA_HDR;
+	z.next_out = out; /* liblzma takes no input while it has no room for output */
+	z.avail_out = sizeof(out);
+	lzma_ret ret = lzma_code(&z, LZMA_RUN);
+	if (ret == LZMA_OK && !z.avail_in) {
+		z.next_in = data;
+		z.avail_in = n;
+		while (ret == LZMA_OK && z.total_out < LZMA_TRIAL && z.avail_in) {
+			z.next_out = out;
+			z.avail_out = sizeof(out);
+			ret = lzma_code(&z, LZMA_RUN);
+		}
+	}
+	uint64_t got = z.total_out;
+	lzma_end(&z);
+	/* the end of the stream, enough output, or the end of the space (judged by the real decoding) */
+	return ret == LZMA_STREAM_END || got >= LZMA_TRIAL || (ret == LZMA_OK && (usize == UINT64_MAX || got < usize));
 }
 
 static int probe(struct mtd_probe *p)
@@ -43,9 +103,25 @@ static int probe(struct mtd_probe *p)
 	uint8_t props = mtd_rd_u8_at(&r, 0);
 	uint32_t dict = mtd_rd_le32_at(&r, 1);
 	uint64_t usize = mtd_rd_le64_at(&r, 5);
-	if (props >= 9 * 5 * 5 || !dict_ok(dict) || mtd_rd_u8_at(&r, LZMA_HDR) != 0)
+	if (props >= 9 * 5 * 5 || props % 9 + props / 9 % 5 > 4 || !dict_ok(dict) || mtd_rd_u8_at(&r, LZMA_HDR) != 0)
 		return MTD_ERR_NO_MATCH;
-	if (usize != UINT64_MAX && (usize == 0 || usize > (1ull << 38)))
+	if (usize != UINT64_MAX && (usize < LZMA_MIN_KNOWN || usize > (1ull << 38)))
+		return MTD_ERR_NO_MATCH;
+	const uint8_t *data = NULL;
+	if (!mtd_rd_bytes_at(&r, LZMA_HDR, (size_t)(avail - LZMA_HDR), &data))
+		return MTD_ERR_NO_MATCH;
+	/* The header as decoded here: the dictionary need not be larger than a known size (saves allocating it). */
+	uint8_t hdr[LZMA_HDR];
+	if (!mtd_rd_copy_at(&r, 0, hdr, LZMA_HDR))
+		return MTD_ERR_NO_MATCH;
+	if (usize != UINT64_MAX && dict != UINT32_MAX && usize < dict) {
+		uint32_t d = 4096;
+		while (d < usize)
+			d <<= 1;
+		if (d < dict)
+			put_le32(hdr + 1, d);
+	}
+	if (!trial_ok(hdr, &r, (size_t)(avail - LZMA_HDR), usize))
 		return MTD_ERR_NO_MATCH;
 
 	lzma_stream z = LZMA_STREAM_INIT;
@@ -57,9 +133,18 @@ static int probe(struct mtd_probe *p)
 		lzma_end(&z);
 		return MTD_ERR_NOMEM;
 	}
-	z.next_in = all;
-	z.avail_in = (size_t)avail;
-	lzma_ret ret;
+	z.next_in = hdr;
+	z.avail_in = LZMA_HDR;
+	z.next_out = chunk; /* liblzma takes no input while it has no room for output */
+	z.avail_out = STREAM_CHUNK;
+	lzma_ret ret = lzma_code(&z, LZMA_RUN);
+	if (ret != LZMA_OK || z.avail_in) {
+		mtd_stream_out_release(&o);
+		lzma_end(&z);
+		return ret == LZMA_MEM_ERROR ? MTD_ERR_NOMEM : MTD_ERR_NO_MATCH;
+	}
+	z.next_in = data;
+	z.avail_in = (size_t)(avail - LZMA_HDR);
 	bool go = true;
 	for (;;) {
 		z.next_out = chunk;
@@ -128,6 +213,19 @@ static int probe(struct mtd_probe *p)
 
 const struct mtd_format mtd_fmt_lzma = {
     .name = "lzma",
-    .magics = {{"\x5d\x00\x00", 3, 0}, {"\x6d\x00\x00", 3, 0}, {"\x6c\x00\x00", 3, 0}, {"\x6e\x00\x00", 3, 0}},
+    /*
+     * Unknown size: any properties and dictionary (bytes 5..12 0xFF, then the zero data byte).  Known size:
+     * the properties bytes the tools use (xz and the SDK's default lc3 lp0 pb2, OpenWrt's lc1 lp2 pb2, and
+     * lc0/lc2 lp2 pb2, lc2/lc4 lp0 pb2) with the dictionary's zero low byte: a known-size header has no other
+     * fixed byte that is not zero, and zero runs are everywhere in binaries (a magic over bytes 9..13 made
+     * the scan of executables three times slower).
+     */
+    .magics = {{"\xff\xff\xff\xff\xff\xff\xff\xff\x00", 9, 5},
+               {"\x5d\x00", 2, 0},
+               {"\x6d\x00", 2, 0},
+               {"\x6c\x00", 2, 0},
+               {"\x6e\x00", 2, 0},
+               {"\x5c\x00", 2, 0},
+               {"\x5e\x00", 2, 0}},
     .probe = probe,
 };

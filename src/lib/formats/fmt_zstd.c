@@ -13,7 +13,9 @@
  * from ZSTD_findFrameCompressedSize (block headers only, no decoding), so it
  * is exact even when decoding stops at a limit; decoding with libzstd checks
  * the content checksum.  Frames and skippable frames that follow a frame
- * directly are one component (zstd -d decodes them as one file).
+ * directly are one component (zstd -d decodes them as one file), and so are
+ * skippable frames before the first frame (pzstd opens every frame with
+ * one): the component starts at the first of them.
  */
 
 static bool is_skippable(const struct mtd_reader *all, uint64_t pos)
@@ -145,13 +147,12 @@ static bool frame_at(const struct mtd_reader *all, uint64_t pos, ZSTD_frameHeade
 static int probe(struct mtd_probe *p)
 {
 	struct mtd_reader r;
-	const uint8_t *all = NULL;
 	uint64_t avail = mtd_stream_avail(p);
 	struct frame f;
 	mtd_probe_reader(p, &r);
-	if (!mtd_rd_bytes_at(&r, 0, (size_t)avail, &all))
-		return MTD_ERR_NO_MATCH;
-	if (ZSTD_getFrameHeader(&f.fh, all, (size_t)avail) != 0 || f.fh.frameType != ZSTD_frame)
+	/* a file may open with skippable frames (pzstd writes one before each frame): they are part of it */
+	uint64_t pos = 0, skips = skip_skippable(&r, &pos);
+	if (!frame_at(&r, pos, &f.fh))
 		return MTD_ERR_NO_MATCH;
 
 	ZSTD_DCtx *dc = ZSTD_createDCtx();
@@ -159,7 +160,7 @@ static int probe(struct mtd_probe *p)
 		return MTD_ERR_NOMEM;
 	struct mtd_stream_out o;
 	mtd_stream_out_init(&o, p);
-	uint64_t pos = 0, frames = 0, skips = 0, declared = 0;
+	uint64_t frames = 0, declared = 0;
 	bool all_declared = true, complete = false;
 	p->valid = true;
 	mtd_probe_str(p, "checksum", true, "%s", f.fh.checksumFlag ? "XXH64" : "none");
@@ -286,6 +287,7 @@ static int probe(struct mtd_probe *p)
 
 const struct mtd_format mtd_fmt_zstd = {
     .name = "zstd",
-    .magics = {{"\x28\xb5\x2f\xfd", 4, 0}},
+    /* skippable frames: 0x184D2A50..5F, little-endian, so the three bytes after the first */
+    .magics = {{"\x28\xb5\x2f\xfd", 4, 0}, {"\x2a\x4d\x18", 3, 1}},
     .probe = probe,
 };

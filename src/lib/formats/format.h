@@ -35,6 +35,9 @@ struct mtd_scanner;
 /* struct mtd_probe has `back`/`floor` (components may start before their magic) */
 #define MTD_PROBE_BACK 1
 
+/* magic patterns a format may have (unused slots have len 0) */
+#define MTD_MAGICS_MAX 8
+
 struct mtd_magic {
 	const char *bytes; /* may contain NULs: length is len */
 	uint8_t len;       /* >= 2 */
@@ -79,7 +82,7 @@ typedef int (*mtd_unpack_fn)(const struct mtd_reader *in, struct mtd_fs_sink *si
 
 struct mtd_format {
 	const char *name;
-	struct mtd_magic magics[4];
+	struct mtd_magic magics[MTD_MAGICS_MAX];
 	uint32_t anchor_align; /* 0: magic only; else also probed at each multiple */
 	bool anchor_top_only;  /* anchored probing only in the input file's own space */
 	int (*probe)(struct mtd_probe *p);

@@ -80,6 +80,17 @@ static void check_scan(const uint8_t *data, size_t len, const char *name, enum m
 		         nm && nm->kind == MTD_DV_STR ? nm->s : "", nm ? "'" : "", (unsigned long long)first->size,
 		         first->valid ? "checks ok" : "CHECK FAILED", first->nproblems ? ": " : "",
 		         first->nproblems ? first->problems[0] : "");
+		/* a firmware is its kernel and its root filesystem: a later piece that fails counts too */
+		for (size_t i = 0; i < r->ncomps && out->state == MTD_CONTENT_OK && role == MTD_ROLE_FIRMWARE; i++) {
+			const struct mtd_component *c = r->comps[i];
+			if (c == first || c->parent >= 0 || c->valid || !strcmp(c->type, "erased") ||
+			    !strcmp(c->type, "zero") || !strcmp(c->type, "random") || !strcmp(c->type, "unknown"))
+				continue;
+			out->state = MTD_CONTENT_BAD;
+			snprintf(out->what, sizeof(out->what), "%s ok, but the %s at 0x%llx FAILS its checks%s%.120s",
+			         first->type, c->type, (unsigned long long)c->offset, c->nproblems ? ": " : "",
+			         c->nproblems ? c->problems[0] : "");
+		}
 	} else if (first) {
 		out->state = MTD_CONTENT_UNKNOWN;
 		snprintf(out->what, sizeof(out->what), "%s at 0x%llx (nothing recognised at the start)", first->type,

@@ -262,13 +262,38 @@ static bool vendor_layout(const struct mtd_scan_result *r, int64_t fs, uint64_t 
 		    c->offset % 0x8000 == 0)
 			fac = c;
 	}
-	if (!boot || !fac)
+	if (!boot)
 		return false;
 	for (size_t i = 0; i < r->ncomps; i++) {
 		const struct mtd_component *c = r->comps[i];
-		if (in_flash(c, fs) && !strcmp(c->type, "uboot-env") && c->offset < fac->offset && c->offset > 0 &&
-		    c->offset % 0x1000 == 0 && !env)
+		if (in_flash(c, fs) && !strcmp(c->type, "uboot-env") && (!fac || c->offset < fac->offset) &&
+		    c->offset > 0 && c->offset % 0x1000 == 0 && !env)
 			env = c;
+	}
+	bool assumed = false;
+	struct mtd_component assumed_fac;
+	if (!fac) {
+		/*
+		 * No EEPROM: an erased Factory still has its place when the 64 KiB
+		 * after the environment's block is erased and the firmware follows.
+		 */
+		if (!env || env->offset % 0x10000)
+			return false;
+		uint64_t f = env->offset + 0x10000;
+		const struct mtd_component *fw = find_at(r, fs, NULL, f + 0x10000);
+		bool erased = false;
+		for (size_t i = 0; i < r->ncomps; i++) {
+			const struct mtd_component *c = r->comps[i];
+			if (in_flash(c, fs) && !strcmp(c->type, "erased") && c->offset <= f &&
+			    c->offset + c->size >= f + 0x10000)
+				erased = true;
+		}
+		if (!erased || !fw || is_gap(fw->type))
+			return false;
+		memset(&assumed_fac, 0, sizeof(assumed_fac));
+		assumed_fac.offset = f;
+		fac = &assumed_fac;
+		assumed = true;
 	}
 	mtd_layout_init(l);
 	l->kind = MTD_LK_AUTO;
@@ -281,8 +306,10 @@ static bool vendor_layout(const struct mtd_scan_result *r, int64_t fs, uint64_t 
 	add_part(l, "factory", fac->offset, fsize, -1, 0);
 	if (fac->offset + fsize < flash_len)
 		add_part(l, "firmware", fac->offset + fsize, flash_len - fac->offset - fsize, -1, 0);
-	snprintf(src, srcn, "MediaTek/Ralink vendor layout (%s at 0, %sfactory EEPROM at 0x%llx)", boot->type,
-	         env ? "U-Boot environment, " : "", (unsigned long long)fac->offset);
+	snprintf(src, srcn, "MediaTek/Ralink vendor layout (%s at 0, %s%s at 0x%llx)", boot->type,
+	         env ? "U-Boot environment, " : "",
+	         assumed ? "factory between environment and firmware" : "factory EEPROM",
+	         (unsigned long long)fac->offset);
 	return true;
 }
 

@@ -714,7 +714,7 @@ static int scanner_init(struct mtd_scanner *sc, const struct mtd_scan_options *o
 		sc->head[i] = -1;
 	size_t n = 0;
 	for (size_t f = 0; f < mtd_nformats; f++)
-		for (size_t m = 0; m < 4; m++)
+		for (size_t m = 0; m < MTD_MAGICS_MAX; m++)
 			n++;
 	sc->entries = mtd_alloc_array(n ? n : 1, sizeof(*sc->entries));
 	if (!sc->entries)
@@ -724,7 +724,7 @@ static int scanner_init(struct mtd_scanner *sc, const struct mtd_scan_options *o
 		const struct mtd_format *fmt = mtd_formats[f];
 		if (sc->opt.only_format && strcmp(sc->opt.only_format, fmt->name) != 0)
 			continue;
-		for (size_t m = 4; m-- > 0;) {
+		for (size_t m = MTD_MAGICS_MAX; m-- > 0;) {
 			const struct mtd_magic *mg = &fmt->magics[m];
 			if (mg->len < 2)
 				continue;

@@ -91,7 +91,9 @@ int mtd_view_open(const struct mtd_source *src, const char *spec, unsigned flags
 	}
 	uint32_t page, oob;
 	if (!strncmp(spec, "nand:", 5) && parse_geometry(spec + 5, &page, &oob))
-		return mtd_view_nand_build(src, page, oob, flags, out, d);
+		return mtd_view_nand_build(src, page, oob, flags & ~MTD_VIEW_MTK, out, d);
+	if (!strncmp(spec, "nand-mtk:", 9) && parse_geometry(spec + 9, &page, &oob) && oob / (page / 512) > 8)
+		return mtd_view_nand_build(src, page, oob, flags | MTD_VIEW_MTK, out, d);
 	return mtd_diag_set(d, MTD_ERR_ARG, src->name, "unknown view '%s' (expected %s)", spec, MTD_VIEW_HELP);
 }
 
@@ -119,6 +121,8 @@ void mtd_view_to_json(const struct mtd_view *v, struct mtd_json *j)
 {
 	mtd_json_begin_object(j);
 	mtd_json_kv_str(j, "kind", v->kind == MTD_VIEW_NAND ? "nand" : "byteswap16");
+	if (v->kind == MTD_VIEW_NAND)
+		mtd_json_kv_str(j, "layout", v->mtk ? "mediatek-nfi" : "linear");
 	mtd_json_kv_str(j, "name", v->name);
 	mtd_json_kv_bool(j, "detected", v->detected);
 	mtd_json_kv_u64(j, "raw_size", v->raw_size);

@@ -11,10 +11,20 @@
 
 struct geom {
 	uint32_t page, oob, ppb;
+	bool mtk; /* MediaTek NFI raw layout: 512-byte sectors each followed by its spare, marker swapped */
 };
 
+#define MTK_SECTOR 512u
+#define MTK_FDM    8u /* free (FDM) bytes at the start of each sector's spare; ECC after them */
+
+static uint32_t mtk_sps(const struct geom *g)
+{
+	return g->oob / (g->page / MTK_SECTOR);
+}
+
 static const struct geom candidates[] = {
-    {512, 16, 32}, {2048, 64, 64}, {2048, 128, 64}, {4096, 128, 64}, {4096, 224, 64}, {4096, 256, 64},
+    {512, 16, 32, false},   {2048, 64, 64, false},  {2048, 128, 64, false},
+    {4096, 128, 64, false}, {4096, 224, 64, false}, {4096, 256, 64, false},
 };
 
 static uint64_t raw_page_off(const struct geom *g, uint64_t block, uint32_t page)
@@ -29,16 +39,80 @@ static bool block_is_bad(const struct mtd_reader *r, const struct geom *g, uint6
 	return at >= mtd_rd_left(r) || mtd_rd_u8_at(r, (size_t)at) != 0xff;
 }
 
+/*
+ * The data of one page into out (page bytes).  MediaTek NFI layout: sector s
+ * is at s * (512 + spare per sector); the NFI keeps the factory bad-block
+ * marker at raw byte `page` (inside the last sector's data) by swapping it
+ * with the first FDM byte of the last sector, so that data byte is read back
+ * from there (the mtk_nand drivers' bad-block-mark swap).
+ */
+static bool page_data(const struct mtd_reader *r, const struct geom *g, uint64_t block, uint32_t page, uint8_t *out)
+{
+	size_t at = (size_t)raw_page_off(g, block, page);
+	const uint8_t *span;
+	if (!g->mtk) {
+		if (!mtd_rd_bytes_at(r, at, g->page, &span))
+			return false;
+		memcpy(out, span, g->page);
+		return true;
+	}
+	uint32_t sps = mtk_sps(g), nsec = g->page / MTK_SECTOR;
+	for (uint32_t k = 0; k < nsec; k++) {
+		if (!mtd_rd_bytes_at(r, at + (size_t)k * (MTK_SECTOR + sps), MTK_SECTOR, &span))
+			return false;
+		memcpy(out + (size_t)k * MTK_SECTOR, span, MTK_SECTOR);
+	}
+	size_t last = (size_t)(nsec - 1) * (MTK_SECTOR + sps);
+	if (g->page > last && g->page - last < MTK_SECTOR)
+		out[(nsec - 1) * MTK_SECTOR + (g->page - last)] = mtd_rd_u8_at(r, at + last + MTK_SECTOR);
+	return true;
+}
+
 /* Page data of one physical block into out (page * ppb bytes). */
 static bool block_data(const struct mtd_reader *r, const struct geom *g, uint64_t block, uint8_t *out)
 {
-	for (uint32_t p = 0; p < g->ppb; p++) {
-		const uint8_t *span;
-		if (!mtd_rd_bytes_at(r, (size_t)raw_page_off(g, block, p), g->page, &span))
+	for (uint32_t p = 0; p < g->ppb; p++)
+		if (!page_data(r, g, block, p, out + (size_t)p * g->page))
 			return false;
-		memcpy(out + (size_t)p * g->page, span, g->page);
-	}
 	return true;
+}
+
+/*
+ * Of the written pages whose first sector is dense (at least 256 bytes not
+ * 0xFF), the fraction whose MediaTek FDM bytes (the first 8 spare bytes after
+ * every 512-byte sector, but the swapped marker byte) are all 0xFF: near 1 on
+ * an NFI raw dump, near 0 when those positions are data of a linear dump.
+ */
+static double mtk_fdm_fraction(const struct mtd_reader *r, const struct geom *g, uint64_t nblocks, uint64_t *dense)
+{
+	struct geom m = *g;
+	m.mtk = true;
+	uint32_t sps = mtk_sps(&m), nsec = g->page / MTK_SECTOR;
+	uint64_t step = nblocks > 256 ? nblocks / 256 : 1, free_fdm = 0;
+	*dense = 0;
+	if (sps < MTK_FDM + 1 || g->page % MTK_SECTOR)
+		return 0;
+	for (uint64_t b = 0; b < nblocks; b += step)
+		for (uint32_t p = 0; p < g->ppb; p++) {
+			size_t at = (size_t)raw_page_off(g, b, p);
+			const uint8_t *span;
+			if (!mtd_rd_bytes_at(r, at, MTK_SECTOR, &span))
+				return 0;
+			size_t nonff = 0;
+			for (size_t i = 0; i < MTK_SECTOR; i += 2)
+				nonff += span[i] != 0xff;
+			if (nonff < 128)
+				continue;
+			++*dense;
+			bool ok = true;
+			for (uint32_t k = 0; k < nsec && ok; k++) {
+				size_t f = at + (size_t)k * (MTK_SECTOR + sps) + MTK_SECTOR;
+				ok = k + 1 == nsec ? mtd_rd_uniform_at(r, f + 1, MTK_FDM - 1, 0xff)
+				                   : mtd_rd_uniform_at(r, f, MTK_FDM, 0xff);
+			}
+			free_fdm += ok;
+		}
+	return *dense ? (double)free_fdm / (double)*dense : 0;
 }
 
 static bool is_pow2(uint64_t v)
@@ -209,10 +283,9 @@ static bool find_nmbm(const struct mtd_reader *r, const struct geom *g, uint64_t
 			continue;
 		for (uint32_t p = 0; p < g->ppb && !found; p++) {
 			struct mtd_reader t;
-			const uint8_t *span;
-			if (!mtd_rd_bytes_at(r, (size_t)raw_page_off(g, b, p), g->page, &span))
+			if (!page_data(r, g, b, p, blockbuf))
 				return false;
-			mtd_rd_init(&t, span, g->page, 0);
+			mtd_rd_init(&t, blockbuf, g->page, 0);
 			uint32_t sz;
 			if (!nmbm_header_ok(&t, 0, NMBM_SIG_MAGIC, &sz) || sz < 40)
 				continue;
@@ -303,8 +376,12 @@ int mtd_view_nand_build(const struct mtd_source *src, uint32_t page, uint32_t oo
 			*out = NULL;
 			return 0;
 		}
+		uint64_t dense;
+		if (mtk_fdm_fraction(&r, &g, src->size / ((uint64_t)(g.page + g.oob) * g.ppb), &dense) >= 0.9 &&
+		    dense >= 8)
+			g.mtk = true;
 	} else {
-		g.page = page, g.oob = oob, g.ppb = page <= 512 ? 32 : 64;
+		g.page = page, g.oob = oob, g.ppb = page <= 512 ? 32 : 64, g.mtk = (flags & MTD_VIEW_MTK) != 0;
 		uint64_t blk_raw = (uint64_t)(page + oob) * g.ppb;
 		if (src->size % blk_raw)
 			return mtd_diag_at(d, MTD_ERR_FORMAT, src->name, src->size,
@@ -324,7 +401,8 @@ int mtd_view_nand_build(const struct mtd_source *src, uint32_t page, uint32_t oo
 	v->page = g.page, v->oob = g.oob, v->pages_per_block = g.ppb;
 	v->nblocks = nblocks;
 	v->detected = detected;
-	snprintf(v->name, sizeof(v->name), "nand:%u+%u", g.page, g.oob);
+	snprintf(v->name, sizeof(v->name), "%s:%u+%u", g.mtk ? "nand-mtk" : "nand", g.page, g.oob);
+	v->mtk = g.mtk;
 	for (uint64_t b = 0; b < nblocks; b++)
 		if (block_is_bad(&r, &g, b))
 			v->nbad++;
@@ -370,5 +448,10 @@ uint64_t mtd_view_nand_to_raw(const struct mtd_view *v, uint64_t off)
 	uint64_t blen = (uint64_t)v->page * v->pages_per_block;
 	uint64_t vb = off / blen, in = off % blen;
 	uint64_t pb = vb < v->nmap && v->map[vb] != UINT32_MAX ? v->map[vb] : vb;
-	return (pb * v->pages_per_block + in / v->page) * (uint64_t)(v->page + v->oob) + in % v->page;
+	uint64_t pin = in % v->page, raw_in = pin;
+	if (v->mtk) {
+		uint64_t sps = v->oob / (v->page / MTK_SECTOR);
+		raw_in = pin / MTK_SECTOR * (MTK_SECTOR + sps) + pin % MTK_SECTOR;
+	}
+	return (pb * v->pages_per_block + in / v->page) * (uint64_t)(v->page + v->oob) + raw_in;
 }

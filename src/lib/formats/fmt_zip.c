@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: MIT */
+#include <archive.h>
+#include <string.h>
+
+#include "archive_common.h"
+
+/*
+ * zip (PKWARE APPNOTE.TXT): local file headers "PK\3\4" (30 bytes, name,
+ * extra field, data; bit 3 of the flags puts the CRC and sizes in a data
+ * descriptor after the data), then the central directory "PK\1\2" (46 bytes,
+ * name, extra, comment each), an optional zip64 end record "PK\6\6" with its
+ * locator "PK\6\7", and the end of central directory record "PK\5\6" (22
+ * bytes and a comment).  The extent runs from the first local header to the
+ * end of that comment.  It is measured from the structure: the local headers
+ * are walked while their sizes are known, then the central directory entry by
+ * entry up to the end record, whose directory size, offset and entry count
+ * must agree with the walk.  When an entry's size is only in its data
+ * descriptor, the end record is searched for instead (the first whose
+ * directory offset + size lands on it).  Entries are listed and unpacked with
+ * libarchive's seekable zip reader (the central directory), which checks each
+ * entry's CRC as it inflates it.
+ */
+
+#define ZIP_LOCAL     0x04034b50u
+#define ZIP_CENTRAL   0x02014b50u
+#define ZIP_END       0x06054b50u
+#define ZIP64_END     0x06064b50u
+#define ZIP64_LOC     0x07064b50u
+#define ZIP_NAME_MAX  4096u
+#define ZIP_END_TRIES 64u
+
+struct zip_end {
+	uint64_t at;      /* end record, relative to the first local header */
+	uint64_t entries; /* total entries */
+	uint64_t cd_size, cd_off;
+	uint16_t comment_len;
+	bool zip64;
+};
+
+/* A plausible local header at pos: version needed, method, name length; its total length (with data) when sizes are
+ * known. */
+static bool local_header(const struct mtd_reader *r, uint64_t pos, uint64_t *len, bool *descriptor)
+{
+	uint64_t avail = mtd_rd_left(r);
+	if (avail - pos < 30 || mtd_rd_le32_at(r, (size_t)pos) != ZIP_LOCAL)
+		return false;
+	uint16_t need = mtd_rd_le16_at(r, (size_t)pos + 4), flags = mtd_rd_le16_at(r, (size_t)pos + 6);
+	uint16_t method = mtd_rd_le16_at(r, (size_t)pos + 8);
+	uint32_t csize = mtd_rd_le32_at(r, (size_t)pos + 18);
+	uint16_t nlen = mtd_rd_le16_at(r, (size_t)pos + 26), xlen = mtd_rd_le16_at(r, (size_t)pos + 28);
+	if ((need & 0xff) > 63 || method > 99 || nlen == 0 || nlen > ZIP_NAME_MAX)
+		return false;
+	*descriptor = (flags & 0x08) || csize == UINT32_MAX;
+	*len = 30u + nlen + xlen + (*descriptor ? 0 : csize);
+	return true;
+}
+
+/* The end record at `at` (relative to r) whose fields, for an archive starting at 0 of r, point back to a central
+ * directory. */
+static bool end_record(const struct mtd_reader *r, uint64_t at, struct zip_end *e)
+{
+	uint64_t avail = mtd_rd_left(r);
+	if (avail - at < 22 || mtd_rd_le32_at(r, (size_t)at) != ZIP_END)
+		return false;
+	memset(e, 0, sizeof(*e));
+	e->at = at;
+	e->entries = mtd_rd_le16_at(r, (size_t)at + 10);
+	e->cd_size = mtd_rd_le32_at(r, (size_t)at + 12);
+	e->cd_off = mtd_rd_le32_at(r, (size_t)at + 16);
+	e->comment_len = mtd_rd_le16_at(r, (size_t)at + 20);
+	uint64_t dir_end = at;
+	if ((e->cd_off == UINT32_MAX || e->cd_size == UINT32_MAX || e->entries == 0xffff) && at >= 20 &&
+	    mtd_rd_le32_at(r, (size_t)(at - 20)) == ZIP64_LOC) {
+		uint64_t z = mtd_rd_le64_at(r, (size_t)(at - 12));
+		if (z >= at - 20 || at - 20 - z < 56 || mtd_rd_le32_at(r, (size_t)z) != ZIP64_END)
+			return false;
+		e->zip64 = true;
+		e->entries = mtd_rd_le64_at(r, (size_t)z + 32);
+		e->cd_size = mtd_rd_le64_at(r, (size_t)z + 40);
+		e->cd_off = mtd_rd_le64_at(r, (size_t)z + 48);
+		dir_end = z;
+	}
+	uint64_t cd_end;
+	if (!mtd_add_ov(e->cd_off, e->cd_size, &cd_end) || cd_end != dir_end)
+		return false;
+	return e->cd_size == 0 || mtd_rd_le32_at(r, (size_t)e->cd_off) == ZIP_CENTRAL;
+}
+
+/* Walk the central directory at its offset: entries and end must agree with e. */
+static bool central_ok(const struct mtd_reader *r, const struct zip_end *e)
+{
+	uint64_t pos = e->cd_off, n = 0, end = e->cd_off + e->cd_size;
+	while (pos < end) {
+		if (end - pos < 46 || mtd_rd_le32_at(r, (size_t)pos) != ZIP_CENTRAL)
+			return false;
+		pos += 46u + mtd_rd_le16_at(r, (size_t)pos + 28) + mtd_rd_le16_at(r, (size_t)pos + 30) +
+		       mtd_rd_le16_at(r, (size_t)pos + 32);
+		n++;
+	}
+	return pos == end && n == e->entries;
+}
+
+/* Find the end record: walk local headers while sizes are known, then the directory; else search. */
+static bool find_end(const struct mtd_reader *r, struct zip_end *e)
+{
+	uint64_t pos = 0, avail = mtd_rd_left(r), len;
+	bool desc = false;
+	while (local_header(r, pos, &len, &desc) && !desc && len <= avail - pos)
+		pos += len;
+	if (!desc && avail - pos >= 4 && mtd_rd_le32_at(r, (size_t)pos) == ZIP_CENTRAL) {
+		/* the directory starts here: walk it to its end record */
+		uint64_t q = pos;
+		while (avail - q >= 46 && mtd_rd_le32_at(r, (size_t)q) == ZIP_CENTRAL)
+			q += 46u + mtd_rd_le16_at(r, (size_t)q + 28) + mtd_rd_le16_at(r, (size_t)q + 30) +
+			     mtd_rd_le16_at(r, (size_t)q + 32);
+		if (q <= avail && avail - q >= 12 && mtd_rd_le32_at(r, (size_t)q) == ZIP64_END) {
+			/* zip64 end record (12 bytes + its size), then its 20-byte locator, then the end record */
+			uint64_t nq;
+			if (!mtd_add_ov(q, 12, &nq) || !mtd_add_ov(nq, mtd_rd_le64_at(r, (size_t)q + 4), &nq) ||
+			    !mtd_add_ov(nq, 20, &nq) || nq > avail)
+				return false;
+			q = nq;
+		}
+		return q <= avail && end_record(r, q, e) && e->cd_off == pos;
+	}
+	if (!desc && !(avail - pos >= 4 && mtd_rd_le32_at(r, (size_t)pos) == ZIP_END))
+		return false;
+	/* an entry whose size is in its data descriptor (or an empty archive): search for the end record */
+	size_t at = (size_t)pos;
+	for (unsigned tries = 0; tries < ZIP_END_TRIES && mtd_rd_find(r, at, "PK\x05\x06", 4, &at); tries++, at++)
+		if (end_record(r, at, e))
+			return true;
+	return false;
+}
+
+static int probe(struct mtd_probe *p)
+{
+	struct mtd_reader r;
+	struct zip_end e;
+	uint64_t len;
+	bool desc;
+	mtd_probe_reader(p, &r);
+	uint64_t avail = mtd_rd_left(&r);
+	if (!local_header(&r, 0, &len, &desc) || !find_end(&r, &e))
+		return MTD_ERR_NO_MATCH;
+	uint64_t end = e.at + 22 + e.comment_len;
+	p->valid = true;
+	if (end > avail) {
+		mtd_probe_problem(p, "truncated: the archive comment runs past the end of its space (0x%llx)",
+		                  (unsigned long long)p->len);
+		p->valid = false;
+		end = avail;
+	}
+	p->size = end;
+	if (e.zip64)
+		mtd_probe_bool(p, "zip64", false, true);
+	mtd_probe_u64(p, "central_directory_offset", false, e.cd_off);
+	if (!central_ok(&r, &e)) {
+		mtd_probe_problem(p, "central directory at 0x%llx does not hold the %llu entries the end record names",
+		                  (unsigned long long)(p->off + e.cd_off), (unsigned long long)e.entries);
+		p->valid = false;
+	}
+	struct mtd_reader whole;
+	struct mtd_archive_list l;
+	mtd_rd_window(&r, 0, (size_t)end, &whole);
+	if (mtd_archive_list(p, &whole, archive_read_support_format_zip_seekable, &l))
+		return MTD_ERR_NOMEM;
+	mtd_probe_u64(p, "entries", true, l.entries);
+	mtd_probe_u64(p, "files", false, l.files);
+	mtd_probe_u64(p, "directories", false, l.dirs);
+	mtd_probe_u64(p, "data_bytes", false, l.data_bytes);
+	if (l.encrypted)
+		mtd_probe_u64(p, "encrypted", false, l.encrypted);
+	if (!l.ok) {
+		mtd_probe_problem(p, "entries unreadable after %llu: %s", (unsigned long long)l.entries, l.error);
+		p->valid = false;
+	}
+	return MTD_OK;
+}
+
+static int unpack(const struct mtd_reader *in, struct mtd_fs_sink *sink)
+{
+	return mtd_archive_unpack(in, sink, archive_read_support_format_zip_seekable);
+}
+
+const struct mtd_format mtd_fmt_zip = {
+    .name = "zip",
+    .magics = {{"PK\x03\x04", 4, 0}},
+    .probe = probe,
+    .unpack = unpack,
+};
