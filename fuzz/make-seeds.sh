@@ -50,3 +50,8 @@ page = (b'BMT\x02' + struct.pack('<16H', *tbl)).ljust(512, b'\xff')
 d[15 * RB:15 * RB + 528] = page + b'\xffbmt' + b'\xff' * 12
 open('view/bmt.bin', 'wb').write(cut(d))
 PY
+mkfs.cramfs "$w/root" "$w/le.cramfs" >/dev/null; seed cramfs "$w/le.cramfs" tiny-le.cramfs
+mkfs.cramfs -N big "$w/root" "$w/be.cramfs" >/dev/null; seed cramfs "$w/be.cramfs" tiny-be.cramfs
+genromfs -d "$w/root" -f "$w/root.romfs" -V seed; seed romfs "$w/root.romfs" tiny.romfs
+fiptool create --soc-fw "$w/payload" --nt-fw "$w/p.lzma" "$w/a.fip"; seed fip "$w/a.fip" bl31-bl33.fip
+fiptool create --align 64 --tb-fw "$w/payload" --nt-fw-config "$w/seed.dtb" "$w/b.fip"; seed fip "$w/b.fip" bl2-config-aligned.fip

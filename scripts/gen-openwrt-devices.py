@@ -44,7 +44,7 @@ D = dtsmod
 
 FIELDS = ['DEVICE_VENDOR', 'DEVICE_MODEL', 'DEVICE_VARIANT', 'SOC', 'DEVICE_DTS', 'IMAGE_SIZE', 'DEVICE_PACKAGES',
           'SUPPORTED_DEVICES', 'BOARD_NAME', 'KERNEL_SIZE', 'UBINIZE_OPTS', 'BLOCKSIZE', 'PAGESIZE', 'NAND_SIZE',
-          'IMAGES', 'DEVICE_DTS_DIR']
+          'IMAGES', 'DEVICE_DTS_DIR', 'SUNXI_DTS']
 
 
 def read(path):
@@ -133,6 +133,8 @@ class TargetEval:
             rec = {'target': self.target, 'subtarget': sub, 'device': name, 'file': fn}
             for f in FIELDS:
                 rec[f] = ' '.join(dm.get(f, args).split())
+            if not rec['DEVICE_DTS'] and rec['SUNXI_DTS']:  # sunxi states its device tree there
+                rec['DEVICE_DTS'] = rec['SUNXI_DTS']
             alts = []
             for k in range(6):
                 parts = [' '.join(dm.get('DEVICE_ALT%d_%s' % (k, x), args).split()) for x in ('VENDOR', 'MODEL', 'VARIANT')]
@@ -442,7 +444,7 @@ def build_rows(devs, dtsidx, toh):
                 break
         if prim is None and tables:
             prim = max(tables, key=lambda t: t[1])
-        tr, how = toh.find(d['target'], d['device'], [title] + alts)
+        tr, how = toh.find(d['target'], d['device'], [title] + alts + ([f['model']] if f.get('model') else []))
         flash = prim[1] if prim else 0
         ftype = prim[0] if prim else ''
         fsrc = 'dts' if prim else ''

@@ -117,6 +117,8 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
  */
 int cli_input(const char *path);
 const struct mtd_inputs *cli_inputs(void);
+/** true when writing path writes standard output ("-", /dev/stdout, the file stdout is redirected to). */
+bool cli_output_is_stdout(const char *path);
 /** A log written while the command runs (console, netboot --log): through mtd_outfile_*. */
 struct cli_log {
 	struct mtd_outfile of;

@@ -417,8 +417,9 @@ int cmd_eeprom(int argc, char **argv)
 			cli_warn("%s: the factory data is erased: MACs written, but the calibration is still missing",
 			         out);
 		if (!json)
-			fprintf(stderr, "%s: %zu MAC%s written at offset 0x%llx; nothing else changed\n", cli_txt(out),
-			        changed, changed == 1 ? "" : "s", (unsigned long long)off);
+			fprintf(stderr, "%s: %zu MAC%s written at offset 0x%llx; nothing else changed\n",
+			        cli_txt(strcmp(out, "-") ? out : "standard output"), changed, changed == 1 ? "" : "s",
+			        (unsigned long long)off);
 		ret = CLI_OK;
 		goto close;
 	}

@@ -484,8 +484,9 @@ int cmd_env(int argc, char **argv)
 		ret = write_patched(&src, used[tgt].off, buf, e->size, out);
 		free(buf);
 		if (ret == CLI_OK && !json)
-			fprintf(stderr, "%s: environment at 0x%llx rewritten (%zu change%s), CRC ok\n", cli_txt(out),
-			        (unsigned long long)used[tgt].off, nedits, nedits == 1 ? "" : "s");
+			fprintf(stderr, "%s: environment at 0x%llx rewritten (%zu change%s), CRC ok\n",
+			        cli_txt(strcmp(out, "-") ? out : "standard output"), (unsigned long long)used[tgt].off,
+			        nedits, nedits == 1 ? "" : "s");
 		goto release;
 	}
 

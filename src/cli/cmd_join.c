@@ -109,6 +109,10 @@ int cmd_join(int argc, char **argv)
 	}
 	if (!outp)
 		return cli_usage_error("join", "-o OUT is required");
+	bool to_stdout = cli_output_is_stdout(outp);
+	if (to_stdout && json)
+		return cli_usage_error("join", "--json and -o %s both want standard output: give -o a file", outp);
+	FILE *rep = to_stdout ? stderr : stdout; /* the image owns standard output */
 	if (optind >= argc)
 		return cli_usage_error("join", "expected partition files or a directory");
 	struct mtd_layout *l;
@@ -182,7 +186,8 @@ int cmd_join(int argc, char **argv)
 				ret = cli_print_json(&b);
 				mtd_buf_release(&b);
 			} else {
-				printf("%s: 0x%zx bytes from %zu files, sha256 %s\n", cli_txt(outp), len, n, h);
+				fprintf(rep, "%s: 0x%zx bytes from %zu files, sha256 %s\n",
+				        cli_txt(strcmp(outp, "-") ? outp : "standard output"), len, n, h);
 			}
 		}
 		free(img);

@@ -101,6 +101,10 @@ int cmd_rebuild(int argc, char **argv)
 		return cli_usage_error("rebuild", "unexpected argument '%s'", argv[optind]);
 	if (!donor || !unit || !outp)
 		return cli_usage_error("rebuild", "--donor, --unit and -o are required");
+	bool to_stdout = cli_output_is_stdout(outp);
+	if (to_stdout && json)
+		return cli_usage_error("rebuild", "--json and -o %s both want standard output: give -o a file", outp);
+	FILE *rep = to_stdout ? stderr : stdout; /* the image owns standard output */
 	const char *ins[] = {donor, unit, factory, lpath};
 	for (size_t i = 0; i < 4; i++)
 		if (cli_input(ins[i]))
@@ -206,15 +210,17 @@ int cmd_rebuild(int argc, char **argv)
 			ret = cli_print_json(&b);
 			mtd_buf_release(&b);
 		} else {
-			printf("%s: 0x%llx bytes, sha256 %s\n", cli_txt(outp), (unsigned long long)l->chip_size, h);
+			fprintf(rep, "%s: 0x%llx bytes, sha256 %s\n",
+			        cli_txt(strcmp(outp, "-") ? outp : "standard output"), (unsigned long long)l->chip_size,
+			        h);
 			for (size_t i = 0; i < r->nentries; i++) {
 				const struct mtd_part *p = &l->parts[r->entries[i].part];
-				printf("  %-14s 0x%08llx +0x%-8llx from %-12s %s\n", cli_txt(p->name),
-				       (unsigned long long)p->offset, (unsigned long long)p->size,
-				       cli_txt(r->entries[i].from), cli_txt(r->entries[i].what));
+				fprintf(rep, "  %-14s 0x%08llx +0x%-8llx from %-12s %s\n", cli_txt(p->name),
+				        (unsigned long long)p->offset, (unsigned long long)p->size,
+				        cli_txt(r->entries[i].from), cli_txt(r->entries[i].what));
 			}
 			for (size_t i = 0; i < r->nnotes; i++)
-				printf("note: %s\n", cli_txt(r->notes[i]));
+				fprintf(rep, "note: %s\n", cli_txt(r->notes[i]));
 		}
 	}
 	free(img);

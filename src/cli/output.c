@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <mtdscope/quote.h>
@@ -187,6 +188,16 @@ int cli_input(const char *path)
 const struct mtd_inputs *cli_inputs(void)
 {
 	return &inputs;
+}
+
+bool cli_output_is_stdout(const char *path)
+{
+	if (!path)
+		return false;
+	if (!strcmp(path, "-"))
+		return true;
+	struct stat a, b;
+	return stat(path, &a) == 0 && fstat(STDOUT_FILENO, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
 FILE *cli_log_open(struct cli_log *lg, const char *path, struct mtd_diag *d)

@@ -267,6 +267,19 @@ int main(void)
 		mtd_assessment_release(&a2);
 	}
 
+	/* no Ethernet: from what the owner says in general words, and from the ports the kernel registers */
+	load("The board has no Ethernet port at all, only Wi-Fi.\nSoC Type: MediaTek MT7628AN ver:1 eco:2\n");
+	ok(P.eth_ports.src && P.eth_ports.n == 0, "'has no Ethernet port' gives no Ethernet");
+	load("It is a travel router without any RJ45 jack.\n");
+	ok(P.eth_ports.src && P.eth_ports.n == 0, "'without any RJ45 jack' gives no Ethernet");
+	load("I had no problem with the LAN ports after flashing.\nSoC Type: MediaTek MT7628AN ver:1 eco:2\n");
+	ok(!P.eth_ports.src, "'no problem with the LAN ports' says nothing about the ports");
+	load("[    5.357969] mt7530 mdio-bus:1f lan0 (uninitialized): PHY [dsa-0.0:00] driver [Generic PHY]\n"
+	     "[    5.367394] mt7530 mdio-bus:1f lan1 (uninitialized): PHY [dsa-0.0:01] driver [Generic PHY]\n"
+	     "[    5.376737] mt7530 mdio-bus:1f lan2 (uninitialized): PHY [dsa-0.0:02] driver [Generic PHY]\n"
+	     "[    5.386068] mt7530 mdio-bus:1f wan (uninitialized): PHY [dsa-0.0:04] driver [Generic PHY]\n");
+	is_int(P.eth_ports.n, 4, "four DSA ports registered: four Ethernet ports");
+
 	/* hostile */
 	struct mtd_diag d;
 	mtd_diag_clear(&d);

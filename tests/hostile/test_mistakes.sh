@@ -55,6 +55,13 @@ j=$("$M" rebuild --json --layout "$T/L.txt" --donor "$T/donor.bin" --unit "$T/u2
 	--allow-donor-factory 2>/dev/null)
 like "$j" '"warnings": ?\[ *"DUPLICATE MACs' "--json carries the warning"
 
+# rebuild -o -: the image alone on standard output
+"$M" rebuild --layout "$T/L.txt" --donor "$T/donor.bin" --unit "$T/unit.bin" -o "$T/r-file.bin" > /dev/null 2>&1
+"$M" rebuild --layout "$T/L.txt" --donor "$T/donor.bin" --unit "$T/unit.bin" -o - > "$T/r-out.bin" 2> "$T/r-err"
+is "$?" 0 "rebuild -o - exits 0"
+check "standard output holds exactly the image -o FILE writes" cmp "$T/r-file.bin" "$T/r-out.bin"
+like "$(cat "$T/r-err")" "^standard output: 0x1000000 bytes, sha256" "the report went to stderr"
+
 # 3. diff: two units with one Factory
 err=$("$M" diff --layout "$T/L.txt" "$T/donor.bin" "$T/twin.bin" 2>&1 >/dev/null)
 like "$err" "DUPLICATE MACs: 'Factory' is byte-identical in both dumps.*00:0c:43:76:28:01" \

@@ -115,6 +115,14 @@ fi
 refused "eeprom --set-mac -o the input" parts/factory.bin "$(sha parts/factory.bin)" \
 	"$M" eeprom --set-mac 0x4=02:11:22:33:44:55 -o parts/../parts/factory.bin parts/factory.bin
 
+# join -o -: the image alone on standard output (the report goes to stderr); --json with it refused
+"$M" join --layout proc-mtd.txt -o - parts/u-boot.bin parts/factory.bin parts/firmware.bin > "$T/joined.bin" 2> "$T/err"
+is "$?" 0 "join -o - exits 0"
+is "$(sha "$T/joined.bin")" "$D0" "standard output holds exactly the joined image"
+like "$(cat "$T/err")" "0x100000 bytes from 3 files" "the report went to stderr"
+"$M" join --json --layout proc-mtd.txt -o - parts > /dev/null 2>&1
+is "$?" 2 "join --json -o - is a usage error (both want standard output)"
+
 # console --log over its --script; netboot --log over its --image
 printf 'cmd version\n' > script.txt
 S0=$(sha script.txt)

@@ -192,6 +192,14 @@ static const struct mtd_kb_device *identify(const struct mtd_profile *p, const s
 		const struct mtd_kb_device *d = mtd_kb_device_by_compatible(p->compatible.s);
 		if (!d)
 			d = mtd_kb_device_by_board(p->compatible.s);
+		if (!d) { /* "board=WNDR4300": SUPPORTED_DEVICES spell old board names in lower case */
+			char low[96];
+			size_t n = 0;
+			for (const char *q = p->compatible.s; *q && n + 1 < sizeof(low); q++)
+				low[n++] = (char)tolower((unsigned char)*q);
+			low[n] = 0;
+			d = mtd_kb_device_by_board(low);
+		}
 		if (d) {
 			*ev = p->compatible.src;
 			return d;

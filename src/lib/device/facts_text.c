@@ -12,27 +12,70 @@
 #include "facts_int.h"
 #include "kb.h"
 
+/*
+ * An owner's statement that the device has no wired port: a negation ("no", "without", "absence
+ * of", "lacks", "doesn't have") followed by a word for a wired port (Ethernet, LAN, RJ45, WAN port,
+ * wired), with at most fillers ("other", "any", "an") between.  Returns where the negation starts,
+ * or NULL.
+ */
+static bool word_at(const char *p, const char *w)
+{
+	size_t n = strlen(w);
+	return strncasecmp(p, w, n) == 0 && !isalnum((unsigned char)p[n]);
+}
+
+static const char *no_wired_port(const char *s)
+{
+	static const char *const neg[] = {"no",           "without",       "absence of", "lacks",       "lacking",
+	                                  "doesn't have", "does not have", "hasn't got", "has not got", "not have"};
+	static const char *const port[] = {"ethernet", "lan",      "lans",         "rj45",          "rj-45",
+	                                   "wired",    "wan port", "network port", "network ports", "ethernet ports"};
+	for (const char *p = s; *p; p++) {
+		if (p > s && isalnum((unsigned char)p[-1]))
+			continue;
+		size_t nl = 0;
+		for (size_t i = 0; i < sizeof(neg) / sizeof(neg[0]) && !nl; i++)
+			if (word_at(p, neg[i]))
+				nl = strlen(neg[i]);
+		if (!nl)
+			continue;
+		/* only fillers may stand between: "no other LAN", "without any Ethernet", "doesn't have an RJ45" */
+		static const char *const filler[] = {"other", "any", "an", "a", "physical", "real", "single"};
+		const char *q = p + nl;
+		for (int words = 0; words < 3 && *q; words++) {
+			while (*q == ' ')
+				q++;
+			for (size_t i = 0; i < sizeof(port) / sizeof(port[0]); i++)
+				if (word_at(q, port[i]))
+					return p;
+			bool fill = false;
+			for (size_t i = 0; i < sizeof(filler) / sizeof(filler[0]) && !fill; i++)
+				fill = word_at(q, filler[i]);
+			if (!fill)
+				break;
+			while (*q && *q != ' ')
+				q++;
+		}
+	}
+	return NULL;
+}
+
 /* Statements in forum text: "- SoC: Mediatek MT7621DAT 880MHz", "no LAN", "Serial console (115200 8n1)" */
 void mtd_fx_r_poster(struct pctx *c)
 {
 	const char *s = c->s, *p;
-	static const char *const no_eth[] = {"no other interfaces", "no lan", "absence of ethernet", "no ethernet",
-	                                     "without ethernet"};
-	for (size_t i = 0; i < sizeof(no_eth) / sizeof(no_eth[0]); i++) {
-		const char *m = strcasestr(s, no_eth[i]);
-		if (!m)
-			continue;
+	const char *m = no_wired_port(s);
+	if (m) {
 		struct mtd_fact *x =
 		    mtd_fx_add_num(c, "eth_ports", "poster", 70, 0, "the owner says the device has no Ethernet port");
 		if (x && m - s > 30) {
-			/* the phrase may sit deep in a long forum line: the evidence starts near it */
+			/* the statement may sit deep in a long forum line: the evidence starts near it */
 			char buf[TEXT_MAX + 8];
 			snprintf(buf, sizeof(buf), "...%.*s", TEXT_MAX, m - 30);
 			const char *t = mtd_arena_strdup(&c->f->arena, buf);
 			if (t)
 				x->text = t;
 		}
-		break;
 	}
 	if (strncmp(s, "- ", 2) != 0 && strncmp(s, "* ", 2) != 0) {
 		/* a SoC named in prose ("It has a MT7628") */

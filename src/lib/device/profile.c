@@ -650,6 +650,34 @@ int mtd_profile_build(const struct mtd_facts *f, struct mtd_profile *p)
 	resolve_usb(f, p);
 	set(&p->ethernet, best(f, "ethernet"));
 	set(&p->eth_ports, best(f, "eth_ports"));
+	/* switch ports the kernel registered (DSA "lan1", "wan"): Ethernet the owner can plug into */
+	{
+		const char *seen[16];
+		size_t n = 0;
+		const struct mtd_fact *first = NULL;
+		for (size_t i = 0; i < f->n && n < 16; i++) {
+			const struct mtd_fact *x = &f->v[i];
+			if (strcmp(x->key, "eth_port"))
+				continue;
+			bool dup = false;
+			for (size_t k = 0; k < n; k++)
+				dup |= !strcmp(seen[k], x->value);
+			if (!dup) {
+				seen[n++] = x->value;
+				if (!first)
+					first = x;
+			}
+		}
+		if (n && !p->eth_ports.src) {
+			p->eth_ports.src = first;
+			p->eth_ports.n = n;
+			p->eth_ports.s = "";
+		} else if (n && p->eth_ports.n == 0) {
+			conflict(p, p->eth_ports.src, first,
+			         "the text says there is no Ethernet port but the kernel registered %zu switch port%s",
+			         n, n == 1 ? "" : "s");
+		}
+	}
 	set(&p->bootloader, best(f, "bootloader"));
 	set(&p->tftp, best(f, "tftp"));
 	set(&p->kernel, best(f, "kernel"));

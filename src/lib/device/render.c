@@ -177,6 +177,29 @@ void mtd_profile_to_json(const struct mtd_profile *p, struct mtd_json *j)
 	value(j, "console", &p->console, false);
 	value(j, "cmdline", &p->cmdline, false);
 	value(j, "brand", &p->brand, false);
+	value(j, "interrupt", &p->interrupt, false);
+	value(j, "tftp_server", &p->tftp_server, false);
+	value(j, "tftp_client", &p->tftp_client, false);
+	value(j, "tftp_file", &p->tftp_file, false);
+	value(j, "boot_cmd", &p->boot_cmd, false);
+	mtd_json_key(j, "loader_menu");
+	mtd_json_begin_array(j);
+	for (size_t i = 0; i < p->nmenu; i++) {
+		mtd_json_begin_object(j);
+		mtd_json_kv_str(j, "value", p->menu[i]->value);
+		source(j, p->menu[i]);
+		mtd_json_end_object(j);
+	}
+	mtd_json_end_array(j);
+	mtd_json_key(j, "models_named");
+	mtd_json_begin_array(j);
+	for (size_t i = 0; i < p->nnamed; i++) {
+		mtd_json_begin_object(j);
+		mtd_json_kv_str(j, "value", p->named[i]->value);
+		source(j, p->named[i]);
+		mtd_json_end_object(j);
+	}
+	mtd_json_end_array(j);
 	mtd_json_key(j, "conflicts");
 	mtd_json_begin_array(j);
 	for (size_t i = 0; i < p->nconflicts; i++) {

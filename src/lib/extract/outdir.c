@@ -576,6 +576,14 @@ static int rm_entry(const char *path, const struct stat *st, int flag, struct FT
 	return 0;
 }
 
+/* directories made read-only from the image's modes are opened up again before removal */
+static int open_dir(const char *path, const struct stat *st, int flag, struct FTW *f)
+{
+	if (f->level > 0 && flag == FTW_D && S_ISDIR(st->st_mode)) /* not the root: the user's */
+		chmod(path, 0700);
+	return 0;
+}
+
 int mtd_outdir_commit(struct mtd_outdir *o, bool ok, struct mtd_diag *d)
 {
 	if (o->list_only)
@@ -601,6 +609,7 @@ int mtd_outdir_commit(struct mtd_outdir *o, bool ok, struct mtd_diag *d)
 	if (ok)
 		return 0;
 	/* everything below root was written by this run (root was new or empty): remove it */
+	nftw(root, open_dir, 16, FTW_PHYS | FTW_MOUNT);
 	nftw(root, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
 	if (o->made)
 		rmdir(o->work);
