@@ -91,7 +91,8 @@ printf '%s\n' "${names[@]}" | xargs -P "$jobs" -I{} bash -c 'nice_cmd=($nice_cmd
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 table="fuzz/crashes/campaign-$stamp.txt"
 {
-	echo "# fuzz/campaign.sh ${seconds:+--seconds $seconds}${seconds:---runs $runs} --jobs $jobs, $(date -u '+%F %T') UTC"
+	if [ -n "$seconds" ]; then what="--seconds $seconds"; else what="--runs $runs"; fi
+	echo "# fuzz/campaign.sh $what --jobs $jobs, $(date -u '+%F %T') UTC"
 	printf '%-18s %12s %8s %7s %6s %8s %5s %8s\n' HARNESS EXECUTIONS NEW CRASHES LEAKS TIMEOUTS OOMS SECONDS
 	sort "$results" | while read -r n e w c l t o s; do
 		printf '%-18s %12s %8s %7s %6s %8s %5s %8s\n' "$n" "$e" "$w" "$c" "$l" "$t" "$o" "$s"

@@ -18,13 +18,13 @@ export DEBIAN_FRONTEND=noninteractive
 # Build: compiler, meson, the libraries of the field.
 pkgs_build="meson ninja-build pkg-config gcc clang libclang-rt-14-dev clang-format binutils
 	libsquashfs-dev liblzma-dev libzstd-dev liblz4-dev liblzo2-dev libdeflate-dev zlib1g-dev
-	libfdt-dev libssl-dev libext2fs-dev libbz2-dev libarchive-dev"
+	libfdt-dev libssl-dev libext2fs-dev libbz2-dev libarchive-dev libsqlite3-dev"
 # Tests and fixtures: the real tools of the field and the reference readers.
 pkgs_tools="u-boot-tools squashfs-tools mtd-utils device-tree-compiler xz-utils lzma zstd lz4 lzop
 	gzip cpio tar u-boot-qemu qemu-system-mips qemu-user binwalk libubootenv-tool tftp-hpa atftp
 	curl busybox-static flashrom tftpd-hpa e2fsprogs gdisk fdisk jq iproute2
 	python3 python3-jsonschema perl time gcc-mipsel-linux-gnu libc6-dev-mipsel-cross usb.ids pci.ids lzma-alone
-	man-db zsh seabios ipxe-qemu kmod arm-trusted-firmware-tools bzip2 zip unzip p7zip-full genromfs"
+	man-db zsh seabios ipxe-qemu kmod arm-trusted-firmware-tools bzip2 zip unzip p7zip-full genromfs sqlite3"
 # (gcc-mipsel-linux-gnu, libc6-dev-mipsel-cross, qemu-user: the mipsel cross build and its run
 # under qemu-mipsel; usb.ids, pci.ids: read by mtdscope report/modem at run time;
 # seabios and ipxe-qemu: the option ROMs qemu-system-mipsel loads for the malta board's

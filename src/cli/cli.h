@@ -60,6 +60,17 @@ struct mtd_scan_result;
 /** Top-level scan of src (no descent, no byte-swap trial); NULL after printing the error. */
 struct mtd_scan_result *cli_scan_top_level(struct mtd_source *src);
 
+/* ---- scan over many inputs (src/cli/batch.c) ---- */
+struct mtd_scan_options;
+struct cli_batch_opts {
+	unsigned jobs;   /* worker threads (0: 1) */
+	bool jsonl;      /* one JSON document per image on stdout */
+	bool from_stdin; /* read a list of inputs from standard input */
+	const char *db;  /* SQLite results database (doc/batch-db.md), or NULL */
+};
+/** Scan every FILE, DIR (walked, symlinks not followed) or '-' (a list on stdin); CLI_OK or CLI_FAIL. */
+int cli_scan_batch(int argc, char **argv, const struct mtd_scan_options *so, const struct cli_batch_opts *bo);
+
 /* ---- inputs read through a view of the flash (src/cli/input.c) ---- */
 /**
  * Open a dump for split, verify, diff, rebuild: through the view `view`

@@ -2,12 +2,15 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <mtdscope/scan.h>
 
 #include "cli.h"
 
 static const char help[] = "usage: mtdscope scan [options] FILE\n"
+                           "       mtdscope scan [options] [--jobs N] [--jsonl] [--db DB] FILE|DIR|-...\n"
                            "\n"
                            "Map every component of a raw flash dump or firmware file: one line per\n"
                            "component, nested, with offset, size, type, whether its checksums held and\n"
@@ -22,6 +25,12 @@ static const char help[] = "usage: mtdscope scan [options] FILE\n"
                            "the gaps inside one decoded stream are summed up on one line (--all lists\n"
                            "them; --json always has them all).\n"
                            "\n"
+                           "Several inputs, a directory (walked recursively; symlinks inside it are\n"
+                           "never followed) or '-' (a list of paths on standard input, NUL- or\n"
+                           "newline-separated) scan a corpus: one image per worker, one summary line\n"
+                           "each (or one JSON document each with --jsonl), a progress line on a\n"
+                           "terminal.  An image that cannot be scanned is reported and the run goes on.\n"
+                           "\n"
                            "options:\n"
                            "  --json             print the map as one JSON document (see doc/scan-json.md)\n"
                            "  --all              list every gap inside decoded streams, not one summary each\n"
@@ -33,8 +42,18 @@ static const char help[] = "usage: mtdscope scan [options] FILE\n"
                            "  --view VIEW        read the dump through a view of the flash: " MTD_VIEW_HELP "\n"
                            "                     (NAND with spare: page data only, bad blocks skipped, BMT/NMBM\n"
                            "                     remapping applied; the view is named in the output)\n"
+                           "  --jobs N           scan N images at once, one worker thread each (default: all\n"
+                           "                     cores); --max-decoded bounds the memory of each worker\n"
+                           "  --jsonl            one JSON document per image as it finishes: the scan --json\n"
+                           "                     document with \"path\" and \"sha256\" first\n"
+                           "  --db DB            store the results in the SQLite database DB (doc/batch-db.md),\n"
+                           "                     one transaction per image; images already in it are skipped\n"
+                           "  --from-stdin       read the list of inputs from standard input (as '-')\n"
                            "  --color=WHEN       auto (default), always or never\n"
                            "  -h, --help         show this help\n"
+                           "\n"
+                           "Exit status: 0 when every image was scanned, 1 when one failed (or the\n"
+                           "database could not be written), 2 on a usage error.\n"
                            "\n"
                            "types: ";
 
@@ -232,11 +251,16 @@ int cmd_scan(int argc, char **argv)
 	    {"no-byteswap", no_argument, NULL, 'B'},
 	    {"view", required_argument, NULL, 'V'},
 	    {"color", required_argument, NULL, 'C'},
+	    {"jobs", required_argument, NULL, 'J'},
+	    {"jsonl", no_argument, NULL, 'L'},
+	    {"db", required_argument, NULL, 'Q'},
+	    {"from-stdin", no_argument, NULL, 'S'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct mtd_scan_options so;
-	bool json = false, all = false;
+	bool json = false, all = false, batch = false;
+	struct cli_batch_opts bo = {0};
 	uint64_t v;
 	mtd_scan_options_init(&so);
 	optind = 1;
@@ -270,6 +294,16 @@ int cmd_scan(int argc, char **argv)
 			if (!cli_set_color_mode(optarg))
 				return cli_usage_error("scan", "--color takes auto, always or never");
 			break;
+		case 'J':
+			if (mtd_parse_u64(optarg, 1024, &v) || v == 0)
+				return cli_usage_error("scan", "--jobs takes a number from 1 to 1024, not '%s'",
+				                       optarg);
+			bo.jobs = (unsigned)v;
+			batch = true;
+			break;
+		case 'L': bo.jsonl = batch = true; break;
+		case 'Q': bo.db = optarg, batch = true; break;
+		case 'S': bo.from_stdin = batch = true; break;
 		case 'h': {
 			fputs(help, stdout);
 			const char *const *n = mtd_format_names();
@@ -280,6 +314,21 @@ int cmd_scan(int argc, char **argv)
 		}
 		default: return cli_usage_error("scan", "bad option");
 		}
+	}
+	if (optind == argc - 1 && !batch) {
+		struct stat st;
+		batch = !strcmp(argv[optind], "-") || (stat(argv[optind], &st) == 0 && S_ISDIR(st.st_mode));
+	}
+	if (batch || optind < argc - 1) {
+		if (json)
+			return cli_usage_error("scan", "--json prints one document; use --jsonl for many inputs");
+		if (optind == argc && !bo.from_stdin)
+			return cli_usage_error("scan", "expected FILE, DIR or '-'");
+		if (!bo.jobs) {
+			long n = sysconf(_SC_NPROCESSORS_ONLN);
+			bo.jobs = n > 0 && n <= 1024 ? (unsigned)n : 1;
+		}
+		return cli_scan_batch(argc - optind, argv + optind, &so, &bo);
 	}
 	if (optind != argc - 1)
 		return cli_usage_error("scan", "expected exactly one FILE");

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1104,14 +1105,22 @@ const struct mtd_detail *mtd_component_detail(const struct mtd_component *c, con
 	return NULL;
 }
 
-const char *const *mtd_format_names(void)
+/* The one table the library fills at run time: once, so that threads may ask at the same time. */
+static const char *format_names[64];
+static pthread_once_t format_names_once = PTHREAD_ONCE_INIT;
+
+static void fill_format_names(void)
 {
-	static const char *names[64];
 	size_t n = 0;
 	for (size_t i = 0; i < mtd_nformats && n < 63; i++)
-		names[n++] = mtd_formats[i]->name;
-	names[n] = NULL;
-	return names;
+		format_names[n++] = mtd_formats[i]->name;
+	format_names[n] = NULL;
+}
+
+const char *const *mtd_format_names(void)
+{
+	pthread_once(&format_names_once, fill_format_names);
+	return format_names;
 }
 
 static void json_id_or_null(struct mtd_json *j, const char *key, int64_t v)

@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# scan over many inputs (issue 15): a corpus made by mksquashfs, mkimage, mkenvimage, gzip, tar and
+# Debian's U-Boot binary, walked from a directory (a symlink out of it and a FIFO in it left alone)
+# or read from a list on stdin; --jsonl documents equal scan --json's plus path and the sha256sum;
+# an empty file fails without stopping the run (exit 1); --db stores one transaction per image,
+# a kill -9 midway then a re-run leaves every image exactly once with all its components, and
+# the queries of doc/batch-db.md answer what the tools put in.
+. "$SRCDIR/tests/lib.sh"
+need jq mkimage mksquashfs mkenvimage sqlite3 sha256sum gzip tar strings
+UB=/usr/lib/u-boot/maltael/u-boot.bin
+[ -r "$UB" ] || skip_all "$UB missing (u-boot-qemu, run scripts/setup.sh)"
+
+C=$T/corpus
+mkdir -p "$C/sub/deeper" "$T/outside" "$T/root/etc"
+echo "hello" >"$T/root/etc/banner"
+head -c 300000 /dev/urandom >"$T/root/blob"
+mksquashfs "$T/root" "$C/good-xz.sqfs" -comp xz -noappend -quiet >/dev/null 2>&1
+sz=$(stat -c %s "$C/good-xz.sqfs")
+head -c $((sz / 2)) "$C/good-xz.sqfs" >"$C/sub/cut-xz.sqfs"
+head -c 100000 /dev/urandom >"$T/payload"
+mkimage -A mips -O linux -T kernel -C none -a 0x80000000 -e 0x80000000 -n batch -d "$T/payload" \
+	"$C/sub/kernel.uimage" >/dev/null
+printf 'bootcmd=bootm 0x9f050000\nethaddr=00:0C:43:76:20:01\n' >"$T/env.txt"
+mkenvimage -s 0x10000 -o "$C/sub/deeper/env.bin" "$T/env.txt"
+cp "$UB" "$C/u-boot.bin"
+gzip -9 -c "$T/payload" >"$C/sub/payload.gz"
+tar -C "$T/root" -cf "$C/root.tar" .
+head -c 65536 /dev/urandom >"$C/random.bin"
+: >"$C/sub/empty.bin"
+head -c 4096 /dev/urandom >"$T/outside/secret.bin"
+ln -s "$T/outside/secret.bin" "$C/link-out.bin"
+ln -s "$T/outside" "$C/dir-out"
+mkfifo "$C/sub/fifo"
+uver=$(strings "$UB" | grep -Eo '^U-Boot 20[0-9]{2}\.[0-9]{2}[^ ]*' | head -1)
+check "fixtures made by the tools (U-Boot version '$uver')" test -n "$uver" -a -s "$C/good-xz.sqfs" -a -s "$C/sub/kernel.uimage" -a -s "$C/sub/deeper/env.bin"
+
+# the regular files of the walk, as the walk names them
+find "$C" -type f | sort >"$T/want.paths"
+nwant=$(wc -l <"$T/want.paths")
+is "$nwant" 9 "nine regular files in the corpus"
+
+"$MTDSCOPE" scan --jsonl --jobs 2 "$C" >"$T/j2.jsonl" 2>"$T/j2.err"
+is "$?" 1 "a corpus with one empty file exits 1"
+is "$(jq -r .path "$T/j2.jsonl" | sort)" "$(cat "$T/want.paths")" "one JSON line per regular file; symlinks and the FIFO left alone"
+like "$(cat "$T/j2.err")" "empty\.bin: empty file" "the failure is named on stderr"
+is "$(jq -r 'select(.path | endswith("empty.bin")) | .error' "$T/j2.jsonl")" \
+	"$C/sub/empty.bin: empty file (0 bytes); nothing to scan" "the failed image has its error in its line"
+bad=0
+while read -r p; do
+	want=$(sha256sum "$p" | cut -d' ' -f1)
+	got=$(jq -r --arg p "$p" 'select(.path == $p) | .sha256' "$T/j2.jsonl")
+	[ "$got" = "$want" ] || { bad=1; echo "# $p: sha256 $got, sha256sum says $want"; }
+done <"$T/want.paths"
+ok $bad "every sha256 is what sha256sum says"
+for f in good-xz.sqfs sub/kernel.uimage u-boot.bin; do
+	"$MTDSCOPE" scan --json "$C/$f" >"$T/one.json"
+	is "$(jq -c --arg p "$C/$f" 'select(.path == $p) | del(.path, .sha256)' "$T/j2.jsonl")" "$(jq -c . "$T/one.json")" \
+		"the line of $f is scan --json's document"
+done
+like "$(jq -r 'select(.path | endswith("kernel.uimage")) | .components[].type' "$T/j2.jsonl")" uimage "the uImage is found"
+
+"$MTDSCOPE" scan --jsonl --jobs 1 "$C" >"$T/j1.jsonl" 2>/dev/null
+is "$(jq -c . "$T/j1.jsonl" | sort | md5sum)" "$(jq -c . "$T/j2.jsonl" | sort | md5sum)" "--jobs 1 and --jobs 2 give the same documents"
+
+grep -v empty "$T/want.paths" | tr '\n' '\0' | "$MTDSCOPE" scan --jsonl --jobs 2 - >"$T/nul.jsonl" 2>/dev/null
+is "$?" 0 "a list without the empty file exits 0"
+is "$(jq -r .path "$T/nul.jsonl" | sort)" "$(grep -v empty "$T/want.paths")" "NUL-separated list on stdin"
+printf '%s\n' "$C/random.bin" "$C/sub" | "$MTDSCOPE" scan --jsonl --from-stdin >"$T/nl.jsonl" 2>/dev/null
+is "$(jq -r .path "$T/nl.jsonl" | sort | tr '\n' ' ')" \
+	"$(printf '%s\n' "$C/random.bin" $(grep "$C/sub/" "$T/want.paths") | sort | tr '\n' ' ')" \
+	"newline-separated list on stdin, a directory in it walked"
+out=$("$MTDSCOPE" scan "$C/random.bin" "$C/sub/kernel.uimage" 2>/dev/null)
+like "$out" "kernel\.uimage: [0-9]+ components, 0 failed a check" "text mode: one summary line per image"
+"$MTDSCOPE" scan --json "$C" >/dev/null 2>&1
+is "$?" 2 "--json with a directory is a usage error"
+
+unlike() { if printf '%s' "$1" | grep -Eq -- "$2"; then ok 1 "$3"; else ok 0 "$3"; fi; }
+unlike "$(cat "$T/j2.err")" "ETA" "no progress line when stderr is no terminal"
+if command -v script >/dev/null 2>&1; then
+	script -qec "$(printf '%q ' "$MTDSCOPE" scan --jobs 2 "$C/sub") >/dev/null" /dev/null >"$T/tty.out" 2>&1
+	like "$(tr '\r' '\n' <"$T/tty.out")" "^scan: [0-9]+/5 images, 1 failed, [0-9.]+/s, ETA [0-9]+:[0-9]{2}:[0-9]{2}" \
+		"on a terminal: a progress line with count, rate and ETA"
+fi
+
+# SQLite: one transaction per image, resume, the documented queries
+db=$T/res.sqlite
+"$MTDSCOPE" scan --db "$db" --jobs 2 "$C" >/dev/null 2>&1
+is "$?" 1 "--db run exits 1 (the empty file)"
+is "$(sqlite3 "$db" 'SELECT count(*) FROM images')" "$nwant" "every image has a row"
+is "$(sqlite3 "$db" "SELECT status FROM images WHERE path LIKE '%empty.bin'")" failed "the empty file is recorded as failed"
+is "$(sqlite3 "$db" 'SELECT count(*) FROM components')" \
+	"$(jq -s '[.[] | (.components // []) | length] | add' "$T/j2.jsonl")" "as many component rows as --jsonl has components"
+is "$(sqlite3 "$db" "SELECT count(*) FROM components c JOIN images i ON i.sha256 = c.image WHERE i.path LIKE '%kernel.uimage' AND c.type = 'uimage' AND c.valid = 1")" \
+	1 "the uImage row is valid"
+out=$("$MTDSCOPE" scan --db "$db" "$C" 2>&1)
+like "$out" "0 scanned, $nwant already in the database" "a re-run skips every image"
+is "$(sqlite3 "$db" 'SELECT count(*) FROM images')" "$nwant" "and adds no row"
+
+query() { # the SQL of one named query in doc/batch-db.md
+	awk -v q="<!-- query: $1 -->" '$0 == q {f = 1; next} f && /^```sql/ {g = 1; next} g && /^```/ {exit} g' \
+		"$SRCDIR/doc/batch-db.md"
+}
+is "$(query squashfs-xz-failed | sqlite3 "$db")" "$C/sub/cut-xz.sqfs" "query: the cut xz squashfs, not the good one"
+is "$(query uboot-versions | sqlite3 "$db" | cut -d'|' -f2)" 1 "query: one image with U-Boot"
+v=$(query uboot-versions | sqlite3 "$db" | cut -d'|' -f1)
+ok $(case "$v" in "$uver"?*) echo 0 ;; *) echo 1 ;; esac) "query: the version strings(1) finds in u-boot.bin ($v)"
+is "$(query macs | sqlite3 "$db")" "$C/sub/deeper/env.bin|uboot-env|00:0c:43:76:20:01" "query: the MAC given to mkenvimage"
+is "$(query failed | sqlite3 "$db" | cut -d'|' -f1)" "$C/sub/empty.bin" "query: the failed image"
+query invalid-by-type | sqlite3 "$db" >/dev/null
+ok $? "query: invalid components by type runs"
+
+# kill -9 midway, then resume: every image exactly once, each complete
+K=$T/many
+mkdir -p "$K"
+n=40
+for i in $(seq 1 $n); do
+	{ cat "$C/sub/kernel.uimage"; printf 'copy %d' "$i"; cat "$C/good-xz.sqfs"; } >"$K/img$i.bin"
+done
+kdb=$T/kill.sqlite
+"$MTDSCOPE" scan --db "$kdb" --jobs 1 "$K" >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 1 600); do
+	c=$(sqlite3 "$kdb" 'SELECT count(*) FROM images' 2>/dev/null || echo 0)
+	[ "${c:-0}" -ge 3 ] && break
+	sleep 0.1
+done
+kill -9 "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+got=$(sqlite3 "$kdb" 'SELECT count(*) FROM images')
+ok $([ "$got" -ge 3 ] && [ "$got" -lt $n ] && echo 0 || echo 1) "killed midway ($got of $n images stored)"
+"$MTDSCOPE" scan --db "$kdb" --jobs 2 "$K" >/dev/null 2>&1
+is "$?" 0 "the re-run succeeds"
+is "$(sqlite3 "$kdb" 'SELECT count(*), count(DISTINCT sha256), count(DISTINCT path) FROM images')" "$n|$n|$n" \
+	"after the re-run every image is there exactly once"
+"$MTDSCOPE" scan --db "$T/clean.sqlite" --jobs 2 "$K" >/dev/null 2>&1
+per() { sqlite3 "$1" 'SELECT i.path, count(c.id) FROM images i LEFT JOIN components c ON c.image = i.sha256 GROUP BY i.sha256 ORDER BY i.path'; }
+is "$(per "$kdb" | md5sum)" "$(per "$T/clean.sqlite" | md5sum)" "every image has all its components, as in an uninterrupted run"
+
+# the database is an output: never scanned, even inside the directory
+cp "$C/random.bin" "$K/"
+"$MTDSCOPE" scan --db "$K/in.sqlite" --jsonl "$K" >"$T/self.jsonl" 2>/dev/null
+is "$(jq -r .path "$T/self.jsonl" | grep -c 'in\.sqlite')" 0 "the database and its side files are not inputs"
+done_testing
