@@ -60,3 +60,5 @@ python3 ../../tests/containers/make_seama_chk.py chk "$w/fw.chk" U12H072T00_NETG
 printf 'int efi_main(void *a, void *b) { return a != b; }\n' >"$w/app.c" && gcc -c -O2 -fpic -fno-stack-protector -o "$w/app.o" "$w/app.c" &&
 	ld -shared -Bsymbolic -nostdlib -e efi_main -o "$w/app.so" "$w/app.o" &&
 	objcopy -j .text -j .dynamic -O pei-x86-64 --subsystem=10 "$w/app.so" "$w/app.efi" && seed pe "$w/app.efi" efi-app-x86-64.efi
+# big-endian squashfs 4.0: the superblock of the xz seed swapped field by field (as tests/fs/test_squashfs_be.sh)
+python3 -c 'import struct,sys; d=bytearray(open(sys.argv[1],"rb").read()); f=struct.unpack("<4sIIIIHHHHHHQQQQQQQQ",d[:96]); d[:96]=struct.pack(">4sIIIIHHHHHHQQQQQQQQ",b"sqsh",*f[1:]); open(sys.argv[2],"wb").write(d)' "$w/root.sqfs" "$w/be.sqfs"; seed squashfs "$w/be.sqfs" tiny-xz-be.sqfs

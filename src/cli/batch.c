@@ -639,6 +639,16 @@ int cli_scan_batch(int argc, char **argv, const struct mtd_scan_options *so, con
 		paths_free(&in);
 		return CLI_FAIL;
 	}
+	if (in.n == 0) { /* a directory with no regular file in it, or an empty list */
+		if (argc == 1 && strcmp(argv[0], "-"))
+			cli_error("%s: no file to scan (the directory holds no regular file)", argv[0]);
+		else
+			cli_error("no file to scan in the inputs given");
+		if (use_db)
+			db_close(&db);
+		paths_free(&in);
+		return CLI_FAIL;
+	}
 	struct run R = {
 	    .in = &in,
 	    .so = so,

@@ -17,7 +17,8 @@ one_line_error() { # FILE DESCRIPTION REGEX
 }
 : > "$T/empty"
 one_line_error "$T/empty" "empty file" "empty.*0 bytes"
-one_line_error "$T" "directory" "is a directory"
+mkdir "$T/nothing"
+one_line_error "$T/nothing" "directory without files" "nothing: no file to scan"
 mkfifo "$T/fifo"
 one_line_error "$T/fifo" "FIFO" "is a FIFO"
 one_line_error /dev/zero "/dev/zero" "character device"

@@ -267,18 +267,60 @@ struct sb4 {
 };
 
 /* false: a stray "hsqs", not a filesystem */
+static bool sb4_decode_endian(const uint8_t sb[SB_SIZE], struct sb4 *s, bool be)
+{
+	uint32_t (*u32)(const uint8_t *) = be ? mtd_be32 : mtd_le32;
+	uint16_t (*u16)(const uint8_t *) = be ? mtd_be16 : mtd_le16;
+	uint64_t (*u64)(const uint8_t *) = be ? mtd_be64 : mtd_le64;
+	s->inodes = u32(sb + 4), s->mtime = u32(sb + 8), s->bsize = u32(sb + 12);
+	s->frags = u32(sb + 16);
+	s->comp = u16(sb + 20), s->blog = u16(sb + 22), s->flags = u16(sb + 24);
+	s->ids = u16(sb + 26);
+	s->used = u64(sb + 40), s->id_tab = u64(sb + 48), s->inode_tab = u64(sb + 64);
+	s->dir_tab = u64(sb + 72);
+	return u16(sb + 28) == 4 && u16(sb + 30) == 0 && s->blog >= 12 && s->blog <= 20 && s->bsize == 1u << s->blog &&
+	       s->comp >= 1 && s->comp <= 6 && s->used >= SB_SIZE && s->inode_tab >= SB_SIZE &&
+	       s->dir_tab >= s->inode_tab && s->dir_tab < s->used && s->id_tab < s->used && s->inodes != 0;
+}
+
 static bool sb4_decode(const uint8_t sb[SB_SIZE], struct sb4 *s)
 {
-	s->inodes = mtd_le32(sb + 4), s->mtime = mtd_le32(sb + 8), s->bsize = mtd_le32(sb + 12);
-	s->frags = mtd_le32(sb + 16);
-	s->comp = mtd_le16(sb + 20), s->blog = mtd_le16(sb + 22), s->flags = mtd_le16(sb + 24);
-	s->ids = mtd_le16(sb + 26);
-	s->used = mtd_le64(sb + 40), s->id_tab = mtd_le64(sb + 48), s->inode_tab = mtd_le64(sb + 64);
-	s->dir_tab = mtd_le64(sb + 72);
-	return mtd_le16(sb + 28) == 4 && mtd_le16(sb + 30) == 0 && s->blog >= 12 && s->blog <= 20 &&
-	       s->bsize == 1u << s->blog && s->comp >= 1 && s->comp <= 6 && s->used >= SB_SIZE &&
-	       s->inode_tab >= SB_SIZE && s->dir_tab >= s->inode_tab && s->dir_tab < s->used && s->id_tab < s->used &&
-	       s->inodes != 0;
+	return sb4_decode_endian(sb, s, false);
+}
+
+/*
+ * Big-endian squashfs 4.0 ("sqsh", from old big-endian vendor builds of
+ * mksquashfs): the same superblock with every field big-endian.  The extent
+ * and the superblock fields are exact; libsquashfs reads little-endian
+ * images only, so the root is not listed and extract carves the bytes.
+ */
+static int probe_v4_be(struct mtd_probe *p, const uint8_t sb[SB_SIZE])
+{
+	struct sb4 s;
+	if (!sb4_decode_endian(sb, &s, true))
+		return MTD_ERR_NO_MATCH;
+	uint64_t avail = p->len - p->off;
+	p->valid = true;
+	p->size = s.used;
+	mtd_probe_str(p, "version", false, "4.0");
+	mtd_probe_str(p, "endian", false, "big");
+	mtd_probe_str(p, "compression", true, "%s", comp_name(s.comp));
+	mtd_probe_u64(p, "block_size", true, s.bsize);
+	mtd_probe_u64(p, "inodes", true, s.inodes);
+	mtd_probe_u64(p, "bytes_used", true, s.used);
+	mtd_probe_u64(p, "fragments", false, s.frags);
+	mtd_probe_u64(p, "ids", false, s.ids);
+	mtd_probe_hex(p, "flags", false, s.flags);
+	add_time(p, "mkfs_time", s.mtime);
+	mtd_probe_str(p, "note", false,
+	              "big-endian squashfs 4.0: superblock only (libsquashfs reads little-endian images)");
+	if (s.used > avail) {
+		mtd_probe_problem(p, "truncated: bytes_used is 0x%llx, only 0x%llx present", (unsigned long long)s.used,
+		                  (unsigned long long)avail);
+		p->size = avail;
+		p->valid = false;
+	}
+	return MTD_OK;
 }
 
 static int probe_v4(struct mtd_probe *p, const struct mtd_reader *r, const uint8_t sb[SB_SIZE], const char *magic)
@@ -379,6 +421,8 @@ static int probe(struct mtd_probe *p)
 		return MTD_ERR_NO_MATCH;
 	if (!be && mtd_le16(sb + 28) == 4 && mtd_le16(sb + 30) == 0)
 		return probe_v4(p, &r, sb, magic);
+	if (be && mtd_be16(sb + 28) == 4)
+		return probe_v4_be(p, sb);
 	return probe_v3(p, sb, be, magic);
 }
 
