@@ -221,18 +221,6 @@ static int interactive(struct mtd_console *c)
 	return rc;
 }
 
-/* A word ("tpl") rather than one key: vendor loaders wait for it silently, so it is sent from
- * power-on unless told otherwise. */
-static bool interrupt_is_word(const char *s)
-{
-	if (!s || strlen(s) < 2)
-		return false;
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s == 0x7f)
-			return false;
-	return true;
-}
-
 int cmd_console(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -358,7 +346,7 @@ int cmd_console(int argc, char **argv)
 		default: cli_usage_error("console", "bad option"); goto out;
 		}
 	}
-	so.from_start = from_start < 0 ? interrupt_is_word(so.interrupt) : from_start == 1;
+	so.from_start = from_start < 0 ? console_interrupt_is_word(so.interrupt) : from_start == 1;
 	if (optind != argc) {
 		cli_usage_error("console", "unexpected argument '%s'", argv[optind]);
 		goto out;

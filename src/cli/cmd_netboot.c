@@ -226,18 +226,6 @@ static uint64_t align_up(uint64_t v, uint64_t a)
 	return (v + a - 1) / a * a;
 }
 
-/* A word ("tpl") rather than one key: vendor loaders wait for it silently, so it is sent from
- * power-on unless told otherwise. */
-static bool interrupt_is_word(const char *s)
-{
-	if (!s || strlen(s) < 2)
-		return false;
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s == 0x7f)
-			return false;
-	return true;
-}
-
 int cmd_netboot(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -352,7 +340,7 @@ int cmd_netboot(int argc, char **argv)
 		default: return cli_usage_error("netboot", "bad option");
 		}
 	}
-	so.from_start = from_start < 0 ? interrupt_is_word(so.interrupt) : from_start == 1;
+	so.from_start = from_start < 0 ? console_interrupt_is_word(so.interrupt) : from_start == 1;
 	if (optind != argc)
 		return cli_usage_error("netboot", "unexpected argument '%s'", argv[optind]);
 	if (!image)

@@ -300,3 +300,13 @@ bool console_unescape(const char *in, char *out, size_t size)
 	out[j] = '\0';
 	return j > 0;
 }
+
+bool console_interrupt_is_word(const char *s)
+{
+	if (!s || strlen(s) < 2)
+		return false;
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s == 0x7f)
+			return false;
+	return true;
+}

@@ -39,5 +39,8 @@ void console_view_attach(struct console_view *v, struct mtd_console_options *o);
 void console_view_tail(const struct mtd_console *c, int n);
 /** Decode "\r", "\n", "\t", "\\", "\xHH" escapes into out; false on a bad escape. */
 bool console_unescape(const char *in, char *out, size_t size);
+/** A word ("tpl") rather than one key: vendor loaders wait for it silently, so `console` and
+ * `netboot` send it from power-on unless told otherwise. */
+bool console_interrupt_is_word(const char *s);
 
 #endif

@@ -8,6 +8,7 @@
 #include <mtdscope/error.h>
 #include <mtdscope/util.h>
 
+#include "facts_int.h"
 #include "kb.h"
 #include "patterns.h"
 
@@ -44,23 +45,6 @@ bool mtd_pattern_cue(const struct mtd_pattern *pt, const char *line)
 	return strstr(line, pt->cue) != NULL;
 }
 
-static bool dec(const char **pp, uint64_t *v)
-{
-	const char *p = *pp;
-	uint64_t x = 0;
-	int n = 0;
-	while (isdigit((unsigned char)*p) && n < 18) {
-		x = x * 10 + (uint64_t)(*p - '0');
-		p++;
-		n++;
-	}
-	if (!n || isdigit((unsigned char)*p))
-		return false;
-	*v = x;
-	*pp = p;
-	return true;
-}
-
 static int hexval(char c)
 {
 	if (c >= '0' && c <= '9')
@@ -78,7 +62,7 @@ bool mtd_pattern_parse_size(const char **pp, uint64_t *bytes)
 	while (*p == ' ' || *p == '\t' || *p == '=')
 		p++;
 	uint64_t v;
-	if (!dec(&p, &v))
+	if (!mtd_fx_parse_dec(&p, &v))
 		return false;
 	if (*p == '.') /* "16.0 MB": the fraction is dropped */
 		for (p++; isdigit((unsigned char)*p);)
@@ -234,7 +218,7 @@ static bool convert(const char *conv, struct mtd_pattern_hit *h)
 			         "the loader printed RAM minus its reservations: rounded up");
 		}
 	} else {
-		if (!dec(&p, &v))
+		if (!mtd_fx_parse_dec(&p, &v))
 			return false;
 		if (*p == '.') /* "333.333 MHz" */
 			for (p++; isdigit((unsigned char)*p);)

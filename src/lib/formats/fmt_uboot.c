@@ -109,9 +109,30 @@ static int probe(struct mtd_probe *p)
 			break;
 		}
 	}
+	/*
+	 * SPL + payload (u-boot-with-spl.bin of MT7628/MT7621 and others): the SPL
+	 * is followed, at any 4-byte boundary, by a uImage of U-Boot proper (LZMA
+	 * on mtmips).  A uImage header whose CRC holds ends the SPL; the scanner
+	 * then finds the uImage itself.
+	 */
+	bool spl = false;
+	for (size_t q = ((size_t)vo + vlen + 3) & ~(size_t)3; q + 64 <= end; q += 4) {
+		if (mtd_rd_be32_at(&r, q) != 0x27051956u)
+			continue;
+		static const uint8_t zero[4] = {0};
+		uint32_t c = 0;
+		if (mtd_rd_crc32(&r, q, 4, 0, &c) && (c = mtd_crc32(c, zero, 4), mtd_rd_crc32(&r, q + 8, 56, c, &c)) &&
+		    c == mtd_rd_be32_at(&r, q + 4)) {
+			end = q;
+			spl = true;
+			break;
+		}
+	}
 	while (end > (size_t)vo + vlen && mtd_rd_u8_at(&r, end - 1) == 0xff)
 		end--;
-	const char *from = end == avail ? "end of space" : "end of non-padding data";
+	const char *from = spl            ? "uImage of U-Boot proper after it (SPL)"
+	                   : end == avail ? "end of space"
+	                                  : "end of non-padding data";
 
 	/*
 	 * An appended device tree ends the binary exactly.  It ends in NUL
@@ -125,7 +146,7 @@ static int probe(struct mtd_probe *p)
 	if (scan_from < lo)
 		scan_from = lo;
 	size_t top = nz + 40 <= avail ? nz : avail - 40; /* a DTB header is 40 bytes */
-	for (size_t q = top & ~(size_t)3; nz >= 44 && q >= scan_from; q -= 4) {
+	for (size_t q = top & ~(size_t)3; !spl && nz >= 44 && q >= scan_from; q -= 4) {
 		if (mtd_rd_be32_at(&r, q) == 0xd00dfeedu) {
 			uint32_t t = mtd_rd_be32_at(&r, q + 4), ver = mtd_rd_be32_at(&r, q + 20);
 			if (t >= 40 && ver >= 16 && ver <= 17 && q + (size_t)t >= nz && q + (size_t)t <= avail &&
@@ -142,6 +163,8 @@ static int probe(struct mtd_probe *p)
 	}
 	p->size = end;
 	p->valid = true;
+	if (spl)
+		mtd_probe_bool(p, "spl", false, true);
 	char version[201];
 	mtd_rd_copy_at(&r, (size_t)vo, version, vlen); /* vlen <= 200, found inside r */
 	mtd_probe_str(p, "version", true, "%.*s", (int)vlen, version);
