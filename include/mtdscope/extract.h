@@ -69,6 +69,7 @@ struct mtd_extract_options {
 	bool list_only;        /* describe what would be written, write nothing */
 	void (*progress)(void *ctx, uint64_t bytes, uint64_t files);
 	void *progress_ctx;
+	const char *schema; /* the manifest's "schema" member (mtd_json_set_schema), or NULL for none */
 };
 
 MTD_API void mtd_extract_options_init(struct mtd_extract_options *o);

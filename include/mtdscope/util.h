@@ -52,8 +52,14 @@ struct mtd_json {
 	bool need_comma[64];
 	bool after_key;
 	bool pretty;
+	const char *schema; /* set by mtd_json_set_schema(); not owned */
 };
 MTD_API void mtd_json_init(struct mtd_json *j, struct mtd_buf *out, bool pretty);
+/**
+ * Every top-level object written after this opens with the member "schema": id (the versioned
+ * name of the document, e.g. "mtdscope.scan/1"; doc/schema/README.md).  id must outlive j.
+ */
+MTD_API void mtd_json_set_schema(struct mtd_json *j, const char *id);
 MTD_API void mtd_json_begin_object(struct mtd_json *j);
 MTD_API void mtd_json_end_object(struct mtd_json *j);
 MTD_API void mtd_json_begin_array(struct mtd_json *j);

@@ -10,6 +10,10 @@
  * to the table in main.c, and add the file to src/cli/meson.build.  The
  * command calls the library and renders; the library never prints.
  * Exit status: 0 success, 1 failure or a check that failed, 2 usage error.
+ * Its --help text is also its man page mtdscope-<name>(1) and its completion
+ * (doc/gen-cli-docs.py).  With --json: call cli_json_schema(&j, "<name>") right
+ * after mtd_json_init(), add its row to schema.c, its schema doc/schema/<name>.json
+ * and a case to tests/doc/json_docs.sh.
  */
 
 #include <stdbool.h>
@@ -105,7 +109,11 @@ int cli_print_json(struct mtd_buf *b);
 void cli_progress(const char *what, unsigned long long done, unsigned long long total);
 void cli_progress_done(void);
 bool cli_stderr_is_tty(void);
-/** Open a JSON document's top object with its "schema" member "mtdscope.<doc>/<version>" (schema.c). */
+/** The versioned name of JSON document doc ("scan" -> "mtdscope.scan/1"; the table in schema.c). */
+const char *cli_schema_id(const char *doc);
+/** Every top-level object j writes from now on opens with "schema": cli_schema_id(doc). */
+void cli_json_schema(struct mtd_json *j, const char *doc);
+/** cli_json_schema() and open the top object. */
 void cli_json_begin(struct mtd_json *j, const char *doc);
 /** `mtdscope --version [--json]`: the program's version and the libraries' (version.c). */
 int cli_print_version(bool json);

@@ -85,6 +85,7 @@ int cmd_assess(int argc, char **argv)
 		struct mtd_json j;
 		mtd_buf_init(&b, 0);
 		mtd_json_init(&j, &b, false);
+		cli_json_schema(&j, "assess");
 		mtd_json_begin_object(&j);
 		mtd_json_kv_str(&j, "verdict", mtd_verdict_name(a.verdict));
 		mtd_assessment_to_json(&a, &j);

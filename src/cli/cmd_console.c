@@ -452,6 +452,7 @@ close:
 		struct mtd_json j;
 		mtd_buf_init(&b, 16 << 20);
 		mtd_json_init(&j, &b, false);
+		cli_json_schema(&j, "console");
 		mtd_json_begin_object(&j);
 		mtd_json_kv_bool(&j, "ok", rc == CLI_OK);
 		mtd_json_kv_str(&j, "prompt", sr.prompt);

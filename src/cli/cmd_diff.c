@@ -150,6 +150,7 @@ int cmd_diff(int argc, char **argv)
 			struct mtd_json j;
 			mtd_buf_init(&o, 0);
 			mtd_json_init(&j, &o, false);
+			cli_json_schema(&j, "diff");
 			mtd_json_begin_object(&j);
 			mtd_json_kv_bool(&j, "identical", !differ);
 			mtd_json_kv_bool(&j, "same_factory", same_factory);

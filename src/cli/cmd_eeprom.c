@@ -429,6 +429,7 @@ int cmd_eeprom(int argc, char **argv)
 		struct mtd_json j;
 		mtd_buf_init(&b, 0);
 		mtd_json_init(&j, &b, false);
+		cli_json_schema(&j, "eeprom");
 		json_info(&j, path, off, (size_t)len, &in);
 		int jr = cli_print_json(&b);
 		mtd_buf_release(&b);

@@ -495,6 +495,7 @@ int cmd_env(int argc, char **argv)
 		struct mtd_json j;
 		mtd_buf_init(&b, 0);
 		mtd_json_init(&j, &b, false);
+		cli_json_schema(&j, "env");
 		if (nenv == 2) {
 			mtd_json_begin_object(&j);
 			mtd_json_kv_str(&j, "file", path);

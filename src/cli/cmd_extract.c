@@ -136,6 +136,7 @@ int cmd_extract(int argc, char **argv)
 	struct mtd_extract_summary sum;
 	mtd_buf_init(&man, 256u << 20);
 	eo.progress = progress;
+	eo.schema = cli_schema_id("extract");
 	int rc = mtd_extract(r, dir ? dir : "(list)", &eo, &sum, &man, &d);
 	cli_progress_done();
 	int ret = CLI_OK;

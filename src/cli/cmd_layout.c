@@ -256,6 +256,7 @@ int cmd_layout(int argc, char **argv)
 	case JSON: {
 		struct mtd_json j;
 		mtd_json_init(&j, &b, false);
+		cli_json_schema(&j, "layout");
 		mtd_layout_to_json(l, is, nis, &j);
 		mtd_buf_puts(&b, "\n");
 		break;

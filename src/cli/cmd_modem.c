@@ -148,6 +148,7 @@ int cmd_modem(int argc, char **argv)
 		struct mtd_json j;
 		mtd_buf_init(&b, 0);
 		mtd_json_init(&j, &b, false);
+		cli_json_schema(&j, "modem");
 		mtd_json_begin_object(&j);
 		mtd_json_key(&j, "modems");
 		mtd_json_begin_array(&j);

@@ -759,6 +759,7 @@ done:
 		struct mtd_json j;
 		mtd_buf_init(&b, 2 << 20);
 		mtd_json_init(&j, &b, false);
+		cli_json_schema(&j, "netboot");
 		mtd_json_begin_object(&j);
 		mtd_json_kv_bool(&j, "ok", rc == CLI_OK);
 		mtd_json_kv_str(&j, "image", image);

@@ -183,6 +183,7 @@ int cmd_plan(int argc, char **argv)
 		struct mtd_json j;
 		mtd_buf_init(&jb, 0);
 		mtd_json_init(&j, &jb, false);
+		cli_json_schema(&j, "plan");
 		mtd_json_begin_object(&j);
 		mtd_json_kv_str(&j, "via", via[o.via]);
 		mtd_json_kv_str(&j, "image", image);

@@ -181,6 +181,7 @@ int cmd_rebuild(int argc, char **argv)
 			struct mtd_json j;
 			mtd_buf_init(&b, 0);
 			mtd_json_init(&j, &b, false);
+			cli_json_schema(&j, "rebuild");
 			mtd_json_begin_object(&j);
 			mtd_json_kv_str(&j, "output", outp);
 			mtd_json_kv_u64(&j, "size", l->chip_size);

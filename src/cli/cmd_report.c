@@ -440,6 +440,7 @@ int cmd_report(int argc, char **argv)
 		struct mtd_json j;
 		mtd_buf_init(&b, 0);
 		mtd_json_init(&j, &b, false);
+		cli_json_schema(&j, "report");
 		mtd_json_begin_object(&j);
 		mtd_profile_to_json(&p, &j);
 		mtd_facts_to_json(&f, &j);

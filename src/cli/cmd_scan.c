@@ -360,6 +360,7 @@ int cmd_scan(int argc, char **argv)
 		struct mtd_json j;
 		mtd_buf_init(&b, 0);
 		mtd_json_init(&j, &b, false);
+		cli_json_schema(&j, "scan");
 		mtd_scan_to_json(r, &j);
 		ret = cli_print_json(&b);
 		mtd_buf_release(&b);

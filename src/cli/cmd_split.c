@@ -110,6 +110,7 @@ int cmd_split(int argc, char **argv)
 	struct out o = {.l = l, .dir = dir, .j = json ? &j : NULL};
 	mtd_buf_init(&b, 0);
 	mtd_json_init(&j, &b, false);
+	cli_json_schema(&j, "split");
 	if (json) {
 		mtd_json_begin_object(&j);
 		mtd_json_kv_str(&j, "image", argv[optind]);

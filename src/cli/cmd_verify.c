@@ -116,6 +116,7 @@ int cmd_verify(int argc, char **argv)
 		struct mtd_json j;
 		mtd_buf_init(&b, 0);
 		mtd_json_init(&j, &b, false);
+		cli_json_schema(&j, "verify");
 		mtd_json_begin_object(&j);
 		mtd_json_kv_str(&j, "layout", l->source);
 		mtd_json_kv_bool(&j, "complete", r->complete);

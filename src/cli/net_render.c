@@ -54,6 +54,7 @@ static void render_json(struct net_render *r, const struct mtd_tftp_event *ev)
 	stamp(ts, sizeof(ts));
 	mtd_buf_init(&b, 1 << 16);
 	mtd_json_init(&j, &b, false);
+	cli_json_schema(&j, "serve"); /* one event a line: serve's stdout, netboot's stderr */
 	mtd_json_begin_object(&j);
 	mtd_json_kv_str(&j, "time", ts);
 	mtd_json_kv_str(&j, "event", kind_name(ev->kind));

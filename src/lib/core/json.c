@@ -56,9 +56,17 @@ static void close(struct mtd_json *j, const char *c)
 	mtd_buf_puts(j->out, c);
 }
 
+void mtd_json_set_schema(struct mtd_json *j, const char *id)
+{
+	j->schema = id;
+}
+
 void mtd_json_begin_object(struct mtd_json *j)
 {
+	bool top = j->depth == 0;
 	open(j, "{");
+	if (top && j->schema)
+		mtd_json_kv_str(j, "schema", j->schema);
 }
 void mtd_json_end_object(struct mtd_json *j)
 {

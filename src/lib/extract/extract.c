@@ -71,6 +71,7 @@ int mtd_extract(const struct mtd_scan_result *r, const char *dir, const struct m
 		return rc;
 	}
 	struct mtd_json *j = &o->json;
+	mtd_json_set_schema(j, opt->schema);
 	mtd_json_begin_object(j);
 	mtd_json_kv_str(j, "input", r->file);
 	mtd_json_kv_u64(j, "size", r->size);
