@@ -51,7 +51,7 @@ static int probe(struct mtd_probe *p)
 	bool terminated = false;
 	static const uint8_t zero[16] = {0};
 	while (n < FIP_MAX_ENTS && avail - pos >= FIP_ENTRY) {
-		uint8_t u[16];
+		uint8_t u[16] = {0};
 		mtd_rd_copy_at(&r, (size_t)pos, u, 16);
 		uint64_t off = mtd_rd_le64_at(&r, (size_t)pos + 16), size = mtd_rd_le64_at(&r, (size_t)pos + 24), e;
 		if (!memcmp(u, zero, 16)) {
@@ -86,7 +86,7 @@ static int probe(struct mtd_probe *p)
 	p->size = end > avail ? avail : end;
 	for (uint64_t i = 0; i < n; i++) {
 		size_t at = (size_t)(FIP_TOC + i * FIP_ENTRY);
-		uint8_t u[16];
+		uint8_t u[16] = {0};
 		mtd_rd_copy_at(&r, at, u, 16);
 		uint64_t off = mtd_rd_le64_at(&r, at + 16), size = mtd_rd_le64_at(&r, at + 24);
 		const char *opt, *name = uuid_name(u, &opt);

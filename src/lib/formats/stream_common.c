@@ -146,7 +146,7 @@ void mtd_stream_out_finish(struct mtd_stream_out *o, bool complete)
 		mtd_probe_u64(p, "uncompressed_size", !whole, o->total);
 	if (o->stopped) {
 		mtd_stream_out_limit_text(o, why, sizeof(why));
-		char done[96];
+		char done[160];
 		mtd_probe_problem(p, "extent unknown: decoding stopped after %s without reaching the end: %s",
 		                  mtd_stream_out_done_text(o, done, sizeof(done)), why);
 		p->valid = false;
