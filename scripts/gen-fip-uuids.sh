@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The ToC entry UUIDs of ARM Trusted Firmware's FIP, as fiptool itself writes them (Debian's
 # arm-trusted-firmware-tools): one FIP per image option of `fiptool create`, the UUID read back
-# from its first ToC entry.  Writes src/lib/formats/fip_uuids.h (committed).  Run by hand:
+# from its first ToC entry.  Writes src/lib/formats/fip_uuids.inc (committed).  Run by hand:
 #   bash scripts/gen-fip-uuids.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,7 +9,7 @@ command -v fiptool >/dev/null || { echo "gen-fip-uuids: fiptool not installed (a
 w=$(mktemp -d)
 trap 'rm -rf "$w"' EXIT
 printf 'x' > "$w/img"
-out=src/lib/formats/fip_uuids.h
+out=src/lib/formats/fip_uuids.inc
 ver=$(dpkg-query -W -f='${Version}' arm-trusted-firmware-tools 2>/dev/null || echo unknown)
 {
 	echo "/* SPDX-License-Identifier: MIT */"

@@ -23,7 +23,7 @@ static const struct {
 	uint8_t uuid[16];
 	const char *opt, *name;
 } fip_uuids[] = {
-#include "fip_uuids.h"
+#include "fip_uuids.inc"
 };
 
 static const char *uuid_name(const uint8_t u[16], const char **opt)
