@@ -477,6 +477,7 @@ static void json_line(struct mtd_buf *b, const char *path, const char *sha, cons
 		mtd_buf_init(&doc, 0);
 		struct mtd_json dj;
 		mtd_json_init(&dj, &doc, false);
+		cli_json_schema(&dj, "scan");
 		mtd_scan_to_json(r, &dj);
 		const char *s = mtd_buf_str(&doc);
 		if (!doc.err && doc.len > 2 && s[0] == '{') {

@@ -114,7 +114,8 @@ K=$T/many
 mkdir -p "$K"
 n=40
 for i in $(seq 1 $n); do
-	{ cat "$C/sub/kernel.uimage"; printf 'copy %d' "$i"; cat "$C/good-xz.sqfs"; } >"$K/img$i.bin"
+	# 2 MiB of random bytes each, so that the run lasts long enough to be killed midway on a fast machine
+	{ cat "$C/sub/kernel.uimage"; printf 'copy %d' "$i"; cat "$C/good-xz.sqfs"; head -c 2097152 /dev/urandom; } >"$K/img$i.bin"
 done
 kdb=$T/kill.sqlite
 "$MTDSCOPE" scan --db "$kdb" --jobs 1 "$K" >/dev/null 2>&1 &
