@@ -74,6 +74,24 @@ int mtd_archive_list(struct mtd_probe *p, const struct mtd_reader *in, mtd_archi
 	return 0;
 }
 
+int mtd_archive_probe_entries(struct mtd_probe *p, const struct mtd_reader *in, mtd_archive_support_fn support)
+{
+	struct mtd_archive_list l;
+	if (mtd_archive_list(p, in, support, &l))
+		return MTD_ERR_NOMEM;
+	mtd_probe_u64(p, "entries", true, l.entries);
+	mtd_probe_u64(p, "files", false, l.files);
+	mtd_probe_u64(p, "directories", false, l.dirs);
+	mtd_probe_u64(p, "data_bytes", false, l.data_bytes);
+	if (l.encrypted)
+		mtd_probe_u64(p, "encrypted", false, l.encrypted);
+	if (!l.ok) {
+		mtd_probe_problem(p, "entries unreadable after %llu: %s", (unsigned long long)l.entries, l.error);
+		p->valid = false;
+	}
+	return MTD_OK;
+}
+
 int mtd_archive_unpack(const struct mtd_reader *in, struct mtd_fs_sink *sink, mtd_archive_support_fn support)
 {
 	struct archive *a = open_mem(in, support);

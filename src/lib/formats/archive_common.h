@@ -31,6 +31,13 @@ struct mtd_archive_list {
 int mtd_archive_list(struct mtd_probe *p, const struct mtd_reader *in, mtd_archive_support_fn support,
                      struct mtd_archive_list *out);
 
+/**
+ * A probe's view of the archive in `in`: mtd_archive_list(), then the counts as details
+ * (entries, files, directories, data_bytes, encrypted) and, when a header is unreadable,
+ * a problem that makes the component invalid.  MTD_ERR_NOMEM or MTD_OK.
+ */
+int mtd_archive_probe_entries(struct mtd_probe *p, const struct mtd_reader *in, mtd_archive_support_fn support);
+
 /** Unpack every entry of the archive in `in` through the sink (the format's unpack()). */
 int mtd_archive_unpack(const struct mtd_reader *in, struct mtd_fs_sink *sink, mtd_archive_support_fn support);
 

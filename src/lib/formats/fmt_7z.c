@@ -69,21 +69,8 @@ static int probe(struct mtd_probe *p)
 		return MTD_OK;
 	}
 	struct mtd_reader whole;
-	struct mtd_archive_list l;
 	mtd_rd_window(&r, 0, (size_t)end, &whole);
-	if (mtd_archive_list(p, &whole, archive_read_support_format_7zip, &l))
-		return MTD_ERR_NOMEM;
-	mtd_probe_u64(p, "entries", true, l.entries);
-	mtd_probe_u64(p, "files", false, l.files);
-	mtd_probe_u64(p, "directories", false, l.dirs);
-	mtd_probe_u64(p, "data_bytes", false, l.data_bytes);
-	if (l.encrypted)
-		mtd_probe_u64(p, "encrypted", false, l.encrypted);
-	if (!l.ok) {
-		mtd_probe_problem(p, "entries unreadable after %llu: %s", (unsigned long long)l.entries, l.error);
-		p->valid = false;
-	}
-	return MTD_OK;
+	return mtd_archive_probe_entries(p, &whole, archive_read_support_format_7zip);
 }
 
 static int unpack(const struct mtd_reader *in, struct mtd_fs_sink *sink)
