@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 """Integrity of the committed knowledge tables (data/*.tsv), printed as TAP.
 
-The generators need ../shared and linux-source-6.1, so the tests cannot re-run them; this checks what
+The generators need OpenWrt's build files and linux-source-6.1, which the tests do not have, so they cannot re-run them; this checks what
 they committed: column counts, keys that must be unique, sizes in sane ranges, and the references
 between tables (a device's SoC is an SoC row, an SoC's built-in radio is a wifi row).
 usage: test_kb_tables.py DATA_DIR

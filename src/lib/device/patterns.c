@@ -45,17 +45,6 @@ bool mtd_pattern_cue(const struct mtd_pattern *pt, const char *line)
 	return strstr(line, pt->cue) != NULL;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 bool mtd_pattern_parse_size(const char **pp, uint64_t *bytes)
 {
 	const char *p = *pp;
@@ -138,7 +127,7 @@ static bool to_jedec(const char *s, struct mtd_pattern_hit *h)
 		if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
 			p += 2;
 		const char *b = p;
-		while (hexval(*p) >= 0)
+		while (mtd_fx_hexdig(*p) >= 0)
 			p++;
 		size_t len = (size_t)(p - b);
 		if (!len || (*p && *p != ' ' && *p != ',' && *p != '\t'))
@@ -157,7 +146,7 @@ static bool to_jedec(const char *s, struct mtd_pattern_hit *h)
 	(void)tokens;
 	uint64_t v = 0;
 	for (size_t i = 0; i < n; i++)
-		v = v << 4 | (uint64_t)hexval(hex[i]);
+		v = v << 4 | (uint64_t)mtd_fx_hexdig(hex[i]);
 	snprintf(h->value, sizeof(h->value), "%s", hex);
 	h->num = v;
 	h->has_num = true;
@@ -200,8 +189,8 @@ static bool convert(const char *conv, struct mtd_pattern_hit *h)
 		if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
 			p += 2;
 		int n = 0;
-		while (hexval(*p) >= 0 && n < 16)
-			v = v << 4 | (uint64_t)hexval(*p++), n++;
+		while (mtd_fx_hexdig(*p) >= 0 && n < 16)
+			v = v << 4 | (uint64_t)mtd_fx_hexdig(*p++), n++;
 		if (!n)
 			return false;
 		b = v;
