@@ -101,6 +101,11 @@ if ! have_debs; then
 	have_debs || die "the downloaded packages are not where the sample expects them"
 fi
 
+# The mipsel sysroot cross/mipsel-linux-gnu.ini builds against (Debian's mipsel -dev
+# packages unpacked into cross/sysroot-mipsel, gitignored): tests/cross uses it.
+say "preparing the mipsel cross sysroot (scripts/cross-sysroot.sh mipsel)"
+bash scripts/cross-sysroot.sh mipsel >>"$log" 2>&1 || die "scripts/cross-sysroot.sh mipsel failed"
+
 b=${MTDSCOPE_BUILD:-build} # the build directory (default build/)
 say "building (meson setup $b && ninja -C $b)"
 if [ ! -f "$b/build.ninja" ]; then

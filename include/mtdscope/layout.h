@@ -101,6 +101,12 @@ struct mtd_layout {
 	struct mtd_part parts[MTD_LAYOUT_MAX_PARTS];
 	size_t nnotes;
 	char notes[16][160]; /* things the parser noticed (truncations, inferences) */
+	/* /proc/mtd gives sizes only, so offsets are the sizes added up: an entry that is missing or
+	 * does not parse shifts every later one.  When offsets_unsure, parts[unsure_from..] lie past
+	 * such a gap (line unsure_line of the source) and their offsets are not known. */
+	bool offsets_unsure;
+	size_t unsure_from;
+	unsigned unsure_line;
 };
 
 MTD_API const char *mtd_layout_kind_name(enum mtd_layout_kind k);
@@ -121,6 +127,11 @@ MTD_API int mtd_layout_parse(const uint8_t *data, size_t len, enum mtd_layout_ki
 /** Read and parse a layout file (at most 16 MiB; a GPT image is read up to its table). */
 MTD_API int mtd_layout_load(const char *path, enum mtd_layout_kind kind, uint64_t chip_size, struct mtd_layout *out,
                             struct mtd_diag *d);
+/**
+ * 0 when the offset of partition part (-1: of every partition) is known; else MTD_ERR_REFUSED in d,
+ * saying which entry is missing and that `what` (the operation: "a flashing plan") needs the offsets.
+ */
+MTD_API int mtd_layout_offsets_known(const struct mtd_layout *l, int part, const char *what, struct mtd_diag *d);
 /** Index of the partition named name (case-insensitive), or -1. */
 MTD_API int mtd_layout_find(const struct mtd_layout *l, const char *name);
 /** Index of the first partition with this role (top-level first), or -1. */

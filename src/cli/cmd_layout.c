@@ -244,6 +244,17 @@ int cmd_layout(int argc, char **argv)
 	struct mtd_layout_issue *is = NULL;
 	size_t nis = 0;
 	mtd_layout_check(l, &is, &nis);
+	if (form == DTS || form == MTDPARTS || form == FLASHROM) {
+		/* each of these states offsets (mtdparts= by adding the sizes up): none may be guessed */
+		struct mtd_diag od;
+		mtd_diag_clear(&od);
+		if (mtd_layout_offsets_known(l, -1, "a layout in another form", &od)) {
+			cli_diag(&od);
+			free(is);
+			free(l);
+			return CLI_FAIL;
+		}
+	}
 	struct mtd_buf b;
 	mtd_buf_init(&b, 16u << 20);
 	int ret = CLI_OK;
@@ -316,6 +327,11 @@ int cli_layout_part(const char *lpath, const char *name, enum mtd_part_role role
 		else
 			cli_error("%s: no %s partition in this layout; name it with --part", lpath,
 			          mtd_part_role_name(role));
+		free(l);
+		return -1;
+	}
+	if (mtd_layout_offsets_known(l, i, "reading a partition out of a dump", &d)) {
+		cli_diag(&d);
 		free(l);
 		return -1;
 	}

@@ -124,6 +124,33 @@ int mtd_lay_add(struct mtd_layout *l, const char *name, size_t name_len, uint64_
 	return (int)l->nparts++;
 }
 
+int mtd_layout_offsets_known(const struct mtd_layout *l, int part, const char *what, struct mtd_diag *d)
+{
+	if (!l->offsets_unsure || l->unsure_from >= l->nparts)
+		return 0;
+	/* the whole chip starts at 0 whatever is missing */
+	size_t first = l->nparts;
+	if (part >= 0) {
+		if ((size_t)part < l->unsure_from || (size_t)part >= l->nparts ||
+		    (l->parts[part].flags & MTD_PART_WHOLE_CHIP))
+			return 0;
+		first = (size_t)part;
+	} else {
+		for (size_t i = l->unsure_from; i < l->nparts && first == l->nparts; i++)
+			if (!(l->parts[i].flags & MTD_PART_WHOLE_CHIP))
+				first = i;
+		if (first == l->nparts)
+			return 0;
+	}
+	const struct mtd_part *p = &l->parts[first];
+	return mtd_diag_set(d, MTD_ERR_REFUSED, l->source,
+	                    "line %u: an entry before '%s' is missing or unreadable, so the offset of '%s' and "
+	                    "of every partition after it is not known, and %s needs them. Way out: a complete "
+	                    "/proc/mtd (every mtdN line), or a layout that states offsets (the boot log's "
+	                    "'Creating N MTD partitions' lines, mtdparts=, the device tree)",
+	                    l->unsure_line, l->parts[l->unsure_from].name, p->name, what ? what : "this");
+}
+
 int mtd_layout_find(const struct mtd_layout *l, const char *name)
 {
 	for (size_t i = 0; i < l->nparts; i++)
@@ -484,6 +511,11 @@ int mtd_layout_check(const struct mtd_layout *l, struct mtd_layout_issue **out, 
 		if (p->size == 0)
 			issue(&is, MTD_ISSUE_WARNING, (int)i, -1, "empty", "'%s' has size 0", p->name);
 	}
+	if (l->offsets_unsure && l->unsure_from < l->nparts)
+		issue(&is, MTD_ISSUE_ERROR, (int)l->unsure_from, -1, "offsets-unknown",
+		      "line %u: an entry before '%s' is missing or unreadable: the offsets from '%s' on are sums of "
+		      "the sizes listed and not known; plan, split, rebuild and join refuse them",
+		      l->unsure_line, l->parts[l->unsure_from].name, l->parts[l->unsure_from].name);
 	size_t ninf = 0;
 	for (size_t i = 0; i < l->nparts; i++)
 		ninf += (l->parts[i].flags & MTD_PART_INFERRED) != 0;

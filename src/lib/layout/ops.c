@@ -188,6 +188,9 @@ int mtd_layout_check_content(const struct mtd_layout *l, size_t i, const uint8_t
 int mtd_layout_split(const struct mtd_layout *l, const struct mtd_source *img, const char *dir,
                      const struct mtd_split_options *o, struct mtd_diag *d)
 {
+	int orc = mtd_layout_offsets_known(l, -1, "splitting a dump into its partitions", d);
+	if (orc)
+		return orc;
 	if (!l->chip_size || img->size != l->chip_size) {
 		char why[200];
 		mtd_layout_explain_size(l, img->size, why, sizeof(why));
@@ -297,6 +300,9 @@ int mtd_layout_join(const struct mtd_layout *l, struct mtd_part_file *files, siz
                     size_t *out_len, struct mtd_diag *d)
 {
 	*out = NULL;
+	int orc = mtd_layout_offsets_known(l, -1, "joining partitions into one image", d);
+	if (orc)
+		return orc;
 	uint64_t chip = l->chip_size;
 	if (!chip || chip > MTD_LAYOUT_MAX_CHIP)
 		return mtd_diag_set(d, MTD_ERR_ARG, l->source,
@@ -444,7 +450,6 @@ static void vproblem(struct mtd_verify_report *r, const char *fmt, ...)
 int mtd_layout_verify(const struct mtd_layout *l, struct mtd_part_file *files, size_t nfiles,
                       struct mtd_verify_report *r, struct mtd_diag *d)
 {
-	(void)d;
 	memset(r, 0, sizeof(*r));
 	r->nparts = l->nparts;
 	int whole = -1; /* file index of a whole-chip dump */
@@ -475,6 +480,8 @@ int mtd_layout_verify(const struct mtd_layout *l, struct mtd_part_file *files, s
 		if ((l->parts[p].flags & MTD_PART_WHOLE_CHIP) && files[f].src.size == l->parts[p].size)
 			whole = (int)f;
 	}
+	if (whole >= 0 && mtd_layout_offsets_known(l, -1, "checking the partitions inside a whole-chip dump", d))
+		return MTD_ERR_REFUSED;
 	const uint8_t *wd = whole >= 0 ? files[whole].src.data : NULL;
 	uint64_t wsize = whole >= 0 ? files[whole].src.size : 0;
 	bool complete = true, ok = true;
@@ -581,6 +588,9 @@ int mtd_layout_diff(const struct mtd_layout *l, const uint8_t *a, size_t alen, c
                     struct mtd_diff_report *r, struct mtd_diag *d)
 {
 	memset(r, 0, sizeof(*r));
+	int orc = mtd_layout_offsets_known(l, -1, "comparing two dumps partition by partition", d);
+	if (orc)
+		return orc;
 	if (alen != blen)
 		return mtd_diag_set(d, MTD_ERR_ARG, l->source, "the two dumps differ in size (0x%zx and 0x%zx)", alen,
 		                    blen);

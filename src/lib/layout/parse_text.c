@@ -233,6 +233,16 @@ static void infer_offsets(struct mtd_layout *l)
 		             (unsigned long long)cursor, (unsigned long long)l->chip_size);
 }
 
+/* the partitions added from here on have offsets inferred across a gap in the list */
+static void unsure_from(struct mtd_layout *l, unsigned lineno)
+{
+	if (l->offsets_unsure)
+		return;
+	l->offsets_unsure = true;
+	l->unsure_from = l->nparts;
+	l->unsure_line = lineno;
+}
+
 int mtd_lay_parse_proc_mtd(const char *t, size_t n, struct mtd_layout *l, struct mtd_diag *d)
 {
 	struct mtd_reader r;
@@ -264,11 +274,14 @@ int mtd_lay_parse_proc_mtd(const char *t, size_t n, struct mtd_layout *l, struct
 			    "ERASESIZE in hex (at most 16 digits)",
 			    lineno, (unsigned long long)idx);
 			expect_idx = (long)idx + 1;
+			unsure_from(l, lineno);
 			continue;
 		}
-		if ((long)idx != expect_idx)
+		if ((long)idx != expect_idx) {
 			mtd_lay_note(l, "line %u: mtd%llu where mtd%ld was expected: the list is incomplete", lineno,
 			             (unsigned long long)idx, expect_idx);
+			unsure_from(l, lineno);
+		}
 		expect_idx = (long)idx + 1;
 		if (es > 0x4000000 || size > (1ull << 40))
 			return mtd_diag_set(d, MTD_ERR_LIMIT, l->source, "line %u: size or erase size out of range",

@@ -106,6 +106,12 @@ static void explain_names(struct mtd_buf *b, const struct mtd_layout *l, const s
 int mtd_layout_plan(const struct mtd_layout *l, const uint8_t *img, size_t len, const struct mtd_plan_options *o,
                     struct mtd_buf *b, struct mtd_diag *d)
 {
+	/* every partition written must be where the layout says (not inferred across a gap) */
+	for (size_t i = 0; i < l->nparts; i++) {
+		int orc = writes(l, i, o) ? mtd_layout_offsets_known(l, (int)i, "a flashing plan", d) : 0;
+		if (orc)
+			return orc;
+	}
 	if (!l->chip_size || len != l->chip_size) {
 		char why[300];
 		mtd_layout_explain_size(l, len, why, sizeof(why));

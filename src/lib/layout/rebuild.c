@@ -91,6 +91,9 @@ int mtd_layout_rebuild(const struct mtd_layout *l, const uint8_t *donor, size_t 
 		o = &none;
 	*out = NULL;
 	memset(r, 0, sizeof(*r));
+	int orc = mtd_layout_offsets_known(l, -1, "rebuilding an image", d);
+	if (orc)
+		return orc;
 	uint64_t chip = l->chip_size;
 	if (!chip || l->chip_from == MTD_CHIP_UNKNOWN)
 		return refuse(r, d, "the layout does not say how large the chip is. Way out: --flash-size SIZE");
