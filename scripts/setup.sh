@@ -34,6 +34,9 @@ pkgs_tools="$pkgs_tools dpkg-dev debhelper lintian"
 pkgs_tools="$pkgs_tools
 	postgresql-15 postgresql-client-15
 	parallel"
+# the Slurm recipe's test: a single-node cluster (slurmctld, slurmd, sbatch) and munge, started by the test
+pkgs_tools="$pkgs_tools
+	slurm-wlm munge"
 # (gcc-mipsel-linux-gnu, libc6-dev-mipsel-cross, qemu-user: the mipsel cross build and its run
 # under qemu-mipsel; usb.ids, pci.ids: read by mtdscope report/modem at run time;
 # seabios and ipxe-qemu: the option ROMs qemu-system-mipsel loads for the malta board's
