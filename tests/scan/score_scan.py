@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: MIT
 """Score `mtdscope scan --json` against a truth file of expected components (issue 12's held-out measure).
 
-usage: tests/scan/score_scan.py [--mtdscope PATH] [--verbose] [--json] TRUTH.json
+usage: tests/scan/score_scan.py [--mtdscope PATH] [--root DIR] [--verbose] [--json] TRUTH.json
 
-TRUTH.json ("schema": "mtdscope.scan-truth/1") lists images (paths relative to the truth file) and, for
-each, the components a reader of the format finds there, written before the scan ran:
+TRUTH.json ("schema": "mtdscope.scan-truth/1") lists images (paths relative to --root, by default the truth
+file's directory) and, for each, the components a reader of the format finds there, written before the
+scan ran:
   {"offset": N, "type": "squashfs", "children": null | [...], "damage": "..."}
 "children": null means what lies inside is not scored; [] means nothing is known inside, so a finding
 there is false.  A child's offset counts in its parent's decoded bytes (scan --json's "space"), or in
@@ -106,6 +107,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('truth')
     ap.add_argument('--mtdscope', default=os.environ.get('MTDSCOPE', 'build/src/cli/mtdscope'))
+    ap.add_argument('--root', help='directory the image paths are relative to (default: the truth file\'s)')
     ap.add_argument('--verbose', '-v', action='store_true', help='list every miss and false finding')
     ap.add_argument('--json', action='store_true', help='print the figures as JSON')
     a = ap.parse_args()
@@ -113,7 +115,7 @@ def main():
     if doc.get('schema') != 'mtdscope.scan-truth/1':
         print('score_scan.py: %s: not a scan truth file (schema %r)' % (a.truth, doc.get('schema')), file=sys.stderr)
         return 2
-    base = os.path.dirname(os.path.abspath(a.truth))
+    base = a.root or os.path.dirname(os.path.abspath(a.truth))
     t = Tally()
     images = 0
     for im in doc['images']:
