@@ -19,6 +19,9 @@ export DEBIAN_FRONTEND=noninteractive
 pkgs_build="meson ninja-build pkg-config gcc clang libclang-rt-14-dev clang-format binutils
 	libsquashfs-dev liblzma-dev libzstd-dev liblz4-dev liblzo2-dev libdeflate-dev zlib1g-dev
 	libfdt-dev libssl-dev libext2fs-dev libbz2-dev libarchive-dev libsqlite3-dev"
+# scan --db postgresql://...: the batch results database in PostgreSQL (libpq)
+pkgs_build="$pkgs_build
+	libpq-dev"
 # Tests and fixtures: the real tools of the field and the reference readers.
 pkgs_tools="u-boot-tools squashfs-tools mtd-utils device-tree-compiler xz-utils lzma zstd lz4 lzop
 	gzip cpio tar u-boot-qemu qemu-system-mips qemu-user binwalk libubootenv-tool tftp-hpa atftp

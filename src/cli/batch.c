@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * scan over many inputs (issue 15): files, directories walked without
- * following symlinks, or a list on standard input; one image per worker
- * thread; one JSON line per image (--jsonl); results in SQLite, one
- * transaction per image (--db, schema in doc/batch-db.md).
+ * scan, extract and assess over many inputs (issue 15): files, directories
+ * walked without following symlinks, or a list on standard input; sorted,
+ * optionally one shard of them (--shard I/N); one image per worker thread;
+ * one JSON line per image (--jsonl); scan's results in SQLite or PostgreSQL,
+ * one transaction per image (--db, batch_db.c, schema in doc/batch-db.md).
  *
  * Workers only call the library (which keeps no state of its own); every
  * print, progress line and database write happens under `lock`, so the
@@ -13,17 +14,18 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <mtdscope/device.h>
+#include <mtdscope/extract.h>
 #include <mtdscope/scan.h>
 #include <mtdscope/source.h>
 
-#include "version.h"
+#include "batch_db.h"
 
 #include "cli.h"
 
@@ -61,10 +63,10 @@ static void paths_free(struct paths *p)
 	free(p->v);
 }
 
-/* Files never taken as inputs: the database and its side files (they are outputs). */
+/* Never taken as inputs: the database and its side files, extract's output directory (outputs). */
 struct excl {
-	dev_t dev[4];
-	ino_t ino[4];
+	dev_t dev[5];
+	ino_t ino[5];
 	int n;
 };
 
@@ -118,7 +120,9 @@ static int walk(int dfd, const char *path, int depth, const struct excl *x, stru
 			break;
 		}
 		snprintf(full, len + 1, "%s%s%s", path, slash ? "" : "/", names.v[i]);
-		if (S_ISDIR(st.st_mode)) {
+		if (S_ISDIR(st.st_mode) && excluded(x, &st)) {
+			/* the output directory inside an input directory: not walked */
+		} else if (S_ISDIR(st.st_mode)) {
 			if (depth >= BATCH_MAX_DEPTH) {
 				cli_warn("%s: deeper than %d directories; not walked", full, BATCH_MAX_DEPTH);
 			} else {
@@ -146,6 +150,10 @@ static int collect_one(const char *arg, const struct excl *x, struct paths *out)
 {
 	struct stat st;
 	if (stat(arg, &st) == 0 && S_ISDIR(st.st_mode)) {
+		if (excluded(x, &st)) {
+			cli_warn("%s: the output directory of this run, not an input", arg);
+			return 0;
+		}
 		int fd = open(arg, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (fd < 0) {
 			cli_error("%s: cannot open directory: %s", arg, strerror(errno));
@@ -154,7 +162,7 @@ static int collect_one(const char *arg, const struct excl *x, struct paths *out)
 		return walk(fd, arg, 0, x, out);
 	}
 	if (stat(arg, &st) == 0 && excluded(x, &st)) {
-		cli_warn("%s: the results database is an output, not scanned", arg);
+		cli_warn("%s: an output of this run (the results database), not an input", arg);
 		return 0;
 	}
 	return paths_add(out, arg, strlen(arg));
@@ -205,220 +213,40 @@ static int collect_stdin(const struct excl *x, struct paths *out)
 	return rc;
 }
 
-/* ---- the results database ---- */
-
-static const char schema_sql[] = "PRAGMA journal_mode=WAL;"
-                                 "PRAGMA synchronous=NORMAL;"
-                                 "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-                                 "INSERT OR IGNORE INTO meta VALUES('schema','mtdscope.batch-db/1');"
-                                 "CREATE TABLE IF NOT EXISTS images("
-                                 " sha256 TEXT PRIMARY KEY,"
-                                 " path TEXT NOT NULL,"
-                                 " size INTEGER NOT NULL,"
-                                 " tool_version TEXT NOT NULL,"
-                                 " scanned_at TEXT NOT NULL,"
-                                 " status TEXT NOT NULL CHECK(status IN ('ok','failed')),"
-                                 " error TEXT);"
-                                 "CREATE TABLE IF NOT EXISTS components("
-                                 " image TEXT NOT NULL REFERENCES images(sha256),"
-                                 " id INTEGER NOT NULL,"
-                                 " parent INTEGER,"
-                                 " space INTEGER,"
-                                 " byte_offset INTEGER NOT NULL,"
-                                 " size INTEGER NOT NULL,"
-                                 " type TEXT NOT NULL,"
-                                 " valid INTEGER NOT NULL,"
-                                 " depth INTEGER NOT NULL,"
-                                 " details TEXT NOT NULL,"
-                                 " PRIMARY KEY(image, id));"
-                                 "CREATE TABLE IF NOT EXISTS problems("
-                                 " image TEXT NOT NULL REFERENCES images(sha256),"
-                                 " component INTEGER NOT NULL,"
-                                 " seq INTEGER NOT NULL,"
-                                 " text TEXT NOT NULL,"
-                                 " PRIMARY KEY(image, component, seq));"
-                                 "CREATE INDEX IF NOT EXISTS components_type ON components(type);";
-
-struct db {
-	sqlite3 *h;
-	sqlite3_stmt *seen, *img, *comp, *prob;
-	const char *path;
-};
-
-static int db_fail(struct db *db, const char *what)
-{
-	cli_error("%s: %s: %s", db->path, what, db->h ? sqlite3_errmsg(db->h) : "out of memory");
-	return -1;
-}
-
-static int db_open(struct db *db, const char *path)
-{
-	memset(db, 0, sizeof(*db));
-	db->path = path;
-	if (sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
-	    SQLITE_OK)
-		return db_fail(db, "cannot open the database");
-	sqlite3_busy_timeout(db->h, 10000);
-	char *err = NULL;
-	if (sqlite3_exec(db->h, schema_sql, NULL, NULL, &err) != SQLITE_OK) {
-		cli_error("%s: cannot create the schema: %s", path, err ? err : "error");
-		sqlite3_free(err);
-		return -1;
-	}
-	if (sqlite3_prepare_v2(db->h, "SELECT 1 FROM images WHERE sha256 = ?1", -1, &db->seen, NULL) ||
-	    sqlite3_prepare_v2(db->h,
-	                       "INSERT INTO images(sha256, path, size, tool_version, scanned_at, status, error)"
-	                       " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(sha256) DO NOTHING",
-	                       -1, &db->img, NULL) ||
-	    sqlite3_prepare_v2(db->h,
-	                       "INSERT INTO components(image, id, parent, space, byte_offset, size, type, valid,"
-	                       " depth, details) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-	                       -1, &db->comp, NULL) ||
-	    sqlite3_prepare_v2(db->h, "INSERT INTO problems(image, component, seq, text) VALUES(?1, ?2, ?3, ?4)", -1,
-	                       &db->prob, NULL))
-		return db_fail(db, "cannot prepare a statement");
-	return 0;
-}
-
-static void db_close(struct db *db)
-{
-	sqlite3_finalize(db->seen);
-	sqlite3_finalize(db->img);
-	sqlite3_finalize(db->comp);
-	sqlite3_finalize(db->prob);
-	if (db->h)
-		sqlite3_close(db->h);
-}
-
-static bool db_seen(struct db *db, const char *sha)
-{
-	sqlite3_reset(db->seen);
-	sqlite3_bind_text(db->seen, 1, sha, -1, SQLITE_STATIC);
-	bool found = sqlite3_step(db->seen) == SQLITE_ROW;
-	sqlite3_reset(db->seen);
-	return found;
-}
-
-static int step_done(struct db *db, sqlite3_stmt *st)
-{
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return rc == SQLITE_DONE ? 0 : db_fail(db, "cannot write a row");
-}
-
-static void details_json(const struct mtd_component *c, struct mtd_buf *b)
-{
-	struct mtd_json j;
-	mtd_json_init(&j, b, false);
-	mtd_json_begin_object(&j);
-	if (c->decoded_size)
-		mtd_json_kv_u64(&j, "decoded_size", c->decoded_size);
-	for (size_t k = 0; k < c->ndetails; k++) {
-		const struct mtd_detail *dt = &c->details[k];
-		mtd_json_key(&j, dt->key);
-		switch (dt->kind) {
-		case MTD_DV_STR: mtd_json_string(&j, dt->s); break;
-		case MTD_DV_U64:
-		case MTD_DV_HEX: mtd_json_u64(&j, dt->u); break;
-		case MTD_DV_BOOL: mtd_json_bool(&j, dt->u != 0); break;
-		case MTD_DV_LIST:
-			mtd_json_begin_array(&j);
-			for (size_t l = 0; l < dt->nlist; l++)
-				mtd_json_string(&j, dt->list[l]);
-			mtd_json_end_array(&j);
-			break;
-		}
-	}
-	mtd_json_end_object(&j);
-}
-
-static int db_problem(struct db *db, const char *sha, int64_t comp, int64_t seq, const char *text)
-{
-	sqlite3_bind_text(db->prob, 1, sha, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(db->prob, 2, comp);
-	sqlite3_bind_int64(db->prob, 3, seq);
-	sqlite3_bind_text(db->prob, 4, text, -1, SQLITE_STATIC);
-	return step_done(db, db->prob);
-}
-
-/* One image, one transaction: all of its rows or none.  0, or -1 with the message printed. */
-static int db_store(struct db *db, const char *sha, const char *path, uint64_t size, const char *when,
-                    const struct mtd_scan_result *r, const char *error)
-{
-	if (sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-		return db_fail(db, "cannot begin a transaction");
-	sqlite3_bind_text(db->img, 1, sha, -1, SQLITE_STATIC);
-	sqlite3_bind_text(db->img, 2, path, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(db->img, 3, (sqlite3_int64)size);
-	sqlite3_bind_text(db->img, 4, MTDSCOPE_VERSION, -1, SQLITE_STATIC);
-	sqlite3_bind_text(db->img, 5, when, -1, SQLITE_STATIC);
-	sqlite3_bind_text(db->img, 6, error ? "failed" : "ok", -1, SQLITE_STATIC);
-	if (error)
-		sqlite3_bind_text(db->img, 7, error, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(db->img, 7);
-	if (step_done(db, db->img))
-		goto fail;
-	if (sqlite3_changes(db->h) == 0) { /* the same bytes under another path, stored already */
-		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
-		return 0;
-	}
-	for (size_t i = 0; r && i < r->ncomps; i++) {
-		const struct mtd_component *c = r->comps[i];
-		struct mtd_buf b;
-		mtd_buf_init(&b, 0);
-		details_json(c, &b);
-		sqlite3_bind_text(db->comp, 1, sha, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(db->comp, 2, c->id);
-		if (c->parent >= 0)
-			sqlite3_bind_int64(db->comp, 3, c->parent);
-		else
-			sqlite3_bind_null(db->comp, 3);
-		if (c->space >= 0)
-			sqlite3_bind_int64(db->comp, 4, c->space);
-		else
-			sqlite3_bind_null(db->comp, 4);
-		sqlite3_bind_int64(db->comp, 5, (sqlite3_int64)c->offset);
-		sqlite3_bind_int64(db->comp, 6, (sqlite3_int64)c->size);
-		sqlite3_bind_text(db->comp, 7, c->type, -1, SQLITE_STATIC);
-		sqlite3_bind_int(db->comp, 8, c->valid);
-		sqlite3_bind_int(db->comp, 9, c->depth);
-		sqlite3_bind_text(db->comp, 10, b.err ? "{}" : mtd_buf_str(&b), -1, SQLITE_TRANSIENT);
-		mtd_buf_release(&b);
-		if (step_done(db, db->comp))
-			goto fail;
-		for (size_t p = 0; p < c->nproblems; p++)
-			if (db_problem(db, sha, c->id, (int64_t)p, c->problems[p]))
-				goto fail;
-	}
-	if (r && r->partitions)
-		for (size_t p = 0; p < r->partitions->nproblems; p++)
-			if (db_problem(db, sha, -1, (int64_t)p, r->partitions->problems[p]))
-				goto fail;
-	if (sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-		db_fail(db, "cannot commit");
-		goto fail;
-	}
-	return 0;
-fail:
-	sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
-	return -1;
-}
-
 /* ---- the run ---- */
+
+enum batch_kind { BATCH_SCAN, BATCH_EXTRACT, BATCH_ASSESS };
+static const char *const kind_name[] = {"scan", "extract", "assess"};
 
 struct run {
 	pthread_mutex_t lock;
+	enum batch_kind kind;
 	const struct paths *in;
 	size_t next; /* next input to take */
 	size_t done, failed, skipped;
 	const struct mtd_scan_options *so;
-	bool jsonl;
-	struct db *db; /* NULL: none */
-	bool db_broken;
+	const struct cli_batch_opts *bo;
+	struct batch_db *db; /* NULL: none */
+	bool broken;         /* the database or standard output failed: stop taking images */
 	double t0;
 	bool tty;
+};
+
+/* What one image came to; filled by a worker, rendered by finish() under the lock. */
+struct outcome {
+	const char *path;
+	char sha[65];
+	uint64_t size;
+	const char *error; /* NULL: it worked */
+	bool skipped;      /* done before: in the database, or its output directory exists */
+	const struct mtd_scan_result *r;
+	struct mtd_buf line; /* --jsonl: the document */
+	char msg[9000];
+	/* extract */
+	char dir[4096];
+	struct mtd_extract_summary sum;
+	/* assess */
+	const char *verdict, *headline;
 };
 
 static double now_s(void)
@@ -440,8 +268,8 @@ static void show_progress(struct run *R)
 		unsigned long s = (unsigned long)((double)left / rate + 0.5);
 		snprintf(eta, sizeof(eta), "%lu:%02lu:%02lu", s / 3600, s / 60 % 60, s % 60);
 	}
-	fprintf(stderr, "\rscan: %zu/%zu images, %zu failed, %.1f/s, ETA %s\033[K", R->done, R->in->n, R->failed, rate,
-	        eta);
+	fprintf(stderr, "\r%s: %zu/%zu images, %zu failed, %.1f/s, ETA %s\033[K", kind_name[R->kind], R->done, R->in->n,
+	        R->failed, rate, eta);
 }
 
 static void clear_progress(struct run *R)
@@ -466,34 +294,74 @@ static int hash_source(struct mtd_source *src, char out[65])
 	return 0;
 }
 
-/* The JSON line of one image: the scan --json document with "path" and "sha256" first. */
-static void json_line(struct mtd_buf *b, const char *path, const char *sha, const struct mtd_scan_result *r,
-                      const char *error)
+/* doc (a JSON object, pretty or not) with whitespace outside strings dropped: one line. */
+static void put_compact(struct mtd_buf *b, const char *s, size_t n)
+{
+	bool str = false;
+	size_t run = 0; /* bytes kept, not yet appended */
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (str) {
+			if (c == '\\' && i + 1 < n) {
+				i++;
+				run++;
+			} else if (c == '"') {
+				str = false;
+			}
+		} else if (c == '"') {
+			str = true;
+		} else if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+			mtd_buf_append(b, s + i - run, run);
+			run = 0;
+			continue;
+		}
+		run++;
+	}
+	mtd_buf_append(b, s + n - run, run);
+}
+
+/* The line of one image: doc (a JSON object, "schema" first) with "path", "sha256" and extra members after it. */
+static void json_line(struct mtd_buf *b, const char *path, const char *sha, const char *extra_key, const char *extra,
+                      struct mtd_buf *doc)
+{
+	struct mtd_buf c;
+	mtd_buf_init(&c, 0);
+	const char *s = mtd_buf_str(doc);
+	size_t k = 0;
+	while (k < doc->len && s[k] != '{')
+		k++;
+	put_compact(&c, s + k, doc->len - k);
+	const char *t = mtd_buf_str(&c);
+	static const char lead[] = "{\"schema\":\"";
+	const char *q = c.err || strncmp(t, lead, sizeof(lead) - 1) ? NULL : strchr(t + sizeof(lead) - 1, '"');
+	size_t cut = q ? (size_t)(q + 1 - t) : 1; /* after the schema member (its value is a plain name) */
+	mtd_buf_append(b, t, cut);
+	struct mtd_json j;
+	mtd_buf_puts(b, cut > 1 ? ",\"path\":" : "\"path\":");
+	mtd_json_init(&j, b, false);
+	mtd_json_string(&j, path);
+	mtd_buf_puts(b, ",\"sha256\":");
+	mtd_json_init(&j, b, false); /* a fresh writer: a second top-level value */
+	mtd_json_string(&j, sha);
+	if (extra_key) {
+		mtd_buf_printf(b, ",\"%s\":", extra_key);
+		mtd_json_init(&j, b, false);
+		mtd_json_string(&j, extra);
+	}
+	if (c.len > cut && t[cut] != '}')
+		mtd_buf_puts(b, t[cut] == ',' ? "" : ",");
+	mtd_buf_append(b, t + cut, c.len - cut);
+	if (c.err)
+		b->err = c.err;
+	mtd_buf_release(&c);
+}
+
+/* The line of an image that failed: the command's schema, path, sha256 (null if unknown), error. */
+static void error_line(struct mtd_buf *b, enum batch_kind kind, const char *path, const char *sha, const char *error)
 {
 	struct mtd_json j;
 	mtd_json_init(&j, b, false);
-	if (r) {
-		struct mtd_buf doc;
-		mtd_buf_init(&doc, 0);
-		struct mtd_json dj;
-		mtd_json_init(&dj, &doc, false);
-		cli_json_schema(&dj, "scan");
-		mtd_scan_to_json(r, &dj);
-		const char *s = mtd_buf_str(&doc);
-		if (!doc.err && doc.len > 2 && s[0] == '{') {
-			mtd_buf_puts(b, "{\"path\":");
-			mtd_json_string(&j, path);
-			mtd_buf_puts(b, ",\"sha256\":");
-			mtd_json_init(&j, b, false); /* a fresh writer: a second top-level value */
-			mtd_json_string(&j, sha);
-			mtd_buf_puts(b, ",");
-			mtd_buf_append(b, s + 1, doc.len - 1);
-			mtd_buf_release(&doc);
-			return;
-		}
-		mtd_buf_release(&doc);
-		error = "the JSON document did not fit";
-	}
+	cli_json_schema(&j, kind_name[kind]);
 	mtd_json_begin_object(&j);
 	mtd_json_kv_str(&j, "path", path);
 	mtd_json_key(&j, "sha256");
@@ -501,98 +369,309 @@ static void json_line(struct mtd_buf *b, const char *path, const char *sha, cons
 		mtd_json_string(&j, sha);
 	else
 		mtd_json_null(&j);
-	mtd_json_kv_str(&j, "error", error ? error : "failed");
+	mtd_json_kv_str(&j, "error", error);
 	mtd_json_end_object(&j);
 }
 
-static void finish_one(struct run *R, const char *path, const char *sha, uint64_t size, const struct mtd_scan_result *r,
-                       const char *error, bool skipped)
+static void text_line(struct run *R, const struct outcome *o)
+{
+	const char *p = cli_txt(o->path);
+	if (R->kind == BATCH_SCAN) {
+		if (o->skipped) {
+			printf("%s: already in %s\n", p, cli_txt(batch_db_name(R->db)));
+			return;
+		}
+		size_t bad = 0;
+		for (size_t i = 0; o->r && i < o->r->ncomps; i++)
+			if (!o->r->comps[i]->valid)
+				bad++;
+		printf("%s: %zu components, %zu failed a check\n", p, o->r ? o->r->ncomps : 0, bad);
+	} else if (R->kind == BATCH_EXTRACT) {
+		if (o->skipped) {
+			printf("%s: already extracted into %s\n", p, cli_txt(o->dir));
+			return;
+		}
+		char hb[32];
+		mtd_format_size(o->sum.bytes, hb, sizeof(hb));
+		printf("%s: wrote %s: %llu files, %llu directories, %llu symlinks into %s\n", p, hb,
+		       (unsigned long long)o->sum.files, (unsigned long long)o->sum.dirs,
+		       (unsigned long long)o->sum.symlinks, cli_txt(o->dir));
+	} else {
+		printf("%s: %s - %s\n", p, o->verdict, cli_txt(o->headline));
+	}
+}
+
+static void finish(struct run *R, struct outcome *o)
 {
 	char when[32] = "";
 	time_t t = time(NULL);
 	struct tm tm;
 	if (gmtime_r(&t, &tm))
 		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	struct mtd_buf line;
-	mtd_buf_init(&line, 0);
-	if (R->jsonl && !skipped)
-		json_line(&line, path, sha, r, error);
+	if (o->error && R->bo->jsonl) {
+		o->line.len = 0;
+		o->line.err = 0;
+		error_line(&o->line, R->kind, o->path, o->sha, o->error);
+	}
 	pthread_mutex_lock(&R->lock);
-	if (R->db && !skipped && *sha && !R->db_broken && db_store(R->db, sha, path, size, when, r, error))
-		R->db_broken = true;
+	if (R->db && !o->skipped && o->sha[0] && !R->broken &&
+	    batch_db_store(R->db, o->sha, o->path, o->size, when, o->r, o->error))
+		R->broken = true;
 	clear_progress(R);
 	R->done++;
-	if (skipped)
+	if (o->skipped)
 		R->skipped++;
-	if (error) {
+	if (o->error) {
 		R->failed++;
-		cli_error("%s", error);
+		cli_error("%s", o->error);
 	}
-	if (R->jsonl && !skipped) {
-		if (line.err || fwrite(mtd_buf_str(&line), 1, line.len, stdout) != line.len ||
+	if (R->bo->jsonl && !o->skipped) {
+		if (o->line.err || fwrite(mtd_buf_str(&o->line), 1, o->line.len, stdout) != o->line.len ||
 		    fputc('\n', stdout) == EOF)
-			R->db_broken = true, cli_error("cannot write to standard output");
+			R->broken = true, cli_error("cannot write to standard output");
 		fflush(stdout);
-	} else if (!R->jsonl && !error) {
-		size_t bad = 0;
-		for (size_t i = 0; r && i < r->ncomps; i++)
-			if (!r->comps[i]->valid)
-				bad++;
-		if (skipped)
-			printf("%s: already in %s\n", cli_txt(path), cli_txt(R->db->path));
-		else
-			printf("%s: %zu components, %zu failed a check\n", cli_txt(path), r ? r->ncomps : 0, bad);
+	} else if (!R->bo->jsonl && (!o->error || (R->kind == BATCH_EXTRACT && o->sum.limit_hit))) {
+		text_line(R, o);
 		fflush(stdout);
 	}
 	show_progress(R);
 	pthread_mutex_unlock(&R->lock);
-	mtd_buf_release(&line);
 }
 
-static void scan_one(struct run *R, const char *path)
+static void scan_doc(const struct mtd_scan_result *r, struct mtd_buf *doc)
 {
-	struct mtd_source src;
+	struct mtd_json dj;
+	mtd_json_init(&dj, doc, false);
+	cli_json_schema(&dj, "scan");
+	mtd_scan_to_json(r, &dj);
+}
+
+/* The directory one image is extracted into: DIR/<file name, cut to 128 bytes>.<12 hex of its SHA-256>. */
+static int extract_dir(char *out, size_t size, const char *parent, const char *path, const char *sha)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	size_t n = strlen(base);
+	if (n > 128) {
+		n = 128;
+		while (n && ((unsigned char)base[n] & 0xC0) == 0x80) /* not inside a UTF-8 sequence */
+			n--;
+	}
+	if (!n || !strcmp(base, ".") || !strcmp(base, ".."))
+		base = "image", n = 5;
+	size_t plen = strlen(parent);
+	while (plen > 1 && parent[plen - 1] == '/')
+		plen--;
+	int w = snprintf(out, size, "%.*s/%.*s.%.12s", (int)plen, parent, (int)n, base, sha);
+	return w > 0 && (size_t)w < size ? 0 : -1;
+}
+
+static void extract_image(struct run *R, struct outcome *o, struct mtd_source *src)
+{
+	if (extract_dir(o->dir, sizeof(o->dir), R->bo->outdir, o->path, o->sha)) {
+		snprintf(o->msg, sizeof(o->msg), "%s: the output directory's name is too long", o->path);
+		o->error = o->msg;
+		return;
+	}
+	char man_path[4200];
+	struct stat st;
+	snprintf(man_path, sizeof(man_path), "%s/manifest.json", o->dir);
+	if (lstat(man_path, &st) == 0 && S_ISREG(st.st_mode)) { /* renamed into place complete: done before */
+		o->skipped = true;
+		return;
+	}
 	struct mtd_diag d;
-	char sha[65] = "";
-	char msg[1024];
 	mtd_diag_clear(&d);
-	if (mtd_source_open(&src, path, &d)) {
-		mtd_diag_format(&d, msg, sizeof(msg));
-		finish_one(R, path, sha, 0, NULL, msg, false);
+	struct mtd_scan_result *r = NULL;
+	if (mtd_scan_source(src, R->so, &r, &d)) {
+		mtd_diag_format(&d, o->msg, sizeof(o->msg));
+		o->error = o->msg;
 		return;
 	}
-	if (hash_source(&src, sha)) {
-		snprintf(msg, sizeof(msg), "%s: cannot compute its SHA-256", path);
-		sha[0] = 0;
-		finish_one(R, path, sha, src.size, NULL, msg, false);
-		mtd_source_close(&src);
-		return;
+	struct mtd_buf man;
+	mtd_buf_init(&man, 256u << 20);
+	struct mtd_extract_options eo = *R->bo->eo;
+	eo.progress = NULL;
+	eo.schema = cli_schema_id("extract");
+	if (mtd_extract(r, o->dir, &eo, &o->sum, &man, &d)) {
+		mtd_diag_format(&d, o->msg, sizeof(o->msg));
+		o->error = o->msg;
+	} else {
+		if (o->sum.limit_hit) {
+			snprintf(o->msg, sizeof(o->msg), "%s: stopped: %s; what was extracted is kept in %s", o->path,
+			         o->sum.limit_reason, o->dir);
+			o->error = o->msg;
+		}
+		if (R->bo->jsonl)
+			json_line(&o->line, o->path, o->sha, "directory", o->dir, &man);
 	}
+	mtd_buf_release(&man);
+	mtd_scan_free(r);
+}
+
+static void scan_image(struct run *R, struct outcome *o, struct mtd_source *src)
+{
 	if (R->db) {
 		pthread_mutex_lock(&R->lock);
-		bool seen = db_seen(R->db, sha);
+		int seen = batch_db_seen(R->db, o->sha);
+		if (seen < 0)
+			R->broken = true;
 		pthread_mutex_unlock(&R->lock);
 		if (seen) {
-			finish_one(R, path, sha, src.size, NULL, NULL, true);
-			mtd_source_close(&src);
+			o->skipped = true;
 			return;
 		}
 	}
-	if (src.size == 0) {
-		snprintf(msg, sizeof(msg), "%s: empty file (0 bytes); nothing to scan", path);
-		finish_one(R, path, sha, 0, NULL, msg, false);
-		mtd_source_close(&src);
+	struct mtd_diag d;
+	mtd_diag_clear(&d);
+	struct mtd_scan_result *r = NULL;
+	if (mtd_scan_source(src, R->so, &r, &d)) {
+		mtd_diag_format(&d, o->msg, sizeof(o->msg));
+		o->error = o->msg;
 		return;
 	}
-	struct mtd_scan_result *r = NULL;
-	if (mtd_scan_source(&src, R->so, &r, &d)) {
-		mtd_diag_format(&d, msg, sizeof(msg));
-		finish_one(R, path, sha, src.size, NULL, msg, false);
-	} else {
-		finish_one(R, path, sha, src.size, r, NULL, false);
-		mtd_scan_free(r);
+	o->r = r;
+	if (R->bo->jsonl) {
+		struct mtd_buf doc;
+		mtd_buf_init(&doc, 0);
+		scan_doc(r, &doc);
+		if (doc.err) {
+			snprintf(o->msg, sizeof(o->msg), "%s: the JSON document did not fit in memory", o->path);
+			o->error = o->msg;
+		} else {
+			json_line(&o->line, o->path, o->sha, NULL, NULL, &doc);
+		}
+		mtd_buf_release(&doc);
 	}
+}
+
+/* A device's logs: one input, one assessment (as 'mtdscope assess FILE'). */
+static void assess_one(struct run *R, struct outcome *o)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	struct mtd_diag d;
+	mtd_diag_clear(&d);
+	if (mtd_read_small_file(o->path, MTD_FACTS_MAX_INPUT, &buf, &len, &d)) {
+		mtd_diag_format(&d, o->msg, sizeof(o->msg));
+		o->error = o->msg;
+		finish(R, o);
+		return;
+	}
+	mtd_sha256_hex(buf, len, o->sha);
+	o->size = len;
+	struct mtd_facts f;
+	mtd_facts_init(&f);
+	if (mtd_facts_parse(&f, o->path, (const uint8_t *)buf, len, &d)) {
+		mtd_diag_format(&d, o->msg, sizeof(o->msg));
+		o->error = o->msg;
+		mtd_facts_release(&f);
+		free(buf);
+		finish(R, o);
+		return;
+	}
+	free(buf);
+	size_t useful = 0;
+	for (size_t i = 0; i < f.n; i++)
+		if (strcmp(f.v[i].key, "brand") && strcmp(f.v[i].layer, "poster"))
+			useful++;
+	if (!useful) {
+		snprintf(o->msg, sizeof(o->msg),
+		         "%s: no device facts found in %zu line%s: expected a boot log, dmesg, /proc/cpuinfo, "
+		         "/proc/mtd, /proc/meminfo, lspci or lsusb output",
+		         o->path, f.lines, f.lines == 1 ? "" : "s");
+		o->error = o->msg;
+		mtd_facts_release(&f);
+		finish(R, o);
+		return;
+	}
+	struct mtd_profile p;
+	struct mtd_assessment a;
+	mtd_profile_build(&f, &p);
+	mtd_assess(&p, &a);
+	o->verdict = mtd_verdict_name(a.verdict);
+	o->headline = a.headline;
+	if (R->bo->jsonl) {
+		struct mtd_buf doc;
+		struct mtd_json j;
+		mtd_buf_init(&doc, 0);
+		mtd_json_init(&j, &doc, false);
+		cli_json_schema(&j, "assess");
+		mtd_json_begin_object(&j);
+		mtd_json_kv_str(&j, "verdict", o->verdict);
+		mtd_assessment_to_json(&a, &j);
+		mtd_profile_to_json(&p, &j);
+		mtd_json_end_object(&j);
+		if (doc.err) {
+			snprintf(o->msg, sizeof(o->msg), "%s: the JSON document did not fit in memory", o->path);
+			o->error = o->msg;
+		} else {
+			json_line(&o->line, o->path, o->sha, NULL, NULL, &doc);
+		}
+		mtd_buf_release(&doc);
+	}
+	finish(R, o);
+	mtd_assessment_release(&a);
+	mtd_profile_release(&p);
+	mtd_facts_release(&f);
+}
+
+static void do_one(struct run *R, const char *path)
+{
+	struct outcome *o = calloc(1, sizeof(*o));
+	if (!o) {
+		pthread_mutex_lock(&R->lock);
+		R->broken = true;
+		cli_error("%s: out of memory", path);
+		pthread_mutex_unlock(&R->lock);
+		return;
+	}
+	o->path = path;
+	mtd_buf_init(&o->line, 0);
+	if (R->kind == BATCH_ASSESS) {
+		assess_one(R, o);
+		mtd_buf_release(&o->line);
+		free(o);
+		return;
+	}
+	struct mtd_source src;
+	struct mtd_diag d;
+	mtd_diag_clear(&d);
+	if (mtd_source_open(&src, path, &d)) {
+		mtd_diag_format(&d, o->msg, sizeof(o->msg));
+		o->error = o->msg;
+		finish(R, o);
+		mtd_buf_release(&o->line);
+		free(o);
+		return;
+	}
+	o->size = src.size;
+	if (hash_source(&src, o->sha)) {
+		snprintf(o->msg, sizeof(o->msg), "%s: cannot compute its SHA-256", path);
+		o->sha[0] = 0;
+		o->error = o->msg;
+	} else if (src.size == 0) {
+		/* recorded as failed; a database that has it already skips it */
+		if (R->db && R->kind == BATCH_SCAN) {
+			pthread_mutex_lock(&R->lock);
+			o->skipped = batch_db_seen(R->db, o->sha) == 1;
+			pthread_mutex_unlock(&R->lock);
+		}
+		if (!o->skipped) {
+			snprintf(o->msg, sizeof(o->msg), "%s: empty file (0 bytes); nothing to %s", path,
+			         kind_name[R->kind]);
+			o->error = o->msg;
+		}
+	} else if (R->kind == BATCH_SCAN) {
+		scan_image(R, o, &src);
+	} else {
+		extract_image(R, o, &src);
+	}
+	finish(R, o);
+	mtd_scan_free((struct mtd_scan_result *)o->r);
 	mtd_source_close(&src);
+	mtd_buf_release(&o->line);
+	free(o);
 }
 
 static void *worker(void *arg)
@@ -600,33 +679,68 @@ static void *worker(void *arg)
 	struct run *R = arg;
 	for (;;) {
 		pthread_mutex_lock(&R->lock);
-		size_t i = R->next < R->in->n && !R->db_broken ? R->next++ : SIZE_MAX;
+		size_t i = R->next < R->in->n && !R->broken ? R->next++ : SIZE_MAX;
 		pthread_mutex_unlock(&R->lock);
 		if (i == SIZE_MAX)
 			return NULL;
-		scan_one(R, R->in->v[i]);
+		do_one(R, R->in->v[i]);
 	}
 }
 
-int cli_scan_batch(int argc, char **argv, const struct mtd_scan_options *so, const struct cli_batch_opts *bo)
+int cli_parse_shard(const char *s, unsigned *index, unsigned *count)
 {
-	struct db db;
+	char *e;
+	errno = 0;
+	unsigned long i = strtoul(s, &e, 10);
+	if (e == s || *e != '/' || errno || s[0] == '-' || s[0] == '+' || s[0] == ' ')
+		return -1;
+	const char *t = e + 1;
+	unsigned long n = strtoul(t, &e, 10);
+	if (e == t || *e || errno || t[0] == '-' || t[0] == '+' || t[0] == ' ' || n == 0 || n > 1000000 || i >= n)
+		return -1;
+	*index = (unsigned)i;
+	*count = (unsigned)n;
+	return 0;
+}
+
+static void add_excl(struct excl *x, const char *path)
+{
+	struct stat st;
+	if (x->n < (int)(sizeof(x->dev) / sizeof(x->dev[0])) && stat(path, &st) == 0) {
+		x->dev[x->n] = st.st_dev;
+		x->ino[x->n++] = st.st_ino;
+	}
+}
+
+static int run_batch(enum batch_kind kind, int argc, char **argv, const struct mtd_scan_options *so,
+                     const struct cli_batch_opts *bo)
+{
+	struct batch_db *db = NULL;
 	struct excl x = {.n = 0};
-	bool use_db = bo->db != NULL;
-	if (use_db) {
-		if (db_open(&db, bo->db)) {
-			db_close(&db);
+	if (bo->db) {
+		if (!(db = batch_db_open(bo->db)))
 			return CLI_FAIL;
-		}
-		static const char *const side[] = {"", "-wal", "-shm", "-journal"};
-		for (int i = 0; i < 4; i++) {
-			char p[4096];
-			struct stat st;
-			if (snprintf(p, sizeof(p), "%s%s", bo->db, side[i]) < (int)sizeof(p) && stat(p, &st) == 0) {
-				x.dev[x.n] = st.st_dev;
-				x.ino[x.n++] = st.st_ino;
+		if (!batch_db_is_pg(bo->db)) {
+			static const char *const side[] = {"", "-wal", "-shm", "-journal"};
+			for (int i = 0; i < 4; i++) {
+				char p[4096];
+				if (snprintf(p, sizeof(p), "%s%s", bo->db, side[i]) < (int)sizeof(p))
+					add_excl(&x, p);
 			}
 		}
+	}
+	if (kind == BATCH_EXTRACT) {
+		struct stat st;
+		if (mkdir(bo->outdir, 0777) && errno != EEXIST) {
+			cli_error("%s: cannot create the output directory: %s", bo->outdir, strerror(errno));
+			return CLI_FAIL;
+		}
+		if (stat(bo->outdir, &st) || !S_ISDIR(st.st_mode)) {
+			cli_error("%s: not a directory (extract of many inputs writes one directory per image in it)",
+			          bo->outdir);
+			return CLI_FAIL;
+		}
+		add_excl(&x, bo->outdir);
 	}
 	struct paths in = {0};
 	int rc = 0;
@@ -635,33 +749,50 @@ int cli_scan_batch(int argc, char **argv, const struct mtd_scan_options *so, con
 	if (!rc && bo->from_stdin)
 		rc = collect_stdin(&x, &in);
 	if (rc) {
-		if (use_db)
-			db_close(&db);
+		batch_db_close(db);
 		paths_free(&in);
 		return CLI_FAIL;
 	}
-	if (in.n == 0) { /* a directory with no regular file in it, or an empty list */
-		if (argc == 1 && strcmp(argv[0], "-"))
-			cli_error("%s: no file to scan (the directory holds no regular file)", argv[0]);
+	/* sorted bytewise and without repeats: the same inputs give the same list, hence the same shards */
+	if (in.n)
+		qsort(in.v, in.n, sizeof(*in.v), cmp_str);
+	size_t kept = 0, total = 0;
+	for (size_t i = 0; i < in.n; i++) {
+		if (kept && !strcmp(in.v[kept - 1], in.v[i])) {
+			free(in.v[i]);
+			continue;
+		}
+		if (bo->nshards && total++ % bo->nshards != bo->shard) {
+			free(in.v[i]);
+			continue;
+		}
+		in.v[kept++] = in.v[i];
+	}
+	in.n = kept;
+	if (in.n == 0) { /* a directory with no regular file in it, an empty list, or an empty shard */
+		if (bo->nshards && total)
+			cli_warn("shard %u/%u of %zu inputs is empty", bo->shard, bo->nshards, total);
+		else if (argc == 1 && strcmp(argv[0], "-"))
+			cli_error("%s: no file to %s (the directory holds no regular file)", argv[0], kind_name[kind]);
 		else
-			cli_error("no file to scan in the inputs given");
-		if (use_db)
-			db_close(&db);
+			cli_error("no file to %s in the inputs given", kind_name[kind]);
+		batch_db_close(db);
 		paths_free(&in);
-		return CLI_FAIL;
+		return bo->nshards && total ? CLI_OK : CLI_FAIL;
 	}
 	struct run R = {
+	    .kind = kind,
 	    .in = &in,
 	    .so = so,
-	    .jsonl = bo->jsonl,
-	    .db = use_db ? &db : NULL,
+	    .bo = bo,
+	    .db = db,
 	    .t0 = now_s(),
 	    .tty = cli_stderr_is_tty(),
 	};
 	pthread_mutex_init(&R.lock, NULL);
 	unsigned jobs = bo->jobs ? bo->jobs : 1;
 	if (jobs > in.n)
-		jobs = in.n ? (unsigned)in.n : 1;
+		jobs = (unsigned)in.n;
 	pthread_t *th = mtd_alloc_array(jobs, sizeof(*th));
 	unsigned started = 0;
 	for (unsigned i = 0; th && i < jobs; i++) {
@@ -676,15 +807,37 @@ int cli_scan_batch(int argc, char **argv, const struct mtd_scan_options *so, con
 	free(th);
 	clear_progress(&R);
 	double el = now_s() - R.t0;
-	if (R.tty || in.n != 1)
-		fprintf(stderr, "scan: %zu images in %.1f s: %zu scanned, %zu already in the database, %zu failed\n",
-		        R.done, el, R.done - R.skipped - R.failed, R.skipped, R.failed);
-	if (R.db_broken && R.done < in.n)
+	const char *done_how[] = {"scanned", "extracted", "assessed"};
+	const char *skip_how[] = {"already in the database", "extracted before", ""};
+	if (R.tty || in.n != 1) {
+		if (kind == BATCH_ASSESS)
+			fprintf(stderr, "assess: %zu inputs in %.1f s: %zu assessed, %zu failed\n", R.done, el,
+			        R.done - R.failed, R.failed);
+		else
+			fprintf(stderr, "%s: %zu images in %.1f s: %zu %s, %zu %s, %zu failed\n", kind_name[kind],
+			        R.done, el, R.done - R.skipped - R.failed, done_how[kind], R.skipped, skip_how[kind],
+			        R.failed);
+	}
+	if (R.broken && R.done < in.n)
 		cli_error("stopped after %zu of %zu images", R.done, in.n);
-	bool bad = R.failed || R.db_broken;
+	bool bad = R.failed || R.broken;
 	pthread_mutex_destroy(&R.lock);
-	if (use_db)
-		db_close(&db);
+	batch_db_close(db);
 	paths_free(&in);
 	return bad ? CLI_FAIL : CLI_OK;
+}
+
+int cli_scan_batch(int argc, char **argv, const struct mtd_scan_options *so, const struct cli_batch_opts *bo)
+{
+	return run_batch(BATCH_SCAN, argc, argv, so, bo);
+}
+
+int cli_extract_batch(int argc, char **argv, const struct mtd_scan_options *so, const struct cli_batch_opts *bo)
+{
+	return run_batch(BATCH_EXTRACT, argc, argv, so, bo);
+}
+
+int cli_assess_batch(int argc, char **argv, const struct cli_batch_opts *bo)
+{
+	return run_batch(BATCH_ASSESS, argc, argv, NULL, bo);
 }

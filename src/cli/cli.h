@@ -60,16 +60,26 @@ struct mtd_scan_result;
 /** Top-level scan of src (no descent, no byte-swap trial); NULL after printing the error. */
 struct mtd_scan_result *cli_scan_top_level(struct mtd_source *src);
 
-/* ---- scan over many inputs (src/cli/batch.c) ---- */
+/* ---- scan, extract and assess over many inputs (src/cli/batch.c) ---- */
 struct mtd_scan_options;
+struct mtd_extract_options;
 struct cli_batch_opts {
-	unsigned jobs;   /* worker threads (0: 1) */
-	bool jsonl;      /* one JSON document per image on stdout */
-	bool from_stdin; /* read a list of inputs from standard input */
-	const char *db;  /* SQLite results database (doc/batch-db.md), or NULL */
+	unsigned jobs;           /* worker threads (0: 1) */
+	bool jsonl;              /* one JSON document per image on stdout */
+	bool from_stdin;         /* read a list of inputs from standard input */
+	const char *db;          /* scan: results database (doc/batch-db.md), SQLite file or postgresql:// URI */
+	unsigned shard, nshards; /* --shard I/N: the inputs whose sorted index is I modulo N; nshards 0: all */
+	const struct mtd_extract_options *eo; /* extract */
+	const char *outdir;                   /* extract: one directory per image is made in it */
 };
+/** Parse --shard's "I/N" (0 <= I < N); 0, or -1 when it is not that. */
+int cli_parse_shard(const char *s, unsigned *index, unsigned *count);
 /** Scan every FILE, DIR (walked, symlinks not followed) or '-' (a list on stdin); CLI_OK or CLI_FAIL. */
 int cli_scan_batch(int argc, char **argv, const struct mtd_scan_options *so, const struct cli_batch_opts *bo);
+/** The same inputs, each extracted into its own directory under bo->outdir. */
+int cli_extract_batch(int argc, char **argv, const struct mtd_scan_options *so, const struct cli_batch_opts *bo);
+/** The same inputs, each one device's logs: one assessment each. */
+int cli_assess_batch(int argc, char **argv, const struct cli_batch_opts *bo);
 
 /* ---- inputs read through a view of the flash (src/cli/input.c) ---- */
 /**

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 #include <getopt.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <mtdscope/device.h>
 
 #include "cli.h"
 
 static const char help[] = "usage: mtdscope assess [options] [FILE|DIR|-]...\n"
+                           "       mtdscope assess --each [--jobs N] [--jsonl] [--shard I/N] FILE|DIR|-...\n"
                            "\n"
                            "Can OpenWrt run on this device, and how?  Reads the same inputs as 'mtdscope\n"
                            "report' and answers with a verdict - supported, possible port or not viable -\n"
@@ -15,14 +17,30 @@ static const char help[] = "usage: mtdscope assess [options] [FILE|DIR|-]...\n"
                            "minimum; 16/128 recommended), the SoC's target, an open driver for each radio,\n"
                            "how to install and recover (Ethernet, TFTP, serial console, SPI programmer), and\n"
                            "the closest devices OpenWrt supports (same SoC, flash, radios, layout, brand).\n"
+                           "All inputs together describe one device.\n"
+                           "\n"
+                           "With --each (implied by --jobs, --jsonl, --shard and --from-stdin) every file is\n"
+                           "one device instead: a directory is walked recursively (symlinks never\n"
+                           "followed), '-' is a list of paths on standard input (NUL- or\n"
+                           "newline-separated); one verdict line per file (or with --jsonl the --json\n"
+                           "document with \"path\" and \"sha256\" first), a progress line on a terminal,\n"
+                           "a file without device facts reported and the run going on.\n"
                            "\n"
                            "options:\n"
                            "  --json          verdict, reasons, closest devices and the profile as JSON\n"
                            "  --profile       print the hardware profile too (as 'mtdscope report')\n"
                            "  --color=WHEN    auto (default), always or never\n"
+                           "  --each          every file is one device (see above)\n"
+                           "  --jobs N        with --each: N files at once, one worker thread each (default:\n"
+                           "                  all cores)\n"
+                           "  --jsonl         with --each: one JSON document per file as it finishes\n"
+                           "  --shard I/N     with --each: only the inputs whose index in the sorted list of\n"
+                           "                  all inputs is I modulo N (0 <= I < N)\n"
+                           "  --from-stdin    with --each: read the list of inputs from standard input\n"
                            "  -h, --help      show this help\n"
                            "\n"
-                           "Exit status: 0 when a verdict was reached, 1 when the input held no facts.\n";
+                           "Exit status: 0 when a verdict was reached (with --each: for every file), 1 when\n"
+                           "an input held no facts, 2 on a usage error.\n";
 
 static const char *mark(enum mtd_reason_kind k)
 {
@@ -47,13 +65,15 @@ static enum cli_color colour(enum mtd_reason_kind k)
 int cmd_assess(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"json", no_argument, NULL, 'j'},
-	    {"profile", no_argument, NULL, 'p'},
-	    {"color", required_argument, NULL, 'C'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+	    {"json", no_argument, NULL, 'j'},        {"profile", no_argument, NULL, 'p'},
+	    {"color", required_argument, NULL, 'C'}, {"each", no_argument, NULL, 'E'},
+	    {"jobs", required_argument, NULL, 'J'},  {"jsonl", no_argument, NULL, 'L'},
+	    {"shard", required_argument, NULL, 'H'}, {"from-stdin", no_argument, NULL, 'S'},
+	    {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
 	};
-	bool json = false, profile = false;
+	bool json = false, profile = false, each = false;
+	struct cli_batch_opts bo = {0};
+	uint64_t v;
 	optind = 1;
 	int ch;
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -64,9 +84,37 @@ int cmd_assess(int argc, char **argv)
 			if (!cli_set_color_mode(optarg))
 				return cli_usage_error("assess", "--color takes auto, always or never");
 			break;
+		case 'E': each = true; break;
+		case 'J':
+			if (mtd_parse_u64(optarg, 1024, &v) || v == 0)
+				return cli_usage_error("assess", "--jobs takes a number from 1 to 1024, not '%s'",
+				                       optarg);
+			bo.jobs = (unsigned)v;
+			each = true;
+			break;
+		case 'L': bo.jsonl = each = true; break;
+		case 'S': bo.from_stdin = each = true; break;
+		case 'H':
+			if (cli_parse_shard(optarg, &bo.shard, &bo.nshards))
+				return cli_usage_error("assess", "--shard takes I/N with 0 <= I < N, not '%s'", optarg);
+			each = true;
+			break;
 		case 'h': fputs(help, stdout); return CLI_OK;
 		default: return cli_usage_error("assess", "bad option");
 		}
+	}
+	if (each) {
+		if (json)
+			return cli_usage_error("assess", "--json prints one document; use --jsonl with --each");
+		if (profile)
+			return cli_usage_error("assess", "--profile is for one device; --jsonl has each profile");
+		if (optind == argc && !bo.from_stdin)
+			return cli_usage_error("assess", "expected FILE, DIR or '-'");
+		if (!bo.jobs) {
+			long n = sysconf(_SC_NPROCESSORS_ONLN);
+			bo.jobs = n > 0 && n <= 1024 ? (unsigned)n : 1;
+		}
+		return cli_assess_batch(argc - optind, argv + optind, &bo);
 	}
 	struct mtd_facts f;
 	mtd_facts_init(&f);

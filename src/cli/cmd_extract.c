@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include <getopt.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <mtdscope/extract.h>
 #include <mtdscope/scan.h>
@@ -8,6 +10,7 @@
 #include "cli.h"
 
 static const char help[] = "usage: mtdscope extract [options] FILE -C DIR\n"
+                           "       mtdscope extract [options] [--jobs N] [--jsonl] [--shard I/N] -C DIR FILE|DIR|-...\n"
                            "\n"
                            "Write every component that scan finds into DIR as a tree mirroring the scan:\n"
                            "DIR/0x<offset>-<type>/ (nested) with carve.bin (the component's bytes),\n"
@@ -23,6 +26,16 @@ static const char help[] = "usage: mtdscope extract [options] FILE -C DIR\n"
                            "place at the end, and a failed extraction leaves DIR as it was.  No root\n"
                            "needed.\n"
                            "\n"
+                           "Several inputs, a directory (walked recursively; symlinks inside it are never\n"
+                           "followed) or '-' (a list of paths on standard input, NUL- or newline-separated)\n"
+                           "extract a corpus as scan does: DIR is created if missing and each image goes\n"
+                           "into its own DIR/<file name>.<first 12 hex digits of its SHA-256>, written\n"
+                           "and renamed into place as above; an image whose directory holds a\n"
+                           "manifest.json already is skipped, so a re-run resumes an interrupted one.  One\n"
+                           "image per worker, a summary line each (or with --jsonl the --json manifest\n"
+                           "with \"path\", \"sha256\" and \"directory\" first), a progress line on a\n"
+                           "terminal; an image that fails is reported and the run goes on.\n"
+                           "\n"
                            "options:\n"
                            "  -C, --directory DIR  output directory (required unless --list)\n"
                            "  --list               print what would be written; write nothing\n"
@@ -36,7 +49,16 @@ static const char help[] = "usage: mtdscope extract [options] FILE -C DIR\n"
                            "  --view VIEW          read the dump through a view of the flash (as scan --view):\n"
                            "                       " MTD_VIEW_HELP "\n"
                            "  --json               print the manifest on standard output\n"
-                           "  -h, --help           show this help\n";
+                           "  --jobs N             extract N images at once, one worker thread each (default:\n"
+                           "                       all cores)\n"
+                           "  --jsonl              one JSON document per image as it finishes\n"
+                           "  --shard I/N          only the inputs whose index in the sorted list of all inputs\n"
+                           "                       is I modulo N (0 <= I < N)\n"
+                           "  --from-stdin         read the list of inputs from standard input (as '-')\n"
+                           "  -h, --help           show this help\n"
+                           "\n"
+                           "Exit status: 0 when everything was written, 1 when an image failed or a limit\n"
+                           "stopped it, 2 on a usage error.\n";
 
 static void progress(void *ctx, uint64_t bytes, uint64_t files)
 {
@@ -59,13 +81,18 @@ int cmd_extract(int argc, char **argv)
 	    {"max-ratio", required_argument, NULL, 'r'},
 	    {"json", no_argument, NULL, 'j'},
 	    {"view", required_argument, NULL, 'V'},
+	    {"jobs", required_argument, NULL, 'J'},
+	    {"jsonl", no_argument, NULL, 'L'},
+	    {"shard", required_argument, NULL, 'H'},
+	    {"from-stdin", no_argument, NULL, 'S'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct mtd_extract_options eo;
 	struct mtd_scan_options so;
 	const char *dir = NULL;
-	bool json = false;
+	bool json = false, batch = false;
+	struct cli_batch_opts bo = {0};
 	uint64_t v;
 	mtd_extract_options_init(&eo);
 	mtd_scan_options_init(&so);
@@ -106,9 +133,45 @@ int cmd_extract(int argc, char **argv)
 			break;
 		case 'j': json = true; break;
 		case 'V': so.view = optarg; break;
+		case 'J':
+			if (mtd_parse_u64(optarg, 1024, &v) || v == 0)
+				return cli_usage_error("extract", "--jobs takes a number from 1 to 1024, not '%s'",
+				                       optarg);
+			bo.jobs = (unsigned)v;
+			batch = true;
+			break;
+		case 'L': bo.jsonl = batch = true; break;
+		case 'S': bo.from_stdin = batch = true; break;
+		case 'H':
+			if (cli_parse_shard(optarg, &bo.shard, &bo.nshards))
+				return cli_usage_error("extract", "--shard takes I/N with 0 <= I < N, not '%s'",
+				                       optarg);
+			batch = true;
+			break;
 		case 'h': fputs(help, stdout); return CLI_OK;
 		default: return cli_usage_error("extract", "bad option");
 		}
+	}
+	if (optind == argc - 1 && !batch) {
+		struct stat st;
+		batch = !strcmp(argv[optind], "-") || (stat(argv[optind], &st) == 0 && S_ISDIR(st.st_mode));
+	}
+	if (batch || optind < argc - 1) {
+		if (json)
+			return cli_usage_error("extract", "--json prints one manifest; use --jsonl for many inputs");
+		if (eo.list_only)
+			return cli_usage_error("extract", "--list takes one FILE");
+		if (!dir)
+			return cli_usage_error("extract", "-C DIR is required");
+		if (optind == argc && !bo.from_stdin)
+			return cli_usage_error("extract", "expected FILE, DIR or '-'");
+		if (!bo.jobs) {
+			long n = sysconf(_SC_NPROCESSORS_ONLN);
+			bo.jobs = n > 0 && n <= 1024 ? (unsigned)n : 1;
+		}
+		bo.eo = &eo;
+		bo.outdir = dir;
+		return cli_extract_batch(argc - optind, argv + optind, &so, &bo);
 	}
 	if (optind != argc - 1)
 		return cli_usage_error("extract", "expected exactly one FILE");

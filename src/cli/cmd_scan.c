@@ -10,7 +10,7 @@
 #include "cli.h"
 
 static const char help[] = "usage: mtdscope scan [options] FILE\n"
-                           "       mtdscope scan [options] [--jobs N] [--jsonl] [--db DB] FILE|DIR|-...\n"
+                           "       mtdscope scan [options] [--jobs N] [--jsonl] [--db DB] [--shard I/N] FILE|DIR|-...\n"
                            "\n"
                            "Map every component of a raw flash dump or firmware file: one line per\n"
                            "component, nested, with offset, size, type, whether its checksums held and\n"
@@ -46,8 +46,12 @@ static const char help[] = "usage: mtdscope scan [options] FILE\n"
                            "                     cores); --max-decoded bounds the memory of each worker\n"
                            "  --jsonl            one JSON document per image as it finishes: the scan --json\n"
                            "                     document with \"path\" and \"sha256\" first\n"
-                           "  --db DB            store the results in the SQLite database DB (doc/batch-db.md),\n"
-                           "                     one transaction per image; images already in it are skipped\n"
+                           "  --db DB            store the results in the SQLite database DB, or in PostgreSQL\n"
+                           "                     when DB is a postgresql://... URI (doc/batch-db.md): one\n"
+                           "                     transaction per image; images already in it are skipped\n"
+                           "  --shard I/N        only the inputs whose index in the sorted list of all inputs\n"
+                           "                     is I modulo N (0 <= I < N): N runs with the same inputs,\n"
+                           "                     on any machines, share a corpus without overlap\n"
                            "  --from-stdin       read the list of inputs from standard input (as '-')\n"
                            "  --color=WHEN       auto (default), always or never\n"
                            "  -h, --help         show this help\n"
@@ -255,6 +259,7 @@ int cmd_scan(int argc, char **argv)
 	    {"jsonl", no_argument, NULL, 'L'},
 	    {"db", required_argument, NULL, 'Q'},
 	    {"from-stdin", no_argument, NULL, 'S'},
+	    {"shard", required_argument, NULL, 'H'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -304,6 +309,11 @@ int cmd_scan(int argc, char **argv)
 		case 'L': bo.jsonl = batch = true; break;
 		case 'Q': bo.db = optarg, batch = true; break;
 		case 'S': bo.from_stdin = batch = true; break;
+		case 'H':
+			if (cli_parse_shard(optarg, &bo.shard, &bo.nshards))
+				return cli_usage_error("scan", "--shard takes I/N with 0 <= I < N, not '%s'", optarg);
+			batch = true;
+			break;
 		case 'h': {
 			fputs(help, stdout);
 			const char *const *n = mtd_format_names();

@@ -33,6 +33,13 @@ doc scan.sample "$M" scan --json "$S"
 doc scan.toplevel "$M" scan --json --top-level "$S"
 doc extract.sample "$M" extract --json -C "$w/x" "$S"
 doc extract.list "$M" extract --json --list "$S"
+# many inputs (--jsonl): the sample and an empty file (whose line carries only its error)
+mkdir -p "$w/corpus"
+cp "$S" "$w/corpus/sample.bin"
+: >"$w/corpus/empty.bin"
+doc scan.jsonl "$M" scan --jsonl --jobs 2 "$w/corpus"
+doc extract.jsonl "$M" extract --jsonl --jobs 2 -C "$w/xl" "$w/corpus"
+doc assess.jsonl "$M" assess --jsonl --jobs 2 "$TESTDATA/real-logs/asus-rt-n14u-mt7620n" "$w/corpus/empty.bin"
 doc layout.proc "$M" layout --json "$L"
 doc layout.log "$M" layout --json "$TESTDATA/real-logs/asus-rt-n14u-mt7620n/dmesg.txt"
 doc split.sample "$M" split "$S" --layout "$L" -C "$w/parts" --json

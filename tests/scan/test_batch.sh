@@ -141,4 +141,73 @@ is "$(per "$kdb" | md5sum)" "$(per "$T/clean.sqlite" | md5sum)" "every image has
 cp "$C/random.bin" "$K/"
 "$MTDSCOPE" scan --db "$K/in.sqlite" --jsonl "$K" >"$T/self.jsonl" 2>/dev/null
 is "$(jq -r .path "$T/self.jsonl" | grep -c 'in\.sqlite')" 0 "the database and its side files are not inputs"
+
+# --shard I/N: the sorted list of every input, index modulo N; disjoint, complete, order-free
+for i in 0 1 2; do
+	"$MTDSCOPE" scan --jsonl --jobs 2 --shard $i/3 "$C" 2>/dev/null | jq -r .path | sort >"$T/shard$i"
+done
+is "$(cat "$T/shard0" "$T/shard1" "$T/shard2" | sort)" "$(cat "$T/want.paths")" "three shards cover every input"
+is "$(cat "$T/shard0" "$T/shard1" "$T/shard2" | sort | uniq -d | wc -l)" 0 "and no input is in two shards"
+is "$(LC_ALL=C sort "$T/want.paths" | awk 'NR % 3 == 2' | sort)" "$(cat "$T/shard1")" "shard 1/3: the 2nd, 5th, 8th of the sorted inputs"
+"$MTDSCOPE" scan --jsonl --shard 1/3 $(sort -r "$T/want.paths") 2>/dev/null | jq -r .path | sort >"$T/shard1r"
+is "$(cat "$T/shard1r")" "$(cat "$T/shard1")" "the same shard when the inputs are named in another order"
+"$MTDSCOPE" scan --shard 3/3 "$C" >/dev/null 2>&1
+is "$?" 2 "--shard 3/3 is a usage error"
+
+# extract over many inputs: one directory per image, as 'extract FILE -C DIR' writes it
+X=$T/xout
+"$MTDSCOPE" extract --jobs 2 -C "$X" "$C" >"$T/x.out" 2>"$T/x.err"
+is "$?" 1 "extract of the corpus exits 1 (the empty file)"
+like "$(cat "$T/x.err")" "empty\.bin: empty file \(0 bytes\); nothing to extract" "the failure is named"
+is "$(ls "$X" | wc -l)" $((nwant - 1)) "one directory per image that is not empty"
+bad=0
+while read -r p; do
+	case $p in *empty.bin) continue ;; esac
+	d=$X/$(basename "$p").$(sha256sum "$p" | cut -c1-12)
+	rm -rf "$T/x1"
+	"$MTDSCOPE" extract -C "$T/x1" "$p" >/dev/null 2>&1
+	[ -f "$d/manifest.json" ] && cmp -s "$d/manifest.json" "$T/x1/manifest.json" &&
+		[ "$(cd "$d" && find . | sort)" = "$(cd "$T/x1" && find . | sort)" ] ||
+		{ bad=1; echo "# $p: $d differs from extract -C of the one file"; }
+done <"$T/want.paths"
+ok $bad "each directory holds what 'extract -C' of the one file writes"
+out=$("$MTDSCOPE" extract --jobs 2 -C "$X" "$C" 2>&1)
+like "$out" "0 extracted, $((nwant - 1)) extracted before, 1 failed" "a re-run skips every image extracted before"
+"$MTDSCOPE" extract --jsonl --jobs 2 -C "$T/xj" "$C" >"$T/x.jsonl" 2>/dev/null
+is "$(jq -r .path "$T/x.jsonl" | sort)" "$(cat "$T/want.paths")" "extract --jsonl: one line per input"
+is "$(jq -r 'select(.error == null) | "\(.directory)|\(.summary.files)"' "$T/x.jsonl" | while IFS='|' read -r d n; do
+	[ "$(jq .summary.files "$d/manifest.json")" = "$n" ] || echo "$d"; done)" "" "each line is the manifest in its directory"
+is "$(jq -r 'select(.path | endswith("good-xz.sqfs")) | .outputs[].path' "$T/x.jsonl" | grep -c 'root/etc/banner$')" 1 \
+	"the squashfs's banner is among the outputs"
+cp -r "$C/sub" "$T/self"
+"$MTDSCOPE" extract --jobs 2 -C "$T/self/out" "$T/self" >/dev/null 2>&1
+"$MTDSCOPE" extract --jsonl --jobs 2 -C "$T/self/out" "$T/self" >"$T/self.jsonl" 2>/dev/null
+is "$(jq -r .path "$T/self.jsonl" | grep -c "self/out/")" 0 "the output directory inside an input directory is not an input"
+"$MTDSCOPE" extract --list --jobs 2 -C "$X" "$C" >/dev/null 2>&1
+is "$?" 2 "--list with many inputs is a usage error"
+
+# assess --each: every file one device's log, as 'assess --json FILE' judges it
+A=$T/logs
+mkdir -p "$A"
+n=0
+for f in "$TESTDATA"/real-logs/*/dmesg.txt; do
+	n=$((n + 1))
+	cp "$f" "$A/$(basename "$(dirname "$f")").txt"
+	[ $n -ge 6 ] && break
+done
+printf 'nothing a device says\n' >"$A/zz-nothing.txt"
+"$MTDSCOPE" assess --jsonl --jobs 2 "$A" >"$T/a.jsonl" 2>"$T/a.err"
+is "$?" 1 "assess --each: a file without facts makes the exit status 1"
+is "$(jq -r .path "$T/a.jsonl" | sort)" "$(find "$A" -type f | sort)" "one line per file"
+like "$(jq -r 'select(.error) | .path' "$T/a.jsonl")" "zz-nothing\.txt" "the file without facts has an error line"
+bad=0
+for f in "$A"/*.txt; do
+	[ "$f" = "$A/zz-nothing.txt" ] && continue
+	"$MTDSCOPE" assess --json "$f" >"$T/a1.json" 2>/dev/null
+	[ "$(jq -c --arg p "$f" 'select(.path == $p) | del(.path, .sha256)' "$T/a.jsonl")" = "$(jq -c . "$T/a1.json")" ] ||
+		{ bad=1; echo "# $f: its line differs from assess --json"; }
+done
+ok $bad "each line is the assess --json document of that file"
+out=$("$MTDSCOPE" assess --each "$A/$(ls "$A" | head -1)" 2>/dev/null)
+like "$out" "^$A/[^:]+: (supported|possible-port|not-viable|unknown) - " "text: one verdict line per file"
 done_testing
