@@ -370,6 +370,10 @@ struct fs {
 	size_t nnodes, capnodes;
 	struct dent *dents;
 	size_t ndents, capdents;
+	/* directories already emitted, by the index of their newest inode node (and the root): a
+	 * directory named twice (hard-linked, or its own child) is emitted once, not once per path,
+	 * which would be exponential in the depth */
+	uint8_t *dir_seen;
 };
 
 static bool grow(void **arr, size_t *cap, size_t n, size_t sz)
@@ -602,8 +606,13 @@ static int emit(const struct fs *f, uint32_t ino, const char *path, int depth, s
 		return 0;
 	}
 	if (!find_inode(f, ino, &first, &end)) {
-		if (ino == 1)
+		if (ino == 1) {
+			if (*path) {
+				mtd_sink_problem(sink, path, "names the root directory again (a loop): not followed");
+				return 0;
+			}
 			return emit_dir(f, 1, path, depth, sink);
+		}
 		mtd_sink_problem(sink, path, "no inode node for inode %u", ino);
 		return 0;
 	}
@@ -612,6 +621,14 @@ static int emit(const struct fs *f, uint32_t ino, const char *path, int depth, s
 	int rc = 0;
 	switch (mode & S_IFMT) {
 	case S_IFDIR:
+		if (f->dir_seen[end - 1]) {
+			mtd_sink_problem(sink, path,
+			                 "directory inode %u is named a second time (a loop or a hard-linked "
+			                 "directory): not followed",
+			                 ino);
+			return 0;
+		}
+		f->dir_seen[end - 1] = 1;
 		rc = mtd_sink_dir(sink, path, mode & 07777, meta->mtime);
 		return rc ? rc : emit_dir(f, ino, path, depth, sink);
 	case S_IFREG:
@@ -659,10 +676,15 @@ static int unpack(const struct mtd_reader *in, struct mtd_fs_sink *sink)
 			qsort(f.nodes, f.nnodes, sizeof(*f.nodes), cmp_node);
 		if (f.ndents)
 			qsort(f.dents, f.ndents, sizeof(*f.dents), cmp_dent);
-		rc = mtd_sink_dir(sink, "", 0755, -1);
+		f.dir_seen = calloc(f.nnodes ? f.nnodes : 1, 1);
+		rc = f.dir_seen ? mtd_sink_dir(sink, "", 0755, -1) : MTD_ERR_NOMEM;
+		size_t rfirst, rend;
+		if (!rc && find_inode(&f, 1, &rfirst, &rend))
+			f.dir_seen[rend - 1] = 1; /* the root, emitted here */
 		if (!rc)
 			rc = emit_dir(&f, 1, "", 0, sink);
 	}
+	free(f.dir_seen);
 	free(f.nodes);
 	free(f.dents);
 	return rc == MTD_ERR_LIMIT || rc == MTD_ERR_NOMEM ? rc : 0;
