@@ -66,6 +66,16 @@ class Tally:
                                                   'damaged', 'named')}
 
 
+def count_missed(t, img, where, truth):
+    """Expected components under a parent the scan did not find: expected and missed."""
+    for e in truth:
+        t.expected += 1
+        t.damaged += bool(e.get('damage'))
+        t.wrong.append('%s: %s%s@%d: missed (its parent was not found)' % (img, where, e['type'], e['offset']))
+        if e.get('children'):
+            count_missed(t, img, '%s%s@%d/' % (where, e['type'], e['offset']), e['children'])
+
+
 def score_level(t, img, where, truth, ours, comps):
     """truth: expected components at one level; ours: the scan's non-gap findings at that level."""
     matched = set()
@@ -94,9 +104,12 @@ def score_level(t, img, where, truth, ours, comps):
                 t.named += 1
             else:
                 t.wrong.append('%s: %s%s@%d: defect not named (%s)' % (img, where, e['type'], e['offset'], e['damage']))
-        if hit and e.get('children') is not None:
-            score_level(t, img, '%s%s@%d/' % (where, e['type'], e['offset']), e['children'],
-                        kids_of(comps, hit[0]['id']), comps)
+        if e.get('children') is not None:
+            inner = '%s%s@%d/' % (where, e['type'], e['offset'])
+            if hit:
+                score_level(t, img, inner, e['children'], kids_of(comps, hit[0]['id']), comps)
+            else:
+                count_missed(t, img, inner, e['children'])
     for o in ours:
         if o['id'] not in matched:
             t.false += 1
@@ -127,9 +140,7 @@ def main():
         out, rc, err = run_scan(a.mtdscope, path)
         if out is None:
             t.wrong.append('%s: scan exited %d without JSON: %s' % (im['file'], rc, err[:160]))
-            for e in im['components']:
-                t.expected += 1
-                t.damaged += bool(e.get('damage'))
+            count_missed(t, im['file'], '', im['components'])
             continue
         comps, top = top_level(out)
         score_level(t, im['file'], '', im['components'], top, comps)
