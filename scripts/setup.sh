@@ -30,6 +30,10 @@ pkgs_tools="u-boot-tools squashfs-tools mtd-utils device-tree-compiler xz-utils 
 	man-db zsh seabios ipxe-qemu kmod arm-trusted-firmware-tools bzip2 zip unzip p7zip-full genromfs sqlite3"
 # Packaging (tests/package: dpkg-buildpackage of debian/, lintian on the result).
 pkgs_tools="$pkgs_tools dpkg-dev debhelper lintian"
+# scan --db postgresql://... tests: a throwaway server (initdb, pg_ctl) and psql; GNU parallel's recipe.
+pkgs_tools="$pkgs_tools
+	postgresql-15 postgresql-client-15
+	parallel"
 # (gcc-mipsel-linux-gnu, libc6-dev-mipsel-cross, qemu-user: the mipsel cross build and its run
 # under qemu-mipsel; usb.ids, pci.ids: read by mtdscope report/modem at run time;
 # seabios and ipxe-qemu: the option ROMs qemu-system-mipsel loads for the malta board's
