@@ -34,6 +34,9 @@ pkgs_tools="$pkgs_tools dpkg-dev debhelper lintian"
 pkgs_tools="$pkgs_tools
 	postgresql-15 postgresql-client-15
 	parallel"
+# the Slurm recipe's test: a single-node cluster (slurmctld, slurmd, sbatch) and munge, started by the test
+pkgs_tools="$pkgs_tools
+	slurm-wlm munge"
 # tests/scan/heldout-round2/recreate-binwalk.sh: the held-out scan images out of a binwalk clone (git show).
 pkgs_tools="$pkgs_tools
 	git"
