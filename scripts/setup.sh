@@ -37,6 +37,9 @@ pkgs_tools="$pkgs_tools
 # the Slurm recipe's test: a single-node cluster (slurmctld, slurmd, sbatch) and munge, started by the test
 pkgs_tools="$pkgs_tools
 	slurm-wlm munge"
+# tests/scan/heldout-round2/recreate-binwalk.sh: the held-out scan images out of a binwalk clone (git show).
+pkgs_tools="$pkgs_tools
+	git"
 # (gcc-mipsel-linux-gnu, libc6-dev-mipsel-cross, qemu-user: the mipsel cross build and its run
 # under qemu-mipsel; usb.ids, pci.ids: read by mtdscope report/modem at run time;
 # seabios and ipxe-qemu: the option ROMs qemu-system-mipsel loads for the malta board's

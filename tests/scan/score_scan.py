@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: MIT
 """Score `mtdscope scan --json` against a truth file of expected components (issue 12's held-out measure).
 
-usage: tests/scan/score_scan.py [--mtdscope PATH] [--verbose] [--json] TRUTH.json
+usage: tests/scan/score_scan.py [--mtdscope PATH] [--root DIR] [--verbose] [--json] TRUTH.json
 
-TRUTH.json ("schema": "mtdscope.scan-truth/1") lists images (paths relative to the truth file) and, for
-each, the components a reader of the format finds there, written before the scan ran:
+TRUTH.json ("schema": "mtdscope.scan-truth/1") lists images (paths relative to --root, by default the truth
+file's directory) and, for each, the components a reader of the format finds there, written before the
+scan ran:
   {"offset": N, "type": "squashfs", "children": null | [...], "damage": "..."}
 "children": null means what lies inside is not scored; [] means nothing is known inside, so a finding
 there is false.  A child's offset counts in its parent's decoded bytes (scan --json's "space"), or in
@@ -65,6 +66,16 @@ class Tally:
                                                   'damaged', 'named')}
 
 
+def count_missed(t, img, where, truth):
+    """Expected components under a parent the scan did not find: expected and missed."""
+    for e in truth:
+        t.expected += 1
+        t.damaged += bool(e.get('damage'))
+        t.wrong.append('%s: %s%s@%d: missed (its parent was not found)' % (img, where, e['type'], e['offset']))
+        if e.get('children'):
+            count_missed(t, img, '%s%s@%d/' % (where, e['type'], e['offset']), e['children'])
+
+
 def score_level(t, img, where, truth, ours, comps):
     """truth: expected components at one level; ours: the scan's non-gap findings at that level."""
     matched = set()
@@ -93,9 +104,12 @@ def score_level(t, img, where, truth, ours, comps):
                 t.named += 1
             else:
                 t.wrong.append('%s: %s%s@%d: defect not named (%s)' % (img, where, e['type'], e['offset'], e['damage']))
-        if hit and e.get('children') is not None:
-            score_level(t, img, '%s%s@%d/' % (where, e['type'], e['offset']), e['children'],
-                        kids_of(comps, hit[0]['id']), comps)
+        if e.get('children') is not None:
+            inner = '%s%s@%d/' % (where, e['type'], e['offset'])
+            if hit:
+                score_level(t, img, inner, e['children'], kids_of(comps, hit[0]['id']), comps)
+            else:
+                count_missed(t, img, inner, e['children'])
     for o in ours:
         if o['id'] not in matched:
             t.false += 1
@@ -106,6 +120,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('truth')
     ap.add_argument('--mtdscope', default=os.environ.get('MTDSCOPE', 'build/src/cli/mtdscope'))
+    ap.add_argument('--root', help='directory the image paths are relative to (default: the truth file\'s)')
     ap.add_argument('--verbose', '-v', action='store_true', help='list every miss and false finding')
     ap.add_argument('--json', action='store_true', help='print the figures as JSON')
     a = ap.parse_args()
@@ -113,7 +128,7 @@ def main():
     if doc.get('schema') != 'mtdscope.scan-truth/1':
         print('score_scan.py: %s: not a scan truth file (schema %r)' % (a.truth, doc.get('schema')), file=sys.stderr)
         return 2
-    base = os.path.dirname(os.path.abspath(a.truth))
+    base = a.root or os.path.dirname(os.path.abspath(a.truth))
     t = Tally()
     images = 0
     for im in doc['images']:
@@ -125,9 +140,7 @@ def main():
         out, rc, err = run_scan(a.mtdscope, path)
         if out is None:
             t.wrong.append('%s: scan exited %d without JSON: %s' % (im['file'], rc, err[:160]))
-            for e in im['components']:
-                t.expected += 1
-                t.damaged += bool(e.get('damage'))
+            count_missed(t, im['file'], '', im['components'])
             continue
         comps, top = top_level(out)
         score_level(t, im['file'], '', im['components'], top, comps)
