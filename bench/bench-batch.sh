@@ -72,16 +72,16 @@ run() { # label cmd...: the best wall time of $reps runs, its peak RSS KiB
 	for k in $(seq 1 "$reps"); do
 		/usr/bin/time -f '%e %M' -o "$tmp/time" "$@" >/dev/null 2>"$tmp/err" || true
 		read -r w r <"$tmp/time"
-		if [ -z "$wall" ] || [ "$(echo "$w < $wall" | bc)" = 1 ]; then wall=$w rss=$r; fi
+		if [ -z "$wall" ] || awk -v a="$w" -v b="$wall" 'BEGIN { exit !(a < b) }'; then wall=$w rss=$r; fi
 		case $label in *sqlite*) rm -f "$tmp/r.sqlite"* ;; esac
 	done
 	printf '%-28s %8.2f s %8.1f images/s %9d KiB peak RSS  (load %s)\n' "$label" "$wall" \
-		"$(echo "$n / $wall" | bc -l)" "$rss" "$(cut -d' ' -f1 /proc/loadavg)"
+		"$(awk -v a="$n" -v b="$wall" 'BEGIN { print a / b }')" "$rss" "$(cut -d' ' -f1 /proc/loadavg)"
 	eval "t_${label//[^a-z0-9]/_}=$wall"
 }
 run "mtdscope --jobs 1" "$M" scan --jobs 1 "$C"
 run "mtdscope --jobs 2" "$M" scan --jobs 2 "$C"
-printf 'speed-up --jobs 2 / --jobs 1: %.2fx (target >= 1.8x)\n' "$(echo "$t_mtdscope___jobs_1 / $t_mtdscope___jobs_2" | bc -l)"
+printf 'speed-up --jobs 2 / --jobs 1: %.2fx (target >= 1.8x)\n' "$(awk -v a="$t_mtdscope___jobs_1" -v b="$t_mtdscope___jobs_2" 'BEGIN { print a / b }')"
 rm -f "$tmp/r.sqlite"
 run "mtdscope --jobs 2 --db sqlite" "$M" scan --jobs 2 --db "$tmp/r.sqlite" "$C"
 PGBIN=/usr/lib/postgresql/15/bin
@@ -101,6 +101,6 @@ fi
 if command -v binwalk >/dev/null 2>&1; then
 	reps=1
 	run "binwalk (all files)" binwalk -q -f /dev/null $(find "$C" -type f | sort)
-	printf 'binwalk / mtdscope --jobs 1: %.2fx\n' "$(echo "$t_binwalk__all_files_ / $t_mtdscope___jobs_1" | bc -l)"
+	printf 'binwalk / mtdscope --jobs 1: %.2fx\n' "$(awk -v a="$t_binwalk__all_files_" -v b="$t_mtdscope___jobs_1" 'BEGIN { print a / b }')"
 fi
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -6,7 +6,11 @@
  * another machine stored the same bytes first, nothing of this image is
  * written, so concurrent writers never duplicate nor mix an image's rows.
  */
+#if MTD_HAVE_LIBPQ
 #include <libpq-fe.h>
+#else
+typedef struct pg_conn PGconn; /* built without libpq: --db postgresql:// is refused */
+#endif
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,8 +60,10 @@
 static const char sqlite_schema[] = "PRAGMA journal_mode=WAL;"
                                     "PRAGMA synchronous=NORMAL;" TABLES("INTEGER");
 /* concurrent first runs: the schema is made under a lock every writer takes */
+#if MTD_HAVE_LIBPQ
 static const char pg_schema[] = "BEGIN;"
                                 "SELECT pg_advisory_xact_lock(7368740);" TABLES("BIGINT") "COMMIT;";
+#endif
 
 static const char sql_seen[] = "SELECT 1 FROM images WHERE sha256 = $1";
 static const char sql_img[] = "INSERT INTO images(sha256, path, size, tool_version, scanned_at, status, error)"
@@ -88,18 +94,23 @@ const char *batch_db_name(const struct batch_db *db)
 
 static int fail(struct batch_db *db, const char *what)
 {
+#if MTD_HAVE_LIBPQ
 	if (db->pg) {
 		const char *m = PQerrorMessage(db->pg);
 		size_t n = strlen(m);
 		while (n && (m[n - 1] == '\n' || m[n - 1] == ' '))
 			n--;
 		cli_error("%s: %s: %.*s", db->name, what, (int)n, m);
-	} else {
+		return -1;
+	}
+#endif
+	{
 		cli_error("%s: %s: %s", db->name, what, db->h ? sqlite3_errmsg(db->h) : "out of memory");
 	}
 	return -1;
 }
 
+#if MTD_HAVE_LIBPQ
 /* libpq's notices ("relation already exists, skipping") are not the user's business */
 static void quiet(void *arg, const char *msg)
 {
@@ -146,6 +157,13 @@ static int pg_open(struct batch_db *db)
 	}
 	return 0;
 }
+#else
+static int pg_open(struct batch_db *db)
+{
+	cli_error("%s: this mtdscope was built without PostgreSQL support (libpq); use an SQLite file", db->spec);
+	return -1;
+}
+#endif
 
 static int sqlite_open(struct batch_db *db)
 {
@@ -193,13 +211,16 @@ void batch_db_close(struct batch_db *db)
 	sqlite3_finalize(db->prob);
 	if (db->h)
 		sqlite3_close(db->h);
+#if MTD_HAVE_LIBPQ
 	if (db->pg)
 		PQfinish(db->pg);
+#endif
 	free(db);
 }
 
 int batch_db_seen(struct batch_db *db, const char *sha)
 {
+#if MTD_HAVE_LIBPQ
 	if (db->pg) {
 		const char *v[1] = {sha};
 		PGresult *res = PQexecPrepared(db->pg, "seen", 1, v, NULL, NULL, 0);
@@ -207,6 +228,7 @@ int batch_db_seen(struct batch_db *db, const char *sha)
 		PQclear(res);
 		return rc < 0 ? fail(db, "cannot look up an image") : rc;
 	}
+#endif
 	sqlite3_reset(db->seen);
 	sqlite3_bind_text(db->seen, 1, sha, -1, SQLITE_STATIC);
 	int st = sqlite3_step(db->seen);
@@ -223,6 +245,7 @@ int batch_db_seen(struct batch_db *db, const char *sha)
 static int put_row(struct batch_db *db, const char *stmt, sqlite3_stmt *st, int n, const char *const *v,
                    const char *kinds, bool *changed)
 {
+#if MTD_HAVE_LIBPQ
 	if (db->pg) {
 		PGresult *res = PQexecPrepared(db->pg, stmt, n, v, NULL, NULL, 0);
 		int ok = PQresultStatus(res) == PGRES_COMMAND_OK;
@@ -231,6 +254,9 @@ static int put_row(struct batch_db *db, const char *stmt, sqlite3_stmt *st, int 
 		PQclear(res);
 		return ok ? 0 : fail(db, "cannot write a row");
 	}
+#else
+	(void)stmt;
+#endif
 	for (int i = 0; i < n; i++) {
 		if (!v[i])
 			sqlite3_bind_null(st, i + 1);
@@ -251,8 +277,10 @@ static int put_row(struct batch_db *db, const char *stmt, sqlite3_stmt *st, int 
 
 static int tx(struct batch_db *db, const char *sql)
 {
+#if MTD_HAVE_LIBPQ
 	if (db->pg)
 		return pg_cmd(db, sql, sql);
+#endif
 	return sqlite3_exec(db->h, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : fail(db, sql);
 }
 

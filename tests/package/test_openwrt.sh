@@ -12,7 +12,9 @@ ok "$([ -f "$mk" ] && [ -f "$sq" ]; echo $?)" "contrib/openwrt has the mtdscope 
 # pkg-config or library name in meson.build -> the OpenWrt package that provides it
 declare -A owrt=([zlib]=zlib [liblzma]=liblzma [libzstd]=libzstd [liblz4]=liblz4 [lzo2]=liblzo
 	[libdeflate]=libdeflate [libsquashfs1]=libsquashfs [libcrypto]=libopenssl [ext2fs]=libext2fs
-	[libarchive]=libarchive [fdt]=libfdt [bz2]=libbz2 [sqlite3]=libsqlite3 [threads]= [m]=)
+	[libarchive]=libarchive [fdt]=libfdt [bz2]=libbz2 [sqlite3]=libsqlite3 [libpq]=libpq [threads]= [m]=)
+# a library behind a meson feature option may instead be turned off in MESON_ARGS
+declare -A feature=([libpq]=postgresql)
 names=$(sed -n "s/.*dependency('\([^']*\)'.*/\1/p; s/.*find_library('\([^']*\)'.*/\1/p" "$SRCDIR/meson.build" | sort -u)
 ok "$([ "$(printf '%s\n' $names | wc -l)" -ge 10 ]; echo $?)" "meson.build's libraries read ($(printf '%s ' $names))"
 # the DEPENDS lines of the Makefile, continuation lines joined
@@ -24,6 +26,10 @@ for n in $names; do
 	fi
 	p=${owrt[$n]}
 	[ -n "$p" ] || continue # from the C library
+	if [ -n "${feature[$n]+set}" ] && grep -q -- "-D${feature[$n]}=disabled" "$mk"; then
+		ok 0 "'$n' is turned off (-D${feature[$n]}=disabled)"
+		continue
+	fi
 	ok "$(printf '%s\n' $deps | grep -qx "$p"; echo $?)" "'$n' is in DEPENDS as +$p"
 done
 ok "$(grep -q 'BuildPackage,libsquashfs' "$sq"; echo $?)" "libsquashfs is built by contrib/openwrt/squashfs-tools-ng"
