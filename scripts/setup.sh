@@ -27,7 +27,7 @@ pkgs_tools="u-boot-tools squashfs-tools mtd-utils device-tree-compiler xz-utils 
 	gzip cpio tar u-boot-qemu qemu-system-mips qemu-user binwalk libubootenv-tool tftp-hpa atftp
 	curl busybox-static flashrom tftpd-hpa e2fsprogs gdisk fdisk jq iproute2
 	python3 python3-jsonschema perl time gcc-mipsel-linux-gnu libc6-dev-mipsel-cross usb.ids pci.ids lzma-alone
-	man-db zsh seabios ipxe-qemu kmod arm-trusted-firmware-tools bzip2 zip unzip p7zip-full genromfs sqlite3"
+	man-db zsh seabios ipxe-qemu kmod arm-trusted-firmware-tools bzip2 zip unzip p7zip-full genromfs sqlite3 unyaffs"
 # Packaging (tests/package: dpkg-buildpackage of debian/, lintian on the result).
 pkgs_tools="$pkgs_tools dpkg-dev debhelper lintian"
 # scan --db postgresql://... tests: a throwaway server (initdb, pg_ctl) and psql; GNU parallel's recipe.
