@@ -37,6 +37,10 @@ pkgs_tools="$pkgs_tools
 # the Slurm recipe's test: a single-node cluster (slurmctld, slurmd, sbatch) and munge, started by the test
 pkgs_tools="$pkgs_tools
 	slurm-wlm munge"
+# netboot --via serial tests (tests/serial): lrzsz's rb and C-Kermit as receivers on a pty, and
+# U-Boot's qemu_arm64 build (u-boot-qemu) in qemu-system-aarch64 receiving over loady and loadb
+pkgs_tools="$pkgs_tools
+	lrzsz ckermit qemu-system-arm"
 # tests/scan/heldout-round2/recreate-binwalk.sh: the held-out scan images out of a binwalk clone (git show).
 pkgs_tools="$pkgs_tools
 	git"
