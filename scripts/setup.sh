@@ -29,7 +29,7 @@ pkgs_tools="u-boot-tools squashfs-tools mtd-utils device-tree-compiler xz-utils 
 	python3 python3-jsonschema perl time gcc-mipsel-linux-gnu libc6-dev-mipsel-cross usb.ids pci.ids lzma-alone
 	man-db zsh seabios ipxe-qemu kmod arm-trusted-firmware-tools bzip2 zip unzip p7zip-full genromfs sqlite3 unyaffs"
 # Packaging (tests/package: dpkg-buildpackage of debian/, lintian on the result).
-pkgs_tools="$pkgs_tools dpkg-dev debhelper lintian"
+pkgs_tools="$pkgs_tools dpkg-dev debhelper lintian build-essential"
 # scan --db postgresql://... tests: a throwaway server (initdb, pg_ctl) and psql; GNU parallel's recipe.
 pkgs_tools="$pkgs_tools
 	postgresql-15 postgresql-client-15
