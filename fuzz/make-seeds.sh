@@ -53,6 +53,9 @@ PY
 mkfs.cramfs "$w/root" "$w/le.cramfs" >/dev/null; seed cramfs "$w/le.cramfs" tiny-le.cramfs
 mkfs.cramfs -N big "$w/root" "$w/be.cramfs" >/dev/null; seed cramfs "$w/be.cramfs" tiny-be.cramfs
 genromfs -d "$w/root" -f "$w/root.romfs" -V seed; seed romfs "$w/root.romfs" tiny.romfs
+# yaffs2: Debian has no generator; tests/fs/make_yaffs2.py writes the documented layout
+python3 ../../tests/fs/make_yaffs2.py "$w/root" "$w/y.img"; seed yaffs2 "$w/y.img" tiny-2k64.yaffs2
+python3 ../../tests/fs/make_yaffs2.py --inband --be --extra "$w/root" "$w/yb.img"; seed yaffs2 "$w/yb.img" tiny-inband-be-extra.yaffs2
 fiptool create --soc-fw "$w/payload" --nt-fw "$w/p.lzma" "$w/a.fip"; seed fip "$w/a.fip" bl31-bl33.fip
 fiptool create --align 64 --tb-fw "$w/payload" --nt-fw-config "$w/seed.dtb" "$w/b.fip"; seed fip "$w/b.fip" bl2-config-aligned.fip
 python3 ../../tests/containers/make_seama_chk.py seama "$w/fw.seama" seed_signature "$w/uImage" "$w/root.sqfs"; seed seama "$w/fw.seama" seal-two-entities.seama

@@ -5,10 +5,12 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include <mtdscope/console.h>
 #include <mtdscope/reader.h>
+#include <mtdscope/serial.h>
 #include <mtdscope/source.h>
 #include <mtdscope/tftp.h>
 
@@ -26,9 +28,21 @@ static const char help[] = "usage: mtdscope netboot (--line DEV [--baud N] | --e
                            "CRC-32 of FILE, then bootm it.  Each step is reported; the first failure\n"
                            "stops the procedure.\n"
                            "\n"
+                           "Without Ethernet, --via serial sends FILE over the console line itself:\n"
+                           "YMODEM to U-Boot's loady (1 KiB blocks, CRC-16) or Kermit to loadb (also\n"
+                           "the Ralink SDK boot menu's serial load), saying first how long it will\n"
+                           "take at the line's speed (a 4 MiB image at 57600 baud: about 12 minutes),\n"
+                           "with progress and the time left while it runs; then the same crc32 check\n"
+                           "and bootm.\n"
+                           "\n"
                            "options:\n"
                            "  --image FILE         the image to boot (an OpenWrt initramfs uImage...)\n"
                            "  --line DEV / --baud N / --exec CMD   the console (see 'mtdscope console')\n"
+                           "  --via WAY            tftp (default) or serial\n"
+                           "  --protocol P         with --via serial: ymodem (default, loady) or kermit\n"
+                           "                       (loadb)\n"
+                           "  --xfer-timeout SEC   with --via serial: time allowed for each answer of the\n"
+                           "                       receiver (default 10; the first: --wait)\n"
                            "  --ipaddr ADDR        the router's address (default: U-Boot's ipaddr)\n"
                            "  --serverip ADDR      this machine's address (default: U-Boot's serverip)\n"
                            "  --bind ADDR          where the TFTP server listens (default 0.0.0.0)\n"
@@ -226,6 +240,108 @@ static uint64_t align_up(uint64_t v, uint64_t a)
 	return (v + a - 1) / a * a;
 }
 
+/* ---- --via serial ---- */
+
+static volatile sig_atomic_t xfer_interrupted;
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	xfer_interrupted = 1;
+}
+
+static bool xfer_cancel(void *ctx)
+{
+	(void)ctx;
+	return xfer_interrupted != 0;
+}
+
+/* "12 min 5 s", "40 s", "1 h 3 min" */
+static void fmt_dur(double sec, char *out, size_t size)
+{
+	unsigned long t = sec < 0 ? 0 : (unsigned long)(sec + 0.5);
+	if (t >= 3600)
+		snprintf(out, size, "%lu h %lu min", t / 3600, t % 3600 / 60);
+	else if (t >= 60)
+		snprintf(out, size, "%lu min %lu s", t / 60, t % 60);
+	else
+		snprintf(out, size, "%lu s", t);
+}
+
+struct xfer_view {
+	bool tty, json;
+	int last_decile;
+	double estimate;
+	bool shown;
+};
+
+static void on_xfer(void *ctx, const struct mtd_xfer_progress *p)
+{
+	struct xfer_view *v = ctx;
+	double rate = p->elapsed > 0.5 ? (double)p->done / p->elapsed : 0;
+	double left = rate > 0 ? (double)(p->total - p->done) / rate : v->estimate;
+	char a[24], b[24], l[32];
+	mtd_format_size(p->done, a, sizeof(a));
+	mtd_format_size(p->total, b, sizeof(b));
+	fmt_dur(left, l, sizeof(l));
+	int pct = p->total ? (int)(p->done * 100 / p->total) : 100;
+	if (v->tty) {
+		fprintf(stderr, "\r  %3d%%  %s of %s  %.1f KiB/s  about %s left  %u sent again   ", pct, a, b,
+		        rate / 1024, l, p->retries);
+		fflush(stderr);
+		v->shown = true;
+	} else if (!v->json && pct / 10 != v->last_decile) {
+		v->last_decile = pct / 10;
+		printf("         transfer %3d%%  %s of %s, %.1f KiB/s, about %s left\n", pct, a, b, rate / 1024, l);
+		fflush(stdout);
+	}
+}
+
+/* Read the console until `needle` shows in what is pending; copy what came before it into out. */
+static int wait_text(struct mtd_console *c, const char *needle, int timeout_ms, char *out, size_t size,
+                     struct mtd_diag *d)
+{
+	double end = mtd_console_elapsed(c) + timeout_ms / 1000.0;
+	for (;;) {
+		size_t n;
+		const char *p = mtd_console_pending(c, &n);
+		const char *hit = memmem(p, n, needle, strlen(needle));
+		if (hit) {
+			size_t k = (size_t)(hit - p) < size - 1 ? (size_t)(hit - p) : size - 1;
+			memcpy(out, p, k);
+			out[k] = '\0';
+			mtd_console_consume(c);
+			return 0;
+		}
+		if (mtd_console_elapsed(c) >= end)
+			return mtd_diag_set(d, MTD_ERR_TIMEOUT, "console", "expected '%s' within %.0f s", needle,
+			                    timeout_ms / 1000.0);
+		size_t got;
+		int rc = mtd_console_pump(c, 100, &got, d);
+		if (rc)
+			return rc;
+	}
+}
+
+/* The N of "## Total Size = 0x... = N Bytes". */
+static bool total_size(const char *text, uint64_t *out)
+{
+	const char *p = strstr(text, "Total Size");
+	const char *q = p ? strstr(p, " Bytes") : NULL;
+	if (!q)
+		return false;
+	const char *e = q;
+	while (e > p && e[-1] >= '0' && e[-1] <= '9')
+		e--;
+	char num[24];
+	size_t n = (size_t)(q - e);
+	if (!n || n >= sizeof(num))
+		return false;
+	memcpy(num, e, n);
+	num[n] = '\0';
+	return mtd_parse_u64(num, UINT64_MAX, out) == 0;
+}
+
 int cmd_netboot(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -253,9 +369,15 @@ int cmd_netboot(int argc, char **argv)
 	    {"log", required_argument, NULL, 'l'},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"json", no_argument, NULL, 'j'},
+	    {"via", required_argument, NULL, 'V'},
+	    {"protocol", required_argument, NULL, 'R'},
+	    {"xfer-timeout", required_argument, NULL, 'X'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
+	bool serial = false;
+	enum mtd_xfer_proto proto = MTD_XFER_YMODEM;
+	int xfer_timeout_ms = 10000;
 	struct mtd_console_options co;
 	struct mtd_console_stop_options so;
 	struct console_view view;
@@ -336,6 +458,23 @@ int cmd_netboot(int argc, char **argv)
 		case 'l': log_path = optarg; break;
 		case 'v': view.live = true; break;
 		case 'j': json = true; break;
+		case 'V':
+			if (strcmp(optarg, "serial") && strcmp(optarg, "tftp"))
+				return cli_usage_error("netboot", "--via takes tftp or serial, not '%s'", optarg);
+			serial = !strcmp(optarg, "serial");
+			break;
+		case 'R':
+			if (strcmp(optarg, "ymodem") && strcmp(optarg, "kermit"))
+				return cli_usage_error("netboot", "--protocol takes ymodem or kermit, not '%s'",
+				                       optarg);
+			proto = strcmp(optarg, "kermit") ? MTD_XFER_YMODEM : MTD_XFER_KERMIT;
+			break;
+		case 'X':
+			if (mtd_parse_u64(optarg, 600, &v) || !v)
+				return cli_usage_error("netboot", "--xfer-timeout takes 1 to 600 seconds, not '%s'",
+				                       optarg);
+			xfer_timeout_ms = (int)v * 1000;
+			break;
 		case 'h': fputs(help, stdout); return CLI_OK;
 		default: return cli_usage_error("netboot", "bad option");
 		}
@@ -383,6 +522,13 @@ int cmd_netboot(int argc, char **argv)
 	st.nr.out = json ? stderr : stdout;
 	uint32_t uboot_crc = 0;
 	char name[256], shown[256];
+	struct mtd_source isrc;
+	bool have_isrc = false;
+	static struct mtd_xfer_result xr;
+	memset(&xr, 0, sizeof(xr));
+	bool xfer_done = false;
+	double estimate = 0;
+	uint64_t est_wire = 0;
 
 	/* 1. The image. */
 	struct image_info im;
@@ -414,6 +560,27 @@ int cmd_netboot(int argc, char **argv)
 			     (unsigned long long)im.size, hs, im.crc);
 	}
 
+	if (serial) {
+		/* 2. How long it will take, said before anything starts. */
+		if (mtd_source_open(&isrc, image, &d)) {
+			cli_diag(&d);
+			goto done;
+		}
+		have_isrc = true;
+		unsigned eb = co.baud ? co.baud : 115200;
+		estimate = mtd_xfer_estimate(proto, isrc.data, isrc.size, proto == MTD_XFER_KERMIT ? 9024 : 1024, eb,
+		                             0.005, &est_wire);
+		char dur[32];
+		fmt_dur(estimate, dur, sizeof(dur));
+		step(&rep, true, "estimate",
+		     "%s over the serial line: %llu bytes on the wire (%s), at %u baud 8N1 about %s%s",
+		     proto == MTD_XFER_KERMIT ? "Kermit" : "YMODEM", (unsigned long long)est_wire,
+		     proto == MTD_XFER_KERMIT ? "control bytes prefixed, packets of up to 9024"
+		                              : "1 KiB blocks of 1029 bytes with CRC-16",
+		     eb, dur, co.line ? "" : " (a program's pty has no line speed: it will be quicker)");
+		goto console;
+	}
+
 	/* 2. The TFTP server, before the console: a busy port fails before the board is touched. */
 	to.any_name_file = image;
 	to.event = on_tftp;
@@ -432,6 +599,7 @@ int cmd_netboot(int argc, char **argv)
 	     to.bind_addr ? to.bind_addr : "0.0.0.0", mtd_tftp_server_port(srv), name);
 
 	/* 3. The console and the prompt. */
+console:
 	if (log_path) {
 		struct mtd_diag ld;
 		mtd_diag_clear(&ld);
@@ -542,6 +710,97 @@ int cmd_netboot(int argc, char **argv)
 	else
 		step(&rep, true, "load address", "0x%08llx (given)", (unsigned long long)loadaddr);
 
+	if (serial) {
+		/* 6-7. loady / loadb, the transfer, U-Boot's count of what it got. */
+		char cmd[128], ans[4096];
+		const char *ucmd = proto == MTD_XFER_KERMIT ? "loadb" : "loady";
+		snprintf(cmd, sizeof(cmd), "%s 0x%08llx%s", ucmd, (unsigned long long)loadaddr, co.eol);
+		mtd_console_consume(c);
+		if (mtd_console_send(c, cmd, strlen(cmd), &d)) {
+			step(&rep, false, ucmd, "%s", d.msg);
+			goto fail_tail;
+		}
+		char back[80];
+		snprintf(back, sizeof(back), "\n%s", mtd_console_prompt(c));
+		const char *rp[] = {"Ready for binary", "Unknown command", "unknown command", back};
+		int which = -1;
+		if (mtd_console_expect(c, rp, 4, 10000, &which, &d) || which != 0) {
+			step(&rep, false, ucmd, "%s",
+			     which > 0 ? "this U-Boot has no such command (built without CONFIG_CMD_LOADB?)"
+			               : "U-Boot did not say it is ready for the binary within 10 s");
+			goto fail_tail;
+		}
+		/* the rest of the "Ready" line, and whatever came after it (YMODEM's first 'C') */
+		size_t pn;
+		const char *pp = mtd_console_pending(c, &pn);
+		uint8_t pend[4096];
+		if (pn > sizeof(pend))
+			pn = sizeof(pend);
+		memcpy(pend, pp, pn);
+		mtd_console_consume(c);
+		mtd_console_note(c, "%s transfer of %llu bytes starts", proto == MTD_XFER_KERMIT ? "Kermit" : "YMODEM",
+		                 (unsigned long long)isrc.size);
+		struct mtd_xfer_options xo;
+		mtd_xfer_options_init(&xo);
+		xo.proto = proto;
+		xo.name = name;
+		xo.start_timeout_ms = 30000;
+		xo.timeout_ms = xfer_timeout_ms;
+		xo.baud = co.line ? co.baud : 0;
+		xo.pending = pend;
+		xo.pending_len = pn;
+		struct xfer_view xv = {.tty = !json && isatty(2), .json = json, .last_decile = 0, .estimate = estimate};
+		xo.progress = on_xfer;
+		xo.progress_ms = 500;
+		xo.cancel = xfer_cancel;
+		xo.ctx = &xv;
+		xfer_interrupted = 0;
+		struct sigaction sa, old_sa;
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_sigint;
+		sigaction(SIGINT, &sa, &old_sa);
+		int xrc = mtd_xfer_send(mtd_console_fd(c), isrc.data, isrc.size, &xo, &xr, &d);
+		sigaction(SIGINT, &old_sa, NULL);
+		if (xv.shown)
+			fputs("\n", stderr);
+		mtd_console_feed(c, xr.rest, xr.rest_len);
+		if (xrc) {
+			mtd_console_note(c, "transfer failed: %s", d.msg);
+			step(&rep, false, "transfer", "%s", d.msg);
+			goto fail_tail;
+		}
+		xfer_done = true;
+		if (wait_text(c, back, 30000, ans, sizeof(ans), &d)) {
+			step(&rep, false, "transfer", "sent, but U-Boot did not come back to its prompt: %s", d.msg);
+			goto fail_tail;
+		}
+		uint64_t got = 0;
+		if (!total_size(ans, &got) || got != isrc.size) {
+			step(&rep, false, "transfer", "sent %llu bytes, but U-Boot %s", (unsigned long long)isrc.size,
+			     got ? "counted another size" : "did not print its '## Total Size'");
+			goto fail_tail;
+		}
+		char dur[32];
+		fmt_dur(xr.p.elapsed, dur, sizeof(dur));
+		if (proto == MTD_XFER_KERMIT)
+			step(&rep, true, "transfer",
+			     "%llu bytes by Kermit to 0x%08llx in %s (%.1f KiB/s), %llu bytes on the wire, packets of "
+			     "%u data bytes%s, %u sent again; U-Boot's Total Size %llu",
+			     (unsigned long long)isrc.size, (unsigned long long)loadaddr, dur,
+			     xr.p.elapsed > 0 ? (double)isrc.size / xr.p.elapsed / 1024 : 0.0,
+			     (unsigned long long)xr.p.wire, xr.packet, xr.long_packets ? " (long packets)" : "",
+			     xr.p.retries, (unsigned long long)got);
+		else
+			step(&rep, true, "transfer",
+			     "%llu bytes by YMODEM to 0x%08llx in %s (%.1f KiB/s), %llu bytes on the wire, %s, %u "
+			     "sent again; U-Boot's Total Size %llu",
+			     (unsigned long long)isrc.size, (unsigned long long)loadaddr, dur,
+			     xr.p.elapsed > 0 ? (double)isrc.size / xr.p.elapsed / 1024 : 0.0,
+			     (unsigned long long)xr.p.wire, xr.crc16 ? "CRC-16" : "8-bit checksum", xr.p.retries,
+			     (unsigned long long)got);
+		goto crc;
+	}
+
 	/* 6. Network settings. */
 	/* the board's own values come from its console output: used only when they are addresses */
 	if (!ipaddr)
@@ -643,39 +902,37 @@ int cmd_netboot(int argc, char **argv)
 	}
 
 	/* 8. U-Boot's CRC-32 of what it holds against ours. */
-	{
-		char cmd[128];
-		snprintf(cmd, sizeof(cmd), "crc32 0x%08llx 0x%llx", (unsigned long long)loadaddr,
-		         (unsigned long long)im.size);
-		if (mtd_console_run(c, cmd, 60000, "==>", &out, &d)) {
-			step(&rep, false, "crc32", "%s", d.msg);
-			goto fail_tail;
-		}
-		const char *p = strstr(mtd_buf_str(&out), "==>");
-		p += 3;
-		while (*p == ' ')
-			p++;
-		char hex[16];
-		size_t n = 0;
-		while (n < 8 &&
-		       ((p[n] >= '0' && p[n] <= '9') || (p[n] >= 'a' && p[n] <= 'f') || (p[n] >= 'A' && p[n] <= 'F')))
-			n++;
-		memcpy(hex, "0x", 2);
-		memcpy(hex + 2, p, n);
-		hex[n + 2] = '\0';
-		if (n != 8 || mtd_parse_u64(hex, UINT32_MAX, &v)) {
-			step(&rep, false, "crc32", "cannot read U-Boot's answer");
-			goto fail_tail;
-		}
-		uboot_crc = (uint32_t)v;
-		if (uboot_crc != im.crc) {
-			step(&rep, false, "crc32",
-			     "U-Boot computed %08x over what it received, the file has %08x: do not boot it", uboot_crc,
-			     im.crc);
-			goto fail_tail;
-		}
-		step(&rep, true, "crc32", "U-Boot's %08x equals the file's", uboot_crc);
+crc : {
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "crc32 0x%08llx 0x%llx", (unsigned long long)loadaddr, (unsigned long long)im.size);
+	if (mtd_console_run(c, cmd, 60000, "==>", &out, &d)) {
+		step(&rep, false, "crc32", "%s", d.msg);
+		goto fail_tail;
 	}
+	const char *p = strstr(mtd_buf_str(&out), "==>");
+	p += 3;
+	while (*p == ' ')
+		p++;
+	char hex[16];
+	size_t n = 0;
+	while (n < 8 && ((p[n] >= '0' && p[n] <= '9') || (p[n] >= 'a' && p[n] <= 'f') || (p[n] >= 'A' && p[n] <= 'F')))
+		n++;
+	memcpy(hex, "0x", 2);
+	memcpy(hex + 2, p, n);
+	hex[n + 2] = '\0';
+	if (n != 8 || mtd_parse_u64(hex, UINT32_MAX, &v)) {
+		step(&rep, false, "crc32", "cannot read U-Boot's answer");
+		goto fail_tail;
+	}
+	uboot_crc = (uint32_t)v;
+	if (uboot_crc != im.crc) {
+		step(&rep, false, "crc32",
+		     "U-Boot computed %08x over what it received, the file has %08x: do not boot it", uboot_crc,
+		     im.crc);
+		goto fail_tail;
+	}
+	step(&rep, true, "crc32", "U-Boot's %08x equals the file's", uboot_crc);
+}
 
 	/* 9. bootm. */
 	if (!no_boot) {
@@ -772,6 +1029,22 @@ done:
 			mtd_json_kv_str(&j, "uboot_crc32", hx);
 		}
 		mtd_json_kv_u64(&j, "loadaddr", loadaddr);
+		mtd_json_kv_str(&j, "via", serial ? "serial" : "tftp");
+		if (serial) {
+			mtd_json_key(&j, "transfer");
+			mtd_json_begin_object(&j);
+			mtd_json_kv_str(&j, "protocol", mtd_xfer_proto_name(proto));
+			mtd_json_kv_bool(&j, "complete", xfer_done);
+			mtd_json_kv_u64(&j, "bytes", xr.p.done);
+			mtd_json_kv_u64(&j, "wire_bytes", xr.p.wire);
+			mtd_json_kv_u64(&j, "estimated_wire_bytes", est_wire);
+			mtd_json_kv_u64(&j, "estimated_ms", (uint64_t)(estimate * 1000));
+			mtd_json_kv_u64(&j, "elapsed_ms", (uint64_t)(xr.p.elapsed * 1000));
+			mtd_json_kv_u64(&j, "baud", co.line ? co.baud : 0);
+			mtd_json_kv_u64(&j, "packet", xr.packet);
+			mtd_json_kv_u64(&j, "retries", xr.p.retries);
+			mtd_json_end_object(&j);
+		}
 		mtd_json_key(&j, "steps");
 		mtd_json_begin_array(&j);
 		for (unsigned i = 0; i < rep.n; i++) {
@@ -796,6 +1069,8 @@ done:
 	}
 	if (cli_log_close(&lg) != CLI_OK)
 		rc = CLI_FAIL;
+	if (have_isrc)
+		mtd_source_close(&isrc);
 	mtd_buf_release(&out);
 	pthread_mutex_destroy(&st.lock);
 	return rc;
