@@ -21,6 +21,9 @@ mkenvimage -r -s 0x1000 -o "$w/env-r.bin" "$w/env.txt"; seed uboot-env "$w/env-r
 mkdir -p "$w/root/etc"; printf 'OpenWrt\n' >"$w/root/etc/hostname"; ln -s hostname "$w/root/etc/link"
 mksquashfs "$w/root" "$w/root.sqfs" -comp xz -noappend -all-root -quiet >/dev/null; seed squashfs "$w/root.sqfs" tiny-xz.sqfs
 mksquashfs "$w/root" "$w/root-gz.sqfs" -comp gzip -noappend -all-root -quiet >/dev/null; seed squashfs "$w/root-gz.sqfs" tiny-gzip.sqfs
+# squashfs 3.x: Debian's mksquashfs writes 4.0 only; tests/fs/make_squashfs3.py writes the 3.x layout
+python3 ../../tests/fs/make_squashfs3.py "$w/root" "$w/v3.sqfs"; seed squashfs "$w/v3.sqfs" tiny-v3-le.sqfs
+python3 ../../tests/fs/make_squashfs3.py --be --lzma --check "$w/root" "$w/v3b.sqfs"; seed squashfs "$w/v3b.sqfs" tiny-v3-be-lzma-check.sqfs
 mkfs.jffs2 -l -e 0x10000 -U -r "$w/root" -o "$w/le.jffs2"; seed jffs2 "$w/le.jffs2" tiny-le.jffs2
 mkfs.jffs2 -b -e 0x10000 -U -r "$w/root" -o "$w/be.jffs2"; seed jffs2 "$w/be.jffs2" tiny-be.jffs2
 (cd "$w/root" && find . | cpio -o -H newc 2>/dev/null) >"$w/root.cpio"; seed cpio "$w/root.cpio" tiny-newc.cpio

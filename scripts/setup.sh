@@ -47,6 +47,9 @@ pkgs_tools="$pkgs_tools
 # tests/scan/heldout-round2/recreate-binwalk.sh: the held-out scan images out of a binwalk clone (git show).
 pkgs_tools="$pkgs_tools
 	git"
+# collect's tests (tests/collect): socat as the TCP listener a bundle is streamed to
+pkgs_tools="$pkgs_tools
+	socat"
 # (gcc-mipsel-linux-gnu, libc6-dev-mipsel-cross, qemu-user: the mipsel cross build and its run
 # under qemu-mipsel; usb.ids, pci.ids: read by mtdscope report/modem at run time;
 # seabios and ipxe-qemu: the option ROMs qemu-system-mipsel loads for the malta board's
@@ -122,6 +125,10 @@ fi
 # packages unpacked into cross/sysroot-mipsel, gitignored): tests/cross uses it.
 say "preparing the mipsel cross sysroot (scripts/cross-sysroot.sh mipsel)"
 bash scripts/cross-sysroot.sh mipsel >>"$log" 2>&1 || die "scripts/cross-sysroot.sh mipsel failed"
+# Debian's musl-dev:mipsel and the kernel headers unpacked into cross/musl-mipsel (gitignored):
+# collect's static build for the router (cross/mipsel-linux-musl.ini, tests/collect).
+say "preparing the mipsel musl sysroot (scripts/cross-musl.sh mipsel)"
+bash scripts/cross-musl.sh mipsel >>"$log" 2>&1 || die "scripts/cross-musl.sh mipsel failed"
 
 b=${MTDSCOPE_BUILD:-build} # the build directory (default build/)
 say "building (meson setup $b && ninja -C $b)"
