@@ -41,6 +41,9 @@ pkgs_tools="$pkgs_tools
 # U-Boot's qemu_arm64 build (u-boot-qemu) in qemu-system-aarch64 receiving over loady and loadb
 pkgs_tools="$pkgs_tools
 	lrzsz ckermit qemu-system-arm"
+# --html reports (tests/html): rendered by headless chromium, screenshots read with PIL
+pkgs_tools="$pkgs_tools
+	chromium python3-pil"
 # tests/scan/heldout-round2/recreate-binwalk.sh: the held-out scan images out of a binwalk clone (git show).
 pkgs_tools="$pkgs_tools
 	git"
