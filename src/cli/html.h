@@ -69,5 +69,12 @@ struct mtd_scan_result;
  * none), the findings and the scan JSON, written to path.  CLI_OK or CLI_FAIL (message printed).
  */
 int cli_scan_html(const struct mtd_scan_result *r, const uint8_t *data, uint64_t eblock, const char *path);
+struct mtd_source;
+struct mtd_layout;
+struct mtd_diff_report;
+/** diff --html: A and B side by side over layout l; dup: the duplicate-Factory warning or NULL; json: diff --json. */
+int cli_diff_html(const char *pa, const char *pb, const struct mtd_source *a, const struct mtd_source *b,
+                  const struct mtd_layout *l, const struct mtd_diff_report *r, bool differ, const char *dup,
+                  const char *json, size_t jlen, const char *path);
 
 #endif

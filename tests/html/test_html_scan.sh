@@ -103,7 +103,8 @@ is "$(grep -o '</script>' "$T/hostile.html" | wc -l)" 2 "hostile: '</script>' on
 
 # ---- the output discipline ----
 "$M" scan --html "$S" "$S" >/dev/null 2>"$T/err"
-is "$?" 1 "--html onto the input is refused"
+is "$?" 1 "--html onto the input: exit 1"
+like "$(cat "$T/err")" "refusing to write over it" "--html onto the input is refused"
 cmp -s "$S" "$BUILDDIR/sample/sample.bin"
 ok $? "the input is untouched"
 "$M" scan --html - "$S" >"$T/stdout.html"
