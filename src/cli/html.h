@@ -76,5 +76,19 @@ struct mtd_diff_report;
 int cli_diff_html(const char *pa, const char *pb, const struct mtd_source *a, const struct mtd_source *b,
                   const struct mtd_layout *l, const struct mtd_diff_report *r, bool differ, const char *dup,
                   const char *json, size_t jlen, const char *path);
+struct mtd_facts;
+struct mtd_profile;
+struct mtd_assessment;
+/** assess --html: the verdict first, reasons with evidence, install path, closest devices, profile; json: --json. */
+int cli_assess_html(const struct mtd_facts *f, const struct mtd_profile *p, const struct mtd_assessment *a,
+                    const char *json, size_t jlen, const char *path);
+/** report --html: the profile with the evidence of each value; json: report --json. */
+int cli_report_html(const struct mtd_facts *f, const struct mtd_profile *p, const char *json, size_t jlen,
+                    const char *path);
+struct mtd_verify_report;
+struct mtd_part_file;
+/** verify --html: the verdict, the layout marked partition by partition, the problems; json: verify --json. */
+int cli_verify_html(const struct mtd_layout *l, const struct mtd_verify_report *r, const struct mtd_part_file *files,
+                    const char *json, size_t jlen, const char *path);
 
 #endif
