@@ -40,7 +40,8 @@ pkgs_tools="$pkgs_tools
 # netboot --via serial tests (tests/serial): lrzsz's rb and C-Kermit as receivers on a pty, and
 # U-Boot's qemu_arm64 build (u-boot-qemu) in qemu-system-aarch64 receiving over loady and loadb
 pkgs_tools="$pkgs_tools
-	lrzsz ckermit qemu-system-arm"
+	lrzsz ckermit qemu-system-arm socat"
+# (socat: bench/bench-serial.sh joins lrzsz's and C-Kermit's own sender and receiver over a pty pair)
 # tests/scan/heldout-round2/recreate-binwalk.sh: the held-out scan images out of a binwalk clone (git show).
 pkgs_tools="$pkgs_tools
 	git"
