@@ -64,6 +64,7 @@ fiptool create --align 64 --tb-fw "$w/payload" --nt-fw-config "$w/seed.dtb" "$w/
 python3 ../../tests/containers/make_seama_chk.py seama "$w/fw.seama" seed_signature "$w/uImage" "$w/root.sqfs"; seed seama "$w/fw.seama" seal-two-entities.seama
 python3 ../../tests/containers/make_safeloader.py 'CPE510(TP-LINK|UN|N300-5):1.0' "$w/uImage" "$w/root.sqfs" "$w/sl.bin"; seed tplink-safeloader "$w/sl.bin" cpe510-factory.bin
 python3 ../../tests/containers/make_xiaomi.py 0x12 "$w/xm.bin" "0x160000:4:kernel:$w/uImage" "::rootfs:$w/root.sqfs"; seed xiaomi "$w/xm.bin" r4cm-two-blobs.bin
+python3 ../../tests/containers/make_sercomm.py DNI_SERCOMM_ID12 1.0 0x01020304 "$w/root.zip" "$w/sc.bin"; seed sercomm "$w/sc.bin" zip-uimage.bin
 python3 ../../tests/containers/make_seama_chk.py chk "$w/fw.chk" U12H072T00_NETGEAR "$w/uImage" "$w/root.sqfs"; seed netgear-chk "$w/fw.chk" kernel-rootfs.chk
 printf 'int efi_main(void *a, void *b) { return a != b; }\n' >"$w/app.c" && gcc -c -O2 -fpic -fno-stack-protector -o "$w/app.o" "$w/app.c" &&
 	ld -shared -Bsymbolic -nostdlib -e efi_main -o "$w/app.so" "$w/app.o" &&

@@ -85,5 +85,10 @@ int cli_assess_html(const struct mtd_facts *f, const struct mtd_profile *p, cons
 /** report --html: the profile with the evidence of each value; json: report --json. */
 int cli_report_html(const struct mtd_facts *f, const struct mtd_profile *p, const char *json, size_t jlen,
                     const char *path);
+struct mtd_verify_report;
+struct mtd_part_file;
+/** verify --html: the verdict, the layout marked partition by partition, the problems; json: verify --json. */
+int cli_verify_html(const struct mtd_layout *l, const struct mtd_verify_report *r, const struct mtd_part_file *files,
+                    const char *json, size_t jlen, const char *path);
 
 #endif

@@ -19,6 +19,7 @@ extern const struct mtd_format mtd_fmt_tplink_header;
 extern const struct mtd_format mtd_fmt_tplink_safeloader;
 extern const struct mtd_format mtd_fmt_seama;
 extern const struct mtd_format mtd_fmt_xiaomi;
+extern const struct mtd_format mtd_fmt_sercomm;
 extern const struct mtd_format mtd_fmt_netgear_chk;
 extern const struct mtd_format mtd_fmt_openwrt_metadata;
 extern const struct mtd_format mtd_fmt_squashfs;
@@ -59,6 +60,7 @@ const struct mtd_format *const mtd_formats[] = {
     &mtd_fmt_tplink_safeloader,
     &mtd_fmt_seama,
     &mtd_fmt_xiaomi,
+    &mtd_fmt_sercomm,
     &mtd_fmt_netgear_chk,
     &mtd_fmt_openwrt_metadata,
     &mtd_fmt_squashfs,
