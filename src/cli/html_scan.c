@@ -22,7 +22,7 @@
 #define ENT_COLS      1000 /* entropy points */
 #define MAX_PROBLEM_W 400  /* components with problems drawn on their own (not clustered) */
 #define MAX_INSETS    40   /* decoded streams drawn */
-#define MAX_ROWS      1500 /* component table rows */
+#define MAX_ROWS      1000 /* component table rows */
 #define MAX_FINDINGS  400  /* findings a severity */
 #define BAND_H        40.0
 #define PART_H        24.0
