@@ -47,7 +47,8 @@ pkgs_tools="$pkgs_tools
 # tests/scan/heldout-round2/recreate-binwalk.sh: the held-out scan images out of a binwalk clone (git show).
 pkgs_tools="$pkgs_tools
 	git"
-# collect's tests (tests/collect): socat as the TCP listener a bundle is streamed to
+# collect's tests (tests/collect): socat as the TCP listener a bundle is streamed to;
+# bench/bench-serial.sh: socat joins lrzsz's and C-Kermit's own sender and receiver over a pty pair
 pkgs_tools="$pkgs_tools
 	socat"
 # (gcc-mipsel-linux-gnu, libc6-dev-mipsel-cross, qemu-user: the mipsel cross build and its run

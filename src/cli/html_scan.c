@@ -22,7 +22,7 @@
 #define ENT_COLS      1000 /* entropy points */
 #define MAX_PROBLEM_W 400  /* components with problems drawn on their own (not clustered) */
 #define MAX_INSETS    40   /* decoded streams drawn */
-#define MAX_ROWS      1500 /* component table rows */
+#define MAX_ROWS      1000 /* component table rows */
 #define MAX_FINDINGS  400  /* findings a severity */
 #define BAND_H        40.0
 #define PART_H        24.0
@@ -646,7 +646,7 @@ int cli_scan_html(const struct mtd_scan_result *r, const uint8_t *data, uint64_t
 		}
 		if (!ninsets)
 			mtd_buf_puts(b, "<h2 id=\"decoded\">Decoded streams</h2>\n");
-		mtd_buf_printf(b, "<details%s><summary>", ninsets < 4 ? " open" : "");
+		mtd_buf_printf(b, "<details%s><summary>", ninsets < 1 ? " open" : "");
 		cli_html_text(b, c->type);
 		mtd_buf_printf(b, " <a href=\"#t-c%lld\">#%lld</a> at %s0x%llx: ", (long long)c->id, (long long)c->id,
 		               c->space >= 0 ? "~" : "", (unsigned long long)c->offset);
