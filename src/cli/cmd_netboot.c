@@ -444,7 +444,18 @@ static int serial_load(struct serial_ctx *sc, uint64_t addr, const uint8_t *data
 	*stepname = "transfer";
 	if (xrc) {
 		mtd_console_note(c, "transfer failed: %s", d.msg);
-		snprintf(msg, msize, "%s", d.msg);
+		/* what U-Boot says when its receiver gives up, and whether its prompt comes back */
+		struct mtd_diag wd;
+		mtd_diag_clear(&wd);
+		bool back_at_prompt = wait_text(c, back, 5000, ans, sizeof(ans), &wd) == 0;
+		if (xr->aborted)
+			snprintf(msg, msize,
+			         "stopped by Ctrl-C after %llu of %llu bytes; the receiver was told to cancel%s",
+			         (unsigned long long)xr->p.done, (unsigned long long)len,
+			         back_at_prompt ? ", U-Boot is back at its prompt" : "");
+		else
+			snprintf(msg, msize, "%s (after %llu of %llu bytes)%s", d.msg, (unsigned long long)xr->p.done,
+			         (unsigned long long)len, back_at_prompt ? "; U-Boot is back at its prompt" : "");
 		return -1;
 	}
 	sc->done = true;

@@ -18,12 +18,13 @@
 #include "html.h"
 
 #define MAP_W         1000.0
-#define MIN_W         2.0  /* smallest width drawn: a 4-byte component on 1 GiB stays visible */
-#define ENT_COLS      1000 /* entropy points */
-#define MAX_PROBLEM_W 400  /* components with problems drawn on their own (not clustered) */
-#define MAX_INSETS    40   /* decoded streams drawn */
-#define MAX_ROWS      1000 /* component table rows */
-#define MAX_FINDINGS  400  /* findings a severity */
+#define MIN_W         2.0        /* smallest width drawn: a 4-byte component on 1 GiB stays visible */
+#define ENT_COLS      1000       /* entropy points */
+#define MAX_PROBLEM_W 400        /* components with problems drawn on their own (not clustered) */
+#define MAX_INSETS    40         /* decoded streams drawn */
+#define MAX_ROWS      1000       /* component table rows */
+#define JSON_BUDGET   (1u << 20) /* scan JSON bytes embedded whole; beyond, without plain gaps */
+#define MAX_FINDINGS  400        /* findings a severity */
 #define BAND_H        40.0
 #define PART_H        24.0
 
@@ -684,6 +685,30 @@ int cli_scan_html(const struct mtd_scan_result *r, const uint8_t *data, uint64_t
 	mtd_json_init(&j, &jb, false);
 	cli_json_schema(&j, "scan");
 	mtd_scan_to_json(r, &j);
+	size_t omitted_gaps = 0;
+	if (jb.len > JSON_BUDGET) {
+		/* too big for the page: the same document without the plain gaps (scan --json has them) */
+		struct mtd_scan_result lite = *r;
+		lite.comps = malloc((r->ncomps ? r->ncomps : 1) * sizeof(*lite.comps));
+		if (lite.comps) {
+			lite.ncomps = 0;
+			for (size_t i = 0; i < r->ncomps; i++)
+				if (!is_gap(r->comps[i]->type) || r->comps[i]->nproblems)
+					lite.comps[lite.ncomps++] = r->comps[i];
+			omitted_gaps = r->ncomps - lite.ncomps;
+			mtd_buf_release(&jb);
+			mtd_buf_init(&jb, 0);
+			mtd_json_init(&j, &jb, false);
+			cli_json_schema(&j, "scan");
+			mtd_scan_to_json(&lite, &j);
+			free(lite.comps);
+		}
+	}
+	if (omitted_gaps)
+		mtd_buf_printf(b,
+		               "<p class=\"mut\" id=\"json-note\">The JSON in this page leaves out the %zu gaps "
+		               "(erased, zero, random, unknown) to keep the page small; scan --json has them.</p>\n",
+		               omitted_gaps);
 	cli_html_json(b, "scan-json", jb.data ? jb.data : "{}", jb.data ? jb.len : 2);
 	mtd_buf_release(&jb);
 	mtd_buf_init(&jb, 0);
