@@ -486,7 +486,8 @@ static bool collapsible(const struct mtd_scan_result *r, const struct mtd_compon
 
 static void comp_table(struct mtd_buf *b, const struct mtd_scan_result *r)
 {
-	mtd_buf_puts(b, "<h2 id=\"components\">Components</h2>\n<p class=\"mut\">Offsets marked ~ count in the "
+	mtd_buf_puts(b, "<h2 id=\"components\">Components</h2>\n<p class=\"mut\">Every detail of each component; "
+	                "offsets marked ~ count in the "
 	                "decoded bytes of the stream holding them; the gaps inside decoded streams are in the JSON "
 	                "only.</p>\n<table><tr><th>offset</th><th>size</th><th></th><th>type</th><th>check</th>"
 	                "<th>details</th></tr>\n");
@@ -517,12 +518,12 @@ static void comp_table(struct mtd_buf *b, const struct mtd_scan_result *r)
 		mtd_buf_puts(b, "</td><td class=\"mono\">");
 		for (size_t k = 0; k < c->ndetails; k++) {
 			const struct mtd_detail *d = &c->details[k];
-			if (!d->brief)
-				continue;
+			if (!d->brief && d->kind == MTD_DV_LIST && d->nlist > 32)
+				continue; /* long lists (file names) are in the JSON */
 			cli_html_text(b, d->key);
 			mtd_buf_puts(b, "=");
 			switch (d->kind) {
-			case MTD_DV_STR: cli_html_text(b, d->s); break;
+			case MTD_DV_STR: cli_html_textn(b, d->s, strnlen(d->s, 240)); break;
 			case MTD_DV_U64: mtd_buf_printf(b, "%llu", (unsigned long long)d->u); break;
 			case MTD_DV_HEX: mtd_buf_printf(b, "0x%llx", (unsigned long long)d->u); break;
 			case MTD_DV_BOOL: mtd_buf_puts(b, d->u ? "yes" : "no"); break;

@@ -52,6 +52,12 @@ is "$(python3 "$CHK" json "$T/e.html" entropy-json | jq '.block_size, (.columns 
 is "$(python3 "$CHK" json "$T/e.html" entropy-json | jq '[.columns[127][2] < 0.01, .columns[86][0] > 7.5] | all')" true \
 	"entropy: erased end at 0, compressed squashfs near 8"
 
+# prints: the print stylesheet gives chromium's PDF of the page
+chrome --no-pdf-header-footer --print-to-pdf="$T/sample.pdf" "file://$T/sample.html" >/dev/null
+like "$(head -c 5 "$T/sample.pdf" 2>/dev/null)" '^%PDF-' "sample: chromium prints the page to PDF"
+grep -q '@media print' "$T/sample.html"
+ok $? "sample: the page has a print stylesheet"
+
 # ---- a damaged copy: a uImage header bit flipped, Factory erased ----
 cp "$S" "$T/bad.bin"
 python3 - "$T/bad.bin" <<'PY'
@@ -82,8 +88,33 @@ for n in "${names[@]}"; do
 done
 printf 'bootcmd=<script>alert(2)</script>\nbootargs=<img src=y onerror=alert(3)> </script>\nipaddr=1.2.3.4\n' >"$T/env.txt"
 mkenvimage -s 0x1000 -o "$T/env.bin" "$T/env.txt"
+# a FIT (mkimage -f, dtc) whose descriptions are markup
+head -c 5000 /dev/urandom >"$T/k.bin"
+cat >"$T/f.its" <<ITS
+/dts-v1/;
+/ {
+	description = "<script>alert(5)</script>";
+	#address-cells = <1>;
+	images {
+		kernel-1 {
+			description = "<img src=z onerror=alert(6)>";
+			data = /incbin/("$T/k.bin");
+			type = "kernel"; arch = "mips"; os = "linux"; compression = "none";
+			load = <0x80000000>; entry = <0x80000000>;
+			hash-1 { algo = "crc32"; };
+		};
+	};
+	configurations {
+		default = "conf-1";
+		conf-1 { description = "</script><b>fit</b>"; kernel = "kernel-1"; };
+	};
+};
+ITS
+fit=
+if command -v dtc >/dev/null && mkimage -f "$T/f.its" "$T/f.itb" >/dev/null 2>&1; then fit=1; fi
 ff() { head -c "$1" /dev/zero | tr '\0' '\377'; }
-{ cat "$T/env.bin"; ff $((0x10000 - 0x1000)); for i in 0 1 2; do cat "$T/h$i.img"; ff $((0x20000 - $(stat -c %s "$T/h$i.img"))); done; } >"$T/hostile.bin"
+{ cat "$T/env.bin"; ff $((0x10000 - 0x1000)); for i in 0 1 2; do cat "$T/h$i.img"; ff $((0x20000 - $(stat -c %s "$T/h$i.img"))); done
+  [ -z "$fit" ] || { cat "$T/f.itb"; ff $((0x20000 - $(stat -c %s "$T/f.itb"))); }; } >"$T/hostile.bin"
 report hostile "$T/hostile.bin"
 is "$(jq -r '[.components[] | select(.type == "uimage") | .details.name] | join("|")' "$T/hostile.json")" "$(IFS='|'; echo "${names[*]}")" \
 	"hostile: scan --json has the three names as they are"
@@ -91,7 +122,15 @@ is "$(python3 "$CHK" json "$T/hostile.dom" scan-json | jq -r '[.components[] | s
 	"$(IFS='|'; echo "${names[*]}")" "hostile: the page's JSON holds them exactly ('</script>' did not end the block)"
 is "$(jq '.tags.b // 0' "$T/hostile.tags")" 0 "hostile: no b element"
 python3 "$CHK" text "$T/hostile.dom" >"$T/hostile.text"
-for n in "${names[@]}" '<script>alert(2)</script>'; do
+if [ -n "$fit" ]; then
+	is "$(jq -r '[.components[] | select(.type == "fit" or .type == "fit-image") | .details.description] | join("|")' "$T/hostile.json")" \
+		'<script>alert(5)</script>|<img src=z onerror=alert(6)>' "hostile: scan --json has the FIT descriptions"
+	fitnames=('<script>alert(5)</script>' '<img src=z onerror=alert(6)>' '</script><b>fit</b>')
+else
+	echo "# mkimage -f (dtc) unavailable: no FIT in the hostile image"
+	fitnames=()
+fi
+for n in "${names[@]}" '<script>alert(2)</script>' "${fitnames[@]}"; do
 	grep -qF -- "$n" "$T/hostile.text"
 	ok $? "hostile: '$n' is shown as text"
 done
