@@ -6,7 +6,7 @@
 # Environment from tests/collect/meson.build: SRCDIR, BUILDDIR, COLLECT (native), MTDSCOPE.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/collect/collect_lib.sh"
-need mipsel-linux-gnu-gcc mipsel-linux-gnu-strip qemu-mipsel meson ninja readelf mkenvimage mkimage mksquashfs mkfs.jffs2 xz jq tar
+need mipsel-linux-gnu-gcc mipsel-linux-gnu-strip qemu-mipsel meson ninja readelf mkenvimage mkimage mksquashfs mkfs.jffs2 lzma jq tar
 [ -f /usr/lib/u-boot/maltael/u-boot.bin ] || skip_all "u-boot-qemu not installed (run scripts/setup.sh)"
 musl=$SRCDIR/cross/musl-mipsel
 if [ ! -f "$musl/.complete" ]; then
