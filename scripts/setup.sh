@@ -41,10 +41,14 @@ pkgs_tools="$pkgs_tools
 # U-Boot's qemu_arm64 build (u-boot-qemu) in qemu-system-aarch64 receiving over loady and loadb
 pkgs_tools="$pkgs_tools
 	lrzsz ckermit qemu-system-arm"
+# --html reports (tests/html): rendered by headless chromium, screenshots read with PIL
+pkgs_tools="$pkgs_tools
+	chromium python3-pil"
 # tests/scan/heldout-round2/recreate-binwalk.sh: the held-out scan images out of a binwalk clone (git show).
 pkgs_tools="$pkgs_tools
 	git"
-# collect's tests (tests/collect): socat as the TCP listener a bundle is streamed to
+# collect's tests (tests/collect): socat as the TCP listener a bundle is streamed to;
+# bench/bench-serial.sh: socat joins lrzsz's and C-Kermit's own sender and receiver over a pty pair
 pkgs_tools="$pkgs_tools
 	socat"
 # (gcc-mipsel-linux-gnu, libc6-dev-mipsel-cross, qemu-user: the mipsel cross build and its run

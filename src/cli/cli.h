@@ -200,5 +200,16 @@ int cli_device_load(struct mtd_facts *f, int argc, char **argv);
 /** "    file:line  evidence text" (dimmed) */
 void cli_device_evidence(const struct mtd_fact *x, int indent);
 void cli_device_profile_text(const struct mtd_profile *p);
+/** The profile as rows (label, value, the fact proving it), lines without evidence, and conflicts. */
+struct mtd_conflict;
+struct cli_profile_out {
+	void (*row)(void *ctx, const char *label, const char *value, const struct mtd_fact *src);
+	void (*line)(void *ctx, const char *label, const char *value);
+	void (*conflict)(void *ctx, const struct mtd_conflict *c, size_t i);
+	void *ctx;
+};
+void cli_device_profile_out(const struct mtd_profile *p, const struct cli_profile_out *o);
+/** The base name of a path (a fact's file, shown as file:line beside its value). */
+const char *cli_fact_base(const char *path);
 
 #endif

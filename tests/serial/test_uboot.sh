@@ -56,7 +56,19 @@ like "$out" "ok +transfer +300000 bytes by Kermit to 0x40200000 .*\(long packets
 like "$out" "ok +crc32 +U-Boot's $want equals the file's" "kermit: U-Boot's crc32 equals ours ($want)"
 [ $rc -eq 0 ] || printf '%s\n' "$out" | tail -20 | sed 's/^/#   /'
 
-# 5. QEMU's serial as a pty device (-serial pty) opened with --line, like a USB serial adapter.
+# 5. Ctrl-C in the middle: the transfer stops, U-Boot is told (CAN CAN) and comes back to its prompt.
+head -c 2000000 /dev/urandom >"$T/big.bin"
+"$MTDSCOPE" netboot --via serial --exec "$QEMU" --image "$T/big.bin" --no-boot --log "$T/c.console" >"$T/c.out" 2>&1 &
+npid=$!
+for _ in $(seq 150); do grep -q 'transfer of 2000000 bytes starts' "$T/c.console" 2>/dev/null && break; sleep 0.1; done
+sleep 2
+kill -INT $npid
+wait $npid
+is "$?" 1 "Ctrl-C during the transfer: fails"
+like "$(cat "$T/c.out")" "FAILED +transfer +stopped by Ctrl-C after [0-9]+ of 2000000 bytes; the receiver was told to cancel, U-Boot is back at its prompt" \
+	"Ctrl-C during the transfer: stopped cleanly, U-Boot back at its prompt"
+
+# 6. QEMU's serial as a pty device (-serial pty) opened with --line, like a USB serial adapter.
 #    QEMU starts stopped (-S) and is let go through its monitor once mtdscope holds the line.
 qemu-system-aarch64 -M virt -cpu cortex-a57 -m 256 -display none -nic none -bios "$UBOOT" -S \
 	-serial pty -monitor "unix:$T/mon,server=on,wait=off" >"$T/qemu.out" 2>&1 &

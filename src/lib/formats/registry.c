@@ -16,7 +16,10 @@ extern const struct mtd_format mtd_fmt_fit;
 extern const struct mtd_format mtd_fmt_fip;
 extern const struct mtd_format mtd_fmt_trx;
 extern const struct mtd_format mtd_fmt_tplink_header;
+extern const struct mtd_format mtd_fmt_tplink_safeloader;
 extern const struct mtd_format mtd_fmt_seama;
+extern const struct mtd_format mtd_fmt_xiaomi;
+extern const struct mtd_format mtd_fmt_sercomm;
 extern const struct mtd_format mtd_fmt_netgear_chk;
 extern const struct mtd_format mtd_fmt_openwrt_metadata;
 extern const struct mtd_format mtd_fmt_squashfs;
@@ -54,7 +57,10 @@ const struct mtd_format *const mtd_formats[] = {
     &mtd_fmt_fip,
     &mtd_fmt_trx,
     &mtd_fmt_tplink_header,
+    &mtd_fmt_tplink_safeloader,
     &mtd_fmt_seama,
+    &mtd_fmt_xiaomi,
+    &mtd_fmt_sercomm,
     &mtd_fmt_netgear_chk,
     &mtd_fmt_openwrt_metadata,
     &mtd_fmt_squashfs,
