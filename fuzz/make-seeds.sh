@@ -65,6 +65,19 @@ python3 ../../tests/containers/make_seama_chk.py seama "$w/fw.seama" seed_signat
 python3 ../../tests/containers/make_safeloader.py 'CPE510(TP-LINK|UN|N300-5):1.0' "$w/uImage" "$w/root.sqfs" "$w/sl.bin"; seed tplink-safeloader "$w/sl.bin" cpe510-factory.bin
 python3 ../../tests/containers/make_xiaomi.py 0x12 "$w/xm.bin" "0x160000:4:kernel:$w/uImage" "::rootfs:$w/root.sqfs"; seed xiaomi "$w/xm.bin" r4cm-two-blobs.bin
 python3 ../../tests/containers/make_sercomm.py DNI_SERCOMM_ID12 1.0 0x01020304 "$w/root.zip" "$w/sc.bin"; seed sercomm "$w/sc.bin" zip-uimage.bin
+# arcadyan: an LZMA-alone stream obfuscated as binwalk's arcadyan signature documents
+mkdir -p arcadyan && python3 - <<'PY'
+import lzma, sys, random
+r = random.Random(5)
+data = b"Linux version 6.1.0 (seed) mips\n" * 20 + bytes(r.getrandbits(8) for _ in range(600))
+p = bytearray(b"\x30\x05\x11\x20" + lzma.compress(data, format=lzma.FORMAT_ALONE))
+ns = lambda b: ((b << 4) | (b >> 4)) & 0xFF
+o = bytearray(p)
+o[4:36] = p[0x68:0x88]
+for j in range(32):
+    o[0x68 + j] = ns(p[4 + (j ^ 1)])
+open("arcadyan/payload.bin", "wb").write(o)
+PY
 python3 ../../tests/containers/make_seama_chk.py chk "$w/fw.chk" U12H072T00_NETGEAR "$w/uImage" "$w/root.sqfs"; seed netgear-chk "$w/fw.chk" kernel-rootfs.chk
 printf 'int efi_main(void *a, void *b) { return a != b; }\n' >"$w/app.c" && gcc -c -O2 -fpic -fno-stack-protector -o "$w/app.o" "$w/app.c" &&
 	ld -shared -Bsymbolic -nostdlib -e efi_main -o "$w/app.so" "$w/app.o" &&

@@ -49,6 +49,7 @@ extern const struct mtd_format mtd_fmt_gzip;
 extern const struct mtd_format mtd_fmt_bzip2;
 extern const struct mtd_format mtd_fmt_lzo;
 extern const struct mtd_format mtd_fmt_lzma;
+extern const struct mtd_format mtd_fmt_arcadyan;
 extern const struct mtd_format mtd_fmt_mbr;
 
 const struct mtd_format *const mtd_formats[] = {
@@ -90,6 +91,7 @@ const struct mtd_format *const mtd_formats[] = {
     &mtd_fmt_bzip2,
     &mtd_fmt_lzo,
     &mtd_fmt_lzma,
+    &mtd_fmt_arcadyan,
     &mtd_fmt_mbr,
 };
 
