@@ -630,6 +630,10 @@ int mtd_assess(const struct mtd_profile *p, struct mtd_assessment *a)
 	mtd_arena_init(&a->arena);
 	bool blocked = false, snapshot = false, flash_block = false, ram_block = false;
 	char sz[96];
+	/* the device itself first: OpenWrt still builds images for some 4/32 boards (the tiny
+	 * subtargets), and for those the 8/64 minimum is a warning, not the verdict */
+	const struct mtd_fact *id_ev = NULL;
+	const struct mtd_kb_device *self = identify(p, &id_ev);
 
 	/* flash: OpenWrt's 8/64 warning - below 8 MiB of flash no current release is built */
 	if (p->flash_size.src) {
@@ -644,7 +648,13 @@ int mtd_assess(const struct mtd_profile *p, struct mtd_assessment *a)
 			         p->flash_other_type);
 		}
 		const char *chip = p->flash_chip.src ? p->flash_chip.s : "";
-		if (f < 8 * MIB) {
+		if (f < 8 * MIB && self) {
+			reason(a, MTD_REASON_WARN, "flash", p->flash_size.src, p->flash_chip.src,
+			       "flash is %s%s%s%s: below OpenWrt's 8 MiB recommendation, but OpenWrt still builds an "
+			       "image for the %s (%s/%s); little room for packages",
+			       sz, chip[0] ? " (" : "", chip, chip[0] ? ")" : "", self->model, self->target,
+			       self->subtarget);
+		} else if (f < 8 * MIB) {
 			blocked = flash_block = true;
 			reason(a, MTD_REASON_BLOCKER, "flash", p->flash_size.src, p->flash_chip.src,
 			       "flash is %s%s%s%s: below OpenWrt's 8 MiB minimum, no current release fits (19.07 was "
@@ -695,7 +705,12 @@ int mtd_assess(const struct mtd_profile *p, struct mtd_assessment *a)
 			         !strcmp(p->ram_usable.src->layer, "meminfo") ? "MemTotal" : "the kernel",
 			         p->ram_usable.s);
 		const char *est = p->ram_estimated ? " (estimated from usable memory)" : "";
-		if (r < 64 * MIB) {
+		if (r < 64 * MIB && self) {
+			reason(a, MTD_REASON_WARN, "ram", p->ram.src, p->ram_usable.src,
+			       "RAM is %s%s%s: below OpenWrt's 64 MiB recommendation, but OpenWrt still builds an image "
+			       "for the %s (%s/%s); expect little free memory",
+			       sz, est, usable, self->model, self->target, self->subtarget);
+		} else if (r < 64 * MIB) {
 			blocked = ram_block = true;
 			reason(a, MTD_REASON_BLOCKER, "ram", p->ram.src, p->ram_usable.src,
 			       "RAM is %s%s%s: below OpenWrt's 64 MiB minimum, no current release runs", sz, est,
@@ -800,8 +815,6 @@ int mtd_assess(const struct mtd_profile *p, struct mtd_assessment *a)
 	}
 
 	/* the device itself, then twins */
-	const struct mtd_fact *id_ev = NULL;
-	const struct mtd_kb_device *self = identify(p, &id_ev);
 	find_twins(p, a, self);
 	const struct mtd_twin *tw = a->ntwins ? &a->twins[0] : NULL;
 	const struct mtd_twin *fit = NULL;
