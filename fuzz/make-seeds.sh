@@ -21,6 +21,9 @@ mkenvimage -r -s 0x1000 -o "$w/env-r.bin" "$w/env.txt"; seed uboot-env "$w/env-r
 mkdir -p "$w/root/etc"; printf 'OpenWrt\n' >"$w/root/etc/hostname"; ln -s hostname "$w/root/etc/link"
 mksquashfs "$w/root" "$w/root.sqfs" -comp xz -noappend -all-root -quiet >/dev/null; seed squashfs "$w/root.sqfs" tiny-xz.sqfs
 mksquashfs "$w/root" "$w/root-gz.sqfs" -comp gzip -noappend -all-root -quiet >/dev/null; seed squashfs "$w/root-gz.sqfs" tiny-gzip.sqfs
+# squashfs 3.x: Debian's mksquashfs writes 4.0 only; tests/fs/make_squashfs3.py writes the 3.x layout
+python3 ../../tests/fs/make_squashfs3.py "$w/root" "$w/v3.sqfs"; seed squashfs "$w/v3.sqfs" tiny-v3-le.sqfs
+python3 ../../tests/fs/make_squashfs3.py --be --lzma --check "$w/root" "$w/v3b.sqfs"; seed squashfs "$w/v3b.sqfs" tiny-v3-be-lzma-check.sqfs
 mkfs.jffs2 -l -e 0x10000 -U -r "$w/root" -o "$w/le.jffs2"; seed jffs2 "$w/le.jffs2" tiny-le.jffs2
 mkfs.jffs2 -b -e 0x10000 -U -r "$w/root" -o "$w/be.jffs2"; seed jffs2 "$w/be.jffs2" tiny-be.jffs2
 (cd "$w/root" && find . | cpio -o -H newc 2>/dev/null) >"$w/root.cpio"; seed cpio "$w/root.cpio" tiny-newc.cpio
@@ -53,9 +56,28 @@ PY
 mkfs.cramfs "$w/root" "$w/le.cramfs" >/dev/null; seed cramfs "$w/le.cramfs" tiny-le.cramfs
 mkfs.cramfs -N big "$w/root" "$w/be.cramfs" >/dev/null; seed cramfs "$w/be.cramfs" tiny-be.cramfs
 genromfs -d "$w/root" -f "$w/root.romfs" -V seed; seed romfs "$w/root.romfs" tiny.romfs
+# yaffs2: Debian has no generator; tests/fs/make_yaffs2.py writes the documented layout
+python3 ../../tests/fs/make_yaffs2.py "$w/root" "$w/y.img"; seed yaffs2 "$w/y.img" tiny-2k64.yaffs2
+python3 ../../tests/fs/make_yaffs2.py --inband --be --extra "$w/root" "$w/yb.img"; seed yaffs2 "$w/yb.img" tiny-inband-be-extra.yaffs2
 fiptool create --soc-fw "$w/payload" --nt-fw "$w/p.lzma" "$w/a.fip"; seed fip "$w/a.fip" bl31-bl33.fip
 fiptool create --align 64 --tb-fw "$w/payload" --nt-fw-config "$w/seed.dtb" "$w/b.fip"; seed fip "$w/b.fip" bl2-config-aligned.fip
 python3 ../../tests/containers/make_seama_chk.py seama "$w/fw.seama" seed_signature "$w/uImage" "$w/root.sqfs"; seed seama "$w/fw.seama" seal-two-entities.seama
+python3 ../../tests/containers/make_safeloader.py 'CPE510(TP-LINK|UN|N300-5):1.0' "$w/uImage" "$w/root.sqfs" "$w/sl.bin"; seed tplink-safeloader "$w/sl.bin" cpe510-factory.bin
+python3 ../../tests/containers/make_xiaomi.py 0x12 "$w/xm.bin" "0x160000:4:kernel:$w/uImage" "::rootfs:$w/root.sqfs"; seed xiaomi "$w/xm.bin" r4cm-two-blobs.bin
+python3 ../../tests/containers/make_sercomm.py DNI_SERCOMM_ID12 1.0 0x01020304 "$w/root.zip" "$w/sc.bin"; seed sercomm "$w/sc.bin" zip-uimage.bin
+# arcadyan: an LZMA-alone stream obfuscated as binwalk's arcadyan signature documents
+mkdir -p arcadyan && python3 - <<'PY'
+import lzma, sys, random
+r = random.Random(5)
+data = b"Linux version 6.1.0 (seed) mips\n" * 20 + bytes(r.getrandbits(8) for _ in range(600))
+p = bytearray(b"\x30\x05\x11\x20" + lzma.compress(data, format=lzma.FORMAT_ALONE))
+ns = lambda b: ((b << 4) | (b >> 4)) & 0xFF
+o = bytearray(p)
+o[4:36] = p[0x68:0x88]
+for j in range(32):
+    o[0x68 + j] = ns(p[4 + (j ^ 1)])
+open("arcadyan/payload.bin", "wb").write(o)
+PY
 python3 ../../tests/containers/make_seama_chk.py chk "$w/fw.chk" U12H072T00_NETGEAR "$w/uImage" "$w/root.sqfs"; seed netgear-chk "$w/fw.chk" kernel-rootfs.chk
 printf 'int efi_main(void *a, void *b) { return a != b; }\n' >"$w/app.c" && gcc -c -O2 -fpic -fno-stack-protector -o "$w/app.o" "$w/app.c" &&
 	ld -shared -Bsymbolic -nostdlib -e efi_main -o "$w/app.so" "$w/app.o" &&

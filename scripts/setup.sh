@@ -27,9 +27,9 @@ pkgs_tools="u-boot-tools squashfs-tools mtd-utils device-tree-compiler xz-utils 
 	gzip cpio tar u-boot-qemu qemu-system-mips qemu-user binwalk libubootenv-tool tftp-hpa atftp
 	curl busybox-static flashrom tftpd-hpa e2fsprogs gdisk fdisk jq iproute2
 	python3 python3-jsonschema perl time gcc-mipsel-linux-gnu libc6-dev-mipsel-cross usb.ids pci.ids lzma-alone
-	man-db zsh seabios ipxe-qemu kmod arm-trusted-firmware-tools bzip2 zip unzip p7zip-full genromfs sqlite3"
+	man-db zsh seabios ipxe-qemu kmod arm-trusted-firmware-tools bzip2 zip unzip p7zip-full genromfs sqlite3 unyaffs"
 # Packaging (tests/package: dpkg-buildpackage of debian/, lintian on the result).
-pkgs_tools="$pkgs_tools dpkg-dev debhelper lintian"
+pkgs_tools="$pkgs_tools dpkg-dev debhelper lintian build-essential"
 # scan --db postgresql://... tests: a throwaway server (initdb, pg_ctl) and psql; GNU parallel's recipe.
 pkgs_tools="$pkgs_tools
 	postgresql-15 postgresql-client-15
@@ -37,9 +37,20 @@ pkgs_tools="$pkgs_tools
 # the Slurm recipe's test: a single-node cluster (slurmctld, slurmd, sbatch) and munge, started by the test
 pkgs_tools="$pkgs_tools
 	slurm-wlm munge"
+# netboot --via serial tests (tests/serial): lrzsz's rb and C-Kermit as receivers on a pty, and
+# U-Boot's qemu_arm64 build (u-boot-qemu) in qemu-system-aarch64 receiving over loady and loadb
+pkgs_tools="$pkgs_tools
+	lrzsz ckermit qemu-system-arm"
+# --html reports (tests/html): rendered by headless chromium, screenshots read with PIL
+pkgs_tools="$pkgs_tools
+	chromium python3-pil"
 # tests/scan/heldout-round2/recreate-binwalk.sh: the held-out scan images out of a binwalk clone (git show).
 pkgs_tools="$pkgs_tools
 	git"
+# collect's tests (tests/collect): socat as the TCP listener a bundle is streamed to;
+# bench/bench-serial.sh: socat joins lrzsz's and C-Kermit's own sender and receiver over a pty pair
+pkgs_tools="$pkgs_tools
+	socat"
 # (gcc-mipsel-linux-gnu, libc6-dev-mipsel-cross, qemu-user: the mipsel cross build and its run
 # under qemu-mipsel; usb.ids, pci.ids: read by mtdscope report/modem at run time;
 # seabios and ipxe-qemu: the option ROMs qemu-system-mipsel loads for the malta board's
@@ -115,6 +126,10 @@ fi
 # packages unpacked into cross/sysroot-mipsel, gitignored): tests/cross uses it.
 say "preparing the mipsel cross sysroot (scripts/cross-sysroot.sh mipsel)"
 bash scripts/cross-sysroot.sh mipsel >>"$log" 2>&1 || die "scripts/cross-sysroot.sh mipsel failed"
+# Debian's musl-dev:mipsel and the kernel headers unpacked into cross/musl-mipsel (gitignored):
+# collect's static build for the router (cross/mipsel-linux-musl.ini, tests/collect).
+say "preparing the mipsel musl sysroot (scripts/cross-musl.sh mipsel)"
+bash scripts/cross-musl.sh mipsel >>"$log" 2>&1 || die "scripts/cross-musl.sh mipsel failed"
 
 b=${MTDSCOPE_BUILD:-build} # the build directory (default build/)
 say "building (meson setup $b && ninja -C $b)"

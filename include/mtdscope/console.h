@@ -58,6 +58,8 @@ MTD_API int mtd_console_send(struct mtd_console *c, const void *p, size_t n, str
 MTD_API int mtd_console_pump(struct mtd_console *c, int timeout_ms, size_t *got, struct mtd_diag *d);
 /** Bytes received and not consumed by an expect; *n their count. */
 MTD_API const char *mtd_console_pending(const struct mtd_console *c, size_t *n);
+/** Take bytes another reader of the line got (what a file transfer read past its end) as received now. */
+MTD_API void mtd_console_feed(struct mtd_console *c, const void *p, size_t n);
 /** Mark all pending bytes consumed. */
 MTD_API void mtd_console_consume(struct mtd_console *c);
 /** Add a NOTE line to the transcript. */

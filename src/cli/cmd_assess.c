@@ -6,6 +6,7 @@
 #include <mtdscope/device.h>
 
 #include "cli.h"
+#include "html.h"
 
 static const char help[] = "usage: mtdscope assess [options] [FILE|DIR|-]...\n"
                            "       mtdscope assess --each [--jobs N] [--jsonl] [--shard I/N] FILE|DIR|-...\n"
@@ -28,6 +29,10 @@ static const char help[] = "usage: mtdscope assess [options] [FILE|DIR|-]...\n"
                            "\n"
                            "options:\n"
                            "  --json          verdict, reasons, closest devices and the profile as JSON\n"
+                           "  --html FILE     also write a self-contained HTML report to FILE ('-': standard\n"
+                           "                  output, instead of the text): the verdict first, the reasons\n"
+                           "                  with their evidence lines, the install path and its commands,\n"
+                           "                  the closest devices, the profile and the --json document\n"
                            "  --profile       print the hardware profile too (as 'mtdscope report')\n"
                            "  --color=WHEN    auto (default), always or never\n"
                            "  --each          every file is one device (see above)\n"
@@ -65,13 +70,20 @@ static enum cli_color colour(enum mtd_reason_kind k)
 int cmd_assess(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"json", no_argument, NULL, 'j'},        {"profile", no_argument, NULL, 'p'},
-	    {"color", required_argument, NULL, 'C'}, {"each", no_argument, NULL, 'E'},
-	    {"jobs", required_argument, NULL, 'J'},  {"jsonl", no_argument, NULL, 'L'},
-	    {"shard", required_argument, NULL, 'H'}, {"from-stdin", no_argument, NULL, 'S'},
-	    {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
+	    {"json", no_argument, NULL, 'j'},
+	    {"profile", no_argument, NULL, 'p'},
+	    {"color", required_argument, NULL, 'C'},
+	    {"each", no_argument, NULL, 'E'},
+	    {"jobs", required_argument, NULL, 'J'},
+	    {"jsonl", no_argument, NULL, 'L'},
+	    {"shard", required_argument, NULL, 'H'},
+	    {"from-stdin", no_argument, NULL, 'S'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"html", required_argument, NULL, 'W'},
+	    {NULL, 0, NULL, 0},
 	};
 	bool json = false, profile = false, each = false;
+	const char *html = NULL;
 	struct cli_batch_opts bo = {0};
 	uint64_t v;
 	optind = 1;
@@ -80,6 +92,7 @@ int cmd_assess(int argc, char **argv)
 		switch (ch) {
 		case 'j': json = true; break;
 		case 'p': profile = true; break;
+		case 'W': html = optarg; break;
 		case 'C':
 			if (!cli_set_color_mode(optarg))
 				return cli_usage_error("assess", "--color takes auto, always or never");
@@ -108,6 +121,8 @@ int cmd_assess(int argc, char **argv)
 			return cli_usage_error("assess", "--json prints one document; use --jsonl with --each");
 		if (profile)
 			return cli_usage_error("assess", "--profile is for one device; --jsonl has each profile");
+		if (html)
+			return cli_usage_error("assess", "--html writes the report of one device");
 		if (optind == argc && !bo.from_stdin)
 			return cli_usage_error("assess", "expected FILE, DIR or '-'");
 		if (!bo.jobs) {
@@ -116,6 +131,11 @@ int cmd_assess(int argc, char **argv)
 		}
 		return cli_assess_batch(argc - optind, argv + optind, &bo);
 	}
+	if (html && json && cli_output_is_stdout(html))
+		return cli_usage_error("assess", "--html - and --json both write standard output");
+	for (int i = optind; html && i < argc; i++)
+		if (strcmp(argv[i], "-") && cli_input(argv[i]))
+			return CLI_FAIL;
 	struct mtd_facts f;
 	mtd_facts_init(&f);
 	int rc = cli_device_load(&f, argc - optind, argv + optind);
@@ -128,10 +148,10 @@ int cmd_assess(int argc, char **argv)
 	mtd_profile_build(&f, &p);
 	mtd_assess(&p, &a);
 	int ret = CLI_OK;
-	if (json) {
-		struct mtd_buf b;
+	struct mtd_buf b;
+	mtd_buf_init(&b, 0);
+	if (json || html) {
 		struct mtd_json j;
-		mtd_buf_init(&b, 0);
 		mtd_json_init(&j, &b, false);
 		cli_json_schema(&j, "assess");
 		mtd_json_begin_object(&j);
@@ -139,8 +159,14 @@ int cmd_assess(int argc, char **argv)
 		mtd_assessment_to_json(&a, &j);
 		mtd_profile_to_json(&p, &j);
 		mtd_json_end_object(&j);
-		ret = cli_print_json(&b);
-		mtd_buf_release(&b);
+	}
+	if (html)
+		ret = cli_assess_html(&f, &p, &a, mtd_buf_str(&b), b.len, html);
+	if (html && cli_output_is_stdout(html)) {
+		/* the report is the output */
+	} else if (json) {
+		if (cli_print_json(&b))
+			ret = CLI_FAIL;
 	} else {
 		static const char *const big[] = {"UNKNOWN", "SUPPORTED", "POSSIBLE PORT", "NOT VIABLE"};
 		enum cli_color vc = a.verdict == MTD_VERDICT_SUPPORTED    ? CLI_GREEN
@@ -195,6 +221,7 @@ int cmd_assess(int argc, char **argv)
 			cli_device_profile_text(&p);
 		}
 	}
+	mtd_buf_release(&b);
 	mtd_assessment_release(&a);
 	mtd_profile_release(&p);
 	mtd_facts_release(&f);

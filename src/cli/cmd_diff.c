@@ -10,6 +10,7 @@
 #include <mtdscope/view.h>
 
 #include "cli.h"
+#include "html.h"
 
 static const char help[] = "usage: mtdscope diff A B [--layout L] [options]\n"
                            "\n"
@@ -24,6 +25,10 @@ static const char help[] = "usage: mtdscope diff A B [--layout L] [options]\n"
                            "  --view VIEW        read dumps through a view of the flash: " MTD_VIEW_HELP "\n"
                            "                     (NAND with spare: page data, bad blocks kept in place)\n"
                            "  --json             the comparison as JSON\n"
+                           "  --html FILE        also write a self-contained HTML report to FILE: the dumps side\n"
+                           "                     by side, partition by partition, unit data and firmware\n"
+                           "                     differences marked, the density of differing bytes, the entropy\n"
+                           "                     of both and the --json document ('-': standard output)\n"
                            "  -h, --help         show this help\n"
                            "\n"
                            "Exit status: 0 identical, 1 they differ (or input failed), 2 usage.\n";
@@ -76,11 +81,12 @@ int cmd_diff(int argc, char **argv)
 	    {"kind", required_argument, NULL, 'k'},
 	    {"flash-size", required_argument, NULL, 'f'},
 	    {"json", no_argument, NULL, 'j'},
+	    {"html", required_argument, NULL, 'W'},
 	    {"view", required_argument, NULL, 'V'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *lpath = NULL, *kind = NULL, *fsize = NULL, *view = NULL;
+	const char *lpath = NULL, *kind = NULL, *fsize = NULL, *view = NULL, *html = NULL;
 	bool json = false;
 	optind = 1;
 	int ch;
@@ -90,6 +96,7 @@ int cmd_diff(int argc, char **argv)
 		case 'k': kind = optarg; break;
 		case 'f': fsize = optarg; break;
 		case 'j': json = true; break;
+		case 'W': html = optarg; break;
 		case 'V': view = optarg; break;
 		case 'h': fputs(help, stdout); return CLI_OK;
 		default: return cli_usage_error("diff", "bad option");
@@ -97,6 +104,10 @@ int cmd_diff(int argc, char **argv)
 	}
 	if (optind != argc - 2)
 		return cli_usage_error("diff", "expected two dumps A and B");
+	if (html && json && cli_output_is_stdout(html))
+		return cli_usage_error("diff", "--html - and --json both write standard output");
+	if (html && (cli_input(argv[optind]) || cli_input(argv[optind + 1]) || (lpath && cli_input(lpath))))
+		return CLI_FAIL;
 	struct mtd_source a, b;
 	struct mtd_diag d;
 	mtd_diag_clear(&d);
@@ -145,10 +156,10 @@ int cmd_diff(int argc, char **argv)
 		bool same_factory = duplicate_factory(l, r, &a, differ, dup, sizeof(dup));
 		if (same_factory)
 			cli_warn("%s", dup);
-		if (json) {
-			struct mtd_buf o;
-			struct mtd_json j;
-			mtd_buf_init(&o, 0);
+		struct mtd_buf o;
+		struct mtd_json j;
+		mtd_buf_init(&o, 0);
+		if (json || html) {
 			mtd_json_init(&j, &o, false);
 			cli_json_schema(&j, "diff");
 			mtd_json_begin_object(&j);
@@ -167,9 +178,15 @@ int cmd_diff(int argc, char **argv)
 			}
 			mtd_json_end_array(&j);
 			mtd_json_end_object(&j);
+		}
+		if (html && cli_diff_html(argv[optind], argv[optind + 1], &a, &b, l, r, differ,
+		                          same_factory ? dup : NULL, mtd_buf_str(&o), o.len, html))
+			ret = CLI_FAIL;
+		if (html && cli_output_is_stdout(html)) {
+			/* the report is the output */
+		} else if (json) {
 			if (cli_print_json(&o))
 				ret = CLI_FAIL;
-			mtd_buf_release(&o);
 		} else {
 			for (size_t i = 0; i < r->nparts; i++)
 				printf("%-16s %-10s %s\n", cli_txt(l->parts[i].name), kinds[r->parts[i].kind],
@@ -177,6 +194,7 @@ int cmd_diff(int argc, char **argv)
 			if (r->outside)
 				printf("%llu bytes differ outside every partition\n", (unsigned long long)r->outside);
 		}
+		mtd_buf_release(&o);
 		if (differ && ret == CLI_OK)
 			ret = CLI_FAIL;
 	}

@@ -5,10 +5,13 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include <mtdscope/console.h>
+#include <mtdscope/layout.h>
 #include <mtdscope/reader.h>
+#include <mtdscope/serial.h>
 #include <mtdscope/source.h>
 #include <mtdscope/tftp.h>
 
@@ -26,9 +29,36 @@ static const char help[] = "usage: mtdscope netboot (--line DEV [--baud N] | --e
                            "CRC-32 of FILE, then bootm it.  Each step is reported; the first failure\n"
                            "stops the procedure.\n"
                            "\n"
+                           "Without Ethernet, --via serial sends FILE over the console line itself:\n"
+                           "YMODEM to U-Boot's loady (1 KiB blocks, CRC-16) or Kermit to loadb (also\n"
+                           "the Ralink SDK boot menu's serial load), saying first how long it will\n"
+                           "take at the line's speed (a 4 MiB image at 57600 baud: about 12 minutes),\n"
+                           "with progress and the time left while it runs; then the same crc32 check\n"
+                           "and bootm.\n"
+                           "\n"
                            "options:\n"
                            "  --image FILE         the image to boot (an OpenWrt initramfs uImage...)\n"
                            "  --line DEV / --baud N / --exec CMD   the console (see 'mtdscope console')\n"
+                           "  --via WAY            tftp (default) or serial\n"
+                           "  --protocol P         with --via serial: ymodem (default, loady) or kermit\n"
+                           "                       (loadb)\n"
+                           "  --xfer-timeout SEC   with --via serial: time allowed for each answer of the\n"
+                           "                       receiver (default 10)\n"
+                           "  --write              with --via serial: write FILE (a whole-chip image) to the\n"
+                           "                       flash instead of booting it, running the steps of\n"
+                           "                       'mtdscope plan --via uboot' at the prompt: each partition\n"
+                           "                       sent over the line, its crc32 checked, erased, written,\n"
+                           "                       read back and checked again; the first failure stops\n"
+                           "  --layout L           with --write: the flash layout (as for 'mtdscope plan')\n"
+                           "  --kind K             with --write: the layout's kind (default: detect)\n"
+                           "  --flash-size SIZE    with --write: the real chip size\n"
+                           "  --only NAME          with --write: write only this partition (repeatable)\n"
+                           "  --also NAME          with --write: also write this protected partition\n"
+                           "                       (repeatable)\n"
+                           "  --force              with --write --also factory: as 'mtdscope plan --force'\n"
+                           "  --cp                 with --write: erase + cp.b to memory-mapped NOR flash\n"
+                           "                       instead of sf\n"
+                           "  --flash-base ADDR    with --cp: where the flash is mapped (0xbc000000)\n"
                            "  --ipaddr ADDR        the router's address (default: U-Boot's ipaddr)\n"
                            "  --serverip ADDR      this machine's address (default: U-Boot's serverip)\n"
                            "  --bind ADDR          where the TFTP server listens (default 0.0.0.0)\n"
@@ -79,7 +109,7 @@ struct report {
 		char name[24];
 		bool ok;
 		char detail[1024];
-	} steps[16];
+	} steps[64];
 };
 
 static void step(struct report *r, bool ok, const char *name, const char *fmt, ...)
@@ -226,6 +256,511 @@ static uint64_t align_up(uint64_t v, uint64_t a)
 	return (v + a - 1) / a * a;
 }
 
+/* ---- --via serial ---- */
+
+static volatile sig_atomic_t xfer_interrupted;
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	xfer_interrupted = 1;
+}
+
+static bool xfer_cancel(void *ctx)
+{
+	(void)ctx;
+	return xfer_interrupted != 0;
+}
+
+/* "12 min 5 s", "40 s", "1 h 3 min" */
+static void fmt_dur(double sec, char *out, size_t size)
+{
+	unsigned long t = sec < 0 ? 0 : (unsigned long)(sec + 0.5);
+	if (t >= 3600)
+		snprintf(out, size, "%lu h %lu min", t / 3600, t % 3600 / 60);
+	else if (t >= 60)
+		snprintf(out, size, "%lu min %lu s", t / 60, t % 60);
+	else
+		snprintf(out, size, "%lu s", t);
+}
+
+struct xfer_view {
+	bool tty, json;
+	int last_decile;
+	double estimate;
+	bool shown;
+};
+
+static void on_xfer(void *ctx, const struct mtd_xfer_progress *p)
+{
+	struct xfer_view *v = ctx;
+	double rate = p->elapsed > 0.5 ? (double)p->done / p->elapsed : 0;
+	double left = rate > 0 ? (double)(p->total - p->done) / rate : v->estimate;
+	char a[24], b[24], l[32];
+	mtd_format_size(p->done, a, sizeof(a));
+	mtd_format_size(p->total, b, sizeof(b));
+	fmt_dur(left, l, sizeof(l));
+	int pct = p->total ? (int)(p->done * 100 / p->total) : 100;
+	if (v->tty) {
+		fprintf(stderr, "\r  %3d%%  %s of %s  %.1f KiB/s  about %s left  %u sent again   ", pct, a, b,
+		        rate / 1024, l, p->retries);
+		fflush(stderr);
+		v->shown = true;
+	} else if (!v->json && pct / 10 != v->last_decile) {
+		v->last_decile = pct / 10;
+		printf("         transfer %3d%%  %s of %s, %.1f KiB/s, about %s left\n", pct, a, b, rate / 1024, l);
+		fflush(stdout);
+	}
+}
+
+/* Read the console until `needle` shows in what is pending; copy what came before it into out. */
+static int wait_text(struct mtd_console *c, const char *needle, int timeout_ms, char *out, size_t size,
+                     struct mtd_diag *d)
+{
+	double end = mtd_console_elapsed(c) + timeout_ms / 1000.0;
+	for (;;) {
+		size_t n;
+		const char *p = mtd_console_pending(c, &n);
+		const char *hit = memmem(p, n, needle, strlen(needle));
+		if (hit) {
+			size_t k = (size_t)(hit - p) < size - 1 ? (size_t)(hit - p) : size - 1;
+			memcpy(out, p, k);
+			out[k] = '\0';
+			mtd_console_consume(c);
+			return 0;
+		}
+		if (mtd_console_elapsed(c) >= end)
+			return mtd_diag_set(d, MTD_ERR_TIMEOUT, "console", "expected '%s' within %.0f s", needle,
+			                    timeout_ms / 1000.0);
+		size_t got;
+		int rc = mtd_console_pump(c, 100, &got, d);
+		if (rc)
+			return rc;
+	}
+}
+
+/* The N of "## Total Size = 0x... = N Bytes". */
+static bool total_size(const char *text, uint64_t *out)
+{
+	const char *p = strstr(text, "Total Size");
+	const char *q = p ? strstr(p, " Bytes") : NULL;
+	if (!q)
+		return false;
+	const char *e = q;
+	while (e > p && e[-1] >= '0' && e[-1] <= '9')
+		e--;
+	char num[24];
+	size_t n = (size_t)(q - e);
+	if (!n || n >= sizeof(num))
+		return false;
+	memcpy(num, e, n);
+	num[n] = '\0';
+	return mtd_parse_u64(num, UINT64_MAX, out) == 0;
+}
+
+/* ---- --via serial: one transfer into U-Boot's RAM ---- */
+struct serial_ctx {
+	struct mtd_console *c;
+	const struct mtd_console_options *co;
+	enum mtd_xfer_proto proto;
+	bool json;
+	int timeout_ms;
+	double estimate;
+	const char *name;
+	struct mtd_xfer_result *xr;    /* the figures of the last transfer */
+	bool done;                     /* it was acknowledged to its end */
+	uint64_t bytes, wire, retries; /* over all transfers */
+	uint64_t est_wire;             /* bytes on the wire estimated before starting */
+	double elapsed;
+};
+
+/* loady / loadb to addr, the transfer, U-Boot's count of what it got.  0, or -1 with the step's text in msg. */
+static int serial_load(struct serial_ctx *sc, uint64_t addr, const uint8_t *data, size_t len, const char **stepname,
+                       char *msg, size_t msize)
+{
+	struct mtd_console *c = sc->c;
+	struct mtd_xfer_result *xr = sc->xr;
+	struct mtd_diag d;
+	mtd_diag_clear(&d);
+	char cmd[128], ans[4096];
+	const char *ucmd = sc->proto == MTD_XFER_KERMIT ? "loadb" : "loady";
+	*stepname = ucmd;
+	sc->done = false;
+	snprintf(cmd, sizeof(cmd), "%s 0x%08llx%s", ucmd, (unsigned long long)addr, sc->co->eol);
+	mtd_console_consume(c);
+	if (mtd_console_send(c, cmd, strlen(cmd), &d)) {
+		snprintf(msg, msize, "%s", d.msg);
+		return -1;
+	}
+	char back[80];
+	snprintf(back, sizeof(back), "\n%s", mtd_console_prompt(c));
+	const char *rp[] = {"Ready for binary", "Unknown command", "unknown command", back};
+	int which = -1;
+	if (mtd_console_expect(c, rp, 4, 10000, &which, &d) || which != 0) {
+		snprintf(msg, msize, "%s",
+		         which > 0 ? "this U-Boot has no such command (built without CONFIG_CMD_LOADB?)"
+		                   : "U-Boot did not say it is ready for the binary within 10 s");
+		return -1;
+	}
+	/* the rest of the "Ready" line, and whatever came after it (YMODEM's first 'C') */
+	size_t pn;
+	const char *pp = mtd_console_pending(c, &pn);
+	uint8_t pend[4096];
+	if (pn > sizeof(pend))
+		pn = sizeof(pend);
+	memcpy(pend, pp, pn);
+	mtd_console_consume(c);
+	mtd_console_note(c, "%s transfer of %llu bytes starts", sc->proto == MTD_XFER_KERMIT ? "Kermit" : "YMODEM",
+	                 (unsigned long long)len);
+	struct mtd_xfer_options xo;
+	mtd_xfer_options_init(&xo);
+	xo.proto = sc->proto;
+	xo.name = sc->name;
+	xo.start_timeout_ms = 30000;
+	xo.timeout_ms = sc->timeout_ms;
+	xo.baud = sc->co->line ? sc->co->baud : 0;
+	xo.pending = pend;
+	xo.pending_len = pn;
+	struct xfer_view xv = {
+	    .tty = !sc->json && isatty(2), .json = sc->json, .last_decile = 0, .estimate = sc->estimate};
+	xo.progress = on_xfer;
+	xo.progress_ms = 500;
+	xo.cancel = xfer_cancel;
+	xo.ctx = &xv;
+	xfer_interrupted = 0;
+	struct sigaction sa, old_sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigint;
+	sigaction(SIGINT, &sa, &old_sa);
+	int xrc = mtd_xfer_send(mtd_console_fd(c), data, len, &xo, xr, &d);
+	sigaction(SIGINT, &old_sa, NULL);
+	if (xv.shown)
+		fputs("\n", stderr);
+	sc->bytes += xr->p.done;
+	sc->wire += xr->p.wire;
+	sc->retries += xr->p.retries;
+	sc->elapsed += xr->p.elapsed;
+	mtd_console_feed(c, xr->rest, xr->rest_len);
+	*stepname = "transfer";
+	if (xrc) {
+		mtd_console_note(c, "transfer failed: %s", d.msg);
+		/* what U-Boot says when its receiver gives up, and whether its prompt comes back */
+		struct mtd_diag wd;
+		mtd_diag_clear(&wd);
+		bool back_at_prompt = wait_text(c, back, 5000, ans, sizeof(ans), &wd) == 0;
+		if (xr->aborted)
+			snprintf(msg, msize,
+			         "stopped by Ctrl-C after %llu of %llu bytes; the receiver was told to cancel%s",
+			         (unsigned long long)xr->p.done, (unsigned long long)len,
+			         back_at_prompt ? ", U-Boot is back at its prompt" : "");
+		else
+			snprintf(msg, msize, "%s (after %llu of %llu bytes)%s", d.msg, (unsigned long long)xr->p.done,
+			         (unsigned long long)len, back_at_prompt ? "; U-Boot is back at its prompt" : "");
+		return -1;
+	}
+	sc->done = true;
+	if (wait_text(c, back, 30000, ans, sizeof(ans), &d)) {
+		snprintf(msg, msize, "sent, but U-Boot did not come back to its prompt: %s", d.msg);
+		return -1;
+	}
+	uint64_t got = 0;
+	if (!total_size(ans, &got) || got != len) {
+		snprintf(msg, msize, "sent %llu bytes, but U-Boot %s", (unsigned long long)len,
+		         got ? "counted another size" : "did not print its '## Total Size'");
+		return -1;
+	}
+	char dur[32];
+	fmt_dur(xr->p.elapsed, dur, sizeof(dur));
+	double kibs = xr->p.elapsed > 0 ? (double)len / xr->p.elapsed / 1024 : 0.0;
+	if (sc->proto == MTD_XFER_KERMIT)
+		snprintf(
+		    msg, msize,
+		    "%llu bytes by Kermit to 0x%08llx in %s (%.1f KiB/s), %llu bytes on the wire, packets of %u data "
+		    "bytes%s, %u sent again; U-Boot's Total Size %llu",
+		    (unsigned long long)len, (unsigned long long)addr, dur, kibs, (unsigned long long)xr->p.wire,
+		    xr->packet, xr->long_packets ? " (long packets)" : "", xr->p.retries, (unsigned long long)got);
+	else
+		snprintf(
+		    msg, msize,
+		    "%llu bytes by YMODEM to 0x%08llx in %s (%.1f KiB/s), %llu bytes on the wire, %s, %u sent again; "
+		    "U-Boot's Total Size %llu",
+		    (unsigned long long)len, (unsigned long long)addr, dur, kibs, (unsigned long long)xr->p.wire,
+		    xr->crc16 ? "CRC-16" : "8-bit checksum", xr->p.retries, (unsigned long long)got);
+	return 0;
+}
+
+/* U-Boot's crc32 of size bytes at addr. */
+static int uboot_crc32(struct mtd_console *c, uint64_t addr, uint64_t size, struct mtd_buf *out, uint32_t *crc,
+                       char *msg, size_t msize)
+{
+	struct mtd_diag d;
+	mtd_diag_clear(&d);
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "crc32 0x%08llx 0x%llx", (unsigned long long)addr, (unsigned long long)size);
+	int tmo = 60000 + (int)(size >> 20) * 2000;
+	if (mtd_console_run(c, cmd, tmo, "==>", out, &d)) {
+		snprintf(msg, msize, "%s", d.msg);
+		return -1;
+	}
+	const char *p = strstr(mtd_buf_str(out), "==>");
+	p += 3;
+	while (*p == ' ')
+		p++;
+	char hex[16];
+	size_t n = 0;
+	while (n < 8 && ((p[n] >= '0' && p[n] <= '9') || (p[n] >= 'a' && p[n] <= 'f') || (p[n] >= 'A' && p[n] <= 'F')))
+		n++;
+	memcpy(hex, "0x", 2);
+	memcpy(hex + 2, p, n);
+	hex[n + 2] = '\0';
+	uint64_t v;
+	if (n != 8 || mtd_parse_u64(hex, UINT32_MAX, &v)) {
+		snprintf(msg, msize, "cannot read U-Boot's answer");
+		return -1;
+	}
+	*crc = (uint32_t)v;
+	return 0;
+}
+
+/* A hex number of a plan line's word. */
+static bool hexword(const char *w, uint64_t *v)
+{
+	return w && mtd_parse_u64(w, UINT64_MAX, v) == 0;
+}
+
+/* What U-Boot prints when a flash command went wrong. */
+static const char *flash_failure(const char *o)
+{
+	static const char *const bad[] = {"rror",       "Unknown command", "failed",  "FAILED",
+	                                  "not erased", "Invalid",         "Timeout", "timeout",
+	                                  "Can't",      "not supported",   NULL};
+	for (size_t i = 0; bad[i]; i++)
+		if (strstr(o, bad[i]))
+			return bad[i];
+	return NULL;
+}
+
+/*
+ * --write: the lines of 'mtdscope plan --via uboot' run at the prompt.  A comment
+ * "# NAME: 0xOFF-0xEND, CRC32 X: ..." names the partition the next tftpboot loads (sent
+ * over the line instead) and the CRC its crc32 must print; "# the crc32 below must print
+ * X again" the read-back's; a crc32 with no CRC to match is a backup's, reported; tftpput
+ * (a backup saved over the network) cannot be done over the line and is said so.
+ */
+static int run_plan(struct serial_ctx *sc, struct report *rep, const struct mtd_layout *l, struct mtd_plan_options *po,
+                    const uint8_t *img, size_t len, uint64_t loadaddr, bool have_ram, uint64_t ram_start, uint64_t top,
+                    struct mtd_buf *out)
+{
+	struct mtd_diag d;
+	mtd_diag_clear(&d);
+	po->via = MTD_PLAN_UBOOT;
+	po->load_addr = loadaddr;
+	if (have_ram) {
+		po->ram_base = ram_start;
+		po->ram_size = top + (4u << 20) - ram_start; /* the plan keeps its own 4 MiB below U-Boot */
+	}
+	po->image_name = sc->name;
+	struct mtd_buf pb;
+	mtd_buf_init(&pb, 4u << 20);
+	int ret = -1;
+	if (mtd_layout_plan(l, img, len, po, &pb, &d)) {
+		step(rep, false, "plan", "%s", d.msg);
+		goto out;
+	}
+	const char *text = mtd_buf_str(&pb);
+	/* first pass: what is written, and how long sending it takes */
+	double est = 0;
+	uint64_t wire = 0, total = 0;
+	unsigned nparts = 0, ncmds = 0;
+	for (const char *p = text; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t ll = nl ? (size_t)(nl - p) : strlen(p);
+		char line[512];
+		snprintf(line, sizeof(line), "%.*s", (int)(ll < sizeof(line) ? ll : sizeof(line) - 1), p);
+		p = nl ? nl + 1 : p + ll;
+		const char *q = strstr(line, ": 0x");
+		uint64_t off, end;
+		if (line[0] == '#' && q && strstr(line, ", CRC32 ")) {
+			char a[24], b[24];
+			const char *dash = strchr(q + 2, '-');
+			const char *comma = dash ? strchr(dash, ',') : NULL;
+			if (dash && comma && (size_t)(dash - q - 2) < sizeof(a) &&
+			    (size_t)(comma - dash - 1) < sizeof(b)) {
+				snprintf(a, sizeof(a), "%.*s", (int)(dash - q - 2), q + 2);
+				snprintf(b, sizeof(b), "%.*s", (int)(comma - dash - 1), dash + 1);
+				if (hexword(a, &off) && hexword(b, &end) && end > off && end <= len) {
+					uint64_t w;
+					est += mtd_xfer_estimate(sc->proto, img + off, (size_t)(end - off),
+					                         sc->proto == MTD_XFER_KERMIT ? 9024 : 1024,
+					                         sc->co->baud ? sc->co->baud : 115200, 0.005, &w);
+					wire += w;
+					total += end - off;
+					nparts++;
+				}
+			}
+		} else if (line[0] && line[0] != '#') {
+			ncmds++;
+		}
+	}
+	const char *wl = strstr(text, "# written: ");
+	char written[256] = "";
+	if (wl) {
+		wl += strlen("# written: ");
+		size_t n = strcspn(wl, "\n");
+		snprintf(written, sizeof(written), "%.*s", (int)(n < sizeof(written) ? n : sizeof(written) - 1), wl);
+	}
+	char dur[32];
+	fmt_dur(est, dur, sizeof(dur));
+	step(rep, true, "plan",
+	     "writes %s (%u partition%s, %llu bytes): %u U-Boot commands of 'mtdscope plan --via uboot%s'", written,
+	     nparts, nparts == 1 ? "" : "s", (unsigned long long)total, ncmds, po->sf ? "" : " --cp");
+	step(rep, true, "estimate", "%s over the serial line: %llu bytes on the wire, at %u baud 8N1 about %s%s",
+	     sc->proto == MTD_XFER_KERMIT ? "Kermit" : "YMODEM", (unsigned long long)wire,
+	     sc->co->baud ? sc->co->baud : 115200, dur,
+	     sc->co->line ? "" : " (a program's pty has no line speed: it will be quicker)");
+	sc->estimate = est;
+	sc->est_wire = wire;
+
+	/* second pass: run it */
+	uint64_t poff = 0, psize = 0;
+	uint32_t pcrc = 0, want = 0;
+	bool have_part = false, have_want = false;
+	char pname[80] = "";
+	unsigned backups = 0, tftpputs = 0;
+	for (const char *p = text; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t ll = nl ? (size_t)(nl - p) : strlen(p);
+		char line[512];
+		snprintf(line, sizeof(line), "%.*s", (int)(ll < sizeof(line) ? ll : sizeof(line) - 1), p);
+		p = nl ? nl + 1 : p + ll;
+		if (!line[0])
+			continue;
+		char msg[1024];
+		if (line[0] == '#') {
+			const char *q = strstr(line, ": 0x");
+			const char *again = "# the crc32 below must print ";
+			uint64_t off, end, c32;
+			if (q && strstr(line, ", CRC32 ")) {
+				char a[24], b[24], h[16];
+				const char *dash = strchr(q + 2, '-');
+				const char *comma = dash ? strchr(dash, ',') : NULL;
+				const char *cs = strstr(line, ", CRC32 ") + 8;
+				if (!dash || !comma || (size_t)(dash - q - 2) >= sizeof(a) ||
+				    (size_t)(comma - dash - 1) >= sizeof(b))
+					continue;
+				snprintf(a, sizeof(a), "%.*s", (int)(dash - q - 2), q + 2);
+				snprintf(b, sizeof(b), "%.*s", (int)(comma - dash - 1), dash + 1);
+				snprintf(h, sizeof(h), "0x%.8s", cs);
+				if (hexword(a, &off) && hexword(b, &end) && hexword(h, &c32) && end > off &&
+				    end <= len) {
+					poff = off;
+					psize = end - off;
+					pcrc = (uint32_t)c32;
+					have_part = true;
+					snprintf(pname, sizeof(pname), "%.*s",
+					         (int)(q - line - 2 < 79 ? q - line - 2 : 79), line + 2);
+				}
+			} else if (!strncmp(line, again, strlen(again))) {
+				char h[16];
+				snprintf(h, sizeof(h), "0x%.8s", line + strlen(again));
+				if (hexword(h, &c32)) {
+					want = (uint32_t)c32;
+					have_want = true;
+				}
+			}
+			continue;
+		}
+		char words[6][96];
+		int nw = 0;
+		for (const char *w = line; *w && nw < 6;) {
+			while (*w == ' ')
+				w++;
+			size_t n = strcspn(w, " ");
+			if (!n)
+				break;
+			snprintf(words[nw++], sizeof(words[0]), "%.*s", (int)(n < 95 ? n : 95), w);
+			w += n;
+		}
+		uint64_t a1, a2;
+		if (!strcmp(words[0], "tftpput")) {
+			tftpputs++;
+			continue;
+		}
+		if (!strcmp(words[0], "tftpboot")) {
+			if (!have_part || nw < 2 || !hexword(words[1], &a1)) {
+				step(rep, false, "plan", "cannot follow the plan at '%s'", line);
+				goto out;
+			}
+			const char *sn;
+			int lrc = serial_load(sc, a1, img + poff, (size_t)psize, &sn, msg, sizeof(msg));
+			step(rep, lrc == 0, sn, "%s: %s", pname, msg);
+			if (lrc)
+				goto out;
+			want = pcrc;
+			have_want = true;
+			have_part = false;
+			continue;
+		}
+		if (!strcmp(words[0], "crc32") && nw >= 3 && hexword(words[1], &a1) && hexword(words[2], &a2)) {
+			uint32_t got;
+			if (uboot_crc32(sc->c, a1, a2, out, &got, msg, sizeof(msg))) {
+				step(rep, false, "crc32", "%s", msg);
+				goto out;
+			}
+			if (have_want) {
+				if (got != want) {
+					step(rep, false, "crc32",
+					     "%s: U-Boot's crc32 of 0x%llx bytes at 0x%llx is %08x, the image's %08x: "
+					     "stop "
+					     "here (the flash holds what it held before this partition's erase, or "
+					     "less)",
+					     pname, (unsigned long long)a2, (unsigned long long)a1, got, want);
+					goto out;
+				}
+				step(rep, true, "crc32",
+				     "%s: U-Boot's %08x over 0x%llx bytes at 0x%llx equals the image's", pname, got,
+				     (unsigned long long)a2, (unsigned long long)a1);
+				have_want = false;
+			} else {
+				backups++;
+				step(rep, true, "backup crc32",
+				     "0x%llx bytes at 0x%llx read before writing: CRC-32 %08x (note it: over the "
+				     "serial line "
+				     "U-Boot cannot send the backup back)",
+				     (unsigned long long)a2, (unsigned long long)a1, got);
+			}
+			continue;
+		}
+		/* sf probe, sf read/erase/write, protect, erase, cp.b: checked by what they print */
+		if (mtd_console_run(sc->c, line, 600000, NULL, out, &d)) {
+			step(rep, false, words[0], "%s", d.msg);
+			goto out;
+		}
+		const char *o = mtd_buf_str(out);
+		const char *bad = flash_failure(o);
+		size_t ol = strlen(o);
+		while (ol && (o[ol - 1] == '\n' || o[ol - 1] == ' '))
+			ol--;
+		size_t ls = ol;
+		while (ls && o[ls - 1] != '\n')
+			ls--;
+		if (bad) {
+			step(rep, false, words[0], "'%s' printed '%s': '%.*s'", line, bad,
+			     (int)(ol - ls > 200 ? 200 : ol - ls), o + ls);
+			goto out;
+		}
+		step(rep, true, words[0], "%s%s%.*s", line, ol > ls ? ": " : "", (int)(ol - ls > 200 ? 200 : ol - ls),
+		     o + ls);
+	}
+	step(rep, true, "written", "%s: every crc32 matched; %u backup region%s read and CRC'd%s", written, backups,
+	     backups == 1 ? "" : "s",
+	     tftpputs ? ", not saved (tftpput needs the network: dump them beforehand if you need them)" : "");
+	ret = 0;
+out:
+	mtd_buf_release(&pb);
+	return ret;
+}
+
 int cmd_netboot(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -253,9 +788,28 @@ int cmd_netboot(int argc, char **argv)
 	    {"log", required_argument, NULL, 'l'},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"json", no_argument, NULL, 'j'},
+	    {"via", required_argument, NULL, 'V'},
+	    {"protocol", required_argument, NULL, 'R'},
+	    {"xfer-timeout", required_argument, NULL, 'X'},
+	    {"write", no_argument, NULL, 'Y'},
+	    {"layout", required_argument, NULL, 'y'},
+	    {"kind", required_argument, NULL, 'K'},
+	    {"flash-size", required_argument, NULL, 'Z'},
+	    {"only", required_argument, NULL, 'O'},
+	    {"also", required_argument, NULL, 'U'},
+	    {"force", no_argument, NULL, 'Q'},
+	    {"cp", no_argument, NULL, 'C'},
+	    {"flash-base", required_argument, NULL, 'M'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
+	bool serial = false, write_plan = false;
+	const char *lay_path = NULL, *lay_kind = NULL, *lay_size = NULL;
+	struct mtd_plan_options po;
+	mtd_plan_options_init(&po);
+	struct mtd_layout *layout = NULL;
+	enum mtd_xfer_proto proto = MTD_XFER_YMODEM;
+	int xfer_timeout_ms = 10000;
 	struct mtd_console_options co;
 	struct mtd_console_stop_options so;
 	struct console_view view;
@@ -336,6 +890,43 @@ int cmd_netboot(int argc, char **argv)
 		case 'l': log_path = optarg; break;
 		case 'v': view.live = true; break;
 		case 'j': json = true; break;
+		case 'V':
+			if (strcmp(optarg, "serial") && strcmp(optarg, "tftp"))
+				return cli_usage_error("netboot", "--via takes tftp or serial, not '%s'", optarg);
+			serial = !strcmp(optarg, "serial");
+			break;
+		case 'R':
+			if (strcmp(optarg, "ymodem") && strcmp(optarg, "kermit"))
+				return cli_usage_error("netboot", "--protocol takes ymodem or kermit, not '%s'",
+				                       optarg);
+			proto = strcmp(optarg, "kermit") ? MTD_XFER_YMODEM : MTD_XFER_KERMIT;
+			break;
+		case 'X':
+			if (mtd_parse_u64(optarg, 600, &v) || !v)
+				return cli_usage_error("netboot", "--xfer-timeout takes 1 to 600 seconds, not '%s'",
+				                       optarg);
+			xfer_timeout_ms = (int)v * 1000;
+			break;
+		case 'Y': write_plan = true; break;
+		case 'y': lay_path = optarg; break;
+		case 'K': lay_kind = optarg; break;
+		case 'Z': lay_size = optarg; break;
+		case 'O':
+		case 'U':
+			if ((ch == 'O' ? po.nonly : po.nalso) == 16)
+				return cli_usage_error("netboot", "at most 16 --only and 16 --also");
+			if (ch == 'O')
+				po.only[po.nonly++] = optarg;
+			else
+				po.also[po.nalso++] = optarg;
+			break;
+		case 'Q': po.force = true; break;
+		case 'C': po.sf = false; break;
+		case 'M':
+			if (mtd_parse_u64(optarg, UINT32_MAX, &v))
+				return cli_usage_error("netboot", "--flash-base takes an address such as 0xbc000000");
+			po.flash_base = v;
+			break;
 		case 'h': fputs(help, stdout); return CLI_OK;
 		default: return cli_usage_error("netboot", "bad option");
 		}
@@ -347,6 +938,11 @@ int cmd_netboot(int argc, char **argv)
 		return cli_usage_error("netboot", "--image FILE is required");
 	if (!!co.line == !!co.exec)
 		return cli_usage_error("netboot", "give one of --line DEV or --exec CMD");
+	if (write_plan && (!serial || !lay_path))
+		return cli_usage_error("netboot",
+		                       "--write needs --via serial and --layout L (the flash layout of the image)");
+	if (!write_plan && (lay_path || po.nonly || po.nalso || !po.sf))
+		return cli_usage_error("netboot", "--layout, --only, --also and --cp go with --write");
 	if (co.line)
 		so.nudge_ms = 3000;
 	if (json)
@@ -383,6 +979,20 @@ int cmd_netboot(int argc, char **argv)
 	st.nr.out = json ? stderr : stdout;
 	uint32_t uboot_crc = 0;
 	char name[256], shown[256];
+	struct mtd_source isrc;
+	bool have_isrc = false;
+	static struct mtd_xfer_result xr;
+	memset(&xr, 0, sizeof(xr));
+	struct serial_ctx sc;
+	memset(&sc, 0, sizeof(sc));
+	sc.co = &co;
+	sc.proto = proto;
+	sc.json = json;
+	sc.timeout_ms = xfer_timeout_ms;
+	sc.name = name;
+	sc.xr = &xr;
+	double estimate = 0;
+	uint64_t est_wire = 0;
 
 	/* 1. The image. */
 	struct image_info im;
@@ -414,6 +1024,35 @@ int cmd_netboot(int argc, char **argv)
 			     (unsigned long long)im.size, hs, im.crc);
 	}
 
+	if (serial) {
+		/* 2. How long it will take, said before anything starts. */
+		if (mtd_source_open(&isrc, image, &d)) {
+			cli_diag(&d);
+			goto done;
+		}
+		have_isrc = true;
+		if (write_plan) {
+			int lr = cli_load_layout("netboot", lay_path, lay_kind, lay_size, &layout);
+			if (lr) {
+				rc = lr;
+				goto done;
+			}
+			goto console; /* the estimate comes with the plan, once U-Boot's RAM is known */
+		}
+		unsigned eb = co.baud ? co.baud : 115200;
+		estimate = mtd_xfer_estimate(proto, isrc.data, isrc.size, proto == MTD_XFER_KERMIT ? 9024 : 1024, eb,
+		                             0.005, &est_wire);
+		char dur[32];
+		fmt_dur(estimate, dur, sizeof(dur));
+		step(&rep, true, "estimate",
+		     "%s over the serial line: %llu bytes on the wire (%s), at %u baud 8N1 about %s%s",
+		     proto == MTD_XFER_KERMIT ? "Kermit" : "YMODEM", (unsigned long long)est_wire,
+		     proto == MTD_XFER_KERMIT ? "control bytes prefixed, packets of up to 9024"
+		                              : "1 KiB blocks of 1029 bytes with CRC-16",
+		     eb, dur, co.line ? "" : " (a program's pty has no line speed: it will be quicker)");
+		goto console;
+	}
+
 	/* 2. The TFTP server, before the console: a busy port fails before the board is touched. */
 	to.any_name_file = image;
 	to.event = on_tftp;
@@ -432,6 +1071,7 @@ int cmd_netboot(int argc, char **argv)
 	     to.bind_addr ? to.bind_addr : "0.0.0.0", mtd_tftp_server_port(srv), name);
 
 	/* 3. The console and the prompt. */
+console:
 	if (log_path) {
 		struct mtd_diag ld;
 		mtd_diag_clear(&ld);
@@ -449,6 +1089,8 @@ int cmd_netboot(int argc, char **argv)
 		step(&rep, false, "console", "%s", d.msg);
 		goto done;
 	}
+	sc.c = c;
+	sc.estimate = estimate;
 	struct mtd_console_stop_result sr;
 	if (mtd_console_stop_autoboot(c, &so, &sr, &d)) {
 		step(&rep, false, "stop autoboot", "%s", d.msg);
@@ -541,6 +1183,23 @@ int cmd_netboot(int argc, char **argv)
 		     (unsigned long long)top, im.uimage ? ", above the decompressed kernel" : "");
 	else
 		step(&rep, true, "load address", "0x%08llx (given)", (unsigned long long)loadaddr);
+
+	if (write_plan) {
+		if (run_plan(&sc, &rep, layout, &po, isrc.data, (size_t)isrc.size, loadaddr, have_ram, ram_start, top,
+		             &out))
+			goto fail_tail;
+		rc = CLI_OK;
+		goto done;
+	}
+	if (serial && !write_plan) {
+		const char *sn;
+		char msg[1024];
+		int lrc = serial_load(&sc, loadaddr, isrc.data, (size_t)isrc.size, &sn, msg, sizeof(msg));
+		step(&rep, lrc == 0, sn, "%s", msg);
+		if (lrc)
+			goto fail_tail;
+		goto crc;
+	}
 
 	/* 6. Network settings. */
 	/* the board's own values come from its console output: used only when they are addresses */
@@ -643,31 +1302,13 @@ int cmd_netboot(int argc, char **argv)
 	}
 
 	/* 8. U-Boot's CRC-32 of what it holds against ours. */
-	{
-		char cmd[128];
-		snprintf(cmd, sizeof(cmd), "crc32 0x%08llx 0x%llx", (unsigned long long)loadaddr,
-		         (unsigned long long)im.size);
-		if (mtd_console_run(c, cmd, 60000, "==>", &out, &d)) {
-			step(&rep, false, "crc32", "%s", d.msg);
+crc:
+	if (!write_plan) {
+		char msg[1024];
+		if (uboot_crc32(c, loadaddr, im.size, &out, &uboot_crc, msg, sizeof(msg))) {
+			step(&rep, false, "crc32", "%s", msg);
 			goto fail_tail;
 		}
-		const char *p = strstr(mtd_buf_str(&out), "==>");
-		p += 3;
-		while (*p == ' ')
-			p++;
-		char hex[16];
-		size_t n = 0;
-		while (n < 8 &&
-		       ((p[n] >= '0' && p[n] <= '9') || (p[n] >= 'a' && p[n] <= 'f') || (p[n] >= 'A' && p[n] <= 'F')))
-			n++;
-		memcpy(hex, "0x", 2);
-		memcpy(hex + 2, p, n);
-		hex[n + 2] = '\0';
-		if (n != 8 || mtd_parse_u64(hex, UINT32_MAX, &v)) {
-			step(&rep, false, "crc32", "cannot read U-Boot's answer");
-			goto fail_tail;
-		}
-		uboot_crc = (uint32_t)v;
 		if (uboot_crc != im.crc) {
 			step(&rep, false, "crc32",
 			     "U-Boot computed %08x over what it received, the file has %08x: do not boot it", uboot_crc,
@@ -772,6 +1413,22 @@ done:
 			mtd_json_kv_str(&j, "uboot_crc32", hx);
 		}
 		mtd_json_kv_u64(&j, "loadaddr", loadaddr);
+		mtd_json_kv_str(&j, "via", serial ? "serial" : "tftp");
+		if (serial) {
+			mtd_json_key(&j, "transfer");
+			mtd_json_begin_object(&j);
+			mtd_json_kv_str(&j, "protocol", mtd_xfer_proto_name(proto));
+			mtd_json_kv_bool(&j, "complete", sc.done);
+			mtd_json_kv_u64(&j, "bytes", sc.bytes);
+			mtd_json_kv_u64(&j, "wire_bytes", sc.wire);
+			mtd_json_kv_u64(&j, "estimated_wire_bytes", write_plan ? sc.est_wire : est_wire);
+			mtd_json_kv_u64(&j, "estimated_ms", (uint64_t)((write_plan ? sc.estimate : estimate) * 1000));
+			mtd_json_kv_u64(&j, "elapsed_ms", (uint64_t)(sc.elapsed * 1000));
+			mtd_json_kv_u64(&j, "baud", co.line ? co.baud : 0);
+			mtd_json_kv_u64(&j, "packet", xr.packet);
+			mtd_json_kv_u64(&j, "retries", sc.retries);
+			mtd_json_end_object(&j);
+		}
 		mtd_json_key(&j, "steps");
 		mtd_json_begin_array(&j);
 		for (unsigned i = 0; i < rep.n; i++) {
@@ -796,6 +1453,9 @@ done:
 	}
 	if (cli_log_close(&lg) != CLI_OK)
 		rc = CLI_FAIL;
+	if (have_isrc)
+		mtd_source_close(&isrc);
+	free(layout);
 	mtd_buf_release(&out);
 	pthread_mutex_destroy(&st.lock);
 	return rc;

@@ -9,9 +9,11 @@
 #include <unistd.h>
 
 #include <mtdscope/device.h>
+#include <mtdscope/reader.h>
 #include <mtdscope/source.h>
 
 #include "cli.h"
+#include "html.h"
 
 static const char help[] = "usage: mtdscope report [options] [FILE|DIR|-]...\n"
                            "\n"
@@ -27,6 +29,9 @@ static const char help[] = "usage: mtdscope report [options] [FILE|DIR|-]...\n"
                            "options:\n"
                            "  --json          facts, recognised parts and the profile as one JSON document\n"
                            "  --facts         also list every fact found (text output)\n"
+                           "  --html FILE     also write a self-contained HTML report to FILE ('-': standard\n"
+                           "                  output, instead of the text): the profile with the line\n"
+                           "                  proving each value and the --json document\n"
                            "  --color=WHEN    auto (default), always or never\n"
                            "  -h, --help      show this help\n"
                            "\n"
@@ -98,6 +103,11 @@ static int load_at(struct mtd_facts *f, int dfd, const char *name, const char *p
 		cli_error("%s: cannot open: %s", path, fd < 0 ? strerror(errno) : "not a regular file");
 		if (fd >= 0)
 			close(fd);
+		return CLI_FAIL;
+	}
+	/* a file of a directory is an input too: an output (--html) may not be it */
+	if (cli_input(path)) {
+		close(fd);
 		return CLI_FAIL;
 	}
 	if ((uint64_t)st.st_size > MTD_FACTS_MAX_INPUT) {
@@ -212,6 +222,40 @@ static int load_dir(struct mtd_facts *f, const char *dir, bool *any_ok, int *fai
 	return rc;
 }
 
+/* A collect bundle: every text member (not the dumps, the manifest or SHA256SUMS), named BUNDLE:MEMBER. */
+static int load_bundle(struct mtd_facts *f, const char *path, bool *any_ok)
+{
+	struct cli_bundle b;
+	if (cli_bundle_open(&b, path))
+		return CLI_FAIL;
+	int rc = CLI_OK;
+	for (size_t i = 0; i < b.n && rc == CLI_OK; i++) {
+		const char *rel = b.m[i].name + 8;
+		if (!strncmp(rel, "mtd/", 4) || !strcmp(rel, "manifest.json") || !strcmp(rel, "SHA256SUMS") ||
+		    !b.m[i].size)
+			continue;
+		char name[400];
+		snprintf(name, sizeof(name), "%s:%s", path, rel);
+		struct mtd_reader r;
+		const uint8_t *span;
+		if (b.m[i].size > MTD_FACTS_MAX_INPUT || !cli_bundle_window(&b, &b.m[i], &r) ||
+		    !mtd_rd_bytes_at(&r, 0, (size_t)b.m[i].size, &span)) {
+			cli_warn("%s: larger than %u MiB: skipped", name, MTD_FACTS_MAX_INPUT >> 20);
+			continue;
+		}
+		struct mtd_diag d;
+		mtd_diag_clear(&d);
+		if (mtd_facts_parse(f, name, span, (size_t)b.m[i].size, &d)) {
+			cli_diag(&d);
+			rc = CLI_FAIL;
+		} else {
+			*any_ok = true;
+		}
+	}
+	cli_bundle_close(&b);
+	return rc;
+}
+
 int cli_device_load(struct mtd_facts *f, int argc, char **argv)
 {
 	bool any_ok = false;
@@ -229,6 +273,9 @@ int cli_device_load(struct mtd_facts *f, int argc, char **argv)
 		struct stat st;
 		if (strcmp(argv[i], "-") && stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
 			if (load_dir(f, argv[i], &any_ok, &failures))
+				failures++;
+		} else if (cli_is_bundle(argv[i])) {
+			if (load_bundle(f, argv[i], &any_ok))
 				failures++;
 		} else if (load_one(f, argv[i], &any_ok)) {
 			failures++;
@@ -249,7 +296,7 @@ int cli_device_load(struct mtd_facts *f, int argc, char **argv)
 	return CLI_OK;
 }
 
-static const char *base(const char *path)
+const char *cli_fact_base(const char *path)
 {
 	const char *s = strrchr(path, '/');
 	return s ? s + 1 : path;
@@ -269,7 +316,7 @@ void cli_device_evidence(const struct mtd_fact *x, int indent)
 	if (!x)
 		return;
 	char loc[80];
-	snprintf(loc, sizeof(loc), "%s:%u", base(x->file), x->line);
+	snprintf(loc, sizeof(loc), "%s:%u", cli_fact_base(x->file), x->line);
 	printf("%*s%s%-22s %s%s\n", indent, "", cli_c(stdout, CLI_DIM), cli_txt(loc),
 	       cli_txtn(x->text, cut(x->text, 96)), cli_c(stdout, CLI_RESET));
 }
@@ -280,7 +327,7 @@ static void row(const char *label, const char *value, const struct mtd_fact *src
 		return;
 	char loc[80] = "";
 	if (src)
-		snprintf(loc, sizeof(loc), "%s:%u", base(src->file), src->line);
+		snprintf(loc, sizeof(loc), "%s:%u", cli_fact_base(src->file), src->line);
 	printf("%s%-11s%s %-44s", cli_c(stdout, CLI_BOLD), label, cli_c(stdout, CLI_RESET), cli_txt(value));
 	if (!src) {
 		printf("\n");
@@ -295,7 +342,7 @@ static void row(const char *label, const char *value, const struct mtd_fact *src
 	       cli_c(stdout, CLI_RESET));
 }
 
-void cli_device_profile_text(const struct mtd_profile *p)
+void cli_device_profile_out(const struct mtd_profile *p, const struct cli_profile_out *o)
 {
 	char v[256], a[32], b[32];
 	if (p->soc.src) {
@@ -304,15 +351,15 @@ void cli_device_profile_text(const struct mtd_profile *p)
 		         p->target[0] ? p->subtarget : "");
 		if (p->target[0])
 			snprintf(v + strlen(v), sizeof(v) - strlen(v), ")");
-		row("SoC", v, p->soc_variant.src ? p->soc_variant.src : p->soc.src);
+		o->row(o->ctx, "SoC", v, p->soc_variant.src ? p->soc_variant.src : p->soc.src);
 	}
 	if (p->machine.src)
-		row("Machine", p->machine.s, p->machine.src);
+		o->row(o->ctx, "Machine", p->machine.s, p->machine.src);
 	if (p->cpu.src || p->cpu_mhz.src) {
 		snprintf(v, sizeof(v), "%s%s", p->cpu.src ? p->cpu.s : "?", p->cpu_mhz.src ? " @ " : "");
 		if (p->cpu_mhz.src)
 			snprintf(v + strlen(v), sizeof(v) - strlen(v), "%llu MHz", (unsigned long long)p->cpu_mhz.n);
-		row("CPU", v, p->cpu_mhz.src ? p->cpu_mhz.src : p->cpu.src);
+		o->row(o->ctx, "CPU", v, p->cpu_mhz.src ? p->cpu_mhz.src : p->cpu.src);
 	}
 	if (p->ram.src) {
 		mtd_format_size(p->ram.n, a, sizeof(a));
@@ -320,7 +367,7 @@ void cli_device_profile_text(const struct mtd_profile *p)
 		if (p->ram_usable.src && p->ram_usable.src != p->ram.src)
 			snprintf(v + strlen(v), sizeof(v) - strlen(v), ", %s usable (%s)", p->ram_usable.s,
 			         !strcmp(p->ram_usable.src->layer, "meminfo") ? "MemTotal" : "kernel");
-		row("RAM", v, p->ram.src);
+		o->row(o->ctx, "RAM", v, p->ram.src);
 	}
 	if (p->flash_size.src || p->flash_chip.src || p->flash_jedec.src) {
 		if (p->flash_size.src)
@@ -329,30 +376,32 @@ void cli_device_profile_text(const struct mtd_profile *p)
 		         p->flash_type.src ? p->flash_type.s : "", p->flash_chip.src ? ", " : "",
 		         p->flash_chip.src ? p->flash_chip.s : "", p->flash_jedec.src ? ", JEDEC " : "",
 		         p->flash_jedec.src ? p->flash_jedec.s : "");
-		row("Flash", v,
-		    p->flash_chip.src   ? p->flash_chip.src
-		    : p->flash_size.src ? p->flash_size.src
-		                        : p->flash_jedec.src);
+		o->row(o->ctx, "Flash", v,
+		       p->flash_chip.src   ? p->flash_chip.src
+		       : p->flash_size.src ? p->flash_size.src
+		                           : p->flash_jedec.src);
 	}
 	if (p->nparts) {
-		printf("%s%-11s%s %zu from %s:", cli_c(stdout, CLI_BOLD), "Partitions", cli_c(stdout, CLI_RESET),
-		       p->nparts, cli_txt(p->parts_from));
+		struct mtd_buf l;
+		mtd_buf_init(&l, 0);
+		mtd_buf_printf(&l, "%zu from %s:", p->nparts, p->parts_from);
 		for (size_t i = 0; i < p->nparts; i++) {
 			mtd_format_size(p->parts[i]->size, a, sizeof(a));
-			printf("%s %s", i ? "," : "", cli_txt(p->parts[i]->value));
+			mtd_buf_printf(&l, "%s %s", i ? "," : "", p->parts[i]->value);
 			if (p->parts[i]->has_offset)
-				printf("@0x%llx", (unsigned long long)p->parts[i]->offset);
-			printf("+%s", a);
+				mtd_buf_printf(&l, "@0x%llx", (unsigned long long)p->parts[i]->offset);
+			mtd_buf_printf(&l, "+%s", a);
 			if (p->truncated && !strcmp(p->truncated->value, p->parts[i]->value) &&
 			    p->truncated->num < p->parts[i]->size) {
 				mtd_format_size(p->truncated->num, b, sizeof(b));
-				printf(" (cut to %s on the chip: %s of a declared %s)", b, b, a);
+				mtd_buf_printf(&l, " (cut to %s on the chip: %s of a declared %s)", b, b, a);
 			}
 		}
-		printf("\n");
+		o->line(o->ctx, "Partitions", mtd_buf_str(&l));
+		mtd_buf_release(&l);
 	}
 	if (p->layout.src)
-		printf("%-11s %s\n", "", cli_txt(p->layout.s));
+		o->line(o->ctx, "", p->layout.s);
 	for (size_t i = 0; i < p->nradios; i++) {
 		const struct mtd_radio *r = &p->radios[i];
 		snprintf(v, sizeof(v), "%s (%s%s%s), %s%s", r->chip, r->bus, r->bands[0] ? ", " : "", r->bands,
@@ -360,7 +409,7 @@ void cli_device_profile_text(const struct mtd_profile *p)
 		         !strcmp(r->open, "yes")  ? ""
 		         : !strcmp(r->open, "no") ? " [closed]"
 		                                  : " [limited]");
-		row(i ? "" : "Wi-Fi", v, r->src);
+		o->row(o->ctx, i ? "" : "Wi-Fi", v, r->src);
 	}
 	for (size_t i = 0; i < p->nusb; i++) {
 		const struct mtd_usb_device *u = &p->usb[i];
@@ -368,55 +417,79 @@ void cli_device_profile_text(const struct mtd_profile *p)
 		         u->modem ? " [LTE modem]"
 		         : u->hub ? " [hub]"
 		                  : "");
-		row(i ? "" : "USB", v, u->src);
+		o->row(o->ctx, i ? "" : "USB", v, u->src);
 	}
 	if (p->ethernet.src)
-		row("Ethernet", p->ethernet.s, p->ethernet.src);
+		o->row(o->ctx, "Ethernet", p->ethernet.s, p->ethernet.src);
 	if (p->eth_ports.src) {
 		snprintf(v, sizeof(v), "%llu%s", (unsigned long long)p->eth_ports.n,
 		         p->eth_ports.n == 0 ? " (none)" : "");
-		row("Eth ports", v, p->eth_ports.src);
+		o->row(o->ctx, "Eth ports", v, p->eth_ports.src);
 	}
 	if (p->bootloader.src)
-		row("Bootloader", p->bootloader.s, p->bootloader.src);
+		o->row(o->ctx, "Bootloader", p->bootloader.s, p->bootloader.src);
 	if (p->kernel.src) {
 		snprintf(v, sizeof(v), "Linux %s%s%s", p->kernel.s, p->toolchain.src ? ", " : "",
 		         p->toolchain.src ? p->toolchain.s : "");
-		row("Kernel", v, p->kernel.src);
+		o->row(o->ctx, "Kernel", v, p->kernel.src);
 	}
 	if (p->firmware.src)
-		row("Firmware", p->firmware.s, p->firmware.src);
+		o->row(o->ctx, "Firmware", p->firmware.s, p->firmware.src);
 	if (p->console.src)
-		row("Console", p->console.s, p->console.src);
+		o->row(o->ctx, "Console", p->console.s, p->console.src);
 	if (p->cmdline.src)
-		row("Cmdline", p->cmdline.s, p->cmdline.src);
-	if (p->nconflicts) {
+		o->row(o->ctx, "Cmdline", p->cmdline.s, p->cmdline.src);
+	for (size_t i = 0; i < p->nconflicts; i++)
+		o->conflict(o->ctx, &p->conflicts[i], i);
+}
+
+static void text_row(void *ctx, const char *label, const char *value, const struct mtd_fact *src)
+{
+	(void)ctx;
+	row(label, value, src);
+}
+
+static void text_line(void *ctx, const char *label, const char *value)
+{
+	(void)ctx;
+	if (label[0])
+		printf("%s%-11s%s %s\n", cli_c(stdout, CLI_BOLD), label, cli_c(stdout, CLI_RESET), cli_txt(value));
+	else
+		printf("%-11s %s\n", "", cli_txt(value));
+}
+
+static void text_conflict(void *ctx, const struct mtd_conflict *c, size_t i)
+{
+	(void)ctx;
+	if (i == 0)
 		printf("%sConflicts%s\n", cli_c(stdout, CLI_YELLOW), cli_c(stdout, CLI_RESET));
-		for (size_t i = 0; i < p->nconflicts; i++) {
-			printf("  %s!%s %s\n", cli_c(stdout, CLI_YELLOW), cli_c(stdout, CLI_RESET),
-			       cli_txt(p->conflicts[i].what));
-			cli_device_evidence(p->conflicts[i].a, 4);
-			cli_device_evidence(p->conflicts[i].b, 4);
-		}
-	}
+	printf("  %s!%s %s\n", cli_c(stdout, CLI_YELLOW), cli_c(stdout, CLI_RESET), cli_txt(c->what));
+	cli_device_evidence(c->a, 4);
+	cli_device_evidence(c->b, 4);
+}
+
+void cli_device_profile_text(const struct mtd_profile *p)
+{
+	const struct cli_profile_out o = {.row = text_row, .line = text_line, .conflict = text_conflict};
+	cli_device_profile_out(p, &o);
 }
 
 int cmd_report(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"json", no_argument, NULL, 'j'},
-	    {"facts", no_argument, NULL, 'f'},
-	    {"color", required_argument, NULL, 'C'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+	    {"json", no_argument, NULL, 'j'},       {"facts", no_argument, NULL, 'f'},
+	    {"html", required_argument, NULL, 'W'}, {"color", required_argument, NULL, 'C'},
+	    {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0},
 	};
 	bool json = false, facts = false;
+	const char *html = NULL;
 	optind = 1;
 	int ch;
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'j': json = true; break;
 		case 'f': facts = true; break;
+		case 'W': html = optarg; break;
 		case 'C':
 			if (!cli_set_color_mode(optarg))
 				return cli_usage_error("report", "--color takes auto, always or never");
@@ -425,6 +498,11 @@ int cmd_report(int argc, char **argv)
 		default: return cli_usage_error("report", "bad option");
 		}
 	}
+	if (html && json && cli_output_is_stdout(html))
+		return cli_usage_error("report", "--html - and --json both write standard output");
+	for (int i = optind; html && i < argc; i++)
+		if (strcmp(argv[i], "-") && cli_input(argv[i]))
+			return CLI_FAIL;
 	struct mtd_facts f;
 	mtd_facts_init(&f);
 	int rc = cli_device_load(&f, argc - optind, argv + optind);
@@ -435,18 +513,24 @@ int cmd_report(int argc, char **argv)
 	struct mtd_profile p;
 	mtd_profile_build(&f, &p);
 	int ret = CLI_OK;
-	if (json) {
-		struct mtd_buf b;
+	struct mtd_buf b;
+	mtd_buf_init(&b, 0);
+	if (json || html) {
 		struct mtd_json j;
-		mtd_buf_init(&b, 0);
 		mtd_json_init(&j, &b, false);
 		cli_json_schema(&j, "report");
 		mtd_json_begin_object(&j);
 		mtd_profile_to_json(&p, &j);
 		mtd_facts_to_json(&f, &j);
 		mtd_json_end_object(&j);
-		ret = cli_print_json(&b);
-		mtd_buf_release(&b);
+	}
+	if (html)
+		ret = cli_report_html(&f, &p, mtd_buf_str(&b), b.len, html);
+	if (html && cli_output_is_stdout(html)) {
+		/* the report is the output */
+	} else if (json) {
+		if (cli_print_json(&b))
+			ret = CLI_FAIL;
 	} else {
 		printf("%s%zu file%s, %zu lines, %zu facts%s; parts:", cli_c(stdout, CLI_DIM), f.files,
 		       f.files == 1 ? "" : "s", f.lines, f.n, "");
@@ -465,10 +549,11 @@ int cmd_report(int argc, char **argv)
 				const struct mtd_fact *x = &f.v[i];
 				printf("  %-18s %-30s %-8s w%-3d %s:%u\n", cli_txt(x->key),
 				       cli_txtn(x->value, cut(x->value, 30)), cli_txt(x->layer), x->weight,
-				       cli_txt(base(x->file)), x->line);
+				       cli_txt(cli_fact_base(x->file)), x->line);
 			}
 		}
 	}
+	mtd_buf_release(&b);
 	mtd_profile_release(&p);
 	mtd_facts_release(&f);
 	return ret;

@@ -8,6 +8,7 @@
 #include <mtdscope/scan.h>
 
 #include "cli.h"
+#include "html.h"
 
 static const char help[] = "usage: mtdscope scan [options] FILE\n"
                            "       mtdscope scan [options] [--jobs N] [--jsonl] [--db DB] [--shard I/N] FILE|DIR|-...\n"
@@ -33,6 +34,11 @@ static const char help[] = "usage: mtdscope scan [options] FILE\n"
                            "\n"
                            "options:\n"
                            "  --json             print the map as one JSON document (see doc/scan-json.md)\n"
+                           "  --html FILE        also write a self-contained HTML report to FILE ('-': standard\n"
+                           "                     output, instead of the map): the flash map to scale with the\n"
+                           "                     partitions and components, the entropy per block, the findings\n"
+                           "                     by severity and the --json document; no script, nothing fetched\n"
+                           "  --entropy-block SIZE  block of the report's entropy plot (default 4K)\n"
                            "  --all              list every gap inside decoded streams, not one summary each\n"
                            "  --top-level        do not look inside payloads or decoded streams\n"
                            "  --max-depth N      nesting limit (default 8)\n"
@@ -248,6 +254,8 @@ int cmd_scan(int argc, char **argv)
 	static const struct option opts[] = {
 	    {"json", no_argument, NULL, 'j'},
 	    {"all", no_argument, NULL, 'a'},
+	    {"html", required_argument, NULL, 'W'},
+	    {"entropy-block", required_argument, NULL, 'E'},
 	    {"top-level", no_argument, NULL, 't'},
 	    {"max-depth", required_argument, NULL, 'd'},
 	    {"max-decoded", required_argument, NULL, 'D'},
@@ -265,6 +273,8 @@ int cmd_scan(int argc, char **argv)
 	};
 	struct mtd_scan_options so;
 	bool json = false, all = false, batch = false;
+	const char *html = NULL;
+	uint64_t eblock = 4096;
 	struct cli_batch_opts bo = {0};
 	uint64_t v;
 	mtd_scan_options_init(&so);
@@ -274,6 +284,12 @@ int cmd_scan(int argc, char **argv)
 		switch (ch) {
 		case 'j': json = true; break;
 		case 'a': all = true; break;
+		case 'W': html = optarg; break;
+		case 'E':
+			if (mtd_parse_size(optarg, 64u << 20, &eblock) || eblock < 64)
+				return cli_usage_error("scan", "--entropy-block takes a size from 64 to 64M, not '%s'",
+				                       optarg);
+			break;
 		case 't': so.descend = false; break;
 		case 'd':
 			if (mtd_parse_u64(optarg, 64, &v))
@@ -330,6 +346,8 @@ int cmd_scan(int argc, char **argv)
 		batch = !strcmp(argv[optind], "-") || (stat(argv[optind], &st) == 0 && S_ISDIR(st.st_mode));
 	}
 	if (batch || optind < argc - 1) {
+		if (html)
+			return cli_usage_error("scan", "--html writes the report of one image");
 		if (json)
 			return cli_usage_error("scan", "--json prints one document; use --jsonl for many inputs");
 		if (optind == argc && !bo.from_stdin)
@@ -343,6 +361,10 @@ int cmd_scan(int argc, char **argv)
 	if (optind != argc - 1)
 		return cli_usage_error("scan", "expected exactly one FILE");
 	const char *path = argv[optind];
+	if (html && json && cli_output_is_stdout(html))
+		return cli_usage_error("scan", "--html - and --json both write standard output");
+	if (html && cli_input(path))
+		return CLI_FAIL;
 	struct mtd_source src;
 	struct mtd_diag d;
 	mtd_diag_clear(&d);
@@ -365,14 +387,19 @@ int cmd_scan(int argc, char **argv)
 		return CLI_FAIL;
 	}
 	int ret = CLI_OK;
-	if (json) {
+	if (html)
+		ret = cli_scan_html(r, src.data, eblock, html);
+	if (html && cli_output_is_stdout(html)) {
+		/* the report is the output */
+	} else if (json) {
 		struct mtd_buf b;
 		struct mtd_json j;
 		mtd_buf_init(&b, 0);
 		mtd_json_init(&j, &b, false);
 		cli_json_schema(&j, "scan");
 		mtd_scan_to_json(r, &j);
-		ret = cli_print_json(&b);
+		if (cli_print_json(&b))
+			ret = CLI_FAIL;
 		mtd_buf_release(&b);
 	} else {
 		print_text(r, all);

@@ -9,6 +9,7 @@
 #include <mtdscope/view.h>
 
 #include "cli.h"
+#include "html.h"
 
 static const char help[] = "usage: mtdscope verify --layout L [options] FILE...|DIR\n"
                            "\n"
@@ -28,6 +29,10 @@ static const char help[] = "usage: mtdscope verify --layout L [options] FILE...|
                            "  --view VIEW        read dumps through a view of the flash: " MTD_VIEW_HELP "\n"
                            "                     (NAND with spare: page data, bad blocks kept in place)\n"
                            "  --json             the report as JSON\n"
+                           "  --html FILE        also write a self-contained HTML report to FILE ('-': standard\n"
+                           "                     output, instead of the table): the verdict, the layout with\n"
+                           "                     each partition marked, the problems, a row a partition and\n"
+                           "                     the --json document; never over an input\n"
                            "  -h, --help         show this help\n"
                            "\n"
                            "Exit status: 0 the backup is complete and right, 1 it is not (or input failed).\n";
@@ -40,11 +45,12 @@ int cmd_verify(int argc, char **argv)
 	    {"flash-size", required_argument, NULL, 'f'},
 	    {"manifest", required_argument, NULL, 'm'},
 	    {"json", no_argument, NULL, 'j'},
+	    {"html", required_argument, NULL, 'W'},
 	    {"view", required_argument, NULL, 'V'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *lpath = NULL, *kind = NULL, *fsize = NULL, *man = NULL, *view = NULL;
+	const char *lpath = NULL, *kind = NULL, *fsize = NULL, *man = NULL, *view = NULL, *html = NULL;
 	bool json = false;
 	optind = 1;
 	int ch;
@@ -55,6 +61,7 @@ int cmd_verify(int argc, char **argv)
 		case 'f': fsize = optarg; break;
 		case 'm': man = optarg; break;
 		case 'j': json = true; break;
+		case 'W': html = optarg; break;
 		case 'V': view = optarg; break;
 		case 'h': fputs(help, stdout); return CLI_OK;
 		default: return cli_usage_error("verify", "bad option");
@@ -62,17 +69,56 @@ int cmd_verify(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return cli_usage_error("verify", "expected partition dumps or a directory");
+	if (html && json && cli_output_is_stdout(html))
+		return cli_usage_error("verify", "--html - and --json both write standard output");
+	/* a bundle from collect: its dumps (SHA-256 checked), against its own /proc/mtd unless --layout */
+	struct cli_bundle bundle = {0};
+	char bdir[4096], blayout[4200], bdumps[4200];
+	char *bargv[1] = {bdumps};
+	if (argc - optind == 1 && cli_is_bundle(argv[optind])) {
+		const char *bpath = argv[optind];
+		if (cli_bundle_open(&bundle, bpath) || cli_bundle_unpack(&bundle, bdir, sizeof(bdir))) {
+			cli_bundle_close(&bundle);
+			return CLI_FAIL;
+		}
+		snprintf(blayout, sizeof(blayout), "%s/proc/mtd", bdir);
+		snprintf(bdumps, sizeof(bdumps), "%s/mtd", bdir);
+		if (!cli_bundle_find(&bundle, "mtd/mtd0ro") && !cli_bundle_find(&bundle, "mtd/mtd1ro")) {
+			cli_error("%s: the bundle holds no dumps (collect --no-dumps?)", bpath);
+			cli_bundle_close(&bundle);
+			return CLI_FAIL;
+		}
+		if (!lpath && !cli_bundle_find(&bundle, "proc/mtd")) {
+			cli_error("%s: the bundle holds no proc/mtd: give --layout", bpath);
+			cli_bundle_close(&bundle);
+			return CLI_FAIL;
+		}
+		fprintf(stderr,
+		        "mtdscope verify: %s: a collect bundle, every member equal to its SHA256SUMS; its dumps "
+		        "against %s\n",
+		        cli_txt(bpath), lpath ? cli_txt(lpath) : "its own /proc/mtd");
+		if (!lpath)
+			lpath = blayout;
+		argv = bargv;
+		argc = 1;
+		optind = 0;
+	}
 	struct mtd_layout *l;
 	int rc = cli_load_layout("verify", lpath, kind, fsize, &l);
-	if (rc)
+	if (rc) {
+		cli_bundle_close(&bundle);
 		return rc;
+	}
 	char **names;
 	size_t n;
 	if ((rc = cli_collect_files("verify", argc - optind, argv + optind, &names, &n))) {
 		free(l);
+		cli_bundle_close(&bundle);
 		return rc;
 	}
 	struct mtd_part_file *files = calloc(n ? n : 1, sizeof(*files));
+	struct mtd_arena arena;
+	mtd_arena_init(&arena);
 	struct mtd_verify_report *r = calloc(1, sizeof(*r));
 	struct mtd_diag d;
 	mtd_diag_clear(&d);
@@ -84,12 +130,23 @@ int cmd_verify(int argc, char **argv)
 		cli_diag(&d);
 		ret = CLI_FAIL;
 	}
+	if (ret == CLI_OK && html && mtd_inputs_check(cli_inputs(), html, &d)) {
+		cli_diag(&d);
+		ret = CLI_FAIL;
+	}
 	for (size_t i = 0; i < n && ret == CLI_OK; i++) {
 		files[i].path = names[i];
 		files[i].part = mtd_layout_match_file(l, names[i]);
 		if ((ret = cli_open_input("verify", names[i], view, &files[i].src)))
 			break;
 		files[i].open = true;
+		if (bundle.opened) { /* named as the bundle's member, not by the temporary copy */
+			const char *base = strrchr(names[i], '/');
+			char *shown =
+			    mtd_arena_printf(&arena, "%s:mtd/%s", bundle.src.name, base ? base + 1 : names[i]);
+			if (shown)
+				files[i].path = shown;
+		}
 	}
 	if (ret == CLI_OK && mtd_layout_verify(l, files, n, r, &d)) {
 		cli_diag(&d);
@@ -111,11 +168,12 @@ int cmd_verify(int argc, char **argv)
 		}
 		mtd_buf_release(&b);
 	}
-	if (ret == CLI_OK && json) {
-		struct mtd_buf b;
+	struct mtd_buf jb;
+	mtd_buf_init(&jb, 0);
+	if (ret == CLI_OK && (json || html)) {
+		struct mtd_buf *b = &jb;
 		struct mtd_json j;
-		mtd_buf_init(&b, 0);
-		mtd_json_init(&j, &b, false);
+		mtd_json_init(&j, b, false);
 		cli_json_schema(&j, "verify");
 		mtd_json_begin_object(&j);
 		mtd_json_kv_str(&j, "layout", l->source);
@@ -155,9 +213,14 @@ int cmd_verify(int argc, char **argv)
 			mtd_json_string(&j, r->problems[i]);
 		mtd_json_end_array(&j);
 		mtd_json_end_object(&j);
-		if (cli_print_json(&b))
+	}
+	if (ret == CLI_OK && html && cli_verify_html(l, r, files, mtd_buf_str(&jb), jb.len, html))
+		ret = CLI_FAIL;
+	if (ret == CLI_OK && html && cli_output_is_stdout(html)) {
+		/* the report is the output */
+	} else if (ret == CLI_OK && json) {
+		if (cli_print_json(&jb))
 			ret = CLI_FAIL;
-		mtd_buf_release(&b);
 	} else if (ret == CLI_OK) {
 		printf("%-3s %-14s %-24s %-10s %-5s %-5s %s\n", "#", "PARTITION", "FILE", "SIZE", "SIZE", "ALL",
 		       "CONTENT");
@@ -196,6 +259,7 @@ int cmd_verify(int argc, char **argv)
 		               : r->complete ? "backup complete but NOT right: see the problems"
 		                             : "backup INCOMPLETE: see the problems");
 	}
+	mtd_buf_release(&jb);
 	if (ret == CLI_OK && !r->ok)
 		ret = CLI_FAIL;
 	for (size_t i = 0; i < n; i++) {
@@ -204,6 +268,8 @@ int cmd_verify(int argc, char **argv)
 		free(names[i]);
 	}
 	free(names);
+	mtd_arena_release(&arena);
+	cli_bundle_close(&bundle);
 	free(files);
 	free(r);
 	free(l);

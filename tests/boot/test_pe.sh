@@ -36,5 +36,23 @@ is "$(jq -r '"\(.size) \(.valid) \(.problems[0] | test("truncated"))"' <<<"$c")"
 # MZ alone (a DOS stub, or two bytes in data) is not a PE
 { printf 'MZ'; head -c 4000 /dev/urandom; } > "$T/mz"
 is "$("$MTDSCOPE" scan --json "$T/mz" | jq '[.components[] | select(.type == "pe")] | length')" 0 "MZ without PE header: nothing"
+# "MZ" and "PE\0\0" by chance: the real header with one field the specification does not allow is no PE
+pe_at=$(od -An -tu4 -j 60 -N4 "$T/app10.efi" | tr -d ' ')
+put16() { python3 -c "import struct,sys; f=open(sys.argv[1],'r+b'); f.seek(int(sys.argv[2])); f.write(struct.pack('<H', int(sys.argv[3], 0)))" "$@"; }
+put32() { python3 -c "import struct,sys; f=open(sys.argv[1],'r+b'); f.seek(int(sys.argv[2])); f.write(struct.pack('<I', int(sys.argv[3], 0)))" "$@"; }
+npe() { "$MTDSCOPE" scan --json "$1" | jq '[.components[] | select(.type == "pe")] | length'; }
+opt=$((pe_at + 24))
+cp "$T/app10.efi" "$T/bad"; put16 "$T/bad" $((pe_at + 4)) 0x1234
+is "$(npe "$T/bad")" 0 "machine the specification does not name: no pe"
+cp "$T/app10.efi" "$T/bad"; put16 "$T/bad" $((pe_at + 20)) 100
+is "$(npe "$T/bad")" 0 "SizeOfOptionalHeader shorter than a PE32+ optional header: no pe"
+cp "$T/app10.efi" "$T/bad"; put32 "$T/bad" $((opt + 108)) 40
+is "$(npe "$T/bad")" 0 "NumberOfRvaAndSizes 40: no pe"
+cp "$T/app10.efi" "$T/bad"; put32 "$T/bad" $((opt + 36)) 0x300
+is "$(npe "$T/bad")" 0 "FileAlignment not a power of two: no pe"
+cp "$T/app10.efi" "$T/bad"; put32 "$T/bad" $((opt + 56)) 0x100
+is "$(npe "$T/bad")" 0 "SizeOfImage smaller than the headers and sections: no pe"
+cp "$T/app10.efi" "$T/bad"; put32 "$T/bad" $((opt + 60)) 0x40
+is "$(npe "$T/bad")" 0 "SizeOfHeaders not covering the section table: no pe"
 
 done_testing

@@ -83,6 +83,32 @@ js=$("$MTDSCOPE" scan --json "$T/img2.bin")
 is "$(printf '%s' "$js" | jq -r '[.components[] | select(.type == "uboot")][0] | "\(.offset) \(.size)"')" \
 	"$((0x10000)) $(stat -c %s "$T/vendor.bin")" "raw vendor U-Boot at 0x10000, exact to its last non-0xFF byte"
 
+# u-boot.bin of the other architectures u-boot-qemu ships (RISC-V M- and S-mode, x86, x86-64, PowerPC
+# e500): found by their start.S instructions and version, exact size (appended DTB on x86, else to the
+# last non-0xFF byte before erased flash), in a flash image with 0xFF padding and an env after it
+for b in qemu-riscv64:riscv qemu-riscv64_smode:riscv qemu-x86:x86 qemu-x86_64:x86-64 qemu-ppce500:powerpc; do
+	f=/usr/lib/u-boot/${b%%:*}/u-boot.bin
+	[ -r "$f" ] || { ok 0 "$f missing from u-boot-qemu"; continue; }
+	n=$(stat -c %s "$f")
+	v=$(strings -n 8 "$f" | grep -m1 -E '^U-Boot [0-9]{4}\.[0-9]{2}')
+	js=$("$MTDSCOPE" scan --json "$f")
+	is "$(jq -r '.components[0] | "\(.type) \(.offset) \(.size) \(.details.arch)"' <<<"$js")" "uboot 0 $n ${b#*:}" \
+		"${b%%:*} u-boot.bin: uboot, exact size, arch"
+	is "$(jq -r '.components[0].details.version' <<<"$js")" "$v" "${b%%:*} u-boot.bin: version as strings shows it"
+	head -c $((0x100000)) /dev/zero | tr '\0' '\377' > "$T/img.bin"
+	dd if="$f" of="$T/img.bin" conv=notrunc status=none
+	dd if="$T/env.bin" of="$T/img.bin" bs=65536 seek=14 conv=notrunc status=none
+	js=$("$MTDSCOPE" scan --json "$T/img.bin")
+	is "$(jq -r '[.components[] | select(.parent == null and .type != "erased") | "\(.type)@\(.offset)+\(.size)"] | join(" ")' <<<"$js")" \
+		"uboot@0+$n uboot-env@$((0xe0000))+$((0x10000))" "${b%%:*} u-boot.bin in a flash image: exact, env after it"
+done
+# the first instructions alone, without a version string: not U-Boot
+for b in qemu-riscv64 qemu-x86 qemu-x86_64 qemu-ppce500; do
+	{ head -c 64 "/usr/lib/u-boot/$b/u-boot.bin"; head -c 8192 /dev/urandom; } > "$T/vec.bin"
+	is "$("$MTDSCOPE" scan --json "$T/vec.bin" | jq '[.components[] | select(.type == "uboot")] | length')" 0 \
+		"$b start instructions without a version string: not U-Boot"
+done
+
 # the bundled sample (real kernel, busybox, Malta U-Boot): unit data found once
 # each at the top level, nothing mistaken for it inside the decoded kernel
 S="${BUILDDIR:-}/sample/sample.bin"

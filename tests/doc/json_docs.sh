@@ -76,6 +76,20 @@ doc console.ok "$M" console -q --exec "$PY $FAKE mt7621" --interrupt tpl -c vers
 doc console.timeout "$M" console -q --exec "$PY $FAKE mt7621" --interrupt tpl -c 'sleep 5' --timeout 1 --json
 doc console.noprompt "$M" console -q --exec "$PY $FAKE modern" --interrupt x --window 2 --wait 3 --json
 doc netboot.fail "$M" netboot --exec "$PY $FAKE modern" --image "$S" --bind 127.0.0.1 --port $((20000 + RANDOM % 20000)) --wait 3 --window 2 --no-boot --json
+doc netboot.serialfail "$M" netboot --via serial --exec "$PY $FAKE modern" --image "$S" --loadaddr 0x80a00000 --wait 3 --window 2 --no-boot --json
+# netboot --via serial --write into the scripted SPI-flash U-Boot of tests/serial
+echo 'mtdparts=spi0.0:64k(u-boot)ro,64k(u-boot-env)ro,64k(factory)ro,448k(kernel),384k(rootfs)' >"$w/sf-layout.txt"
+head -c 1048576 "$S" >"$w/sf-new.bin"
+head -c 1048576 /dev/zero >"$w/sf-old.bin"
+doc netboot.write "$M" netboot --via serial --write --layout "$w/sf-layout.txt" --image "$w/sf-new.bin" --json \
+	--exec "$PY $SRCDIR/tests/serial/fake_sf_uboot.py $w/sf-old.bin $w/sf-flash.bin"
+# netboot --via serial into a real U-Boot (u-boot-qemu qemu_arm64), when QEMU is there
+UB64=/usr/lib/u-boot/qemu_arm64/u-boot.bin
+if command -v qemu-system-aarch64 >/dev/null && [ -r "$UB64" ]; then
+	head -c 100000 "$S" >"$w/serial.bin"
+	doc netboot.serial "$M" netboot --via serial --protocol kermit --no-boot --json --image "$w/serial.bin" \
+		--exec "qemu-system-aarch64 -M virt -cpu cortex-a57 -m 256 -nographic -monitor none -nic none -bios $UB64"
+fi
 # serve: a real transfer over loopback on a free port
 if command -v tftp >/dev/null; then
 	mkdir -p "$w/tftp" && head -c 100000 "$S" >"$w/tftp/fw.bin"

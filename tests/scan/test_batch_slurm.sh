@@ -39,7 +39,7 @@ h=$(hostname -s)
 port=$((20000 + $$ % 20000))
 cat >"$S/slurm.conf" <<CONF
 ClusterName=mtdscope
-SlurmctldHost=$h
+SlurmctldHost=$h(127.0.0.1)
 SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
@@ -56,12 +56,13 @@ TaskPlugin=task/none
 SelectType=select/linear
 SchedulerType=sched/builtin
 ReturnToService=2
+MessageTimeout=5
 MpiDefault=none
 JobCompType=jobcomp/none
 AccountingStorageType=accounting_storage/none
 SlurmctldLogFile=$S/ctld.log
 SlurmdLogFile=$S/d.log
-NodeName=$h CPUs=$(nproc) State=UNKNOWN
+NodeName=$h NodeAddr=127.0.0.1 CPUs=$(nproc) State=UNKNOWN
 PartitionName=test Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 CONF
 export SLURM_CONF=$S/slurm.conf
@@ -69,9 +70,11 @@ slurmctld -D -i >"$S/ctld.out" 2>&1 &
 pids+=($!)
 slurmd -D >"$S/d.out" 2>&1 &
 pids+=($!)
-up=
+up= t0=$SECONDS
+# by address, not by name: a fresh machine's /etc/hosts may not name its own host name
 for _ in $(seq 1 100); do
-	[ "$(sinfo -h -o %t 2>/dev/null)" = idle ] && up=1 && break
+	[ "$(timeout 5 sinfo -h -o %t 2>/dev/null)" = idle ] && up=1 && break
+	[ $((SECONDS - t0)) -lt 60 ] || break
 	sleep 0.2
 done
 [ -n "$up" ] || skip_all "slurmctld/slurmd did not come up in this container: $(tail -1 "$S/ctld.log" 2>/dev/null) $(tail -1 "$S/d.log" 2>/dev/null)"
@@ -82,7 +85,7 @@ cat >"$T/job.sh" <<JOB
 #!/bin/sh
 exec "$MTDSCOPE" scan --jobs 1 --db '$(pg_uri slurm)' --shard "\$SLURM_ARRAY_TASK_ID/2" "$C"
 JOB
-job=$(sbatch --parsable --wait --array=0-1 -o "$T/task-%a.out" -e "$T/task-%a.err" "$T/job.sh")
+job=$(timeout 150 sbatch --parsable --wait --array=0-1 -o "$T/task-%a.out" -e "$T/task-%a.err" "$T/job.sh")
 is "$?" 0 "sbatch --array=0-1 --wait: both tasks exit 0 (job $job)"
 like "$(cat "$T/task-0.err")" "^scan: 15 images" "task 0 scanned its shard (15 of 30)"
 like "$(cat "$T/task-1.err")" "^scan: 15 images" "task 1 scanned the other 15"

@@ -165,5 +165,14 @@ printf '\xfd7zXZ\x00\x00\x04\xe6\xd6\xb4\x46' > "$T/h"
 like "$(line "$T/h" xz)" "^0 12 0$" "bare xz stream header: invalid, 12 bytes"
 { printf '\x5d\x00\x00\x80\x00\x00\x00\x00\x00\x40\x00\x00\x00'; head -c 65536 /dev/zero; } > "$T/h"
 is "$("$DUMP" "$T/h" | awk -F'\t' '$2 == "lzma"' | wc -l)" 0 "LZMA header over zeros: not a stream"
+# an LZMA-looking header whose data is a run of 0xFF (yaffs2 packed tags then the erased rest of the spare
+# area: 'n', dictionary 4 KiB, a sequence number and object id read as the size), inside text: it decodes
+# 16 KiB of repeated matches from under 100 bytes, then fails; not a stream
+{ for k in $(seq 1 6); do
+	seq 1 900
+	printf 'n\x00\x10\x00\x00\x0b\x01\x00\x00\x06\x00\x00\x00\x00\x08\x00\x00'
+	head -c 48 /dev/zero | tr '\0' '\377'
+done; } > "$T/h"
+is "$("$DUMP" "$T/h" | awk -F'\t' '$2 == "lzma"' | wc -l)" 0 "LZMA header over 0xFF runs in text, the last to the end: not a stream"
 
 done_testing

@@ -412,6 +412,12 @@ const char *mtd_console_pending(const struct mtd_console *c, size_t *n)
 	return c->win + c->mark;
 }
 
+void mtd_console_feed(struct mtd_console *c, const void *p, size_t n)
+{
+	if (n)
+		take_bytes(c, p, n);
+}
+
 void mtd_console_consume(struct mtd_console *c)
 {
 	c->mark = c->len;

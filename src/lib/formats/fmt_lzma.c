@@ -20,7 +20,7 @@
  * test), and its known uncompressed size is at least LZMA_MIN_KNOWN.  Then
  * it must decode: to its end (exactly the size in the header when it is
  * known), or to the end of its space, or for at least LZMA_MIN_EVIDENCE
- * bytes before failing.  Decoded with liblzma's lzma_alone_decoder; the
+ * bytes out of LZMA_MIN_EVIDENCE_IN compressed bytes before failing.  Decoded with liblzma's lzma_alone_decoder; the
  * extent is the exact number of bytes it consumed.  liblzma decodes only
  * lc + lp <= 4 (LZMA_LCLP_MAX): streams the LZMA SDK wrote with larger
  * lc + lp (lzma_alone -lc8) cannot be confirmed by decoding and are not
@@ -31,6 +31,12 @@
 #define LZMA_MEMLIMIT (256ull << 20)
 /* Output a candidate must produce before a decode error makes it a damaged stream rather than a false match. */
 #define LZMA_MIN_EVIDENCE (16u << 10)
+/*
+ * ...and the compressed bytes it must have consumed: a header followed by a
+ * run of 0xFF or zero bytes (yaffs2 tags and erased spare, padding) decodes
+ * into repeated matches, 16 KiB from under 100 bytes, then fails.
+ */
+#define LZMA_MIN_EVIDENCE_IN 2048u
 
 /* A known size below this is a header pattern in other data rather than a stream worth a component. */
 #define LZMA_MIN_KNOWN 32u
@@ -90,6 +96,17 @@ static bool trial_ok(const uint8_t hdr[LZMA_HDR], const struct mtd_reader *r, si
 	lzma_end(&z);
 	/* the end of the stream, enough output, or the end of the space (judged by the real decoding) */
 	return ret == LZMA_STREAM_END || got >= LZMA_TRIAL || (ret == LZMA_OK && (usize == UINT64_MAX || got < usize));
+}
+
+/* Whether the compressed bytes (at most the first 64 KiB of them) are mostly 0x00 and 0xFF. */
+static bool erased(const struct mtd_reader *r, uint64_t used)
+{
+	size_t n = used - LZMA_HDR < (64u << 10) ? (size_t)(used - LZMA_HDR) : (64u << 10), k = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint8_t c = mtd_rd_u8_at(r, LZMA_HDR + i);
+		k += c == 0 || c == 0xff;
+	}
+	return k * 8 > n * 7;
 }
 
 static int probe(struct mtd_probe *p)
@@ -170,12 +187,14 @@ static int probe(struct mtd_probe *p)
 	 * No magic to lean on: a candidate is a stream only if it decodes to its
 	 * end, or is cut by the end of its space, or fails only after enough
 	 * plausible output.  A header over zero bytes decodes "successfully" into
-	 * zeros, so the data must not be all zero either.
+	 * zeros, so the data must not be all zero either; one over erased bytes
+	 * decodes into repeated matches, so a stream that does not reach its end
+	 * must not be mostly 0x00 and 0xFF bytes (erased).
 	 */
 	bool nonzero = used > LZMA_HDR + 1 && !mtd_rd_uniform_at(&r, LZMA_HDR + 1, (size_t)(used - LZMA_HDR - 1), 0);
 	bool end = ret == LZMA_STREAM_END;
-	bool evidence = o.total >= LZMA_MIN_EVIDENCE;
-	if (ret == LZMA_FORMAT_ERROR || ret == LZMA_OPTIONS_ERROR || !nonzero ||
+	bool evidence = o.total >= LZMA_MIN_EVIDENCE && used >= LZMA_HDR + LZMA_MIN_EVIDENCE_IN;
+	if (ret == LZMA_FORMAT_ERROR || ret == LZMA_OPTIONS_ERROR || !nonzero || (!end && erased(&r, used)) ||
 	    (!end && go && !evidence && !(ret == LZMA_BUF_ERROR && o.total >= 1024)) || (end && used <= LZMA_HDR + 5)) {
 		mtd_stream_out_release(&o);
 		return MTD_ERR_NO_MATCH;

@@ -14,6 +14,16 @@
  * PointerToRawData).  The extent is the furthest of SizeOfHeaders, the end of
  * each section's raw data, the certificate table (data directory 4, a file
  * offset) and the COFF symbol and string tables.
+ *
+ * "MZ" and "PE\0\0" are four bytes of chance in compressed or pixel data, so
+ * a candidate must also hold together as the specification requires: a
+ * machine the specification names, SizeOfOptionalHeader large enough for the
+ * standard and Windows fields of its magic plus NumberOfRvaAndSizes (<= 16)
+ * directories, SectionAlignment and FileAlignment powers of two with
+ * FileAlignment <= 64 KiB and <= SectionAlignment, SizeOfHeaders covering the
+ * section table and within SizeOfImage, and every section's virtual range
+ * inside SizeOfImage, in ascending order, its raw data a multiple of
+ * FileAlignment away from the start.
  */
 
 #define PE_MAX_LFANEW   0x10000u
@@ -35,6 +45,24 @@ static const char *machine_name(uint16_t m)
 	case 0x0166: return "mips";
 	case 0x0200: return "ia64";
 	case 0x0ebc: return "ebc";
+	case 0x0184: return "alpha";
+	case 0x0284: return "alpha64";
+	case 0x01d3: return "am33";
+	case 0x0266: return "mips16";
+	case 0x0366: return "mipsfpu";
+	case 0x0466: return "mipsfpu16";
+	case 0x0169: return "wcemipsv2";
+	case 0x0162: return "r3000";
+	case 0x0168: return "r10000";
+	case 0x01f0: return "powerpc";
+	case 0x01f1: return "powerpcfp";
+	case 0x5128: return "riscv128";
+	case 0x01a2: return "sh3";
+	case 0x01a3: return "sh3dsp";
+	case 0x01a6: return "sh4";
+	case 0x01a8: return "sh5";
+	case 0x9041: return "m32r";
+	case 0xa641: return "arm64ec";
 	default: return NULL;
 	}
 }
@@ -51,6 +79,11 @@ static const char *subsystem_name(uint16_t s)
 	case 13: return "efi-rom";
 	default: return NULL;
 	}
+}
+
+static bool pow2(uint32_t v)
+{
+	return v && !(v & (v - 1));
 }
 
 static void grow(uint64_t *end, uint64_t off, uint64_t len)
@@ -77,12 +110,32 @@ static int probe(struct mtd_probe *p)
 	if (nsec == 0 || nsec > PE_MAX_SECTIONS || optsz < 68 || sect + 40ull * nsec > avail)
 		return MTD_ERR_NO_MATCH;
 	uint16_t magic = mtd_rd_le16_at(&r, (size_t)opt);
-	if (magic != 0x10b && magic != 0x20b)
+	if ((magic != 0x10b && magic != 0x20b) || !machine_name(machine))
 		return MTD_ERR_NO_MATCH;
+	/* the Windows-specific fields end with NumberOfRvaAndSizes: at 92 (PE32) or 108 (PE32+) */
+	uint32_t ndirs_at = magic == 0x20b ? 108 : 92, dirs_at = ndirs_at + 4;
+	if (optsz < dirs_at)
+		return MTD_ERR_NO_MATCH;
+	uint32_t ndirs = mtd_rd_le32_at(&r, (size_t)opt + ndirs_at);
+	uint32_t salign = mtd_rd_le32_at(&r, (size_t)opt + 32), falign = mtd_rd_le32_at(&r, (size_t)opt + 36);
+	uint32_t image = mtd_rd_le32_at(&r, (size_t)opt + 56);
 	uint32_t hdrs = mtd_rd_le32_at(&r, (size_t)opt + 60);
 	uint16_t subsys = mtd_rd_le16_at(&r, (size_t)opt + 68);
+	if (ndirs > 16 || optsz < dirs_at + 8 * ndirs || !pow2(salign) || !pow2(falign) || falign > 0x10000 ||
+	    falign > salign || hdrs < sect + 40ull * nsec || hdrs > image)
+		return MTD_ERR_NO_MATCH;
 	uint64_t end = sect + 40ull * nsec;
 	grow(&end, 0, hdrs);
+	uint64_t vnext = 0;
+	for (uint16_t i = 0; i < nsec; i++) {
+		size_t s = (size_t)(sect + 40ull * i);
+		uint32_t vsize = mtd_rd_le32_at(&r, s + 8), va = mtd_rd_le32_at(&r, s + 12);
+		uint32_t raw = mtd_rd_le32_at(&r, s + 16), ptr = mtd_rd_le32_at(&r, s + 20);
+		uint64_t vlen = vsize ? vsize : raw;
+		if (va < vnext || (uint64_t)va + vlen > image || (raw && ptr % falign))
+			return MTD_ERR_NO_MATCH;
+		vnext = va + vlen;
+	}
 	for (uint16_t i = 0; i < nsec; i++) {
 		size_t s = (size_t)(sect + 40ull * i);
 		uint32_t raw = mtd_rd_le32_at(&r, s + 16), ptr = mtd_rd_le32_at(&r, s + 20);
@@ -97,8 +150,7 @@ static int probe(struct mtd_probe *p)
 		mtd_probe_list_add(p, "sections", false, "%s", name);
 	}
 	/* data directory 4 (certificate table) holds a file offset, not an RVA */
-	uint32_t ndirs_at = magic == 0x20b ? 108 : 92, dirs_at = ndirs_at + 4;
-	if (optsz >= dirs_at + 5 * 8 && mtd_rd_le32_at(&r, (size_t)opt + ndirs_at) > 4) {
+	if (ndirs > 4) {
 		uint32_t coff = mtd_rd_le32_at(&r, (size_t)opt + dirs_at + 32),
 		         clen = mtd_rd_le32_at(&r, (size_t)opt + dirs_at + 36);
 		if (coff && clen) {

@@ -3,7 +3,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <zlib.h>
 
+#include <lzma.h>
 #include <lzo/lzo1x.h>
 #include <sqfs/compressor.h>
 #include <sqfs/data_reader.h>
@@ -396,7 +398,11 @@ static int probe_v3(struct mtd_probe *p, const uint8_t sb[SB_SIZE], bool be, con
 	if (strcmp(magic, "hsqs") != 0 && strcmp(magic, "sqsh") != 0)
 		mtd_probe_str(p, "magic", false, "%s", magic);
 	add_time(p, "mkfs_time", mtime);
-	mtd_probe_str(p, "note", false, "squashfs %u.%u: superblock only, root not listed", major, minor);
+	if (major == 3)
+		mtd_probe_str(p, "note", false, "squashfs %u.%u: superblock fields here; extract reads it (3.x reader)",
+		              major, minor);
+	else
+		mtd_probe_str(p, "note", false, "squashfs %u.%u: superblock only, root not listed", major, minor);
 	if (used > avail) {
 		mtd_probe_problem(p, "truncated: bytes_used is 0x%llx, only 0x%llx present", (unsigned long long)used,
 		                  (unsigned long long)avail);
@@ -682,6 +688,531 @@ static int walk_dir(struct walk *w, const sqfs_inode_generic_t *dir, const char 
 	return rc;
 }
 
+/* ---- squashfs 3.x (either byte order): mtdscope's own reader, libsquashfs reads 4.0 only ---- */
+
+/*
+ * Layout of squashfs-tools 3.x (squashfs_compat.h of squashfs-tools 4.x,
+ * which still reads it): every structure is a packed run of bit fields, laid
+ * out least significant bit first in little-endian images and most
+ * significant bit first in big-endian ones (so whole-byte fields are plain
+ * little- or big-endian integers).  The 119-byte superblock holds the root
+ * inode reference (metadata block << 16 | offset), the block size, fragment
+ * count, flags (bit 2: a marker byte after each metadata block header) and
+ * the table offsets: inode table, directory table, fragment index, uid and
+ * gid tables.  Metadata blocks: a 16-bit header (bit 15 set: stored; low 15
+ * bits the length), at most 8 KiB decoded.  Inodes: type (1 dir, 2 file, 3
+ * symlink, 4 block, 5 char device, 6 fifo, 7 socket, 8 long dir, 9 long
+ * file), mode, uid and gid indexes, mtime, inode number, then per type:
+ * files the first data block, fragment index and offset, size and one 32-bit
+ * word per block (bit 24 set: stored; 0: a hole); directories the listing
+ * size + 3, its offset and block in the directory table.  Listings: headers
+ * (count - 1, the inodes' metadata block, a base inode number), then entries
+ * (inode offset, type, name length - 1, inode number difference, name).
+ * Blocks are zlib, or LZMA in the vendor builds (an LZMA-alone stream with
+ * its 13-byte header, what sasquatch reads): told apart per block.
+ */
+
+#define SQ3_SB        119u
+#define SQ3_META      8192u
+#define SQ3_NOFRAG    0xffffffffu
+#define SQ3_TABLE_MAX (256u << 20) /* decoded bytes of one metadata table */
+#define SQ3_MAX_DEPTH 256
+
+struct sq3_table {
+	uint8_t *buf;
+	size_t len, cap;
+	uint64_t *disk; /* block i: its offset from the table start ... */
+	size_t *pos;    /* ... and where its bytes are in buf */
+	size_t n, ncap;
+};
+
+struct sq3_link {
+	uint32_t ino;
+	char *path;
+};
+
+struct sq3 {
+	const struct mtd_reader *in;
+	struct mtd_fs_sink *sink;
+	bool be, check;
+	uint32_t inodes, bsize, frags;
+	uint64_t root, used, inode_tab, dir_tab, frag_tab;
+	struct sq3_table it, dt;
+	uint64_t *frag_at;
+	uint32_t *frag_sz;
+	uint8_t *raw, *blk; /* one block as stored, one decoded */
+	struct sq3_link *links;
+	size_t nlinks, caplinks;
+	uint64_t entries;
+	int rc;
+};
+
+/* The field of n bits at bit pos of b, in the image's bit order. */
+static uint64_t sq3_bits(const uint8_t *b, unsigned pos, unsigned n, bool be)
+{
+	uint64_t v = 0;
+	for (unsigned i = 0; i < n; i++) {
+		unsigned k = pos + i;
+		if (be)
+			v = v << 1 | ((b[k / 8] >> (7 - k % 8)) & 1u);
+		else
+			v |= (uint64_t)((b[k / 8] >> (k % 8)) & 1u) << i;
+	}
+	return v;
+}
+
+/* Decode one block: zlib, or an LZMA-alone stream.  Decoded length or -1. */
+static long sq3_decode(const uint8_t *src, size_t n, uint8_t *dst, size_t cap)
+{
+	if (n >= 2 && (src[0] & 0x0f) == 8 && ((src[0] << 8) | src[1]) % 31 == 0) {
+		uLongf out = cap;
+		return uncompress(dst, &out, src, n) == Z_OK ? (long)out : -1;
+	}
+	if (n > 13 && src[0] < 225) {
+		lzma_stream z = LZMA_STREAM_INIT;
+		if (lzma_alone_decoder(&z, 64u << 20) != LZMA_OK)
+			return -1;
+		z.next_in = src;
+		z.avail_in = n;
+		z.next_out = dst;
+		z.avail_out = cap;
+		lzma_ret ret = lzma_code(&z, LZMA_FINISH);
+		long got = (long)(cap - z.avail_out);
+		lzma_end(&z);
+		/* a known size in the header ends the stream without an end marker: LZMA_OK with all output made */
+		return ret == LZMA_STREAM_END || (ret == LZMA_OK && got > 0) || ret == LZMA_BUF_ERROR ? got : -1;
+	}
+	return -1;
+}
+
+/* Read the metadata block at `at` (absolute); its decoded bytes into dst (8 KiB), length or -1; *next after it. */
+static long sq3_meta(struct sq3 *s, uint64_t at, uint8_t *dst, uint64_t *next)
+{
+	uint64_t len = mtd_rd_left(s->in);
+	if (at > len || len - at < 2)
+		return -1;
+	uint16_t h = s->be ? mtd_rd_be16_at(s->in, (size_t)at) : mtd_rd_le16_at(s->in, (size_t)at);
+	uint32_t n = h & 0x7fffu, skip = 2u + (s->check ? 1u : 0u);
+	if (!n)
+		n = 0x8000u;
+	if (n > SQ3_META || len - at - skip < n || !mtd_rd_copy_at(s->in, (size_t)(at + skip), s->raw, n))
+		return -1;
+	*next = at + skip + n;
+	if (h & 0x8000u) {
+		memcpy(dst, s->raw, n);
+		return n;
+	}
+	return sq3_decode(s->raw, n, dst, SQ3_META);
+}
+
+/* Decode the metadata blocks of [start, end) into a table. */
+static bool sq3_table_read(struct sq3 *s, uint64_t start, uint64_t end, struct sq3_table *t)
+{
+	for (uint64_t at = start; at < end;) {
+		if (t->len + SQ3_META > SQ3_TABLE_MAX)
+			return false;
+		if (t->len + SQ3_META > t->cap) {
+			size_t cap = t->cap ? t->cap * 2 : 65536;
+			uint8_t *b = realloc(t->buf, cap);
+			if (!b)
+				return false;
+			t->buf = b, t->cap = cap;
+		}
+		if (t->n == t->ncap) {
+			size_t cap = t->ncap ? t->ncap * 2 : 64;
+			uint64_t *d = mtd_realloc_array(t->disk, cap, sizeof(*d));
+			if (d)
+				t->disk = d;
+			size_t *p = d ? mtd_realloc_array(t->pos, cap, sizeof(*p)) : NULL;
+			if (!p)
+				return false;
+			t->pos = p, t->ncap = cap;
+		}
+		uint64_t next;
+		long got = sq3_meta(s, at, t->buf + t->len, &next);
+		if (got < 0)
+			return t->n > 0; /* what decoded so far; references past it fail one by one */
+		t->disk[t->n] = at - start;
+		t->pos[t->n++] = t->len;
+		t->len += (size_t)got;
+		at = next;
+	}
+	return true;
+}
+
+/* The position in t's buffer of (block, offset), or SIZE_MAX. */
+static size_t sq3_ref(const struct sq3_table *t, uint64_t block, uint32_t offset)
+{
+	size_t lo = 0, hi = t->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (t->disk[mid] == block) {
+			size_t p = t->pos[mid] + offset;
+			return p < t->len ? p : SIZE_MAX;
+		}
+		if (t->disk[mid] < block)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return SIZE_MAX;
+}
+
+struct sq3_inode {
+	unsigned type;
+	uint32_t mode, mtime, ino, nlink;
+	uint64_t start, size; /* files: first block, size; dirs: listing block, size + 3 */
+	uint32_t frag, offset, rdev;
+	size_t list_at, link_at; /* files: block list; symlinks: target (positions in it.buf) */
+};
+
+static bool sq3_inode(struct sq3 *s, uint64_t block, uint32_t offset, struct sq3_inode *o)
+{
+	size_t p = sq3_ref(&s->it, block, offset);
+	const uint8_t *b = s->it.buf;
+	bool be = s->be;
+	if (p == SIZE_MAX || s->it.len - p < 16)
+		return false;
+	b += p;
+	size_t left = s->it.len - p;
+	memset(o, 0, sizeof(*o));
+	o->type = (unsigned)sq3_bits(b, 0, 4, be);
+	o->mode = (uint32_t)sq3_bits(b, 4, 12, be);
+	o->mtime = (uint32_t)sq3_bits(b, 32, 32, be);
+	o->ino = (uint32_t)sq3_bits(b, 64, 32, be);
+	switch (o->type) {
+	case 1: /* dir */
+		if (left < 28)
+			return false;
+		o->nlink = (uint32_t)sq3_bits(b, 96, 32, be);
+		o->size = sq3_bits(b, 128, 19, be);
+		o->offset = (uint32_t)sq3_bits(b, 147, 13, be);
+		o->start = sq3_bits(b, 160, 32, be);
+		return true;
+	case 8: /* long dir */
+		if (left < 32)
+			return false;
+		o->type = 1;
+		o->nlink = (uint32_t)sq3_bits(b, 96, 32, be);
+		o->size = sq3_bits(b, 128, 27, be);
+		o->offset = (uint32_t)sq3_bits(b, 155, 13, be);
+		o->start = sq3_bits(b, 168, 32, be);
+		return true;
+	case 2: /* file */
+		if (left < 32)
+			return false;
+		o->nlink = 1;
+		o->start = sq3_bits(b, 96, 64, be);
+		o->frag = (uint32_t)sq3_bits(b, 160, 32, be);
+		o->offset = (uint32_t)sq3_bits(b, 192, 32, be);
+		o->size = sq3_bits(b, 224, 32, be);
+		o->list_at = p + 32;
+		return true;
+	case 9: /* long file */
+		if (left < 40)
+			return false;
+		o->type = 2;
+		o->nlink = (uint32_t)sq3_bits(b, 96, 32, be);
+		o->start = sq3_bits(b, 128, 64, be);
+		o->frag = (uint32_t)sq3_bits(b, 192, 32, be);
+		o->offset = (uint32_t)sq3_bits(b, 224, 32, be);
+		o->size = sq3_bits(b, 256, 64, be);
+		o->list_at = p + 40;
+		return true;
+	case 3: /* symlink */
+		if (left < 18)
+			return false;
+		o->nlink = (uint32_t)sq3_bits(b, 96, 32, be);
+		o->size = sq3_bits(b, 128, 16, be);
+		o->link_at = p + 18;
+		return o->size <= left - 18;
+	case 4:
+	case 5: /* devices */
+		if (left < 18)
+			return false;
+		o->nlink = (uint32_t)sq3_bits(b, 96, 32, be);
+		o->rdev = (uint32_t)sq3_bits(b, 128, 16, be);
+		return true;
+	case 6:
+	case 7: o->nlink = (uint32_t)sq3_bits(b, 96, 32, be); return true;
+	default: return false;
+	}
+}
+
+static int sq3_file(struct sq3 *s, const struct sq3_inode *o, const char *path)
+{
+	static const uint8_t zeros[4096];
+	struct mtd_fs_sink *sink = s->sink;
+	bool frag = o->frag != SQ3_NOFRAG;
+	uint64_t blocks = frag ? o->size / s->bsize : (o->size + s->bsize - 1) / s->bsize;
+	if (blocks > mtd_rd_left(s->in) || (s->it.len - o->list_at) / 4 < blocks) {
+		mtd_sink_problem(sink, path, "block list of %llu blocks runs past the inode table",
+		                 (unsigned long long)blocks);
+		return 0;
+	}
+	int rc = mtd_sink_file_begin(sink, path, o->mode & 07777, o->mtime);
+	uint64_t at = o->start, done = 0;
+	for (uint64_t i = 0; !rc && i < blocks; i++) {
+		uint32_t w = (uint32_t)sq3_bits(s->it.buf + o->list_at + 4 * i, 0, 32, s->be);
+		uint32_t n = w & ~(1u << 24);
+		uint64_t want = o->size - done < s->bsize ? o->size - done : s->bsize;
+		long got;
+		if (n == 0) { /* a hole */
+			for (uint64_t k = 0; !rc && k < want; k += sizeof(zeros))
+				rc = mtd_sink_file_write(sink, zeros,
+				                         want - k < sizeof(zeros) ? (size_t)(want - k) : sizeof(zeros));
+			done += want;
+			continue;
+		}
+		if (n > s->bsize || !mtd_range_ok(at, n, mtd_rd_left(s->in)) ||
+		    !mtd_rd_copy_at(s->in, (size_t)at, s->raw, n)) {
+			mtd_sink_problem(sink, path, "data block %llu at 0x%llx (%u bytes) runs past the image",
+			                 (unsigned long long)i, (unsigned long long)(mtd_rd_offset(s->in) + at), n);
+			break;
+		}
+		if (w & (1u << 24)) {
+			memcpy(s->blk, s->raw, n);
+			got = n;
+		} else {
+			got = sq3_decode(s->raw, n, s->blk, s->bsize);
+		}
+		if (got < 0 || (uint64_t)got < want) {
+			mtd_sink_problem(sink, path, "data block %llu at 0x%llx does not decode", (unsigned long long)i,
+			                 (unsigned long long)(mtd_rd_offset(s->in) + at));
+			break;
+		}
+		rc = mtd_sink_file_write(sink, s->blk, (size_t)want);
+		done += want;
+		at += n;
+	}
+	if (!rc && frag && done < o->size) {
+		uint64_t tail = o->size - done;
+		if (o->frag >= s->frags || !s->frag_at) {
+			mtd_sink_problem(sink, path, "fragment %u is not in the fragment table", o->frag);
+		} else {
+			uint32_t fw = s->frag_sz[o->frag], n = fw & ~(1u << 24);
+			uint64_t fat = s->frag_at[o->frag];
+			long got = -1;
+			if (n <= s->bsize && mtd_range_ok(fat, n, mtd_rd_left(s->in)) &&
+			    mtd_rd_copy_at(s->in, (size_t)fat, s->raw, n)) {
+				if (fw & (1u << 24)) {
+					memcpy(s->blk, s->raw, n);
+					got = n;
+				} else {
+					got = sq3_decode(s->raw, n, s->blk, s->bsize);
+				}
+			}
+			if (got < 0 || (uint64_t)o->offset + tail > (uint64_t)got)
+				mtd_sink_problem(sink, path, "fragment %u at 0x%llx does not decode", o->frag,
+				                 (unsigned long long)(mtd_rd_offset(s->in) + fat));
+			else
+				rc = mtd_sink_file_write(sink, s->blk + o->offset, (size_t)tail);
+		}
+	}
+	int rc2 = mtd_sink_file_end(sink);
+	return rc ? rc : rc2;
+}
+
+static int sq3_dir(struct sq3 *s, const struct sq3_inode *d, char *path, size_t plen, int depth);
+
+static int sq3_node(struct sq3 *s, uint64_t block, uint32_t offset, char *path, size_t plen, int depth)
+{
+	struct sq3_inode o;
+	struct mtd_fs_sink *sink = s->sink;
+	if (!sq3_inode(s, block, offset, &o)) {
+		mtd_sink_problem(sink, path, "inode %llu:%u unreadable", (unsigned long long)block, offset);
+		return 0;
+	}
+	if (++s->entries > SQ_MAX_ENTRIES)
+		return MTD_ERR_LIMIT;
+	switch (o.type) {
+	case 1: {
+		int rc = mtd_sink_dir(sink, path, o.mode & 07777, o.mtime);
+		return rc ? rc : sq3_dir(s, &o, path, plen, depth + 1);
+	}
+	case 2:
+		if (o.nlink > 1) {
+			for (size_t i = 0; i < s->nlinks; i++)
+				if (s->links[i].ino == o.ino)
+					return mtd_sink_hardlink(sink, path, s->links[i].path);
+			if (s->nlinks == s->caplinks) {
+				size_t cap = s->caplinks ? s->caplinks * 2 : 16;
+				struct sq3_link *l = mtd_realloc_array(s->links, cap, sizeof(*l));
+				if (l)
+					s->links = l, s->caplinks = cap;
+			}
+			char *c = s->nlinks < s->caplinks ? strdup(path) : NULL;
+			if (c)
+				s->links[s->nlinks++] = (struct sq3_link){o.ino, c};
+		}
+		return sq3_file(s, &o, path);
+	case 3: {
+		char target[4097];
+		size_t n = o.size < sizeof(target) - 1 ? (size_t)o.size : sizeof(target) - 1;
+		memcpy(target, s->it.buf + o.link_at, n);
+		target[n] = 0;
+		return mtd_sink_symlink(sink, path, target, o.mtime);
+	}
+	case 4:
+	case 5:
+		return mtd_sink_special(sink, path, (o.type == 4 ? S_IFBLK : S_IFCHR) | (o.mode & 07777), o.rdev >> 8,
+		                        o.rdev & 0xff);
+	default: return mtd_sink_special(sink, path, (o.type == 6 ? S_IFIFO : S_IFSOCK) | (o.mode & 07777), 0, 0);
+	}
+}
+
+static int sq3_dir(struct sq3 *s, const struct sq3_inode *d, char *path, size_t plen, int depth)
+{
+	if (depth > SQ3_MAX_DEPTH) {
+		mtd_sink_problem(s->sink, path, "directories nested deeper than %d: not walked", SQ3_MAX_DEPTH);
+		return 0;
+	}
+	if (d->size <= 3)
+		return 0;
+	size_t p = sq3_ref(&s->dt, d->start, d->offset);
+	uint64_t size = d->size - 3;
+	if (p == SIZE_MAX || s->dt.len - p < size) {
+		mtd_sink_problem(s->sink, plen ? path : NULL, "directory listing at %llu:%u unreadable",
+		                 (unsigned long long)d->start, d->offset);
+		return 0;
+	}
+	const uint8_t *b = s->dt.buf;
+	size_t end = p + (size_t)size;
+	int rc = 0;
+	while (!rc && end - p >= 9) {
+		uint32_t count = (uint32_t)sq3_bits(b + p, 0, 8, s->be) + 1;
+		uint32_t blk = (uint32_t)sq3_bits(b + p, 8, 32, s->be);
+		uint32_t base = (uint32_t)sq3_bits(b + p, 40, 32, s->be);
+		(void)base;
+		p += 9;
+		for (uint32_t i = 0; !rc && i < count; i++) {
+			if (end - p < 5)
+				return 0;
+			uint32_t off = (uint32_t)sq3_bits(b + p, 0, 13, s->be);
+			size_t nlen = (size_t)sq3_bits(b + p, 16, 8, s->be) + 1;
+			p += 5;
+			if (end - p < nlen)
+				return 0;
+			char name[257];
+			memcpy(name, b + p, nlen);
+			name[nlen] = 0;
+			p += nlen;
+			if (!strcmp(name, ".") || !strcmp(name, "..") || memchr(name, '/', nlen) ||
+			    strlen(name) != nlen || plen + 1 + nlen >= 4096) {
+				mtd_sink_problem(s->sink, plen ? path : NULL,
+				                 "directory entry with a bad name: left out");
+				continue;
+			}
+			size_t nl = plen;
+			if (plen)
+				path[nl++] = '/';
+			memcpy(path + nl, name, nlen + 1);
+			rc = sq3_node(s, blk, off, path, nl + nlen, depth);
+			if (rc && rc != MTD_ERR_LIMIT && rc != MTD_ERR_NOMEM)
+				rc = 0;
+			if (s->sink->stop_reason)
+				rc = MTD_ERR_LIMIT;
+			path[plen] = 0;
+		}
+	}
+	return rc;
+}
+
+static int unpack_v3(const struct mtd_reader *in, struct mtd_fs_sink *sink)
+{
+	uint8_t sb[SQ3_SB];
+	if (!mtd_rd_copy_at(in, 0, sb, SQ3_SB)) {
+		mtd_sink_problem(sink, NULL, "squashfs 3.x superblock cut short");
+		return 0;
+	}
+	struct sq3 s = {.in = in, .sink = sink};
+	s.be = !memcmp(sb, "sqsh", 4) || !memcmp(sb, "qshs", 4);
+	bool be = s.be;
+	uint64_t len = mtd_rd_left(in);
+	s.inodes = (uint32_t)sq3_bits(sb, 32, 32, be);
+	s.check = (sq3_bits(sb, 288, 8, be) >> 2) & 1;
+	s.root = sq3_bits(sb, 344, 64, be);
+	s.bsize = (uint32_t)sq3_bits(sb, 408, 32, be);
+	s.frags = (uint32_t)sq3_bits(sb, 440, 32, be);
+	s.used = sq3_bits(sb, 504, 64, be);
+	uint64_t uid_tab = sq3_bits(sb, 568, 64, be), guid_tab = sq3_bits(sb, 632, 64, be);
+	s.inode_tab = sq3_bits(sb, 696, 64, be);
+	s.dir_tab = sq3_bits(sb, 760, 64, be);
+	s.frag_tab = sq3_bits(sb, 824, 64, be);
+	if (s.bsize < 4096 || s.bsize > (1u << 20) || s.inode_tab >= s.dir_tab || s.dir_tab > len ||
+	    (uint64_t)s.frags * 16 > len) {
+		mtd_sink_problem(sink, NULL, "squashfs 3.x superblock tables do not fit the %llu-byte image",
+		                 (unsigned long long)len);
+		return 0;
+	}
+	/* the directory table ends where the next table starts */
+	uint64_t dir_end = len < s.used ? len : s.used;
+	uint64_t cands[] = {s.frag_tab, uid_tab, guid_tab};
+	uint64_t idx0 = 0;
+	size_t nidx = ((uint64_t)s.frags * 16 + SQ3_META - 1) / SQ3_META;
+	if (s.frags && mtd_range_ok(s.frag_tab, 8 * nidx, len))
+		idx0 = be ? mtd_rd_be64_at(in, (size_t)s.frag_tab) : mtd_rd_le64_at(in, (size_t)s.frag_tab);
+	for (size_t i = 0; i < 3; i++)
+		if (cands[i] > s.dir_tab && cands[i] < dir_end)
+			dir_end = cands[i];
+	if (idx0 > s.dir_tab && idx0 < dir_end)
+		dir_end = idx0;
+	s.raw = malloc(s.bsize > SQ3_META ? s.bsize : SQ3_META);
+	s.blk = malloc(s.bsize > SQ3_META ? s.bsize : SQ3_META);
+	char *path = calloc(1, 4096);
+	int rc = 0;
+	if (!s.raw || !s.blk || !path) {
+		rc = MTD_ERR_NOMEM;
+		goto out;
+	}
+	if (!sq3_table_read(&s, s.inode_tab, s.dir_tab, &s.it) || !sq3_table_read(&s, s.dir_tab, dir_end, &s.dt)) {
+		mtd_sink_problem(sink, NULL, "squashfs 3.x inode or directory table does not decode");
+		goto out;
+	}
+	if (s.frags) {
+		s.frag_at = calloc(s.frags, sizeof(*s.frag_at));
+		s.frag_sz = calloc(s.frags, sizeof(*s.frag_sz));
+		uint8_t *m = malloc(SQ3_META);
+		if (!s.frag_at || !s.frag_sz || !m) {
+			free(m);
+			rc = MTD_ERR_NOMEM;
+			goto out;
+		}
+		uint32_t k = 0;
+		for (size_t i = 0; i < nidx && mtd_range_ok(s.frag_tab + 8 * i, 8, len); i++) {
+			uint64_t at = be ? mtd_rd_be64_at(in, (size_t)(s.frag_tab + 8 * i))
+			                 : mtd_rd_le64_at(in, (size_t)(s.frag_tab + 8 * i)),
+			         next;
+			long got = sq3_meta(&s, at, m, &next);
+			for (long e = 0; got > 0 && e + 16 <= got && k < s.frags; e += 16, k++) {
+				s.frag_at[k] = sq3_bits(m + e, 0, 64, be);
+				s.frag_sz[k] = (uint32_t)sq3_bits(m + e, 64, 32, be);
+			}
+		}
+		free(m);
+		if (k < s.frags)
+			mtd_sink_problem(sink, NULL, "fragment table holds %u of %u fragments", k, s.frags);
+	}
+	struct sq3_inode root;
+	if (!sq3_inode(&s, s.root >> 16, (uint32_t)(s.root & 0xffff), &root) || root.type != 1) {
+		mtd_sink_problem(sink, NULL, "squashfs 3.x root inode unreadable");
+		goto out;
+	}
+	rc = sq3_dir(&s, &root, path, 0, 0);
+out:
+	for (size_t i = 0; i < s.nlinks; i++)
+		free(s.links[i].path);
+	free(s.links);
+	free(path);
+	free(s.raw);
+	free(s.blk);
+	free(s.frag_at);
+	free(s.frag_sz);
+	free(s.it.buf), free(s.it.disk), free(s.it.pos);
+	free(s.dt.buf), free(s.dt.disk), free(s.dt.pos);
+	return rc == MTD_ERR_LIMIT || rc == MTD_ERR_NOMEM ? rc : 0;
+}
+
 static int unpack(const struct mtd_reader *in, struct mtd_fs_sink *sink)
 {
 	struct span_file f;
@@ -698,6 +1229,12 @@ static int unpack(const struct mtd_reader *in, struct mtd_fs_sink *sink)
 	int rc = 0, err = 0; /* damage is reported through the sink; only limits and memory stop extraction */
 
 	span_file_init(&f, in);
+	if (mtd_rd_copy_at(in, 0, sb, SB_SIZE) &&
+	    (!memcmp(sb, "hsqs", 4) || !memcmp(sb, "shsq", 4) || !memcmp(sb, "sqsh", 4) || !memcmp(sb, "qshs", 4))) {
+		bool be = !memcmp(sb, "sqsh", 4) || !memcmp(sb, "qshs", 4);
+		if ((be ? mtd_be16(sb + 28) : mtd_le16(sb + 28)) == 3)
+			return unpack_v3(in, sink);
+	}
 	if (!mtd_rd_copy_at(in, 0, sb, SB_SIZE) || memcmp(sb, "hsqs", 4) || !sb4_decode(sb, &s)) {
 		mtd_sink_problem(sink, NULL, "no squashfs 4.0 superblock at 0x%llx",
 		                 (unsigned long long)mtd_rd_offset(in));

@@ -8,7 +8,12 @@
 /*
  * U-Boot binaries.  No header: a U-Boot starts with its reset vector (MIPS
  * "b reset" + delay slot, ARM "b reset" + "ldr pc, ...", AArch64 "b reset")
- * and carries its version string ("U-Boot 2023.01 (Jan 09 2023 - ...)",
+ * or the first instructions of its start.S (RISC-V: "csrr a0, mhartid" in
+ * M-mode builds, then "mv tp, a0; mv s1, a1; li gp, 0"; 32-bit x86: "cli;
+ * cld" and the cache-disabling "mov %cr0, %eax; or $0x60000000, %eax; mov
+ * %eax, %cr0"; x86-64: "mov %rsp, %rdi; call; mov %rax, %rsp; call";
+ * PowerPC e500: "li r1, MSR_DE; mtmsr r1", as u-boot.bin of Debian's
+ * u-boot-qemu starts) and carries its version string ("U-Boot 2023.01 (Jan 09 2023 - ...)",
  * "U-Boot 1.1.3 (Dec  5 2016 - ...)").  Tried at every 4 KiB, and by magic
  * at the vector table of the Ralink/MediaTek SDK U-Boot 1.1.3, which often
  * sits behind a 64-byte uImage header ("SPI Flash Image") at an offset that
@@ -27,6 +32,8 @@
 
 #define MAX_UBOOT (2u << 20)
 
+#define VEC_LEN 16u
+
 static const char *reset_vector(const uint8_t *b)
 {
 	uint32_t le0 = mtd_le32(b), le1 = mtd_le32(b + 4), be0 = mtd_be32(b), be1 = mtd_be32(b + 4);
@@ -42,6 +49,20 @@ static const char *reset_vector(const uint8_t *b)
 	if ((le0 >> 26) == 0x05 && (le0 & 0x3ffffff) >= 1 && (le0 & 0x3ffffff) < 0x4000 &&
 	    (le1 == 0 || le1 == 0xd503201fu))
 		return "arm64";
+	/* RISC-V: [csrr a0, mhartid (0xf1402573)] c.mv tp, a0 (0x822a); c.mv s1, a1 (0x84ae); li gp, 0 (0x00000193) */
+	const uint8_t *rv = le0 == 0xf1402573u ? b + 4 : b;
+	if (mtd_le16(rv) == 0x822a && mtd_le16(rv + 2) == 0x84ae && mtd_le32(rv + 4) == 0x00000193u)
+		return "riscv";
+	/* x86 (32-bit): cli; cld; mov %cr0,%eax; or $0x60000000,%eax; mov %eax,%cr0 */
+	static const uint8_t x86[] = {0xfa, 0xfc, 0x0f, 0x20, 0xc0, 0x0d, 0x00, 0x00, 0x00, 0x60, 0x0f, 0x22, 0xc0};
+	if (!memcmp(b, x86, sizeof(x86)))
+		return "x86";
+	/* x86-64: mov %rsp,%rdi; call rel32; mov %rax,%rsp; call rel32 */
+	if (!memcmp(b, "\x48\x89\xe7\xe8", 4) && !memcmp(b + 8, "\x48\x89\xc4\xe8", 4))
+		return "x86-64";
+	/* PowerPC e500 (mpc85xx start.S): li r1, 0x200 (MSR_DE); mtmsr r1 */
+	if (be0 == 0x38200200u && be1 == 0x7c200124u)
+		return "powerpc";
 	return NULL;
 }
 
@@ -86,10 +107,10 @@ static bool structure_starts(const struct mtd_reader *r, size_t at)
 static int probe(struct mtd_probe *p)
 {
 	struct mtd_reader r;
-	uint8_t hdr[8];
+	uint8_t hdr[VEC_LEN];
 	mtd_probe_reader(p, &r);
 	size_t avail = mtd_rd_left(&r);
-	if (avail < 0x400 || !mtd_rd_copy_at(&r, 0, hdr, 8))
+	if (avail < 0x400 || !mtd_rd_copy_at(&r, 0, hdr, VEC_LEN))
 		return MTD_ERR_NO_MATCH;
 	const char *arch = reset_vector(hdr);
 	if (!arch)

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <archive.h>
+#include <mtdscope/extract.h>
 #include <string.h>
 
 #include "archive_common.h"
@@ -19,6 +20,17 @@
  * directory offset + size lands on it).  Entries are listed and unpacked with
  * libarchive's seekable zip reader (the central directory), which checks each
  * entry's CRC as it inflates it.
+ *
+ * With no end record (a zip cut short, or one whose writer never finished),
+ * the archive is what its local headers and any central directory entries
+ * after them lay out: local headers walked by their sizes (an entry with a
+ * data descriptor ends at the next "PK\7\8", "PK\3\4" or "PK\1\2"), then
+ * central directory entries while they are whole.  Such a candidate must hold
+ * at least two of these structures, each local header with a known method, a
+ * valid DOS date and a name without control characters; it is an invalid
+ * component with a problem saying so, clamped to its space when the last
+ * structure runs past it, listed and unpacked with libarchive's streaming
+ * zip reader (the local headers).
  */
 
 #define ZIP_LOCAL     0x04034b50u
@@ -27,7 +39,9 @@
 #define ZIP64_END     0x06064b50u
 #define ZIP64_LOC     0x07064b50u
 #define ZIP_NAME_MAX  4096u
+#define ZIP_DESC      0x08074b50u
 #define ZIP_END_TRIES 64u
+#define ZIP_WALK_MAX  65536u /* structures walked without an end record */
 
 struct zip_end {
 	uint64_t at;      /* end record, relative to the first local header */
@@ -133,6 +147,130 @@ static bool find_end(const struct mtd_reader *r, struct zip_end *e)
 	return false;
 }
 
+/* A local header as real writers make them: a known method, a DOS date that is one (or 0), a name of no control bytes.
+ */
+static bool local_plausible(const struct mtd_reader *r, uint64_t pos)
+{
+	uint16_t method = mtd_rd_le16_at(r, (size_t)pos + 8), date = mtd_rd_le16_at(r, (size_t)pos + 12);
+	uint16_t nlen = mtd_rd_le16_at(r, (size_t)pos + 26);
+	static const uint16_t methods[] = {0, 1, 6, 8, 9, 12, 14, 19, 93, 94, 95, 96, 97, 98, 99};
+	bool known = false;
+	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
+		known |= method == methods[i];
+	unsigned month = (date >> 5) & 15, day = date & 31;
+	if (!known || (date && (month < 1 || month > 12 || day < 1)))
+		return false;
+	if (mtd_rd_left(r) - pos - 30 < nlen)
+		return false;
+	for (uint16_t i = 0; i < nlen; i++)
+		if (mtd_rd_u8_at(r, (size_t)pos + 30 + i) < 0x20)
+			return false;
+	return true;
+}
+
+struct zip_headless {
+	uint64_t locals, centrals, end;
+	bool cut; /* the last structure runs to the end of the space */
+};
+
+/* The next "PK\3\4", "PK\1\2" or "PK\7\8" at or after `at`: its position, false when there is none. */
+static bool next_sig(const struct mtd_reader *r, uint64_t at, uint64_t *out, uint32_t *sig)
+{
+	size_t k = (size_t)at;
+	for (unsigned tries = 0; tries < ZIP_WALK_MAX && mtd_rd_find(r, k, "PK", 2, &k); tries++, k++) {
+		uint32_t v = mtd_rd_left(r) - k >= 4 ? mtd_rd_le32_at(r, k) : 0;
+		if (v == ZIP_LOCAL || v == ZIP_CENTRAL || v == ZIP_DESC) {
+			*out = k;
+			*sig = v;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Walk a zip that has no end record: local headers, then whole central directory entries. */
+static bool walk_headless(const struct mtd_reader *r, struct zip_headless *h)
+{
+	uint64_t pos = 0, avail = mtd_rd_left(r), len;
+	bool desc;
+	memset(h, 0, sizeof(*h));
+	while (h->locals < ZIP_WALK_MAX && local_header(r, pos, &len, &desc) && local_plausible(r, pos)) {
+		h->locals++;
+		if (desc) {
+			uint64_t data = pos + 30 + mtd_rd_le16_at(r, (size_t)pos + 26) +
+			                mtd_rd_le16_at(r, (size_t)pos + 28),
+			         at;
+			uint32_t sig;
+			if (data > avail || !next_sig(r, data, &at, &sig)) {
+				h->cut = true;
+				pos = avail;
+				break;
+			}
+			/* a data descriptor: signature, CRC, then 4-byte sizes (8-byte in zip64; not told apart here)
+			 */
+			pos = sig == ZIP_DESC ? (avail - at >= 16 ? at + 16 : avail) : at;
+			continue;
+		}
+		if (len > avail - pos) {
+			h->cut = true;
+			pos = avail;
+			break;
+		}
+		pos += len;
+	}
+	while (!h->cut && h->centrals < ZIP_WALK_MAX && avail - pos >= 4 &&
+	       mtd_rd_le32_at(r, (size_t)pos) == ZIP_CENTRAL) {
+		uint64_t clen = avail - pos < 46
+		                    ? avail - pos + 1
+		                    : 46u + mtd_rd_le16_at(r, (size_t)pos + 28) + mtd_rd_le16_at(r, (size_t)pos + 30) +
+		                          mtd_rd_le16_at(r, (size_t)pos + 32);
+		if (clen > avail - pos) {
+			h->cut = true;
+			pos = avail;
+			break;
+		}
+		pos += clen;
+		h->centrals++;
+	}
+	uint32_t next = !h->cut && avail - pos >= 4 ? mtd_rd_le32_at(r, (size_t)pos) : 0;
+	uint64_t rest = avail - pos;
+	if ((next == ZIP_END && (rest < 22 || rest < 22u + mtd_rd_le16_at(r, (size_t)pos + 20))) ||
+	    (next == ZIP64_END && rest < 56 + 20 + 22)) {
+		h->cut = true; /* an end record that is itself cut off */
+		pos = avail;
+	}
+	if (pos == avail && h->centrals)
+		h->cut = true; /* the directory runs to the end: its end record is what is missing */
+	h->end = pos;
+	return h->locals && h->locals + h->centrals >= 2;
+}
+
+static int probe_headless(struct mtd_probe *p, const struct mtd_reader *r)
+{
+	struct zip_headless h;
+	if (!walk_headless(r, &h))
+		return MTD_ERR_NO_MATCH;
+	p->valid = false;
+	p->size = h.end;
+	if (h.cut)
+		mtd_probe_problem(p,
+		                  "truncated: no end of central directory record; %llu local headers and %llu central "
+		                  "directory entries run to the end of its space (0x%llx)",
+		                  (unsigned long long)h.locals, (unsigned long long)h.centrals,
+		                  (unsigned long long)p->len);
+	else
+		mtd_probe_problem(
+		    p,
+		    "no end of central directory record after %llu local headers and %llu central directory "
+		    "entries",
+		    (unsigned long long)h.locals, (unsigned long long)h.centrals);
+	mtd_probe_u64(p, "local_headers", false, h.locals);
+	mtd_probe_u64(p, "central_entries", false, h.centrals);
+	struct mtd_reader whole;
+	mtd_rd_window(r, 0, (size_t)h.end, &whole);
+	return mtd_archive_probe_entries(p, &whole, archive_read_support_format_zip_streamable);
+}
+
 static int probe(struct mtd_probe *p)
 {
 	struct mtd_reader r;
@@ -141,8 +279,10 @@ static int probe(struct mtd_probe *p)
 	bool desc;
 	mtd_probe_reader(p, &r);
 	uint64_t avail = mtd_rd_left(&r);
-	if (!local_header(&r, 0, &len, &desc) || !find_end(&r, &e))
+	if (!local_header(&r, 0, &len, &desc))
 		return MTD_ERR_NO_MATCH;
+	if (!find_end(&r, &e))
+		return probe_headless(p, &r);
 	uint64_t end = e.at + 22 + e.comment_len;
 	p->valid = true;
 	if (end > avail) {
@@ -167,6 +307,12 @@ static int probe(struct mtd_probe *p)
 
 static int unpack(const struct mtd_reader *in, struct mtd_fs_sink *sink)
 {
+	struct zip_end e;
+	if (!find_end(in, &e)) {
+		mtd_sink_problem(sink, NULL,
+		                 "no end of central directory record: entries read from their local headers");
+		return mtd_archive_unpack(in, sink, archive_read_support_format_zip_streamable);
+	}
 	return mtd_archive_unpack(in, sink, archive_read_support_format_zip_seekable);
 }
 

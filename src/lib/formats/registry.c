@@ -16,7 +16,10 @@ extern const struct mtd_format mtd_fmt_fit;
 extern const struct mtd_format mtd_fmt_fip;
 extern const struct mtd_format mtd_fmt_trx;
 extern const struct mtd_format mtd_fmt_tplink_header;
+extern const struct mtd_format mtd_fmt_tplink_safeloader;
 extern const struct mtd_format mtd_fmt_seama;
+extern const struct mtd_format mtd_fmt_xiaomi;
+extern const struct mtd_format mtd_fmt_sercomm;
 extern const struct mtd_format mtd_fmt_netgear_chk;
 extern const struct mtd_format mtd_fmt_openwrt_metadata;
 extern const struct mtd_format mtd_fmt_squashfs;
@@ -25,6 +28,7 @@ extern const struct mtd_format mtd_fmt_ubifs;
 extern const struct mtd_format mtd_fmt_jffs2;
 extern const struct mtd_format mtd_fmt_cramfs;
 extern const struct mtd_format mtd_fmt_romfs;
+extern const struct mtd_format mtd_fmt_yaffs2;
 extern const struct mtd_format mtd_fmt_ext4;
 extern const struct mtd_format mtd_fmt_gpt;
 extern const struct mtd_format mtd_fmt_cpio;
@@ -45,18 +49,50 @@ extern const struct mtd_format mtd_fmt_gzip;
 extern const struct mtd_format mtd_fmt_bzip2;
 extern const struct mtd_format mtd_fmt_lzo;
 extern const struct mtd_format mtd_fmt_lzma;
+extern const struct mtd_format mtd_fmt_arcadyan;
 extern const struct mtd_format mtd_fmt_mbr;
 
 const struct mtd_format *const mtd_formats[] = {
-    &mtd_fmt_uimage,        &mtd_fmt_fit,          &mtd_fmt_fip,         &mtd_fmt_trx,
-    &mtd_fmt_tplink_header, &mtd_fmt_seama,        &mtd_fmt_netgear_chk, &mtd_fmt_openwrt_metadata,
-    &mtd_fmt_squashfs,      &mtd_fmt_ubi,          &mtd_fmt_ubifs,       &mtd_fmt_jffs2,
-    &mtd_fmt_cramfs,        &mtd_fmt_romfs,        &mtd_fmt_ext4,        &mtd_fmt_gpt,
-    &mtd_fmt_cpio,          &mtd_fmt_tar,          &mtd_fmt_zip,         &mtd_fmt_7z,
-    &mtd_fmt_elf,           &mtd_fmt_pe,           &mtd_fmt_dtb,         &mtd_fmt_uboot_env,
-    &mtd_fmt_mtk_eeprom,    &mtd_fmt_ralink_nvram, &mtd_fmt_uboot,       &mtd_fmt_xz,
-    &mtd_fmt_zstd,          &mtd_fmt_lz4,          &mtd_fmt_gzip,        &mtd_fmt_bzip2,
-    &mtd_fmt_lzo,           &mtd_fmt_lzma,         &mtd_fmt_mbr,
+    &mtd_fmt_uimage,
+    &mtd_fmt_fit,
+    &mtd_fmt_fip,
+    &mtd_fmt_trx,
+    &mtd_fmt_tplink_header,
+    &mtd_fmt_tplink_safeloader,
+    &mtd_fmt_seama,
+    &mtd_fmt_xiaomi,
+    &mtd_fmt_sercomm,
+    &mtd_fmt_netgear_chk,
+    &mtd_fmt_openwrt_metadata,
+    &mtd_fmt_squashfs,
+    &mtd_fmt_ubi,
+    &mtd_fmt_ubifs,
+    &mtd_fmt_jffs2,
+    &mtd_fmt_cramfs,
+    &mtd_fmt_romfs,
+    &mtd_fmt_yaffs2,
+    &mtd_fmt_ext4,
+    &mtd_fmt_gpt,
+    &mtd_fmt_cpio,
+    &mtd_fmt_tar,
+    &mtd_fmt_zip,
+    &mtd_fmt_7z,
+    &mtd_fmt_elf,
+    &mtd_fmt_pe,
+    &mtd_fmt_dtb,
+    &mtd_fmt_uboot_env,
+    &mtd_fmt_mtk_eeprom,
+    &mtd_fmt_ralink_nvram,
+    &mtd_fmt_uboot,
+    &mtd_fmt_xz,
+    &mtd_fmt_zstd,
+    &mtd_fmt_lz4,
+    &mtd_fmt_gzip,
+    &mtd_fmt_bzip2,
+    &mtd_fmt_lzo,
+    &mtd_fmt_lzma,
+    &mtd_fmt_arcadyan,
+    &mtd_fmt_mbr,
 };
 
 const size_t mtd_nformats = sizeof(mtd_formats) / sizeof(mtd_formats[0]);
