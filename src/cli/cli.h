@@ -21,6 +21,7 @@
 
 #include <mtdscope/error.h>
 #include <mtdscope/layout.h>
+#include <mtdscope/source.h>
 #include <mtdscope/util.h>
 
 #define CLI_OK    0
@@ -88,6 +89,36 @@ int cli_assess_batch(int argc, char **argv, const struct cli_batch_opts *bo);
  * on stderr when one is used.  CLI_OK or an exit status (message printed).
  */
 int cli_open_input(const char *cmd, const char *path, const char *view, struct mtd_source *s);
+
+/* ---- bundles written by collect on the device (src/cli/bundle.c, doc/collect.md) ---- */
+struct cli_bundle_member {
+	char name[101]; /* "collect/..." */
+	uint64_t off, size;
+};
+struct cli_bundle {
+	struct mtd_source src;
+	bool opened;
+	struct cli_bundle_member *m;
+	size_t n;
+	char tmpdir[4096]; /* where cli_bundle_unpack() put the members ("" before) */
+};
+struct mtd_reader;
+/** PATH is a regular file starting with a ustar header (valid checksum) named collect/... */
+bool cli_is_bundle(const char *path);
+/**
+ * Map PATH, walk its members (header checksums, names, sizes) and check every member's SHA-256
+ * against collect/SHA256SUMS; warns when the manifest marks a partition unstable.  CLI_OK, or
+ * CLI_FAIL with one line naming the file, the offset and what was expected (b is then closed).
+ */
+int cli_bundle_open(struct cli_bundle *b, const char *path);
+/** The member collect/NAME, or NULL. */
+const struct cli_bundle_member *cli_bundle_find(const struct cli_bundle *b, const char *name);
+/** A reader over one member's bytes. */
+bool cli_bundle_window(const struct cli_bundle *b, const struct cli_bundle_member *m, struct mtd_reader *out);
+/** Write every member into a new temporary directory (its path in dir): DIR/proc/mtd, DIR/mtd/mtd0ro... */
+int cli_bundle_unpack(struct cli_bundle *b, char *dir, size_t dirlen);
+/** Remove what cli_bundle_unpack() wrote and unmap. */
+void cli_bundle_close(struct cli_bundle *b);
 
 /* ---- output helpers (src/cli/output.c) ---- */
 enum cli_color { CLI_RESET, CLI_BOLD, CLI_DIM, CLI_RED, CLI_GREEN, CLI_YELLOW, CLI_BLUE, CLI_CYAN, CLI_MAGENTA };

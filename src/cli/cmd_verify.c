@@ -71,17 +71,54 @@ int cmd_verify(int argc, char **argv)
 		return cli_usage_error("verify", "expected partition dumps or a directory");
 	if (html && json && cli_output_is_stdout(html))
 		return cli_usage_error("verify", "--html - and --json both write standard output");
+	/* a bundle from collect: its dumps (SHA-256 checked), against its own /proc/mtd unless --layout */
+	struct cli_bundle bundle = {0};
+	char bdir[4096], blayout[4200], bdumps[4200];
+	char *bargv[1] = {bdumps};
+	if (argc - optind == 1 && cli_is_bundle(argv[optind])) {
+		const char *bpath = argv[optind];
+		if (cli_bundle_open(&bundle, bpath) || cli_bundle_unpack(&bundle, bdir, sizeof(bdir))) {
+			cli_bundle_close(&bundle);
+			return CLI_FAIL;
+		}
+		snprintf(blayout, sizeof(blayout), "%s/proc/mtd", bdir);
+		snprintf(bdumps, sizeof(bdumps), "%s/mtd", bdir);
+		if (!cli_bundle_find(&bundle, "mtd/mtd0ro") && !cli_bundle_find(&bundle, "mtd/mtd1ro")) {
+			cli_error("%s: the bundle holds no dumps (collect --no-dumps?)", bpath);
+			cli_bundle_close(&bundle);
+			return CLI_FAIL;
+		}
+		if (!lpath && !cli_bundle_find(&bundle, "proc/mtd")) {
+			cli_error("%s: the bundle holds no proc/mtd: give --layout", bpath);
+			cli_bundle_close(&bundle);
+			return CLI_FAIL;
+		}
+		fprintf(stderr,
+		        "mtdscope verify: %s: a collect bundle, every member equal to its SHA256SUMS; its dumps "
+		        "against %s\n",
+		        cli_txt(bpath), lpath ? cli_txt(lpath) : "its own /proc/mtd");
+		if (!lpath)
+			lpath = blayout;
+		argv = bargv;
+		argc = 1;
+		optind = 0;
+	}
 	struct mtd_layout *l;
 	int rc = cli_load_layout("verify", lpath, kind, fsize, &l);
-	if (rc)
+	if (rc) {
+		cli_bundle_close(&bundle);
 		return rc;
+	}
 	char **names;
 	size_t n;
 	if ((rc = cli_collect_files("verify", argc - optind, argv + optind, &names, &n))) {
 		free(l);
+		cli_bundle_close(&bundle);
 		return rc;
 	}
 	struct mtd_part_file *files = calloc(n ? n : 1, sizeof(*files));
+	struct mtd_arena arena;
+	mtd_arena_init(&arena);
 	struct mtd_verify_report *r = calloc(1, sizeof(*r));
 	struct mtd_diag d;
 	mtd_diag_clear(&d);
@@ -103,6 +140,13 @@ int cmd_verify(int argc, char **argv)
 		if ((ret = cli_open_input("verify", names[i], view, &files[i].src)))
 			break;
 		files[i].open = true;
+		if (bundle.opened) { /* named as the bundle's member, not by the temporary copy */
+			const char *base = strrchr(names[i], '/');
+			char *shown =
+			    mtd_arena_printf(&arena, "%s:mtd/%s", bundle.src.name, base ? base + 1 : names[i]);
+			if (shown)
+				files[i].path = shown;
+		}
 	}
 	if (ret == CLI_OK && mtd_layout_verify(l, files, n, r, &d)) {
 		cli_diag(&d);
@@ -224,6 +268,8 @@ int cmd_verify(int argc, char **argv)
 		free(names[i]);
 	}
 	free(names);
+	mtd_arena_release(&arena);
+	cli_bundle_close(&bundle);
 	free(files);
 	free(r);
 	free(l);

@@ -49,9 +49,9 @@ make_root() {
 	for i in $(seq 1 30); do printf 'file %d\n' "$i" >"$w/sq/etc/f$i"; done
 	head -c 200000 /dev/urandom >"$w/sq/blob"
 	mksquashfs "$w/sq" "$w/root.sqfs" -comp xz -noappend -quiet >/dev/null 2>&1
-	head -c 400000 /dev/urandom | base64 | xz -c >"$w/kernel.xz"
+	head -c 400000 /dev/urandom | base64 | lzma -c >"$w/kernel.lzma"
 	mkimage -A mips -O linux -T kernel -C lzma -a 0x80000000 -e 0x80000000 -n 'collect test' \
-		-d "$w/kernel.xz" "$w/uImage" >/dev/null
+		-d "$w/kernel.lzma" "$w/uImage" >/dev/null
 	cat "$w/uImage" "$w/root.sqfs" >"$r/dev/mtd3ro"
 	cp "$w/uImage" "$r/dev/mtd4ro"
 	printf 'user config\n' >"$w/jf/cfg"

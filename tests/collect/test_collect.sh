@@ -7,7 +7,7 @@
 # Environment from tests/collect/meson.build: COLLECT (the native binary), MTDSCOPE.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/collect/collect_lib.sh"
-need mkenvimage mkimage mksquashfs mkfs.jffs2 xz jq tar sha256sum socat
+need mkenvimage mkimage mksquashfs mkfs.jffs2 lzma jq tar sha256sum socat
 [ -f /usr/lib/u-boot/maltael/u-boot.bin ] || skip_all "u-boot-qemu not installed (run scripts/setup.sh)"
 make_root "$T/root"
 sha() { sha256sum "$1" | cut -d' ' -f1; }
@@ -106,6 +106,51 @@ is "$(tar xOf "$T/up/dev1.tar" collect/mtd/mtd4ro 2>/dev/null | sha256sum | cut 
 wait $cpid
 is "$?" 1 "--tftp to a port nobody answers: exit 1"
 is "$(tail -1 "$T/err")" "collect: tftp: no answer from the server" "with one line saying so"
+# The host takes the bundle directly: verify (against the bundle's own /proc/mtd), report, assess, scan
+"$MTDSCOPE" verify "$T/b.tar" >"$T/v.out" 2>"$T/v.err"
+ok $? "mtdscope verify BUNDLE: the backup verifies (exit 0)"
+like "$(cat "$T/v.err")" "^mtdscope verify: $T/b.tar: a collect bundle, every member equal to its SHA256SUMS; its dumps against its own /proc/mtd\$" \
+	"and says it checked the bundle's SHA256SUMS"
+like "$(cat "$T/v.out")" "3 +KernelA +$T/b.tar:mtd/mtd3ro +0x007b0000 ok .*uimage 'collect test'" "the dumps are named as members of the bundle"
+is "$("$MTDSCOPE" verify --json "$T/b.tar" 2>/dev/null | jq -r '[.partitions[] | .sha256] | join(" ")')" \
+	"$(for i in 0 1 2 3 4 5; do sha "$T/root/dev/mtd${i}ro"; done | tr '\n' ' ' | sed 's/ $//')" \
+	"verify --json: every partition's SHA-256 is the device's"
+is "$(find "${TMPDIR:-/tmp}" -maxdepth 1 -name 'mtdscope-bundle.*' -newer "$T/b.tar" 2>/dev/null | wc -l)" 0 \
+	"no temporary copy left behind"
+"$MTDSCOPE" verify --layout "$T/root/proc/mtd" --json "$T/b.tar" >"$T/v2.json" 2>/dev/null
+is "$(jq -r .ok "$T/v2.json")" true "verify --layout L BUNDLE uses the layout given"
+"$MTDSCOPE" report --json "$T/b.tar" >"$T/r.json" 2>"$T/r.err"
+ok $? "mtdscope report BUNDLE"
+is "$(jq -r '.profile.soc.value // .profile.soc // empty' "$T/r.json" 2>/dev/null | head -1 | cut -c1-6)" MT7628 "report: the SoC from the bundle's cpuinfo"
+like "$("$MTDSCOPE" report "$T/b.tar" 2>&1)" "b.tar:lspci:2 +01:00.0 Network controller \[0280\]: Device \[14c3:7603\]" \
+	"report: the radio from collect's lspci lines, named BUNDLE:lspci"
+like "$("$MTDSCOPE" report "$T/b.tar" 2>&1)" "2c7c:0125 Quectel EC25" "report: the USB modem from collect's lsusb"
+like "$("$MTDSCOPE" assess "$T/b.tar" 2>&1 | head -1)" "^POSSIBLE PORT" "mtdscope assess BUNDLE: the verdict"
+is "$("$MTDSCOPE" scan --json "$T/b.tar" | jq -r '[.components[] | .type] | map(select(. == "uimage" or . == "squashfs" or . == "tar")) | join(" ")')" \
+	"tar uimage squashfs uimage" "mtdscope scan BUNDLE: the tar and the uImages and squashfs inside its dumps"
+# a damaged bundle is refused with one line naming the file, the offset and what was expected
+cp "$T/b.tar" "$T/bad.tar"
+off=$(( $(tar tvf "$T/b.tar" --block-number | grep 'collect/mtd/mtd3ro' | sed 's/^block \([0-9]*\):.*/\1/') * 512 + 512 + 70000 ))
+printf 'X' | dd of="$T/bad.tar" bs=1 seek=$off conv=notrunc 2>/dev/null
+"$MTDSCOPE" verify "$T/bad.tar" >/dev/null 2>"$T/bad.err"
+is "$?" 1 "a byte changed in a dump: verify fails"
+like "$(cat "$T/bad.err")" "^mtdscope: $T/bad.tar: at offset [0-9]+: collect/mtd/mtd3ro: its SHA-256 is not the one SHA256SUMS gives \(damaged\)\$" \
+	"one line naming the member"
+is "$(wc -l <"$T/bad.err")" 1 "one line only"
+head -c 1000000 "$T/b.tar" >"$T/cut.tar"
+"$MTDSCOPE" verify "$T/cut.tar" >/dev/null 2>"$T/cut.err"
+is "$?" 1 "a bundle cut short: verify fails"
+like "$(cat "$T/cut.err")" "^mtdscope: $T/cut.tar: at offset [0-9]+: the member runs past the end of the file \(cut short\?\)\$" \
+	"and says where"
+mkdir -p "$T/evil/collect"
+echo x >"$T/evil/collect/a"
+(cd "$T/evil" && tar --format=ustar --transform 's,^collect/a$,collect/../../etc/x,' -cf "$T/evil.tar" collect/a)
+"$MTDSCOPE" verify "$T/evil.tar" >/dev/null 2>"$T/evil.err"
+is "$?" 1 "a member named collect/../../etc/x: refused"
+like "$(cat "$T/evil.err")" "expected a regular file named collect/" "before anything is written"
+"$MTDSCOPE" report "$T/bad.tar" >/dev/null 2>&1
+is "$?" 1 "report refuses the damaged bundle too"
+
 # usage
 "$COLLECT" --root "$T/root" 2>"$T/err"
 is "$?" 2 "no destination: usage error (exit 2)"
