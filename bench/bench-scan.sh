@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # mtdscope's scan beside binwalk's default scan, on the same inputs:
 #   the bundled sample, 64 MiB of random bytes, and a generated 1 GiB mixed image
-#   (bench/gen-mixed.sh).  For each: `cat FILE > /dev/null` for scale,
+#   (bench/gen-mixed.sh: about 5% erased or zero bytes).  For each: `cat FILE > /dev/null` for scale,
 #   `mtdscope scan --top-level`, `mtdscope scan` (full nested scan), `binwalk FILE`;
 #   wall time, throughput, peak RSS (/usr/bin/time -f %M) and binwalk's time / ours.
 #   Then the issue's targets, and which components binwalk and mtdscope find on the sample.
@@ -36,7 +36,7 @@ for t in binwalk jq /usr/bin/time; do
 	command -v "$t" >/dev/null || { echo "bench-scan: $t missing (run scripts/setup.sh)" >&2; exit 1; }
 done
 mkdir -p "$work"
-random=$work/random-64M.bin mixed=$work/mixed-${mib}M.bin
+random=$work/random-64M.bin mixed=$work/mixed2-${mib}M.bin # mixed2: gen-mixed.sh with <= 10% erased/zero
 [ -s "$random" ] || head -c $((64 << 20)) /dev/urandom >"$random"
 [ -s "$mixed" ] || bash bench/gen-mixed.sh "$sample" "$mixed" "$mib"
 # the Debian package's version (2.3.4+dfsg1 still says "v2.3.3" in its --help)
@@ -103,17 +103,19 @@ bytes=$(stat -c %s "$mixed")
 target() { # DESCRIPTION CONDITION_AWK
 	if awk "BEGIN { exit !($2) }"; then printf '  met     %s\n' "$1"; else printf '  MISSED  %s\n' "$1"; fi
 }
-echo "targets on the ${mib} MiB mixed image${quick:+ (binwalk extrapolated)}:"
-gbs=$(awk -v b="$bytes" -v s="${T[mixed.top]}" 'BEGIN { printf "%.2f", (s > 0 ? b / 1e9 / s : 0) }')
-target "top-level scan >= 1 GB/s (${gbs} GB/s)" "$gbs >= 1"
-x=$(awk -v a="${T[mixed.bw]}" -v b="${T[mixed.top]}" 'BEGIN { printf "%.0f", (b > 0 ? a / b : 0) }')
-target "top-level scan >= 150x faster than binwalk (${x}x)" "$x >= 150"
-x=$(awk -v a="${T[mixed.bw]}" -v b="${T[mixed.full]}" 'BEGIN { printf "%.0f", (b > 0 ? a / b : 0) }')
-target "nested scan >= 10x faster than binwalk (${x}x)" "$x >= 10"
+echo "targets (issue 12) on the ${mib} MiB mixed image${quick:+ (binwalk extrapolated)}:"
+ez=$("$mtdscope" scan --top-level --json "$mixed" | jq '[.components[] | select(.space == null) |
+	select(.type == "erased" or .type == "zero") | .size] | add // 0')
+pct=$(awk -v a="$ez" -v b="$bytes" 'BEGIN { printf "%.1f", 100 * a / b }')
+target "a realistic image: erased or zero bytes <= 10% (${pct}%)" "$pct <= 10"
+gbs=$(awk -v b="$bytes" -v s="${T[mixed.full]}" 'BEGIN { printf "%.2f", (s > 0 ? b / 1e9 / s : 0) }')
+target "full nested scan >= 1 GB/s on $(nproc) cores (${gbs} GB/s)" "$gbs >= 1"
 m=$(awk -v k="${R[mixed.full]}" 'BEGIN { printf "%.1f", k / 1024 }')
-target "peak RSS < 64 MiB on the nested scan (${m} MiB)" "$m < 64"
-m=$(awk -v k="${R[mixed.top]}" 'BEGIN { printf "%.1f", k / 1024 }')
-target "peak RSS < 64 MiB on the top-level scan (${m} MiB)" "$m < 64"
+target "peak RSS <= 128 MiB on the nested scan (${m} MiB)" "$m <= 128"
+x=$(awk -v a="${T[random.bw]}" -v b="${T[random.full]}" 'BEGIN { printf "%.0f", (b > 0 ? a / b : 0) }')
+target "nested scan >= 300x faster than binwalk on 64 MiB of random bytes (${x}x)" "$x >= 300"
+gbs=$(awk -v b="$bytes" -v s="${T[mixed.top]}" 'BEGIN { printf "%.2f", (s > 0 ? b / 1e9 / s : 0) }')
+printf '  (top-level scan: %s GB/s, peak RSS %.1f MiB)\n' "$gbs" "$(awk -v k="${R[mixed.top]}" 'BEGIN { print k / 1024 }')"
 echo
 
 # ---- what each finds on the sample ----

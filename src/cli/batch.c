@@ -222,7 +222,8 @@ struct run {
 	pthread_mutex_t lock;
 	enum batch_kind kind;
 	const struct paths *in;
-	size_t next; /* next input to take */
+	const size_t *order; /* the order inputs are taken in (indices into in); NULL: as listed */
+	size_t next;         /* next input to take */
 	size_t done, failed, skipped;
 	const struct mtd_scan_options *so;
 	const struct cli_batch_opts *bo;
@@ -278,17 +279,24 @@ static void clear_progress(struct run *R)
 		fputs("\r\033[K", stderr);
 }
 
-/* SHA-256 of the whole source, dropping the pages behind as it goes. */
+/* An image up to this size stays mapped from hashing to scanning (the scan reads the pages the hash
+ * brought in, instead of faulting them in a second time); a larger one is dropped behind as it is hashed,
+ * so a worker's resident mapping stays under this bound. */
+#define BATCH_KEEP_MAPPED (64u << 20)
+
+/* SHA-256 of the whole source. */
 static int hash_source(struct mtd_source *src, char out[65])
 {
 	struct mtd_sha256 h;
 	if (mtd_sha256_init(&h))
 		return -1;
 	const uint64_t step = 4u << 20;
+	bool drop = src->size > BATCH_KEEP_MAPPED;
 	for (uint64_t off = 0; off < src->size; off += step) {
 		uint64_t n = src->size - off < step ? src->size - off : step;
 		mtd_sha256_update(&h, src->data + off, (size_t)n);
-		mtd_source_release_range(src, off, n);
+		if (drop)
+			mtd_source_release_range(src, off, n);
 	}
 	mtd_sha256_final_hex(&h, out);
 	return 0;
@@ -683,6 +691,8 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&R->lock);
 		if (i == SIZE_MAX)
 			return NULL;
+		if (R->order)
+			i = R->order[i];
 		do_one(R, R->in->v[i]);
 	}
 }
@@ -701,6 +711,42 @@ int cli_parse_shard(const char *s, unsigned *index, unsigned *count)
 	*index = (unsigned)i;
 	*count = (unsigned)n;
 	return 0;
+}
+
+/* Largest first (then by name): the biggest images start early, the small ones fill in at the end,
+ * so no worker is left with one big image while the others are idle (longest-processing-time order). */
+struct sized {
+	uint64_t size;
+	size_t i;
+};
+
+static int cmp_sized(const void *a, const void *b)
+{
+	const struct sized *x = a, *y = b;
+	if (x->size != y->size)
+		return x->size > y->size ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+static size_t *largest_first(const struct paths *in)
+{
+	struct sized *s = mtd_alloc_array(in->n, sizeof(*s));
+	size_t *order = mtd_alloc_array(in->n, sizeof(*order));
+	if (!s || !order) {
+		free(s);
+		free(order);
+		return NULL; /* taken as listed */
+	}
+	for (size_t i = 0; i < in->n; i++) {
+		struct stat st;
+		s[i].size = stat(in->v[i], &st) == 0 ? (uint64_t)st.st_size : 0;
+		s[i].i = i;
+	}
+	qsort(s, in->n, sizeof(*s), cmp_sized);
+	for (size_t i = 0; i < in->n; i++)
+		order[i] = s[i].i;
+	free(s);
+	return order;
 }
 
 static void add_excl(struct excl *x, const char *path)
@@ -793,6 +839,8 @@ static int run_batch(enum batch_kind kind, int argc, char **argv, const struct m
 	unsigned jobs = bo->jobs ? bo->jobs : 1;
 	if (jobs > in.n)
 		jobs = (unsigned)in.n;
+	size_t *order = jobs > 1 ? largest_first(&in) : NULL; /* one worker: in the listed order */
+	R.order = order;
 	pthread_t *th = mtd_alloc_array(jobs, sizeof(*th));
 	unsigned started = 0;
 	for (unsigned i = 0; th && i < jobs; i++) {
@@ -822,6 +870,7 @@ static int run_batch(enum batch_kind kind, int argc, char **argv, const struct m
 		cli_error("stopped after %zu of %zu images", R.done, in.n);
 	bool bad = R.failed || R.broken;
 	pthread_mutex_destroy(&R.lock);
+	free(order);
 	batch_db_close(db);
 	paths_free(&in);
 	return bad ? CLI_FAIL : CLI_OK;
