@@ -48,9 +48,10 @@ pkgs_tools="$pkgs_tools
 pkgs_tools="$pkgs_tools
 	git"
 # collect's tests (tests/collect): socat as the TCP listener a bundle is streamed to;
-# bench/bench-serial.sh: socat joins lrzsz's and C-Kermit's own sender and receiver over a pty pair
+# bench/bench-serial.sh: socat joins lrzsz's and C-Kermit's own sender and receiver over a pty pair;
+# musl-tools: bench/bench-collect.sh builds collect static against musl for this machine (its RSS)
 pkgs_tools="$pkgs_tools
-	socat"
+	socat musl-tools"
 # (gcc-mipsel-linux-gnu, libc6-dev-mipsel-cross, qemu-user: the mipsel cross build and its run
 # under qemu-mipsel; usb.ids, pci.ids: read by mtdscope report/modem at run time;
 # seabios and ipxe-qemu: the option ROMs qemu-system-mipsel loads for the malta board's

@@ -158,6 +158,10 @@ struct mtd_profile {
 	size_t nnamed;
 	const struct mtd_fact *mentions[8]; /* supported devices named in the text (value = compatible) */
 	size_t nmentions;
+	/* OpenWrt devices whose model code the log prints as whole words (value = compatible; key
+	 * model_code when a printed variant agrees or the row has none, model_code_loose otherwise) */
+	const struct mtd_fact *codes[8];
+	size_t ncodes;
 	struct mtd_conflict conflicts[MTD_PROFILE_MAX_CONFLICTS];
 	size_t nconflicts;
 	struct mtd_arena arena;

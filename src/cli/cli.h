@@ -53,6 +53,7 @@ int cmd_plan(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_assess(int argc, char **argv);
 int cmd_modem(int argc, char **argv);
+int cmd_collect(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 
 /* ---- shared by commands that look for one component in a whole image (src/cli/cmd_scan.c) ---- */

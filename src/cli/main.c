@@ -23,6 +23,7 @@ const struct cli_command cli_commands[] = {
     {"serve", cmd_serve, "TFTP server for U-Boot, recovery modes and uploads"},
     {"console", cmd_console, "drive a bootloader console: stop autoboot, run checked commands"},
     {"netboot", cmd_netboot, "serve an image, stop U-Boot, tftpboot it, check its CRC, boot it"},
+    {"collect", cmd_collect, "put collect on a device by pasting printf lines into its shell (md5sum checked)"},
     {"help", cmd_help, "show help for mtdscope or one command"},
     {NULL, NULL, NULL},
 };

@@ -18,6 +18,7 @@ static const struct {
     {"eeprom", "mtdscope.eeprom/1"},   {"env", "mtdscope.env/1"},         {"report", "mtdscope.report/1"},
     {"assess", "mtdscope.assess/1"},   {"modem", "mtdscope.modem/1"},     {"serve", "mtdscope.serve/1"},
     {"console", "mtdscope.console/1"}, {"netboot", "mtdscope.netboot/1"}, {"version", "mtdscope.version/1"},
+    {"collect", "mtdscope.collect/1"},
 };
 
 const char *cli_schema_id(const char *doc)

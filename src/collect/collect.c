@@ -920,7 +920,8 @@ static void manifest(struct out *o, bool dumps, bool twice)
 	struct utsname u;
 	memset(&u, 0, sizeof(u));
 	uname(&u);
-	text_printf(&t, "{\n  \"schema\": \"mtdscope.collect/1\",\n  \"collect_version\": \"%s\",\n", COLLECT_VERSION);
+	text_printf(&t, "{\n  \"schema\": \"mtdscope.collect-manifest/1\",\n  \"collect_version\": \"%s\",\n",
+	            COLLECT_VERSION);
 	text_printf(&t, "  \"time\": %llu,\n  \"uname\": {\"sysname\": ", (unsigned long long)mtime);
 	text_json(&t, u.sysname);
 	text_puts(&t, ", \"nodename\": ");

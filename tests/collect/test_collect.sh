@@ -39,7 +39,7 @@ is "$(cat "$T/x/collect/lspci")" "$(printf '00:00.0 PCI bridge [0604]: Device [1
 is "$(cat "$T/x/collect/lsusb")" "Bus 001 Device 002: ID 2c7c:0125 Quectel EC25" "lsusb: lsusb's line from sysfs (interfaces left out)"
 m=$T/x/collect/manifest.json
 check "manifest.json is JSON" jq -e . "$m"
-is "$(jq -r .schema "$m")" "mtdscope.collect/1" "manifest schema mtdscope.collect/1"
+is "$(jq -r .schema "$m")" "mtdscope.collect-manifest/1" "manifest schema mtdscope.collect-manifest/1"
 is "$(jq -r '[.mtd[] | "\(.index):\(.name):\(.size):\(.erasesize):\(.geometry_from)"] | join(" ")' "$m")" \
 	"0:Bootloader:196608:65536:sysfs 1:Config:65536:65536:proc-mtd 2:Factory:65536:65536:proc-mtd 3:KernelA:8060928:65536:proc-mtd 4:KernelB:8060928:65536:proc-mtd 5:User_CFG:327680:65536:proc-mtd" \
 	"manifest: each MTD device's index, name, size, erase size and where they came from"

@@ -77,6 +77,8 @@ doc console.timeout "$M" console -q --exec "$PY $FAKE mt7621" --interrupt tpl -c
 doc console.noprompt "$M" console -q --exec "$PY $FAKE modern" --interrupt x --window 2 --wait 3 --json
 doc netboot.fail "$M" netboot --exec "$PY $FAKE modern" --image "$S" --bind 127.0.0.1 --port $((20000 + RANDOM % 20000)) --wait 3 --window 2 --no-boot --json
 doc netboot.serialfail "$M" netboot --via serial --exec "$PY $FAKE modern" --image "$S" --loadaddr 0x80a00000 --wait 3 --window 2 --no-boot --json
+# collect --paste: the lines for a device shell, of a real program (mtdscope's own binary)
+doc collect.paste "$M" collect --paste "$M" -o "$w/paste.sh" --json
 # netboot --via serial --write into the scripted SPI-flash U-Boot of tests/serial
 echo 'mtdparts=spi0.0:64k(u-boot)ro,64k(u-boot-env)ro,64k(factory)ro,448k(kernel),384k(rootfs)' >"$w/sf-layout.txt"
 head -c 1048576 "$S" >"$w/sf-new.bin"

@@ -6,7 +6,7 @@
 need man groff
 export LC_ALL=C MANWIDTH=100 ASAN_OPTIONS=detect_leaks=0
 commands=$("$MTDSCOPE" help | sed -n '/^commands:/,/^$/p' | awk 'NF >= 2 && $1 != "commands:" && $1 != "help" {print $1}')
-is "$(printf '%s\n' $commands | wc -l)" 17 "mtdscope help lists 17 commands (plus help)"
+is "$(printf '%s\n' $commands | wc -l)" 18 "mtdscope help lists 18 commands (plus help)"
 
 render() { # PAGE -> rendered text in $T/out, man's and groff's warnings in $T/err
 	man --warnings=w -E ascii -l "$1" >"$T/out" 2>"$T/err"

@@ -19,7 +19,7 @@ with_json=version
 for c in $commands; do
 	"$MTDSCOPE" "$c" --help | grep -qE '^ {1,4}--json' && with_json="$with_json $c"
 done
-is "$(printf '%s\n' $with_json | wc -l)" 18 "17 commands and --version have --json"
+is "$(printf '%s\n' $with_json | wc -l)" 19 "18 commands and --version have --json"
 
 cat >"$T/check.py" <<'PYEOF'
 import glob, json, os, sys

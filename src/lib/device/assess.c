@@ -186,6 +186,71 @@ static bool model_key_ok(const char *k)
  * The device itself in the index: the compatible or board name it printed, or its model name
  * (with vendor, or without when the index row's vendor starts it).  Returns the row or NULL.
  */
+/* does the index row's SoC agree with the log's?  The same SoC row, or the same OpenWrt
+ * target and subtarget (AR9330 and AR9331, RT3050 and RT3052 share their images); a row without
+ * a SoC agrees with a log whose SoC is in its target */
+static bool soc_agrees(const struct mtd_profile *p, const struct mtd_kb_device *d)
+{
+	const struct mtd_kb_soc *mine = p->soc.src ? mtd_kb_soc_by_name(p->soc.s) : NULL;
+	if (!mine)
+		return false;
+	const struct mtd_kb_soc *theirs = d->soc[0] && strcmp(d->soc, "-") ? mtd_kb_soc_by_name(d->soc) : NULL;
+	if (theirs == mine)
+		return true;
+	if (!theirs)
+		return !strcmp(mine->target, d->target);
+	return !strcmp(mine->target, theirs->target) && !strcmp(mine->subtarget, theirs->subtarget);
+}
+
+static const struct mtd_kb_device *device_by_compatible(const char *compat)
+{
+	for (size_t i = 0; i < mtd_kb_devices_count; i++)
+		if (!strcmp(mtd_kb_devices[i].compatible, compat))
+			return &mtd_kb_devices[i];
+	return NULL;
+}
+
+/*
+ * A device named by its model code (facts_codes.c): accepted when the log's SoC agrees with the
+ * row's, a printed variant first; without a SoC in the log only a row whose variant the log
+ * printed (or that has none), and only when every such row shares one SoC.  A brand alone never
+ * names a device.
+ */
+static const struct mtd_kb_device *identify_by_code(const struct mtd_profile *p, const struct mtd_fact **ev)
+{
+	const struct mtd_kb_device *best = NULL;
+	const struct mtd_fact *best_ev = NULL;
+	bool best_strict = false;
+	bool have_soc = p->soc.src && mtd_kb_soc_by_name(p->soc.s);
+	const char *soc_seen = NULL;
+	bool mixed = false;
+	for (size_t i = 0; i < p->ncodes; i++) {
+		const struct mtd_kb_device *d = device_by_compatible(p->codes[i]->value);
+		if (!d)
+			continue;
+		bool strict = !strcmp(p->codes[i]->key, "model_code");
+		if (have_soc) {
+			if (!soc_agrees(p, d))
+				continue;
+		} else {
+			if (!strict)
+				continue;
+			if (soc_seen && strcmp(soc_seen, d->soc))
+				mixed = true;
+			soc_seen = d->soc;
+		}
+		if (!best || (strict && !best_strict)) {
+			best = d;
+			best_ev = p->codes[i];
+			best_strict = strict;
+		}
+	}
+	if (!best || mixed)
+		return NULL;
+	*ev = best_ev;
+	return best;
+}
+
 static const struct mtd_kb_device *identify(const struct mtd_profile *p, const struct mtd_fact **ev)
 {
 	if (p->compatible.src) {
@@ -206,7 +271,7 @@ static const struct mtd_kb_device *identify(const struct mtd_profile *p, const s
 		}
 	}
 	if (!p->machine.src)
-		return NULL;
+		return identify_by_code(p, ev);
 	/* the title OpenWrt gives it (vendor model variant, DEVICE_ALTn names, the DT model string) */
 	const struct mtd_kb_device *t = mtd_kb_device_by_title(p->machine.s);
 	if (t) {
@@ -290,7 +355,7 @@ static const struct mtd_kb_device *identify(const struct mtd_profile *p, const s
 	const struct mtd_kb_device *only = NULL;
 	size_t ml = strlen(mfull), nhit = 0;
 	if (ml < 12)
-		return NULL;
+		return identify_by_code(p, ev);
 	for (size_t i = 0; i < mtd_kb_devices_count && nhit < 2; i++) {
 		char dfull[128];
 		norm_model(mtd_kb_devices[i].model, dfull, sizeof(dfull));
@@ -305,7 +370,7 @@ static const struct mtd_kb_device *identify(const struct mtd_profile *p, const s
 		*ev = p->machine.src;
 		return only;
 	}
-	return NULL;
+	return identify_by_code(p, ev);
 }
 
 /* OpenWrt's image file names: openwrt-<target>-<subtarget>-<device>-...; the device name is the
@@ -630,6 +695,10 @@ int mtd_assess(const struct mtd_profile *p, struct mtd_assessment *a)
 	mtd_arena_init(&a->arena);
 	bool blocked = false, snapshot = false, flash_block = false, ram_block = false;
 	char sz[96];
+	/* the device itself first: OpenWrt still builds images for some 4/32 boards (the tiny
+	 * subtargets), and for those the 8/64 minimum is a warning, not the verdict */
+	const struct mtd_fact *id_ev = NULL;
+	const struct mtd_kb_device *self = identify(p, &id_ev);
 
 	/* flash: OpenWrt's 8/64 warning - below 8 MiB of flash no current release is built */
 	if (p->flash_size.src) {
@@ -644,7 +713,13 @@ int mtd_assess(const struct mtd_profile *p, struct mtd_assessment *a)
 			         p->flash_other_type);
 		}
 		const char *chip = p->flash_chip.src ? p->flash_chip.s : "";
-		if (f < 8 * MIB) {
+		if (f < 8 * MIB && self) {
+			reason(a, MTD_REASON_WARN, "flash", p->flash_size.src, p->flash_chip.src,
+			       "flash is %s%s%s%s: below OpenWrt's 8 MiB recommendation, but OpenWrt still builds an "
+			       "image for the %s (%s/%s); little room for packages",
+			       sz, chip[0] ? " (" : "", chip, chip[0] ? ")" : "", self->model, self->target,
+			       self->subtarget);
+		} else if (f < 8 * MIB) {
 			blocked = flash_block = true;
 			reason(a, MTD_REASON_BLOCKER, "flash", p->flash_size.src, p->flash_chip.src,
 			       "flash is %s%s%s%s: below OpenWrt's 8 MiB minimum, no current release fits (19.07 was "
@@ -695,7 +770,13 @@ int mtd_assess(const struct mtd_profile *p, struct mtd_assessment *a)
 			         !strcmp(p->ram_usable.src->layer, "meminfo") ? "MemTotal" : "the kernel",
 			         p->ram_usable.s);
 		const char *est = p->ram_estimated ? " (estimated from usable memory)" : "";
-		if (r < 64 * MIB) {
+		if (r < 64 * MIB && self) {
+			reason(
+			    a, MTD_REASON_WARN, "ram", p->ram.src, p->ram_usable.src,
+			    "RAM is %s%s%s: below OpenWrt's 64 MiB recommendation, but OpenWrt still builds an image "
+			    "for the %s (%s/%s); expect little free memory",
+			    sz, est, usable, self->model, self->target, self->subtarget);
+		} else if (r < 64 * MIB) {
 			blocked = ram_block = true;
 			reason(a, MTD_REASON_BLOCKER, "ram", p->ram.src, p->ram_usable.src,
 			       "RAM is %s%s%s: below OpenWrt's 64 MiB minimum, no current release runs", sz, est,
@@ -800,8 +881,6 @@ int mtd_assess(const struct mtd_profile *p, struct mtd_assessment *a)
 	}
 
 	/* the device itself, then twins */
-	const struct mtd_fact *id_ev = NULL;
-	const struct mtd_kb_device *self = identify(p, &id_ev);
 	find_twins(p, a, self);
 	const struct mtd_twin *tw = a->ntwins ? &a->twins[0] : NULL;
 	const struct mtd_twin *fit = NULL;

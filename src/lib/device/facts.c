@@ -469,6 +469,7 @@ static void parse_line(struct pctx *c, char *raw)
 		c->line_had_facts |= strcmp(c->f->v[i].layer, "poster") != 0;
 	mtd_fx_r_poster(c);
 	mtd_fx_r_mentions(c);
+	mtd_fx_r_codes(c);
 	mtd_fx_r_brand(c);
 }
 
@@ -521,11 +522,13 @@ int mtd_facts_parse(struct mtd_facts *f, const char *file, const uint8_t *data, 
 		parse_line(&c, buf);
 		if (c.oom) {
 			free(c.mkeys);
+			free(c.codes);
 			mtd_pattern_set_release(&c.pats);
 			return mtd_diag_set(d, MTD_ERR_NOMEM, file, "out of memory at line %u", c.line);
 		}
 	}
 	free(c.mkeys);
+	free(c.codes);
 	mtd_pattern_set_release(&c.pats);
 	f->files++;
 	f->lines += c.line;

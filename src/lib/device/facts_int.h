@@ -16,6 +16,13 @@
 #define LINE_MAX_LEN 1024
 #define TEXT_MAX     200
 
+struct mtd_code_key {
+	char key[40];    /* DEVICE_MODEL squashed: "dgnd3700", "archerc7" */
+	char var[16];    /* DEVICE_VARIANT squashed: "v1", "a1", "" */
+	char vendor[32]; /* DEVICE_VENDOR squashed */
+	size_t dev;      /* index in mtd_kb_devices */
+};
+
 struct pctx {
 	struct mtd_facts *f;
 	const char *file; /* arena copy */
@@ -36,6 +43,8 @@ struct pctx {
 	int proc_mtd_table;
 	uint32_t proc_mtd_line;
 	uint32_t dram_pending, nand_pending, clocks_pending;
+	uint64_t
+	    nand_sf_bytes; /* the SPI NOR a QCA U-Boot names on its "NAND:" line ("SF: Detected ... total 16 MiB") */
 	unsigned rtk_id[3];
 	int rtk_have;
 	bool oom;
@@ -43,6 +52,10 @@ struct pctx {
 	unsigned prose_lines;
 	char (*mkeys)[48]; /* normalised model names of the OpenWrt index ("mr600v2"), made on first use */
 	bool mkeys_failed;
+	struct mtd_code_key *codes; /* model codes of the OpenWrt index (facts_codes.c), made on first use */
+	size_t ncodes, codes_cap;
+	unsigned code_lines;
+	bool codes_failed;
 	struct mtd_pattern_set pats; /* the compiled patterns of data/patterns/ (*.tsv) */
 };
 
@@ -85,6 +98,7 @@ void mtd_fx_r_poster(struct pctx *c);                                           
 size_t mtd_fx_norm_alnum(const char *s, char *out, size_t size, bool stop_at_paren); /* facts_text.c */
 bool mtd_fx_make_mkeys(struct pctx *c);                                              /* facts_text.c */
 void mtd_fx_r_mentions(struct pctx *c);                                              /* facts_text.c */
+void mtd_fx_r_codes(struct pctx *c);                                                 /* facts_codes.c */
 void mtd_fx_r_brand(struct pctx *c);                                                 /* facts_text.c */
 void mtd_fx_r_clock(struct pctx *c);                                                 /* facts_uboot.c */
 void mtd_fx_r_ram(struct pctx *c);                                                   /* facts_uboot.c */

@@ -712,6 +712,16 @@ int mtd_profile_build(const struct mtd_facts *f, struct mtd_profile *p)
 		if (!strcmp(x->key, "model_mention") && !dup)
 			p->mentions[p->nmentions++] = x;
 	}
+	for (size_t i = 0; i < f->n && p->ncodes < 8; i++) {
+		const struct mtd_fact *x = &f->v[i];
+		if (strcmp(x->key, "model_code") && strcmp(x->key, "model_code_loose"))
+			continue;
+		bool dup = false;
+		for (size_t k = 0; k < p->ncodes; k++)
+			dup |= !strcmp(p->codes[k]->value, x->value) && !strcmp(p->codes[k]->key, x->key);
+		if (!dup)
+			p->codes[p->ncodes++] = x;
+	}
 	if (p->eth_ports.src && p->eth_ports.n == 0 && p->ethernet.src && strcmp(p->ethernet.src->layer, "poster"))
 		conflict(p, p->eth_ports.src, p->ethernet.src,
 		         "the SoC's Ethernet is active (%s) but the owner reports no Ethernet port on the case",
