@@ -43,6 +43,8 @@ struct pctx {
 	int proc_mtd_table;
 	uint32_t proc_mtd_line;
 	uint32_t dram_pending, nand_pending, clocks_pending;
+	uint64_t
+	    nand_sf_bytes; /* the SPI NOR a QCA U-Boot names on its "NAND:" line ("SF: Detected ... total 16 MiB") */
 	unsigned rtk_id[3];
 	int rtk_have;
 	bool oom;

@@ -94,8 +94,18 @@ void mtd_fx_r_flash(struct pctx *c)
 	/* U-Boot "NAND:  " (or "NAND:  ONFI device found") with the size on a following line */
 	if (!strncmp(s, "NAND:", 5)) {
 		const char *q = mtd_fx_skip_ws(s + 5);
-		if (!mtd_fx_parse_size_unit(&q, &b) && !strstr(s, "SPINAND ID"))
+		if (!mtd_fx_parse_size_unit(&q, &b) && !strstr(s, "SPINAND ID")) {
 			c->nand_pending = c->line;
+			/* QCA U-Boot registers the SPI NOR as a NAND device and prints the sum of both
+			 * on the next line: "NAND:  SF: Detected W25Q128FW ..., total 16 MiB" / "144 MiB" */
+			const char *t = strstr(s, "SF: Detected");
+			c->nand_sf_bytes = 0;
+			if (t && (t = strstr(t, "total ")) != NULL) {
+				t += 6;
+				if (!mtd_fx_parse_size_unit(&t, &c->nand_sf_bytes))
+					c->nand_sf_bytes = 0;
+			}
+		}
 		return;
 	}
 	if (strstr(s, "NAND flash:") && strstr(s, "Found a")) {
@@ -111,7 +121,12 @@ void mtd_fx_r_flash(struct pctx *c)
 	if (c->nand_pending && c->line - c->nand_pending <= 3) {
 		const char *q = s;
 		if (mtd_fx_parse_size_unit(&q, &b) && !*mtd_fx_skip_ws(q)) {
-			mtd_fx_add_size(c, "flash_size_nand", "u-boot", 85, b, NULL);
+			if (c->nand_sf_bytes && b > c->nand_sf_bytes)
+				mtd_fx_add_size(c, "flash_size_nand", "u-boot", 85, b - c->nand_sf_bytes,
+				                "U-Boot's NAND total less the SPI NOR it counted in");
+			else
+				mtd_fx_add_size(c, "flash_size_nand", "u-boot", 85, b, NULL);
+			c->nand_sf_bytes = 0;
 			c->nand_pending = 0;
 			return;
 		}
