@@ -533,26 +533,30 @@ static int emit_file(struct walk *w, const sqfs_inode_generic_t *in, const char 
 
 /*
  * Regular files decoded on all cores, written by one thread in on-disk order.
- * Helper threads, each with its own compressor and data reader over the same
- * read-only image, decode whole files of up to SQ_PAR_FILE_MAX bytes into
- * memory, a group of files sharing one fragment block at a time (so the block
- * is decoded once); the calling thread writes them through the sink in the
- * order of the list, exactly as emit_file() would, and decodes the larger
- * files itself in 1 MiB steps.  Decoded bytes waiting for the writer stay
- * under about SQ_PAR_BYTES plus one group per helper.
+ * Every file is cut into chunks of SQ_PAR_CHUNK bytes (the steps emit_file()
+ * reads in).  Helper threads, each with its own compressor and data reader over
+ * the same read-only image, take runs of consecutive chunks (so files sharing
+ * a fragment block mostly go to one helper and the block is decoded once) and
+ * decode them into memory; the calling thread writes the chunks through the
+ * sink in the order of the list, exactly as emit_file() would.  Decoded bytes
+ * waiting for the writer stay under SQ_PAR_BYTES plus one run per helper.
  */
-#define SQ_PAR_FILE_MAX  (4u << 20)
-#define SQ_PAR_GROUP_MAX (4u << 20)
+#define SQ_PAR_CHUNK     (1u << 20)
+#define SQ_PAR_GROUP_MAX (1u << 20)
 #define SQ_PAR_GROUP_N   256u
 #define SQ_PAR_BYTES     (32u << 20)
 #define SQ_PAR_THREADS   8
 
 struct pjob {
-	uint8_t *out;    /* decoded bytes (the writer frees them) */
-	size_t len;      /* bytes decoded */
-	sqfs_u64 size;   /* the file's size */
-	sqfs_s32 bad;    /* libsquashfs error at offset len; 0: none */
-	bool big, ready; /* big: left to the writer */
+	uint8_t *out;  /* decoded bytes (the writer frees them) */
+	size_t file;   /* index in the deferred list */
+	sqfs_u64 off;  /* where the chunk starts in its file */
+	sqfs_u32 size; /* bytes of the chunk */
+	sqfs_u32 len;  /* bytes decoded */
+	sqfs_s32 bad;  /* with failed: what libsquashfs returned at off + len */
+	bool failed;
+	bool self; /* the helper could not decode it (no memory): the writer does */
+	bool ready;
 };
 
 struct par {
@@ -562,29 +566,34 @@ struct par {
 	sqfs_file_t *file;
 	const struct deferred *files;
 	struct pjob *jobs;
-	size_t n, next;  /* next file a helper takes */
+	size_t n, next;  /* next chunk a helper takes */
 	size_t buffered; /* bytes decoded or being decoded, not yet written */
+	unsigned idle;   /* helpers waiting for room */
+	size_t awaited;  /* the chunk the writer waits for; SIZE_MAX: none */
 	bool stop;
 };
 
-static void par_decode(sqfs_data_reader_t *dr, const sqfs_inode_generic_t *in, struct pjob *j)
+/* Chunk j into buf (j->size bytes), in the steps emit_file() reads in. */
+static void par_read(sqfs_data_reader_t *dr, const sqfs_inode_generic_t *in, struct pjob *j, uint8_t *buf)
 {
-	if (!j->size)
-		return;
-	j->out = malloc((size_t)j->size);
-	if (!j->out) {
-		j->big = true; /* the writer streams it */
-		return;
-	}
 	while (j->len < j->size) {
-		sqfs_u32 want = j->size - j->len > (1u << 20) ? (1u << 20) : (sqfs_u32)(j->size - j->len);
-		sqfs_s32 got = sqfs_data_reader_read(dr, in, j->len, j->out + j->len, want);
+		sqfs_s32 got = sqfs_data_reader_read(dr, in, j->off + j->len, buf + j->len, j->size - j->len);
 		if (got <= 0) {
 			j->bad = got;
+			j->failed = true;
 			return;
 		}
-		j->len += (size_t)got;
+		j->len += (sqfs_u32)got;
 	}
+}
+
+static void par_decode(sqfs_data_reader_t *dr, const sqfs_inode_generic_t *in, struct pjob *j)
+{
+	j->out = dr ? malloc(j->size) : NULL;
+	if (!j->out)
+		j->self = true;
+	else
+		par_read(dr, in, j, j->out);
 }
 
 static void *par_helper(void *arg)
@@ -595,36 +604,34 @@ static void *par_helper(void *arg)
 	const char *why = NULL;
 	sqfs_compressor_t *cmp = open_compressor(P->super, P->file, &lzo, &err, &why);
 	sqfs_data_reader_t *dr = cmp ? sqfs_data_reader_create(P->file, P->super->block_size, cmp, 0) : NULL;
-	bool ok = dr && !sqfs_data_reader_load_fragment_table(dr, P->super);
+	if (dr && sqfs_data_reader_load_fragment_table(dr, P->super)) {
+		sqfs_destroy(dr);
+		dr = NULL;
+	}
 	pthread_mutex_lock(&P->mu);
 	for (;;) {
-		while (!P->stop && P->next < P->n && P->buffered >= SQ_PAR_BYTES)
+		while (!P->stop && P->next < P->n && P->buffered >= SQ_PAR_BYTES) {
+			P->idle++;
 			pthread_cond_wait(&P->cv, &P->mu);
+			P->idle--;
+		}
 		if (P->stop || P->next >= P->n)
 			break;
 		size_t g0 = P->next, g1 = g0;
-		sqfs_u64 bytes = 0;
-		while (g1 < P->n && g1 - g0 < SQ_PAR_GROUP_N) {
-			struct pjob *j = &P->jobs[g1];
-			if (g1 > g0 && (P->files[g1].frag == 0xffffffffu || P->files[g1].frag != P->files[g0].frag ||
-			                bytes + j->size > SQ_PAR_GROUP_MAX))
-				break;
-			if (!ok || j->size > SQ_PAR_FILE_MAX)
-				j->big = true;
-			else
-				bytes += j->size;
-			g1++;
-		}
+		size_t bytes = 0;
+		while (g1 < P->n && g1 - g0 < SQ_PAR_GROUP_N &&
+		       (g1 == g0 || bytes + P->jobs[g1].size <= SQ_PAR_GROUP_MAX))
+			bytes += P->jobs[g1++].size;
 		P->next = g1;
-		P->buffered += (size_t)bytes;
+		P->buffered += bytes;
 		pthread_mutex_unlock(&P->mu);
 		for (size_t i = g0; i < g1; i++)
-			if (!P->jobs[i].big)
-				par_decode(dr, P->files[i].inode, &P->jobs[i]);
+			par_decode(dr, P->files[P->jobs[i].file].inode, &P->jobs[i]);
 		pthread_mutex_lock(&P->mu);
 		for (size_t i = g0; i < g1; i++)
 			P->jobs[i].ready = true;
-		pthread_cond_broadcast(&P->cv);
+		if (P->awaited >= g0 && P->awaited < g1) /* only the writer is woken, only when it waits for these */
+			pthread_cond_broadcast(&P->cv);
 	}
 	pthread_mutex_unlock(&P->mu);
 	sqfs_destroy(dr);
@@ -632,36 +639,80 @@ static void *par_helper(void *arg)
 	return NULL;
 }
 
-/* The file of job j, decoded by a helper, written as emit_file() writes it. */
-static int par_write(struct walk *w, const sqfs_inode_generic_t *in, const char *path, const struct pjob *j)
+/* Chunk i, once decoded; the writer gives its bytes back to the budget with par_done(). */
+static struct pjob *par_wait(struct par *P, size_t i)
+{
+	struct pjob *j = &P->jobs[i];
+	pthread_mutex_lock(&P->mu);
+	while (!j->ready) {
+		P->awaited = i;
+		pthread_cond_wait(&P->cv, &P->mu);
+	}
+	P->awaited = SIZE_MAX;
+	pthread_mutex_unlock(&P->mu);
+	return j;
+}
+
+static void par_done(struct par *P, struct pjob *j)
+{
+	free(j->out);
+	j->out = NULL;
+	pthread_mutex_lock(&P->mu);
+	P->buffered -= j->size;
+	if (P->idle && P->buffered < SQ_PAR_BYTES)
+		pthread_cond_broadcast(&P->cv);
+	pthread_mutex_unlock(&P->mu);
+}
+
+/* File f of the list from its chunks [c0, c1), written as emit_file() writes it. */
+static int par_write(struct walk *w, struct par *P, size_t f, size_t c0, size_t c1)
 {
 	struct mtd_fs_sink *s = w->sink;
-	if (s->out->limit_hit)
-		return MTD_ERR_LIMIT;
+	const sqfs_inode_generic_t *in = w->files[f].inode;
+	const char *path = w->files[f].path;
+	size_t c = c0;
+	int rc = 0;
+	if (s->out->limit_hit) {
+		rc = MTD_ERR_LIMIT;
+		goto drain;
+	}
 	if (link_count(in) > 1) {
 		const char *first = first_link(w, in->base.inode_number);
-		if (first)
-			return mtd_sink_hardlink(s, path, first);
+		if (first) {
+			rc = mtd_sink_hardlink(s, path, first);
+			goto drain;
+		}
 		remember_link(w, in->base.inode_number, path);
 	}
-	int rc = mtd_sink_file_begin(s, path, in->base.mode & 07777, in->base.mod_time);
-	for (size_t off = 0; off < j->len && !rc;) {
-		size_t n = j->len - off > (1u << 20) ? (1u << 20) : j->len - off;
-		rc = mtd_sink_file_write(s, j->out + off, n);
-		off += n;
+	rc = mtd_sink_file_begin(s, path, in->base.mode & 07777, in->base.mod_time);
+	for (; c < c1 && !rc; c++) {
+		struct pjob *j = par_wait(P, c);
+		if (j->self)
+			par_read(w->blocks, in, j, w->buf);
+		if (j->len)
+			rc = mtd_sink_file_write(s, j->self ? w->buf : j->out, j->len);
+		if (!rc && j->failed) {
+			mtd_sink_problem(s, path, "data unreadable at offset %llu (libsquashfs error %d)",
+			                 (unsigned long long)(j->off + j->len), (int)j->bad);
+			par_done(P, j);
+			c++;
+			break;
+		}
+		par_done(P, j);
 	}
-	if (!rc && j->bad)
-		mtd_sink_problem(s, path, "data unreadable at offset %llu (libsquashfs error %d)",
-		                 (unsigned long long)j->len, (int)j->bad);
 	int rc2 = mtd_sink_file_end(s);
-	return rc ? rc : rc2;
+	rc = rc ? rc : rc2;
+drain:
+	for (; c < c1; c++)
+		par_done(P, par_wait(P, c));
+	return rc;
 }
 
 static unsigned par_threads(size_t nfiles)
 {
 	long c = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned t = c < 1 ? 1 : c > SQ_PAR_THREADS ? SQ_PAR_THREADS : (unsigned)c;
-	return nfiles < 8 || t < 2 ? 0 : t; /* 0: all in this thread */
+	return nfiles < 2 || t < 2 ? 0 : t; /* 0: all in this thread */
 }
 
 /* Every deferred file, in the list's order; 1 when there were no helpers (the caller writes them). */
@@ -670,54 +721,63 @@ static int emit_files_parallel(struct walk *w, const sqfs_super_t *super, sqfs_f
 	unsigned nt = par_threads(w->nfiles);
 	if (!nt)
 		return 1;
-	struct par P = {.super = super, .file = file, .files = w->files, .n = w->nfiles};
-	P.jobs = calloc(w->nfiles, sizeof(*P.jobs));
+	size_t n = 0;
+	size_t *first = mtd_alloc_array(w->nfiles + 1, sizeof(*first));
+	if (!first)
+		return 1;
+	for (size_t i = 0; i < w->nfiles; i++) {
+		sqfs_u64 size = 0;
+		sqfs_inode_get_file_size(w->files[i].inode, &size);
+		first[i] = n;
+		n += (size_t)((size + SQ_PAR_CHUNK - 1) / SQ_PAR_CHUNK);
+	}
+	first[w->nfiles] = n;
+	struct par P = {.super = super, .file = file, .files = w->files, .n = n, .awaited = SIZE_MAX};
+	P.jobs = n ? mtd_alloc_array(n, sizeof(*P.jobs)) : NULL;
+	if (n && !P.jobs) {
+		free(first);
+		return 1;
+	}
+	for (size_t i = 0; i < w->nfiles; i++) {
+		sqfs_u64 size = 0;
+		sqfs_inode_get_file_size(w->files[i].inode, &size);
+		for (size_t c = first[i]; c < first[i + 1]; c++) {
+			sqfs_u64 off = (sqfs_u64)(c - first[i]) * SQ_PAR_CHUNK;
+			P.jobs[c] =
+			    (struct pjob){.file = i,
+			                  .off = off,
+			                  .size = (sqfs_u32)(size - off > SQ_PAR_CHUNK ? SQ_PAR_CHUNK : size - off)};
+		}
+	}
 	pthread_t th[SQ_PAR_THREADS];
 	unsigned started = 0;
-	if (!P.jobs)
-		return 1;
-	for (size_t i = 0; i < w->nfiles; i++)
-		sqfs_inode_get_file_size(w->files[i].inode, &P.jobs[i].size);
 	pthread_mutex_init(&P.mu, NULL);
 	pthread_cond_init(&P.cv, NULL);
-	for (unsigned i = 0; i < nt; i++)
+	for (unsigned i = 0; i < nt && n; i++)
 		if (!pthread_create(&th[started], NULL, par_helper, &P))
 			started++;
-	if (!started) {
+	if (n && !started) {
 		pthread_cond_destroy(&P.cv);
 		pthread_mutex_destroy(&P.mu);
 		free(P.jobs);
+		free(first);
 		return 1;
 	}
-	for (size_t i = 0; i < w->nfiles && !*rc; i++) {
-		struct pjob *j = &P.jobs[i];
-		pthread_mutex_lock(&P.mu);
-		while (!j->ready)
-			pthread_cond_wait(&P.cv, &P.mu);
-		pthread_mutex_unlock(&P.mu);
-		if (j->big)
-			*rc = emit_file(w, w->files[i].inode, w->files[i].path);
-		else
-			*rc = par_write(w, w->files[i].inode, w->files[i].path, j);
-		free(j->out);
-		j->out = NULL;
-		pthread_mutex_lock(&P.mu);
-		if (!j->big)
-			P.buffered -= (size_t)j->size;
-		pthread_cond_broadcast(&P.cv);
-		pthread_mutex_unlock(&P.mu);
-	}
+	size_t i = 0;
+	for (; i < w->nfiles && !*rc; i++)
+		*rc = par_write(w, &P, i, first[i], first[i + 1]);
 	pthread_mutex_lock(&P.mu);
 	P.stop = true;
 	pthread_cond_broadcast(&P.cv);
 	pthread_mutex_unlock(&P.mu);
-	for (unsigned i = 0; i < started; i++)
-		pthread_join(th[i], NULL);
-	for (size_t i = 0; i < w->nfiles; i++)
-		free(P.jobs[i].out);
+	for (unsigned t = 0; t < started; t++)
+		pthread_join(th[t], NULL);
+	for (size_t c = 0; c < n; c++)
+		free(P.jobs[c].out);
 	pthread_cond_destroy(&P.cv);
 	pthread_mutex_destroy(&P.mu);
 	free(P.jobs);
+	free(first);
 	return 0;
 }
 
