@@ -64,3 +64,17 @@ make_root() {
 	cat "$r"/dev/mtd{0,1,2,3,4,5}ro >"$FLASH"
 	KLOG=$k/dmesg.txt
 }
+
+# build_mipsel: the static musl mipsel collect in $BUILDDIR/collect-mipsel (cross/mipsel-linux-musl.ini);
+# sets XMIPS to the binary; returns non-zero (logs in $T/setup.log, $T/build.log) on failure.
+build_mipsel() {
+	local b=$BUILDDIR/collect-mipsel ini=$BUILDDIR/collect-mipsel-musl.ini
+	printf "[constants]\nmusl = '%s'\n" "$SRCDIR/cross/musl-mipsel" >"$ini"
+	if [ ! -f "$b/build.ninja" ]; then
+		rm -rf "$b"
+		meson setup --cross-file "$ini" --cross-file "$SRCDIR/cross/mipsel-linux-musl.ini" -Dcollect_only=true \
+			-Dbuildtype=minsize "$b" "$SRCDIR" >"$T/setup.log" 2>&1 || return 1
+	fi
+	ninja -C "$b" >"$T/build.log" 2>&1 || return 1
+	XMIPS=$b/src/collect/collect
+}

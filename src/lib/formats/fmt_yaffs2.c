@@ -603,13 +603,12 @@ static int unpack(const struct mtd_reader *in, struct mtd_fs_sink *sink)
 
 const struct mtd_format mtd_fmt_yaffs2 = {
     .name = "yaffs2",
-    /* the first object header of an image: a file, directory or symlink in the root, unused checksum 0xFFFF */
-    .magics = {{"\x01\x00\x00\x00\x01\x00\x00\x00\xff\xff", 10, 0},
-               {"\x03\x00\x00\x00\x01\x00\x00\x00\xff\xff", 10, 0},
-               {"\x02\x00\x00\x00\x01\x00\x00\x00\xff\xff", 10, 0},
-               {"\x00\x00\x00\x01\x00\x00\x00\x01\xff\xff", 10, 0},
-               {"\x00\x00\x00\x03\x00\x00\x00\x01\xff\xff", 10, 0},
-               {"\x00\x00\x00\x02\x00\x00\x00\x01\xff\xff", 10, 0}},
+    /*
+     * the first object header of an image: parent 1 (the root) and the unused checksum 0xFFFF (its type,
+     * 1..5, is the probe's to check).  Not the type bytes: a big-endian type starts with 00 00, and a
+     * magic on that prefix made the scan of executables five times slower.
+     */
+    .magics = {{"\x01\x00\x00\x00\xff\xff", 6, 4}, {"\x01\xff\xff", 3, 7}},
     .probe = probe,
     .unpack = unpack,
 };
