@@ -448,17 +448,18 @@ static bool read_text(const char *path, struct text *t)
 			break;
 	}
 	close(fd);
-	if (!t->p)
-		text_add(t, "", 0);
-	return true;
+	if (!t->p && (t->p = calloc(1, 1)))
+		t->cap = 1;
+	return t->p != NULL;
 }
 
 /* One line of a sysfs attribute without its newline ("" when absent). */
 static void read_attr(const char *dir, const char *name, char *out, size_t n)
 {
-	char p[512];
-	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	char p[1024];
 	out[0] = 0;
+	if (snprintf(p, sizeof(p), "%s/%s", dir, name) >= (int)sizeof(p))
+		return;
 	int fd = open(p, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return;

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <lzma.h>
@@ -527,6 +529,196 @@ static int emit_file(struct walk *w, const sqfs_inode_generic_t *in, const char 
 	}
 	int rc2 = mtd_sink_file_end(s);
 	return rc ? rc : rc2;
+}
+
+/*
+ * Regular files decoded on all cores, written by one thread in on-disk order.
+ * Helper threads, each with its own compressor and data reader over the same
+ * read-only image, decode whole files of up to SQ_PAR_FILE_MAX bytes into
+ * memory, a group of files sharing one fragment block at a time (so the block
+ * is decoded once); the calling thread writes them through the sink in the
+ * order of the list, exactly as emit_file() would, and decodes the larger
+ * files itself in 1 MiB steps.  Decoded bytes waiting for the writer stay
+ * under about SQ_PAR_BYTES plus one group per helper.
+ */
+#define SQ_PAR_FILE_MAX  (4u << 20)
+#define SQ_PAR_GROUP_MAX (4u << 20)
+#define SQ_PAR_GROUP_N   256u
+#define SQ_PAR_BYTES     (32u << 20)
+#define SQ_PAR_THREADS   8
+
+struct pjob {
+	uint8_t *out;    /* decoded bytes (the writer frees them) */
+	size_t len;      /* bytes decoded */
+	sqfs_u64 size;   /* the file's size */
+	sqfs_s32 bad;    /* libsquashfs error at offset len; 0: none */
+	bool big, ready; /* big: left to the writer */
+};
+
+struct par {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	const sqfs_super_t *super;
+	sqfs_file_t *file;
+	const struct deferred *files;
+	struct pjob *jobs;
+	size_t n, next;  /* next file a helper takes */
+	size_t buffered; /* bytes decoded or being decoded, not yet written */
+	bool stop;
+};
+
+static void par_decode(sqfs_data_reader_t *dr, const sqfs_inode_generic_t *in, struct pjob *j)
+{
+	if (!j->size)
+		return;
+	j->out = malloc((size_t)j->size);
+	if (!j->out) {
+		j->big = true; /* the writer streams it */
+		return;
+	}
+	while (j->len < j->size) {
+		sqfs_u32 want = j->size - j->len > (1u << 20) ? (1u << 20) : (sqfs_u32)(j->size - j->len);
+		sqfs_s32 got = sqfs_data_reader_read(dr, in, j->len, j->out + j->len, want);
+		if (got <= 0) {
+			j->bad = got;
+			return;
+		}
+		j->len += (size_t)got;
+	}
+}
+
+static void *par_helper(void *arg)
+{
+	struct par *P = arg;
+	sqfs_compressor_t lzo;
+	int err = 0;
+	const char *why = NULL;
+	sqfs_compressor_t *cmp = open_compressor(P->super, P->file, &lzo, &err, &why);
+	sqfs_data_reader_t *dr = cmp ? sqfs_data_reader_create(P->file, P->super->block_size, cmp, 0) : NULL;
+	bool ok = dr && !sqfs_data_reader_load_fragment_table(dr, P->super);
+	pthread_mutex_lock(&P->mu);
+	for (;;) {
+		while (!P->stop && P->next < P->n && P->buffered >= SQ_PAR_BYTES)
+			pthread_cond_wait(&P->cv, &P->mu);
+		if (P->stop || P->next >= P->n)
+			break;
+		size_t g0 = P->next, g1 = g0;
+		sqfs_u64 bytes = 0;
+		while (g1 < P->n && g1 - g0 < SQ_PAR_GROUP_N) {
+			struct pjob *j = &P->jobs[g1];
+			if (g1 > g0 && (P->files[g1].frag == 0xffffffffu || P->files[g1].frag != P->files[g0].frag ||
+			                bytes + j->size > SQ_PAR_GROUP_MAX))
+				break;
+			if (!ok || j->size > SQ_PAR_FILE_MAX)
+				j->big = true;
+			else
+				bytes += j->size;
+			g1++;
+		}
+		P->next = g1;
+		P->buffered += (size_t)bytes;
+		pthread_mutex_unlock(&P->mu);
+		for (size_t i = g0; i < g1; i++)
+			if (!P->jobs[i].big)
+				par_decode(dr, P->files[i].inode, &P->jobs[i]);
+		pthread_mutex_lock(&P->mu);
+		for (size_t i = g0; i < g1; i++)
+			P->jobs[i].ready = true;
+		pthread_cond_broadcast(&P->cv);
+	}
+	pthread_mutex_unlock(&P->mu);
+	sqfs_destroy(dr);
+	close_compressor(cmp, &lzo);
+	return NULL;
+}
+
+/* The file of job j, decoded by a helper, written as emit_file() writes it. */
+static int par_write(struct walk *w, const sqfs_inode_generic_t *in, const char *path, const struct pjob *j)
+{
+	struct mtd_fs_sink *s = w->sink;
+	if (s->out->limit_hit)
+		return MTD_ERR_LIMIT;
+	if (link_count(in) > 1) {
+		const char *first = first_link(w, in->base.inode_number);
+		if (first)
+			return mtd_sink_hardlink(s, path, first);
+		remember_link(w, in->base.inode_number, path);
+	}
+	int rc = mtd_sink_file_begin(s, path, in->base.mode & 07777, in->base.mod_time);
+	for (size_t off = 0; off < j->len && !rc;) {
+		size_t n = j->len - off > (1u << 20) ? (1u << 20) : j->len - off;
+		rc = mtd_sink_file_write(s, j->out + off, n);
+		off += n;
+	}
+	if (!rc && j->bad)
+		mtd_sink_problem(s, path, "data unreadable at offset %llu (libsquashfs error %d)",
+		                 (unsigned long long)j->len, (int)j->bad);
+	int rc2 = mtd_sink_file_end(s);
+	return rc ? rc : rc2;
+}
+
+static unsigned par_threads(size_t nfiles)
+{
+	long c = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned t = c < 1 ? 1 : c > SQ_PAR_THREADS ? SQ_PAR_THREADS : (unsigned)c;
+	return nfiles < 8 || t < 2 ? 0 : t; /* 0: all in this thread */
+}
+
+/* Every deferred file, in the list's order; 1 when there were no helpers (the caller writes them). */
+static int emit_files_parallel(struct walk *w, const sqfs_super_t *super, sqfs_file_t *file, int *rc)
+{
+	unsigned nt = par_threads(w->nfiles);
+	if (!nt)
+		return 1;
+	struct par P = {.super = super, .file = file, .files = w->files, .n = w->nfiles};
+	P.jobs = calloc(w->nfiles, sizeof(*P.jobs));
+	pthread_t th[SQ_PAR_THREADS];
+	unsigned started = 0;
+	if (!P.jobs)
+		return 1;
+	for (size_t i = 0; i < w->nfiles; i++)
+		sqfs_inode_get_file_size(w->files[i].inode, &P.jobs[i].size);
+	pthread_mutex_init(&P.mu, NULL);
+	pthread_cond_init(&P.cv, NULL);
+	for (unsigned i = 0; i < nt; i++)
+		if (!pthread_create(&th[started], NULL, par_helper, &P))
+			started++;
+	if (!started) {
+		pthread_cond_destroy(&P.cv);
+		pthread_mutex_destroy(&P.mu);
+		free(P.jobs);
+		return 1;
+	}
+	for (size_t i = 0; i < w->nfiles && !*rc; i++) {
+		struct pjob *j = &P.jobs[i];
+		pthread_mutex_lock(&P.mu);
+		while (!j->ready)
+			pthread_cond_wait(&P.cv, &P.mu);
+		pthread_mutex_unlock(&P.mu);
+		if (j->big)
+			*rc = emit_file(w, w->files[i].inode, w->files[i].path);
+		else
+			*rc = par_write(w, w->files[i].inode, w->files[i].path, j);
+		free(j->out);
+		j->out = NULL;
+		pthread_mutex_lock(&P.mu);
+		if (!j->big)
+			P.buffered -= (size_t)j->size;
+		pthread_cond_broadcast(&P.cv);
+		pthread_mutex_unlock(&P.mu);
+	}
+	pthread_mutex_lock(&P.mu);
+	P.stop = true;
+	pthread_cond_broadcast(&P.cv);
+	pthread_mutex_unlock(&P.mu);
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	for (size_t i = 0; i < w->nfiles; i++)
+		free(P.jobs[i].out);
+	pthread_cond_destroy(&P.cv);
+	pthread_mutex_destroy(&P.mu);
+	free(P.jobs);
+	return 0;
 }
 
 /* Keep a regular file for later; false when it must be written now (list full). */
@@ -1283,8 +1475,9 @@ static int unpack(const struct mtd_reader *in, struct mtd_fs_sink *sink)
 	 */
 	if (w.nfiles)
 		qsort(w.files, w.nfiles, sizeof(*w.files), cmp_deferred);
-	for (size_t i = 0; i < w.nfiles && !rc; i++)
-		rc = emit_file(&w, w.files[i].inode, w.files[i].path);
+	if (!rc && w.nfiles && emit_files_parallel(&w, &super, &f.base, &rc))
+		for (size_t i = 0; i < w.nfiles && !rc; i++)
+			rc = emit_file(&w, w.files[i].inode, w.files[i].path);
 out:
 	sqfs_free(root);
 	sqfs_destroy(w.blocks);
