@@ -182,8 +182,8 @@ size_t cli_html_entropy(const uint8_t *data, uint64_t n, uint64_t block, size_t 
 	mtd_rd_init(&r, data, (size_t)n, 0);
 	for (size_t c = 0; c < cols; c++) {
 		/* the blocks [c*nblocks/cols, (c+1)*nblocks/cols) */
-		uint64_t b0 = (uint64_t)((unsigned __int128)c * nblocks / cols);
-		uint64_t b1 = (uint64_t)((unsigned __int128)(c + 1) * nblocks / cols);
+		uint64_t b0 = cli_html_scale(nblocks, c, cols);
+		uint64_t b1 = cli_html_scale(nblocks, c + 1, cols);
 		double lo = 8, hi = 0, sum = 0;
 		uint64_t cnt = 0;
 		for (uint64_t k = b0; k < b1; k++) {

@@ -91,4 +91,15 @@ struct mtd_part_file;
 int cli_verify_html(const struct mtd_layout *l, const struct mtd_verify_report *r, const struct mtd_part_file *files,
                     const char *json, size_t jlen, const char *path);
 
+/*
+ * floor(a * b / d) without a wider type (C11 has none; 32-bit targets lack
+ * __int128): (a / d) * b + (a % d) * b / d, exact while (a % d) * b and the
+ * result fit in 64 bits, as they do for a scale of at most a few thousand
+ * columns (b <= d).
+ */
+static inline uint64_t cli_html_scale(uint64_t a, uint64_t b, uint64_t d)
+{
+	return a / d * b + a % d * b / d;
+}
+
 #endif

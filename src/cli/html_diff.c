@@ -138,8 +138,8 @@ int cli_diff_html(const char *pa, const char *pb, const struct mtd_source *a, co
 		mtd_rd_init(&ra, a->data, (size_t)a->size, 0);
 		mtd_rd_init(&rb, b2->data, (size_t)b2->size, 0);
 		for (size_t c = 0; c < COLS; c++) {
-			uint64_t o0 = (uint64_t)((unsigned __int128)total * c / COLS);
-			uint64_t o1 = (uint64_t)((unsigned __int128)total * (c + 1) / COLS);
+			uint64_t o0 = cli_html_scale(total, c, COLS);
+			uint64_t o1 = cli_html_scale(total, c + 1, COLS);
 			const uint8_t *x, *y;
 			if (o1 <= o0 || !mtd_rd_seek(&ra, (size_t)o0) || !mtd_rd_seek(&rb, (size_t)o0) ||
 			    !mtd_rd_bytes(&ra, (size_t)(o1 - o0), &x) || !mtd_rd_bytes(&rb, (size_t)(o1 - o0), &y))

@@ -328,7 +328,7 @@ static void axis(struct mtd_buf *b, uint64_t total, double y)
 	mtd_buf_printf(b, "<rect x=\"0\" y=\"%.1f\" width=\"1000\" height=\"8\" fill=\"#333\"/>", y);
 	for (int k = 0; k <= 8; k++) {
 		double x = k * MAP_W / 8;
-		uint64_t off = (uint64_t)((unsigned __int128)total * (unsigned)k / 8);
+		uint64_t off = cli_html_scale(total, (unsigned)k, 8);
 		mtd_buf_printf(b, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#333\"/>", x, x,
 		               y + 8, y + 12);
 		mtd_buf_printf(b, "<text class=\"ax\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\">0x%llx</text>", x,

@@ -71,4 +71,42 @@ if [ -n "$row" ]; then
 else
 	ok 1 "the index holds an MT7621 16 MiB/128 MiB device with two PCIe radios and a layout"
 fi
+# a model code printed by the boot loader names the device when the SoC agrees (facts_codes.c);
+# the lines are those of tests/data/real-logs/netgear-dgnd3700-v1-bcm6368 and netgear-wndr4000-bcm4716
+cat > "$T/dgnd3700.txt" <<'LOG'
+DGND3700 Boot Code V1.0.8
+CFE> f 192.168.1.35:openwrt-DGND3700v1_3800B-squashfs-cfe.bin
+[    0.000000] Detected Broadcom 0x6368 CPU revision a1
+[    0.000000] Memory: 125000k/131072k available
+LOG
+j=$("$MTDSCOPE" assess --json "$T/dgnd3700.txt")
+is "$(q .verdict)" supported "DGND3700 by its model code and v1 in the image name: supported"
+like "$(q .assessment.headline)" 'NETGEAR DGND3700 v1' "the headline names the DGND3700 v1"
+# the same code with a variant OpenWrt does not build: only the V5 of the TD-W8960N is an OpenWrt device
+cat > "$T/w8960n.txt" <<'LOG'
+TP-Link TD-W8960N v1
+ cpu model : BCM6358 V1.0
+ Total memory: 33554432 bytes (32MB)
+LOG
+j=$("$MTDSCOPE" assess --json "$T/w8960n.txt")
+isnt_supported=$( [ "$(q .verdict)" != supported ]; echo $?)
+ok "$isnt_supported" "TD-W8960N v1 (BCM6358) is not the TD-W8960N V5 (BCM6318) OpenWrt builds"
+# a list of sibling models names the firmware's family, not the device
+cat > "$T/list.txt" <<'LOG'
+Board: Ralink APSoC DRAM:  32 MB
+ASIC 3052_MP2 (Port5<->None)
+     ESR-9753, ESR-9753-SC ...
+LOG
+j=$("$MTDSCOPE" assess --json "$T/list.txt")
+is "$(q .verdict)" not-viable "a model in a comma list does not name the device (32 MiB, not built)"
+# a 4/32 board OpenWrt still builds is supported, with the limits as warnings
+cat > "$T/wr703n.txt" <<'LOG'
+[    0.000000] SoC: Atheros AR9330 rev 1
+[    0.000000] Memory: 29376k/32768k available (2009k kernel code, 3392k reserved, 386k data, 180k init, 0k highmem)
+[    0.000000] MIPS: machine is TP-LINK TL-WR703N v1
+[    0.470000] m25p80 spi0.0: s25sl032a (4096 Kbytes)
+LOG
+j=$("$MTDSCOPE" assess --json "$T/wr703n.txt")
+is "$(q .verdict)" supported "TL-WR703N (4/32, built by ath79/tiny): supported"
+like "$(q '.assessment.reasons[] | select(.topic=="ram") | .text')" 'still builds an image for the TP-Link TL-WR703N' "the RAM limit is a warning naming the image"
 done_testing

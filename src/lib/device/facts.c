@@ -485,6 +485,27 @@ static bool is_text(const uint8_t *data, size_t len, size_t *bad_out)
 	return bad * 100 <= n; /* at most 1% control bytes */
 }
 
+/*
+ * /proc/device-tree/model and .../compatible copied as files (collect's bundle
+ * members device-tree/model and device-tree/compatible, or a user's copy of
+ * the same name): the whole first line is the board's name, not a log line.
+ * Returns the fact key the first line carries, or NULL.
+ */
+static const char *devicetree_file(const char *file)
+{
+	static const struct {
+		const char *suffix, *key;
+	} dt[] = {{"device-tree/model", "machine"}, {"device-tree/compatible", "compatible"}};
+	size_t fl = strlen(file);
+	for (size_t i = 0; i < sizeof(dt) / sizeof(dt[0]); i++) {
+		size_t sl = strlen(dt[i].suffix);
+		if (fl >= sl && !strcmp(file + fl - sl, dt[i].suffix) &&
+		    (fl == sl || file[fl - sl - 1] == '/' || file[fl - sl - 1] == ':'))
+			return dt[i].key;
+	}
+	return NULL;
+}
+
 int mtd_facts_parse(struct mtd_facts *f, const char *file, const uint8_t *data, size_t len, struct mtd_diag *d)
 {
 	if (len > MTD_FACTS_MAX_INPUT)
@@ -493,7 +514,8 @@ int mtd_facts_parse(struct mtd_facts *f, const char *file, const uint8_t *data, 
 	if (len == 0)
 		return mtd_diag_set(d, MTD_ERR_FORMAT, file, "is empty (0 bytes); expected a log or shell output");
 	size_t bad;
-	if (!is_text(data, len, &bad))
+	const char *dtfile = devicetree_file(file);
+	if (!dtfile && !is_text(data, len, &bad))
 		return mtd_diag_at(d, MTD_ERR_FORMAT, file, 0,
 		                   "expected text (a log or shell output), found binary data (%zu control bytes in the "
 		                   "first %zu); for a flash dump use 'mtdscope scan'",
@@ -519,7 +541,20 @@ int mtd_facts_parse(struct mtd_facts *f, const char *file, const uint8_t *data, 
 			buf[i] = ch == 0 || (ch < 0x20 && ch != '\t') ? ' ' : (char)ch;
 		}
 		buf[n] = 0;
-		parse_line(&c, buf);
+		if (dtfile) {
+			/* the device tree's own words, above what a log line says (Machine model: 75):
+			 * the first string (NUL-terminated as the kernel shows it, or one a line) */
+			if (c.line > 1)
+				continue;
+			size_t vl = strnlen(line, n);
+			c.s = buf;
+			c.text = NULL;
+			const char *v = mtd_fx_trimmed(&c, buf, buf + vl);
+			if (v && *v)
+				mtd_fx_add(&c, dtfile, "devicetree", 85, v);
+		} else {
+			parse_line(&c, buf);
+		}
 		if (c.oom) {
 			free(c.mkeys);
 			free(c.codes);

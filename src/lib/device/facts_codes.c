@@ -175,6 +175,11 @@ void mtd_fx_r_codes(struct pctx *c)
 	if (n < 4)
 		return;
 	const char *s = c->s;
+	struct {
+		const char *compat;
+		bool strict;
+	} found[8];
+	size_t nfound = 0;
 	for (size_t i = 0; i < c->ncodes; i++) {
 		const struct mtd_code_key *k = &c->codes[i];
 		size_t kl = strlen(k->key);
@@ -205,13 +210,39 @@ void mtd_fx_r_codes(struct pctx *c)
 			               tv[strlen(k->var)] == '0' && !tv[strlen(k->var) + 1]);
 			if (tv[0] && k->var[0] && !var_ok)
 				continue; /* "TD-W8960N v1" is not the row of the V5 */
+			/* an item of a comma list ("ESR-9753, ESR-9753-SC ..."): the firmware's family */
+			const char *nx = after;
+			while (*nx == ' ')
+				nx++;
+			size_t pv = beg;
+			while (pv > 0 && s[pv - 1] == ' ')
+				pv--;
+			if (*nx == ',' || (pv > 0 && s[pv - 1] == ','))
+				continue;
 			const struct mtd_kb_device *d = &mtd_kb_devices[k->dev];
 			if (reference_design(d, k->key))
 				break;
-			mtd_fx_add(c, var_ok ? "model_code" : "model_code_loose", "poster", 10, d->compatible);
+			if (nfound < 8) {
+				found[nfound].compat = d->compatible;
+				found[nfound].strict = var_ok;
+			}
+			nfound++;
 			break;
 		}
 		if (c->oom)
 			return;
 	}
+	/* "ESR-9753, ESR-9753-SC ...": a list of models on one line names the firmware's family, not
+	 * this device */
+	size_t distinct = 0;
+	for (size_t a = 0; a < nfound && a < 8; a++) {
+		bool seen = false;
+		for (size_t b = 0; b < a; b++)
+			seen |= !strcmp(found[a].compat, found[b].compat);
+		distinct += !seen;
+	}
+	if (nfound > 1 && distinct > 1 && strchr(s, ','))
+		return;
+	for (size_t a = 0; a < nfound && a < 8; a++)
+		mtd_fx_add(c, found[a].strict ? "model_code" : "model_code_loose", "poster", 10, found[a].compat);
 }
