@@ -528,6 +528,49 @@ static bool hexword(const char *w, uint64_t *v)
 	return w && mtd_parse_u64(w, UINT64_MAX, v) == 0;
 }
 
+/* The next line of a plan's text into line (cut to size), advancing *pp past it. */
+static void next_line(const char **pp, char *line, size_t size)
+{
+	const char *p = *pp;
+	const char *nl = strchr(p, '\n');
+	size_t ll = nl ? (size_t)(nl - p) : strlen(p);
+	snprintf(line, size, "%.*s", (int)(ll < size ? ll : size - 1), p);
+	*pp = nl ? nl + 1 : p + ll;
+}
+
+/*
+ * A partition line of 'plan --via uboot': "# NAME: 0xOFF-0xEND, CRC32 XXXXXXXX ..." with
+ * OFF < END <= len.  crc (when not NULL) must parse too; name gets NAME (cut to nsize).
+ */
+static bool plan_part_line(const char *line, uint64_t len, uint64_t *off, uint64_t *end, uint32_t *crc, char *name,
+                           size_t nsize)
+{
+	const char *q = strstr(line, ": 0x");
+	const char *cs = strstr(line, ", CRC32 ");
+	if (line[0] != '#' || !q || !cs)
+		return false;
+	char a[24], b[24], h[16];
+	const char *dash = strchr(q + 2, '-');
+	const char *comma = dash ? strchr(dash, ',') : NULL;
+	if (!dash || !comma || (size_t)(dash - q - 2) >= sizeof(a) || (size_t)(comma - dash - 1) >= sizeof(b))
+		return false;
+	snprintf(a, sizeof(a), "%.*s", (int)(dash - q - 2), q + 2);
+	snprintf(b, sizeof(b), "%.*s", (int)(comma - dash - 1), dash + 1);
+	if (!hexword(a, off) || !hexword(b, end) || *end <= *off || *end > len)
+		return false;
+	if (crc) {
+		uint64_t c32;
+		snprintf(h, sizeof(h), "0x%.8s", cs + 8);
+		if (!hexword(h, &c32))
+			return false;
+		*crc = (uint32_t)c32;
+	}
+	if (name)
+		snprintf(name, nsize, "%.*s",
+		         (int)(q - line - 2 < (ptrdiff_t)nsize - 1 ? q - line - 2 : (ptrdiff_t)nsize - 1), line + 2);
+	return true;
+}
+
 /* What U-Boot prints when a flash command went wrong. */
 static const char *flash_failure(const char *o)
 {
@@ -573,31 +616,17 @@ static int run_plan(struct serial_ctx *sc, struct report *rep, const struct mtd_
 	uint64_t wire = 0, total = 0;
 	unsigned nparts = 0, ncmds = 0;
 	for (const char *p = text; *p;) {
-		const char *nl = strchr(p, '\n');
-		size_t ll = nl ? (size_t)(nl - p) : strlen(p);
 		char line[512];
-		snprintf(line, sizeof(line), "%.*s", (int)(ll < sizeof(line) ? ll : sizeof(line) - 1), p);
-		p = nl ? nl + 1 : p + ll;
-		const char *q = strstr(line, ": 0x");
+		next_line(&p, line, sizeof(line));
 		uint64_t off, end;
-		if (line[0] == '#' && q && strstr(line, ", CRC32 ")) {
-			char a[24], b[24];
-			const char *dash = strchr(q + 2, '-');
-			const char *comma = dash ? strchr(dash, ',') : NULL;
-			if (dash && comma && (size_t)(dash - q - 2) < sizeof(a) &&
-			    (size_t)(comma - dash - 1) < sizeof(b)) {
-				snprintf(a, sizeof(a), "%.*s", (int)(dash - q - 2), q + 2);
-				snprintf(b, sizeof(b), "%.*s", (int)(comma - dash - 1), dash + 1);
-				if (hexword(a, &off) && hexword(b, &end) && end > off && end <= len) {
-					uint64_t w;
-					est += mtd_xfer_estimate(sc->proto, img + off, (size_t)(end - off),
-					                         sc->proto == MTD_XFER_KERMIT ? 9024 : 1024,
-					                         sc->co->baud ? sc->co->baud : 115200, 0.005, &w);
-					wire += w;
-					total += end - off;
-					nparts++;
-				}
-			}
+		if (plan_part_line(line, len, &off, &end, NULL, NULL, 0)) {
+			uint64_t w;
+			est += mtd_xfer_estimate(sc->proto, img + off, (size_t)(end - off),
+			                         sc->proto == MTD_XFER_KERMIT ? 9024 : 1024,
+			                         sc->co->baud ? sc->co->baud : 115200, 0.005, &w);
+			wire += w;
+			total += end - off;
+			nparts++;
 		} else if (line[0] && line[0] != '#') {
 			ncmds++;
 		}
@@ -628,37 +657,19 @@ static int run_plan(struct serial_ctx *sc, struct report *rep, const struct mtd_
 	char pname[80] = "";
 	unsigned backups = 0, tftpputs = 0;
 	for (const char *p = text; *p;) {
-		const char *nl = strchr(p, '\n');
-		size_t ll = nl ? (size_t)(nl - p) : strlen(p);
 		char line[512];
-		snprintf(line, sizeof(line), "%.*s", (int)(ll < sizeof(line) ? ll : sizeof(line) - 1), p);
-		p = nl ? nl + 1 : p + ll;
+		next_line(&p, line, sizeof(line));
 		if (!line[0])
 			continue;
 		char msg[1024];
 		if (line[0] == '#') {
-			const char *q = strstr(line, ": 0x");
 			const char *again = "# the crc32 below must print ";
 			uint64_t off, end, c32;
-			if (q && strstr(line, ", CRC32 ")) {
-				char a[24], b[24], h[16];
-				const char *dash = strchr(q + 2, '-');
-				const char *comma = dash ? strchr(dash, ',') : NULL;
-				const char *cs = strstr(line, ", CRC32 ") + 8;
-				if (!dash || !comma || (size_t)(dash - q - 2) >= sizeof(a) ||
-				    (size_t)(comma - dash - 1) >= sizeof(b))
-					continue;
-				snprintf(a, sizeof(a), "%.*s", (int)(dash - q - 2), q + 2);
-				snprintf(b, sizeof(b), "%.*s", (int)(comma - dash - 1), dash + 1);
-				snprintf(h, sizeof(h), "0x%.8s", cs);
-				if (hexword(a, &off) && hexword(b, &end) && hexword(h, &c32) && end > off &&
-				    end <= len) {
+			if (strstr(line, ": 0x") && strstr(line, ", CRC32 ")) {
+				if (plan_part_line(line, len, &off, &end, &pcrc, pname, sizeof(pname))) {
 					poff = off;
 					psize = end - off;
-					pcrc = (uint32_t)c32;
 					have_part = true;
-					snprintf(pname, sizeof(pname), "%.*s",
-					         (int)(q - line - 2 < 79 ? q - line - 2 : 79), line + 2);
 				}
 			} else if (!strncmp(line, again, strlen(again))) {
 				char h[16];
