@@ -229,23 +229,23 @@ static int load_bundle(struct mtd_facts *f, const char *path, bool *any_ok)
 	if (cli_bundle_open(&b, path))
 		return CLI_FAIL;
 	int rc = CLI_OK;
-	for (size_t i = 0; i < b.n && rc == CLI_OK; i++) {
-		const char *rel = b.m[i].name + 8;
+	for (size_t i = 0; i < b.b.n && rc == CLI_OK; i++) {
+		const char *rel = b.b.m[i].name + 8;
 		if (!strncmp(rel, "mtd/", 4) || !strcmp(rel, "manifest.json") || !strcmp(rel, "SHA256SUMS") ||
-		    !b.m[i].size)
+		    !b.b.m[i].size)
 			continue;
 		char name[400];
 		snprintf(name, sizeof(name), "%s:%s", path, rel);
 		struct mtd_reader r;
 		const uint8_t *span;
-		if (b.m[i].size > MTD_FACTS_MAX_INPUT || !cli_bundle_window(&b, &b.m[i], &r) ||
-		    !mtd_rd_bytes_at(&r, 0, (size_t)b.m[i].size, &span)) {
+		if (b.b.m[i].size > MTD_FACTS_MAX_INPUT || !cli_bundle_window(&b, &b.b.m[i], &r) ||
+		    !mtd_rd_bytes_at(&r, 0, (size_t)b.b.m[i].size, &span)) {
 			cli_warn("%s: larger than %u MiB: skipped", name, MTD_FACTS_MAX_INPUT >> 20);
 			continue;
 		}
 		struct mtd_diag d;
 		mtd_diag_clear(&d);
-		if (mtd_facts_parse(f, name, span, (size_t)b.m[i].size, &d)) {
+		if (mtd_facts_parse(f, name, span, (size_t)b.b.m[i].size, &d)) {
 			cli_diag(&d);
 			rc = CLI_FAIL;
 		} else {
