@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <mtdscope/bundle.h>
+#include <mtdscope/device.h>
 #include <mtdscope/reader.h>
 #include <mtdscope/source.h>
 
@@ -78,6 +79,33 @@ int cli_bundle_open(struct cli_bundle *b, const char *path)
 			cli_warn("%s:%s", path, cli_txt(why));
 	}
 	return CLI_OK;
+}
+
+int cli_bundle_facts(const struct mtd_bundle *b, const char *path, struct mtd_facts *f, size_t *nparsed,
+                     void (*skipped)(const char *name), struct mtd_diag *d)
+{
+	*nparsed = 0;
+	for (size_t i = 0; i < b->n; i++) {
+		const char *rel = b->m[i].name + 8;
+		if (!strncmp(rel, "mtd/", 4) || !strcmp(rel, "manifest.json") || !strcmp(rel, "SHA256SUMS") ||
+		    !b->m[i].size)
+			continue;
+		char name[400];
+		snprintf(name, sizeof(name), "%s:%s", path, rel);
+		struct mtd_reader r;
+		const uint8_t *span;
+		if (b->m[i].size > MTD_FACTS_MAX_INPUT || !mtd_bundle_member_reader(b, &b->m[i], &r) ||
+		    !mtd_rd_bytes_at(&r, 0, (size_t)b->m[i].size, &span)) {
+			if (skipped)
+				skipped(name);
+			continue;
+		}
+		int rc = mtd_facts_parse(f, name, span, (size_t)b->m[i].size, d);
+		if (rc)
+			return rc;
+		(*nparsed)++;
+	}
+	return 0;
 }
 
 static int write_member(const struct cli_bundle *b, const struct mtd_bundle_member *m, const char *path)

@@ -112,6 +112,14 @@ int cli_bundle_open(struct cli_bundle *b, const char *path);
 const struct mtd_bundle_member *cli_bundle_find(const struct cli_bundle *b, const char *name);
 /** A reader over one member's bytes. */
 bool cli_bundle_window(const struct cli_bundle *b, const struct mtd_bundle_member *m, struct mtd_reader *out);
+struct mtd_facts;
+/**
+ * Parse every text member of b (not the dumps, the manifest or SHA256SUMS) into f, each named
+ * PATH:MEMBER ("router.tar:dmesg"); members over MTD_FACTS_MAX_INPUT go to skipped (may be NULL).
+ * *nparsed members were parsed.  0 or the parser's error (d filled).  Thread-safe: prints nothing.
+ */
+int cli_bundle_facts(const struct mtd_bundle *b, const char *path, struct mtd_facts *f, size_t *nparsed,
+                     void (*skipped)(const char *name), struct mtd_diag *d);
 /** Write every member into a new temporary directory (its path in dir): DIR/proc/mtd, DIR/mtd/mtd0ro... */
 int cli_bundle_unpack(struct cli_bundle *b, char *dir, size_t dirlen);
 /** Remove what cli_bundle_unpack() wrote and unmap. */
