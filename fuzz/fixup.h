@@ -18,6 +18,8 @@
  *   gpt        header CRC and partition-array CRC (512- and 4096-byte sectors)
  *   trx        the CRC over [12, len) (len clipped)
  *   tar        the header checksum of every ustar header
+ *   bundle     (fuzz_bundle, collect's bundles) each collect/SHA256SUMS line's SHA-256 of the member it names,
+ *              then the tar header checksums
  *   xz         stream header and footer CRC32
  *   ext4       superblock crc32c (metadata_csum)
  *   tplink-header  the salted MD5 over fw_length (mktplinkfw and mktplinkfw2 layouts)
@@ -224,6 +226,63 @@ static void fx_tar(uint8_t *d, size_t n)
 	}
 }
 
+/* collect's bundle: the SHA-256 on every "HEX  NAME" line of collect/SHA256SUMS, recomputed from the member
+ * NAME (found by walking the ustar headers), then every header checksum. */
+static void fx_bundle(uint8_t *d, size_t n)
+{
+	struct {
+		size_t off, size;
+		char name[101];
+	} m[256];
+	size_t nm = 0, sums = (size_t)-1;
+	for (size_t o = 0; o + 512 <= n && nm < 256;) {
+		if (memcmp(d + o + 257, "ustar", 5))
+			break;
+		size_t size = 0;
+		for (size_t i = 124; i < 136 && d[o + i] >= '0' && d[o + i] <= '7'; i++)
+			size = size * 8 + (size_t)(d[o + i] - '0');
+		if (size > n - o - 512)
+			break;
+		m[nm].off = o + 512;
+		m[nm].size = size;
+		memcpy(m[nm].name, d + o, 100);
+		m[nm].name[100] = 0;
+		if (!strcmp(m[nm].name, "collect/SHA256SUMS"))
+			sums = nm;
+		nm++;
+		o += 512 + (size + 511) / 512 * 512;
+	}
+	if (sums != (size_t)-1) {
+		uint8_t *s = d + m[sums].off;
+		size_t len = m[sums].size;
+		for (size_t at = 0; at + 67 <= len;) {
+			size_t e = at;
+			while (e < len && s[e] != '\n')
+				e++;
+			if (e - at >= 67 && e - at - 66 < 100) {
+				char name[110] = "collect/";
+				memcpy(name + 8, s + at + 66, e - at - 66);
+				name[8 + e - at - 66] = 0;
+				for (size_t k = 0; k < nm; k++)
+					if (k != sums && !strcmp(m[k].name, name)) {
+						uint8_t h[32];
+						unsigned hl = 0;
+						static const char hex[] = "0123456789abcdef";
+						if (EVP_Digest(d + m[k].off, m[k].size, h, &hl, EVP_sha256(), NULL) &&
+						    hl == 32)
+							for (size_t i = 0; i < 32; i++) {
+								s[at + 2 * i] = (uint8_t)hex[h[i] >> 4];
+								s[at + 2 * i + 1] = (uint8_t)hex[h[i] & 15];
+							}
+						break;
+					}
+			}
+			at = e + 1;
+		}
+	}
+	fx_tar(d, n);
+}
+
 static void fx_xz(uint8_t *d, size_t n)
 {
 	static const uint8_t magic[6] = {0xfd, '7', 'z', 'X', 'Z', 0};
@@ -299,17 +358,12 @@ static inline void fuzz_fixup(const char *fmt, uint8_t *d, size_t n)
 		const char *name;
 		void (*fn)(uint8_t *, size_t);
 	} fx[] = {
-	    {"uimage", fx_uimage},
-	    {"uboot-env", fx_uboot_env},
-	    {"ubi", fx_ubi},
-	    {"ubifs", fx_ubifs},
-	    {"jffs2", fx_jffs2},
-	    {"gpt", fx_gpt},
-	    {"trx", fx_trx},
-	    {"tar", fx_tar},
-	    {"xz", fx_xz},
-	    {"ext4", fx_ext4},
-	    {"tplink-header", fx_tplink},
+	    {"uimage", fx_uimage}, {"uboot-env", fx_uboot_env},
+	    {"ubi", fx_ubi},       {"ubifs", fx_ubifs},
+	    {"jffs2", fx_jffs2},   {"gpt", fx_gpt},
+	    {"trx", fx_trx},       {"tar", fx_tar},
+	    {"bundle", fx_bundle}, {"xz", fx_xz},
+	    {"ext4", fx_ext4},     {"tplink-header", fx_tplink},
 	};
 	for (size_t i = 0; i < sizeof(fx) / sizeof(fx[0]); i++)
 		if (!strcmp(fx[i].name, fmt))

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The probe contract, checked: code under src/lib/formats/ and src/lib/extract/
-# (the format modules, extract's dispatch and its output tree) reaches input
-# bytes only through struct mtd_reader (include/mtdscope/reader.h).
+# The probe contract, checked: code under src/lib/formats/, src/lib/extract/ and
+# src/lib/bundle/ (the format modules, extract's dispatch and its output tree, the
+# reader of collect's bundles) reaches input bytes only through struct mtd_reader
+# (include/mtdscope/reader.h).
 #
 # Comments and string literals are blanked first.  Then, in every file:
 #   R1  no member `data` read as a pointer (`x.data`, `p->data`, `{.data = }`):
@@ -30,7 +31,7 @@
 #   check-reader.sh [ROOT]   (default: the source tree this script is in)
 set -euo pipefail
 cd "${1:-$(dirname "$0")/..}"
-mapfile -t files < <(find src/lib/formats src/lib/extract -type f \( -name '*.c' -o -name '*.h' \) 2>/dev/null | sort)
+mapfile -t files < <(find src/lib/formats src/lib/extract src/lib/bundle -type f \( -name '*.c' -o -name '*.h' \) 2>/dev/null | sort)
 [ "${#files[@]}" -gt 0 ] || { echo "check-reader: no files under src/lib/formats or src/lib/extract"; exit 1; }
 perl -e '
 use strict; use warnings;
@@ -39,7 +40,7 @@ my %sink = map { $_ => 1 } qw(
 	memcmp memcpy memchr memmem strnlen write
 	lzo_crc32 lzo_adler32 lzma_index_buffer_decode ZSTD_frameHeaderSize ZSTD_getFrameHeader
 	LZ4F_getFrameInfo LZ4_decompress_safe_partial
-	mtd_crc32 mtd_crc32_raw crc32 EVP_Digest EVP_DigestUpdate
+	mtd_crc32 mtd_crc32_raw crc32 EVP_Digest EVP_DigestUpdate mtd_sha256_update
 	uncompress lzo1x_decompress_safe lzma_raw_buffer_decode LZ4F_decompress LZ4_decompress_safe
 	ZSTD_decompress ZSTD_findFrameCompressedSize ZSTD_getFrameContentSize
 	mtd_sink_file mtd_sink_file_write mtd_outdir_file_write

@@ -13,6 +13,7 @@ cd "$(dirname "$0")/.."
 arch=${1:-mipsel}
 case $arch in
 mipsel) mt=mipsel-linux-musl gt=mipsel-linux-gnu ;;
+armel) mt=arm-linux-musleabi gt=arm-linux-gnueabi ;;
 armhf) mt=arm-linux-musleabihf gt=arm-linux-gnueabihf ;;
 arm64) mt=aarch64-linux-musl gt=aarch64-linux-gnu ;;
 *) echo "cross-musl: no triplets known for $arch" >&2; exit 2 ;;
@@ -30,7 +31,8 @@ if [ -f "$root/.complete" ] && [ "$(cat "$root/.complete")" = "$want" ]; then
 	echo "cross-musl: $root is ready"
 	exit 0
 fi
-dpkg --print-foreign-architectures | grep -qx "$arch" ||
+# (the list read whole first: grep -q exiting early would SIGPIPE dpkg under pipefail)
+grep -qx "$arch" <<<"$(dpkg --print-foreign-architectures)" ||
 	{ echo "cross-musl: dpkg has no $arch architecture (dpkg --add-architecture $arch; apt-get update)" >&2; exit 1; }
 tmp=$(mktemp -d "${root}.tmp.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT

@@ -52,6 +52,11 @@ pkgs_tools="$pkgs_tools
 # musl-tools: bench/bench-collect.sh builds collect static against musl for this machine (its RSS)
 pkgs_tools="$pkgs_tools
 	socat musl-tools"
+# collect for ARM routers (cross/armhf-, armel-, arm64-linux-musl.ini): Debian's cross gcc and
+# binutils per ABI, run by qemu-user's qemu-arm and qemu-aarch64 in tests/collect
+pkgs_tools="$pkgs_tools
+	gcc-arm-linux-gnueabihf binutils-arm-linux-gnueabihf gcc-arm-linux-gnueabi binutils-arm-linux-gnueabi
+	gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu"
 # (gcc-mipsel-linux-gnu, libc6-dev-mipsel-cross, qemu-user: the mipsel cross build and its run
 # under qemu-mipsel; usb.ids, pci.ids: read by mtdscope report/modem at run time;
 # seabios and ipxe-qemu: the option ROMs qemu-system-mipsel loads for the malta board's
@@ -72,11 +77,17 @@ for p in $pkgs_build $pkgs_tools; do
 done
 
 need_update=
-if ! dpkg --print-foreign-architectures | grep -qx mipsel; then
-	say "adding the mipsel architecture"
-	dpkg --add-architecture mipsel
-	need_update=1
-fi
+# the architectures collect cross-builds for (musl-dev:ARCH, linux-libc-dev:ARCH by cross-musl.sh);
+# mipsel also for the sample's packages and the cross sysroot
+cross_arches="mipsel armhf armel arm64"
+for a in $cross_arches; do
+	# (the list read whole: grep -q exiting early would SIGPIPE dpkg under pipefail)
+	if ! grep -qx "$a" <<<"$(dpkg --print-foreign-architectures)"; then
+		say "adding the $a architecture"
+		dpkg --add-architecture "$a"
+		need_update=1
+	fi
+done
 [ "${#missing[@]}" -eq 0 ] || need_update=1
 debs=$root/sample/debs
 mkdir -p "$debs"
@@ -127,10 +138,13 @@ fi
 # packages unpacked into cross/sysroot-mipsel, gitignored): tests/cross uses it.
 say "preparing the mipsel cross sysroot (scripts/cross-sysroot.sh mipsel)"
 bash scripts/cross-sysroot.sh mipsel >>"$log" 2>&1 || die "scripts/cross-sysroot.sh mipsel failed"
-# Debian's musl-dev:mipsel and the kernel headers unpacked into cross/musl-mipsel (gitignored):
+# Debian's musl-dev:ARCH and the kernel headers unpacked into cross/musl-ARCH (gitignored):
 # collect's static build for the router (cross/mipsel-linux-musl.ini, tests/collect).
-say "preparing the mipsel musl sysroot (scripts/cross-musl.sh mipsel)"
-bash scripts/cross-musl.sh mipsel >>"$log" 2>&1 || die "scripts/cross-musl.sh mipsel failed"
+# The same for armhf, armel and arm64 (cross/musl-ARCH): cross/ARCH-linux-musl.ini.
+for a in $cross_arches; do
+	say "preparing the $a musl sysroot (scripts/cross-musl.sh $a)"
+	bash scripts/cross-musl.sh "$a" >>"$log" 2>&1 || die "scripts/cross-musl.sh $a failed"
+done
 
 b=${MTDSCOPE_BUILD:-build} # the build directory (default build/)
 say "building (meson setup $b && ninja -C $b)"

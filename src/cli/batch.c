@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <mtdscope/bundle.h>
 #include <mtdscope/device.h>
 #include <mtdscope/extract.h>
 #include <mtdscope/scan.h>
@@ -553,32 +554,69 @@ static void scan_image(struct run *R, struct outcome *o, struct mtd_source *src)
 	}
 }
 
-/* A device's logs: one input, one assessment (as 'mtdscope assess FILE'). */
+/* A bundle's text members into f; its SHA-256 and size into o.  0 or an error in d. */
+static int bundle_facts(struct outcome *o, struct mtd_facts *f, struct mtd_diag *d)
+{
+	struct mtd_source src;
+	int rc = mtd_source_open(&src, o->path, d);
+	if (rc)
+		return rc;
+	o->size = src.size;
+	if (src.size > SIZE_MAX || hash_source(&src, o->sha)) {
+		mtd_source_close(&src);
+		return mtd_diag_set(d, MTD_ERR_IO, o->path, "cannot compute its SHA-256");
+	}
+	struct mtd_reader r;
+	struct mtd_bundle b;
+	mtd_rd_init(&r, src.data, (size_t)src.size, 0);
+	rc = mtd_bundle_open(&b, o->path, &r, d);
+	if (!rc) {
+		size_t n;
+		rc = cli_bundle_facts(&b, o->path, f, &n, NULL, d);
+		mtd_bundle_release(&b);
+	}
+	mtd_source_close(&src);
+	return rc;
+}
+
+/* A device's logs: one input, one assessment (as 'mtdscope assess FILE'); a collect bundle is one device. */
 static void assess_one(struct run *R, struct outcome *o)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	struct mtd_diag d;
 	mtd_diag_clear(&d);
-	if (mtd_read_small_file(o->path, MTD_FACTS_MAX_INPUT, &buf, &len, &d)) {
-		mtd_diag_format(&d, o->msg, sizeof(o->msg));
-		o->error = o->msg;
-		finish(R, o);
-		return;
-	}
-	mtd_sha256_hex(buf, len, o->sha);
-	o->size = len;
 	struct mtd_facts f;
 	mtd_facts_init(&f);
-	if (mtd_facts_parse(&f, o->path, (const uint8_t *)buf, len, &d)) {
-		mtd_diag_format(&d, o->msg, sizeof(o->msg));
-		o->error = o->msg;
-		mtd_facts_release(&f);
+	if (cli_is_bundle(o->path)) {
+		/* a collect bundle is one device: its text members together (SHA256SUMS checked first) */
+		if (bundle_facts(o, &f, &d)) {
+			mtd_diag_format(&d, o->msg, sizeof(o->msg));
+			o->error = o->msg;
+			mtd_facts_release(&f);
+			finish(R, o);
+			return;
+		}
+	} else {
+		if (mtd_read_small_file(o->path, MTD_FACTS_MAX_INPUT, &buf, &len, &d)) {
+			mtd_diag_format(&d, o->msg, sizeof(o->msg));
+			o->error = o->msg;
+			mtd_facts_release(&f);
+			finish(R, o);
+			return;
+		}
+		mtd_sha256_hex(buf, len, o->sha);
+		o->size = len;
+		if (mtd_facts_parse(&f, o->path, (const uint8_t *)buf, len, &d)) {
+			mtd_diag_format(&d, o->msg, sizeof(o->msg));
+			o->error = o->msg;
+			mtd_facts_release(&f);
+			free(buf);
+			finish(R, o);
+			return;
+		}
 		free(buf);
-		finish(R, o);
-		return;
 	}
-	free(buf);
 	size_t useful = 0;
 	for (size_t i = 0; i < f.n; i++)
 		if (strcmp(f.v[i].key, "brand") && strcmp(f.v[i].layer, "poster"))

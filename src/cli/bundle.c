@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A bundle written by collect (src/collect, doc/collect.md) read on the host: a ustar file whose
- * members are named collect/...; every header checksum is checked and every member's SHA-256
- * against collect/SHA256SUMS before a command uses one byte of it.
+ * members are named collect/..., walked and checked by the library (include/mtdscope/bundle.h):
+ * every header checksum and every member's SHA-256 against collect/SHA256SUMS before a command
+ * uses one byte of it.  Here: opening the file, warnings, and unpacking members for commands
+ * that read files.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -11,57 +13,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <mtdscope/bundle.h>
+#include <mtdscope/device.h>
 #include <mtdscope/reader.h>
 #include <mtdscope/source.h>
 
 #include "cli.h"
-
-#define BUNDLE_MAX_MEMBERS 4096u
-
-static bool tar_octal(const uint8_t *f, size_t n, uint64_t *out)
-{
-	uint64_t v = 0;
-	size_t i = 0;
-	while (i < n && f[i] == ' ')
-		i++;
-	size_t digits = 0;
-	for (; i < n && f[i] >= '0' && f[i] <= '7'; i++, digits++) {
-		if (v >> 60)
-			return false;
-		v = v * 8 + (uint64_t)(f[i] - '0');
-	}
-	for (; i < n; i++)
-		if (f[i] != ' ' && f[i] != 0)
-			return false;
-	*out = v;
-	return digits > 0;
-}
-
-/* A member name collect writes: collect/ then [A-Za-z0-9._-] words separated by '/', no "..". */
-static bool name_ok(const char *s)
-{
-	if (strncmp(s, "collect/", 8) || !s[8] || strstr(s, "..") || strstr(s, "//"))
-		return false;
-	for (const char *p = s; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '.' ||
-		      *p == '_' || *p == '-' || *p == '/'))
-			return false;
-	return s[strlen(s) - 1] != '/';
-}
-
-/* The first header: ustar magic, a valid checksum and a name under collect/. */
-static bool first_header_is_bundle(const struct mtd_reader *r)
-{
-	uint8_t h[512];
-	if (!mtd_rd_copy_at(r, 0, h, sizeof(h)) || memcmp(h + 257, "ustar", 5) || memcmp(h, "collect/", 8))
-		return false;
-	uint64_t want, sum = 0;
-	if (!tar_octal(h + 148, 8, &want))
-		return false;
-	for (size_t i = 0; i < sizeof(h); i++)
-		sum += (i >= 148 && i < 156) ? ' ' : h[i];
-	return sum == want;
-}
 
 bool cli_is_bundle(const char *path)
 {
@@ -78,102 +35,17 @@ bool cli_is_bundle(const char *path)
 		return false;
 	struct mtd_reader r;
 	mtd_rd_init(&r, h, sizeof(h), 0);
-	return first_header_is_bundle(&r);
+	return mtd_bundle_detect(&r);
 }
 
-static int fail(struct cli_bundle *b, const char *fmt, uint64_t off, const char *what)
+const struct mtd_bundle_member *cli_bundle_find(const struct cli_bundle *b, const char *name)
 {
-	char m[400];
-	snprintf(m, sizeof(m), fmt, what);
-	cli_error("%s: at offset %llu: %s", b->src.name, (unsigned long long)off, m);
-	cli_bundle_close(b);
-	return CLI_FAIL;
+	return mtd_bundle_find(&b->b, name);
 }
 
-const struct cli_bundle_member *cli_bundle_find(const struct cli_bundle *b, const char *name)
+bool cli_bundle_window(const struct cli_bundle *b, const struct mtd_bundle_member *m, struct mtd_reader *out)
 {
-	for (size_t i = 0; i < b->n; i++)
-		if (!strcmp(b->m[i].name + 8, name))
-			return &b->m[i];
-	return NULL;
-}
-
-bool cli_bundle_window(const struct cli_bundle *b, const struct cli_bundle_member *m, struct mtd_reader *out)
-{
-	struct mtd_reader all;
-	mtd_rd_init(&all, b->src.data, (size_t)b->src.size, 0);
-	return mtd_rd_window(&all, (size_t)m->off, (size_t)m->size, out);
-}
-
-static bool member_sha256(const struct cli_bundle *b, const struct cli_bundle_member *m, char out[65])
-{
-	struct mtd_reader r;
-	struct mtd_sha256 s;
-	if (!cli_bundle_window(b, m, &r) || mtd_sha256_init(&s))
-		return false;
-	for (size_t at = 0; at < m->size;) {
-		size_t n = m->size - at < (1u << 20) ? (size_t)(m->size - at) : (1u << 20);
-		const uint8_t *span;
-		if (!mtd_rd_bytes_at(&r, at, n, &span))
-			return false;
-		mtd_sha256_update(&s, span, n);
-		at += n;
-	}
-	mtd_sha256_final_hex(&s, out);
-	return true;
-}
-
-/* Every line of SHA256SUMS ("HEX  NAME") names a member whose SHA-256 is HEX; every member is named. */
-static int check_sums(struct cli_bundle *b)
-{
-	const struct cli_bundle_member *sums = cli_bundle_find(b, "SHA256SUMS");
-	if (!sums)
-		return fail(b, "%s", b->src.size, "no collect/SHA256SUMS: not a whole collect bundle (cut short?)");
-	struct mtd_reader r;
-	if (!cli_bundle_window(b, sums, &r))
-		return fail(b, "%s", sums->off, "collect/SHA256SUMS lies outside the file");
-	bool *seen = calloc(b->n, sizeof(*seen));
-	if (!seen)
-		return fail(b, "%s", 0, "out of memory");
-	const char *line;
-	size_t len;
-	bool cut;
-	int rc = CLI_OK;
-	while (rc == CLI_OK && mtd_rd_line(&r, 300, &line, &len, &cut)) {
-		uint64_t at = sums->off + mtd_rd_offset(&r) - len - 1;
-		char name[120];
-		if (!len)
-			continue;
-		if (cut || len < 67 || len - 66 >= sizeof(name) || line[64] != ' ' || line[65] != ' ') {
-			rc = fail(b, "%s", at, "collect/SHA256SUMS: expected 'SHA256  NAME' lines");
-			break;
-		}
-		memcpy(name, line + 66, len - 66);
-		name[len - 66] = 0;
-		const struct cli_bundle_member *m = cli_bundle_find(b, name);
-		char got[65];
-		if (!m) {
-			char what[200];
-			snprintf(what, sizeof(what),
-			         "collect/SHA256SUMS names collect/%s, which the bundle does not hold", name);
-			rc = fail(b, "%s", at, what);
-		} else if (!member_sha256(b, m, got) || memcmp(got, line, 64)) {
-			char what[200];
-			snprintf(what, sizeof(what),
-			         "collect/%s: its SHA-256 is not the one SHA256SUMS gives (damaged)", name);
-			rc = fail(b, "%s", m->off, what);
-		} else {
-			seen[m - b->m] = true;
-		}
-	}
-	for (size_t i = 0; rc == CLI_OK && i < b->n; i++)
-		if (!seen[i] && &b->m[i] != sums) {
-			char what[200];
-			snprintf(what, sizeof(what), "%s is not in collect/SHA256SUMS", b->m[i].name);
-			rc = fail(b, "%s", b->m[i].off, what);
-		}
-	free(seen);
-	return rc;
+	return mtd_bundle_member_reader(&b->b, m, out);
 }
 
 int cli_bundle_open(struct cli_bundle *b, const char *path)
@@ -188,71 +60,55 @@ int cli_bundle_open(struct cli_bundle *b, const char *path)
 		return CLI_FAIL;
 	}
 	b->opened = true;
-	if (b->src.size > SIZE_MAX)
-		return fail(b, "%s", 0, "too large for this build");
+	if (b->src.size > SIZE_MAX) {
+		cli_error("%s: too large for this build", path);
+		cli_bundle_close(b);
+		return CLI_FAIL;
+	}
 	struct mtd_reader r;
 	mtd_rd_init(&r, b->src.data, (size_t)b->src.size, 0);
-	if (!first_header_is_bundle(&r))
-		return fail(b, "%s", 0, "expected a ustar header naming collect/...");
-	size_t cap = 0;
-	uint64_t off = 0;
-	for (;;) {
-		uint8_t h[512];
-		if (!mtd_rd_copy_at(&r, (size_t)off, h, sizeof(h)))
-			return fail(b, "%s", off,
-			            "expected a tar header or the two zero blocks that end the bundle (cut short?)");
-		if (mtd_rd_uniform_at(&r, (size_t)off, 512, 0))
-			break;
-		uint64_t want, size, sum = 0;
-		for (size_t i = 0; i < sizeof(h); i++)
-			sum += (i >= 148 && i < 156) ? ' ' : h[i];
-		if (memcmp(h + 257, "ustar", 5) || !tar_octal(h + 148, 8, &want) || sum != want)
-			return fail(b, "%s", off, "expected a ustar header with a valid checksum");
-		if (!tar_octal(h + 124, 12, &size))
-			return fail(b, "%s", off, "expected an octal size in the tar header");
-		char name[101];
-		memcpy(name, h, 100);
-		name[100] = 0;
-		if (h[345] || !name_ok(name) || (h[156] != '0' && h[156] != 0))
-			return fail(b, "%s", off,
-			            "expected a regular file named collect/... ([A-Za-z0-9._-/], no '..')");
-		uint64_t data = off + 512, end;
-		if (!mtd_add_ov(data, size, &end) || end > b->src.size)
-			return fail(b, "%s", off, "the member runs past the end of the file (cut short?)");
-		for (size_t i = 0; i < b->n; i++)
-			if (!strcmp(b->m[i].name, name))
-				return fail(b, "%s", off, "a member name given twice");
-		if (b->n == BUNDLE_MAX_MEMBERS)
-			return fail(b, "%s", off, "more members than a collect bundle holds");
-		if (b->n == cap) {
-			size_t nc = cap ? cap * 2 : 32;
-			struct cli_bundle_member *nm2 = realloc(b->m, nc * sizeof(*nm2));
-			if (!nm2)
-				return fail(b, "%s", off, "out of memory");
-			b->m = nm2;
-			cap = nc;
-		}
-		memcpy(b->m[b->n].name, name, sizeof(name));
-		b->m[b->n].off = data;
-		b->m[b->n].size = size;
-		b->n++;
-		off = end + (512 - end % 512) % 512;
-	}
-	if (check_sums(b))
+	if (mtd_bundle_open(&b->b, path, &r, &d)) {
+		cli_diag(&d);
+		cli_bundle_close(b);
 		return CLI_FAIL;
-	const struct cli_bundle_member *man = cli_bundle_find(b, "manifest.json");
-	static const char unstable[] = "\"stable\": false";
-	struct mtd_reader mr;
-	size_t at;
-	if (man && cli_bundle_window(b, man, &mr) && mtd_rd_find(&mr, 0, unstable, strlen(unstable), &at))
-		cli_warn(
-		    "%s: collect read a partition differently twice (manifest.json \"stable\": false): that dump is "
-		    "not to be trusted",
-		    path);
+	}
+	/* a dump that read differently twice, ended early, had read errors or is not the device's size */
+	for (size_t i = 0; i < b->b.nmtd; i++) {
+		char why[400];
+		if (b->b.mtd[i].dump[0] && !mtd_bundle_dump_ok(&b->b, &b->b.mtd[i], why, sizeof(why)))
+			cli_warn("%s:%s", path, cli_txt(why));
+	}
 	return CLI_OK;
 }
 
-static int write_member(const struct cli_bundle *b, const struct cli_bundle_member *m, const char *path)
+int cli_bundle_facts(const struct mtd_bundle *b, const char *path, struct mtd_facts *f, size_t *nparsed,
+                     void (*skipped)(const char *name), struct mtd_diag *d)
+{
+	*nparsed = 0;
+	for (size_t i = 0; i < b->n; i++) {
+		const char *rel = b->m[i].name + 8;
+		if (!strncmp(rel, "mtd/", 4) || !strcmp(rel, "manifest.json") || !strcmp(rel, "SHA256SUMS") ||
+		    !b->m[i].size)
+			continue;
+		char name[400];
+		snprintf(name, sizeof(name), "%s:%s", path, rel);
+		struct mtd_reader r;
+		const uint8_t *span;
+		if (b->m[i].size > MTD_FACTS_MAX_INPUT || !mtd_bundle_member_reader(b, &b->m[i], &r) ||
+		    !mtd_rd_bytes_at(&r, 0, (size_t)b->m[i].size, &span)) {
+			if (skipped)
+				skipped(name);
+			continue;
+		}
+		int rc = mtd_facts_parse(f, name, span, (size_t)b->m[i].size, d);
+		if (rc)
+			return rc;
+		(*nparsed)++;
+	}
+	return 0;
+}
+
+static int write_member(const struct cli_bundle *b, const struct mtd_bundle_member *m, const char *path)
 {
 	struct mtd_reader r;
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
@@ -307,11 +163,11 @@ int cli_bundle_unpack(struct cli_bundle *b, char *dir, size_t dirlen)
 		b->tmpdir[0] = 0;
 		return CLI_FAIL;
 	}
-	for (size_t i = 0; i < b->n; i++) {
-		const char *rel = b->m[i].name + 8;
+	for (size_t i = 0; i < b->b.n; i++) {
+		const char *rel = b->b.m[i].name + 8;
 		char p[4200];
 		snprintf(p, sizeof(p), "%s/%s", b->tmpdir, rel);
-		if (make_dirs(b, rel) || write_member(b, &b->m[i], p))
+		if (make_dirs(b, rel) || write_member(b, &b->b.m[i], p))
 			return CLI_FAIL;
 	}
 	snprintf(dir, dirlen, "%s", b->tmpdir);
@@ -322,14 +178,14 @@ void cli_bundle_close(struct cli_bundle *b)
 {
 	if (b->tmpdir[0]) {
 		char p[4200];
-		for (size_t i = 0; i < b->n; i++) {
-			snprintf(p, sizeof(p), "%s/%s", b->tmpdir, b->m[i].name + 8);
+		for (size_t i = 0; i < b->b.n; i++) {
+			snprintf(p, sizeof(p), "%s/%s", b->tmpdir, b->b.m[i].name + 8);
 			unlink(p);
 		}
 		/* the directories, deepest first: each member's parents (a removal that fails is one not empty) */
 		for (int pass = 0; pass < 8; pass++)
-			for (size_t i = 0; i < b->n; i++) {
-				const char *rel = b->m[i].name + 8, *q = strrchr(rel, '/');
+			for (size_t i = 0; i < b->b.n; i++) {
+				const char *rel = b->b.m[i].name + 8, *q = strrchr(rel, '/');
 				if (q) {
 					snprintf(p, sizeof(p), "%s/%.*s", b->tmpdir, (int)(q - rel), rel);
 					rmdir(p);
@@ -338,9 +194,7 @@ void cli_bundle_close(struct cli_bundle *b)
 		rmdir(b->tmpdir);
 		b->tmpdir[0] = 0;
 	}
-	free(b->m);
-	b->m = NULL;
-	b->n = 0;
+	mtd_bundle_release(&b->b);
 	if (b->opened)
 		mtd_source_close(&b->src);
 	b->opened = false;

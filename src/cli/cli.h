@@ -92,16 +92,12 @@ int cli_assess_batch(int argc, char **argv, const struct cli_batch_opts *bo);
 int cli_open_input(const char *cmd, const char *path, const char *view, struct mtd_source *s);
 
 /* ---- bundles written by collect on the device (src/cli/bundle.c, doc/collect.md) ---- */
-struct cli_bundle_member {
-	char name[101]; /* "collect/..." */
-	uint64_t off, size;
-};
+#include <mtdscope/bundle.h>
 struct cli_bundle {
 	struct mtd_source src;
 	bool opened;
-	struct cli_bundle_member *m;
-	size_t n;
-	char tmpdir[4096]; /* where cli_bundle_unpack() put the members ("" before) */
+	struct mtd_bundle b; /* members b.m[0..b.n), manifest entries b.mtd[0..b.nmtd) */
+	char tmpdir[4096];   /* where cli_bundle_unpack() put the members ("" before) */
 };
 struct mtd_reader;
 /** PATH is a regular file starting with a ustar header (valid checksum) named collect/... */
@@ -113,9 +109,17 @@ bool cli_is_bundle(const char *path);
  */
 int cli_bundle_open(struct cli_bundle *b, const char *path);
 /** The member collect/NAME, or NULL. */
-const struct cli_bundle_member *cli_bundle_find(const struct cli_bundle *b, const char *name);
+const struct mtd_bundle_member *cli_bundle_find(const struct cli_bundle *b, const char *name);
 /** A reader over one member's bytes. */
-bool cli_bundle_window(const struct cli_bundle *b, const struct cli_bundle_member *m, struct mtd_reader *out);
+bool cli_bundle_window(const struct cli_bundle *b, const struct mtd_bundle_member *m, struct mtd_reader *out);
+struct mtd_facts;
+/**
+ * Parse every text member of b (not the dumps, the manifest or SHA256SUMS) into f, each named
+ * PATH:MEMBER ("router.tar:dmesg"); members over MTD_FACTS_MAX_INPUT go to skipped (may be NULL).
+ * *nparsed members were parsed.  0 or the parser's error (d filled).  Thread-safe: prints nothing.
+ */
+int cli_bundle_facts(const struct mtd_bundle *b, const char *path, struct mtd_facts *f, size_t *nparsed,
+                     void (*skipped)(const char *name), struct mtd_diag *d);
 /** Write every member into a new temporary directory (its path in dir): DIR/proc/mtd, DIR/mtd/mtd0ro... */
 int cli_bundle_unpack(struct cli_bundle *b, char *dir, size_t dirlen);
 /** Remove what cli_bundle_unpack() wrote and unmap. */

@@ -222,36 +222,27 @@ static int load_dir(struct mtd_facts *f, const char *dir, bool *any_ok, int *fai
 	return rc;
 }
 
+static void bundle_skipped(const char *name)
+{
+	cli_warn("%s: larger than %u MiB: skipped", name, MTD_FACTS_MAX_INPUT >> 20);
+}
+
 /* A collect bundle: every text member (not the dumps, the manifest or SHA256SUMS), named BUNDLE:MEMBER. */
 static int load_bundle(struct mtd_facts *f, const char *path, bool *any_ok)
 {
 	struct cli_bundle b;
 	if (cli_bundle_open(&b, path))
 		return CLI_FAIL;
+	struct mtd_diag d;
+	mtd_diag_clear(&d);
+	size_t n = 0;
 	int rc = CLI_OK;
-	for (size_t i = 0; i < b.n && rc == CLI_OK; i++) {
-		const char *rel = b.m[i].name + 8;
-		if (!strncmp(rel, "mtd/", 4) || !strcmp(rel, "manifest.json") || !strcmp(rel, "SHA256SUMS") ||
-		    !b.m[i].size)
-			continue;
-		char name[400];
-		snprintf(name, sizeof(name), "%s:%s", path, rel);
-		struct mtd_reader r;
-		const uint8_t *span;
-		if (b.m[i].size > MTD_FACTS_MAX_INPUT || !cli_bundle_window(&b, &b.m[i], &r) ||
-		    !mtd_rd_bytes_at(&r, 0, (size_t)b.m[i].size, &span)) {
-			cli_warn("%s: larger than %u MiB: skipped", name, MTD_FACTS_MAX_INPUT >> 20);
-			continue;
-		}
-		struct mtd_diag d;
-		mtd_diag_clear(&d);
-		if (mtd_facts_parse(f, name, span, (size_t)b.m[i].size, &d)) {
-			cli_diag(&d);
-			rc = CLI_FAIL;
-		} else {
-			*any_ok = true;
-		}
+	if (cli_bundle_facts(&b.b, path, f, &n, bundle_skipped, &d)) {
+		cli_diag(&d);
+		rc = CLI_FAIL;
 	}
+	if (n)
+		*any_ok = true;
 	cli_bundle_close(&b);
 	return rc;
 }

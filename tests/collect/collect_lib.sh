@@ -65,16 +65,50 @@ make_root() {
 	KLOG=$k/dmesg.txt
 }
 
-# build_mipsel: the static musl mipsel collect in $BUILDDIR/collect-mipsel (cross/mipsel-linux-musl.ini);
-# sets XMIPS to the binary; returns non-zero (logs in $T/setup.log, $T/build.log) on failure.
-build_mipsel() {
-	local b=$BUILDDIR/collect-mipsel ini=$BUILDDIR/collect-mipsel-musl.ini
-	printf "[constants]\nmusl = '%s'\n" "$SRCDIR/cross/musl-mipsel" >"$ini"
+# collect_arch ARCH: what the static musl collect for ARCH (a Debian architecture with a
+# cross/ARCH-linux-musl.ini) is, in variables: XTRIPLET (the Debian cross gcc's prefix), XQEMU
+# (the user-mode emulator) and XCPU (the CPU it emulates, QEMU_CPU: the oldest the Debian ABI
+# targets), XELF (readelf -h's Class, Data, Type and Machine, a regex), XUNAME (uname -m under
+# XQEMU with XCPU), XFLOAT (readelf -A's Tag_ABI_VFP_args: how floats are passed, ARM only).
+# Skips the test (need) when the cross gcc or the emulator is missing.
+collect_arch() {
+	XFLOAT=
+	case $1 in
+	mipsel)
+		need mipsel-linux-gnu-gcc mipsel-linux-gnu-strip qemu-mipsel
+		XTRIPLET=mipsel-linux-gnu XQEMU=qemu-mipsel XCPU=24Kf XUNAME=mips
+		XELF='^ELF32 2.s complement, little endian EXEC .*MIPS' ;;
+	armhf)
+		need arm-linux-gnueabihf-gcc arm-linux-gnueabihf-strip qemu-arm
+		XTRIPLET=arm-linux-gnueabihf XQEMU=qemu-arm XCPU=cortex-a7 XUNAME=armv7l XFLOAT='VFP registers'
+		XELF='^ELF32 2.s complement, little endian EXEC .*ARM $' ;;
+	armel)
+		need arm-linux-gnueabi-gcc arm-linux-gnueabi-strip qemu-arm
+		XTRIPLET=arm-linux-gnueabi XQEMU=qemu-arm XCPU=arm926 XUNAME=armv5tel XFLOAT=none
+		XELF='^ELF32 2.s complement, little endian EXEC .*ARM $' ;;
+	arm64)
+		need aarch64-linux-gnu-gcc aarch64-linux-gnu-strip qemu-aarch64
+		XTRIPLET=aarch64-linux-gnu XQEMU=qemu-aarch64 XCPU=cortex-a53 XUNAME=aarch64
+		XELF='^ELF64 2.s complement, little endian EXEC .*AArch64 $' ;;
+	*) echo "collect_arch: no cross file for '$1'" >&2; return 2 ;;
+	esac
+}
+
+# build_collect ARCH: the static musl collect for ARCH in $BUILDDIR/collect-ARCH
+# (cross/ARCH-linux-musl.ini against cross/musl-ARCH, -Dbuildtype=minsize -Dwerror=true); sets
+# XCOLLECT to the binary; returns 1 when meson setup fails ($T/setup.log), 2 when the build does
+# ($T/build.log).
+build_collect() {
+	local a=$1 b=$BUILDDIR/collect-$1 ini=$BUILDDIR/collect-$1-musl.ini
+	printf "[constants]\nmusl = '%s'\n" "$SRCDIR/cross/musl-$a" >"$ini"
 	if [ ! -f "$b/build.ninja" ]; then
 		rm -rf "$b"
-		meson setup --cross-file "$ini" --cross-file "$SRCDIR/cross/mipsel-linux-musl.ini" -Dcollect_only=true \
-			-Dbuildtype=minsize "$b" "$SRCDIR" >"$T/setup.log" 2>&1 || return 1
+		meson setup --cross-file "$ini" --cross-file "$SRCDIR/cross/$a-linux-musl.ini" -Dcollect_only=true \
+			-Dbuildtype=minsize -Dwerror=true "$b" "$SRCDIR" >"$T/setup.log" 2>&1 || return 1
+	else
+		meson setup --reconfigure --cross-file "$ini" --cross-file "$SRCDIR/cross/$a-linux-musl.ini" \
+			-Dwerror=true "$b" "$SRCDIR" >"$T/setup.log" 2>&1 || return 1
 	fi
-	ninja -C "$b" >"$T/build.log" 2>&1 || return 1
-	XMIPS=$b/src/collect/collect
+	ninja -C "$b" >"$T/build.log" 2>&1 || return 2
+	XCOLLECT=$b/src/collect/collect
 }

@@ -134,13 +134,13 @@ off=$(( $(tar tvf "$T/b.tar" --block-number | grep 'collect/mtd/mtd3ro' | sed 's
 printf 'X' | dd of="$T/bad.tar" bs=1 seek=$off conv=notrunc 2>/dev/null
 "$MTDSCOPE" verify "$T/bad.tar" >/dev/null 2>"$T/bad.err"
 is "$?" 1 "a byte changed in a dump: verify fails"
-like "$(cat "$T/bad.err")" "^mtdscope: $T/bad.tar: at offset [0-9]+: collect/mtd/mtd3ro: its SHA-256 is not the one SHA256SUMS gives \(damaged\)\$" \
+like "$(cat "$T/bad.err")" "^mtdscope: $T/bad.tar: offset 0x[0-9a-f]+: collect/mtd/mtd3ro: its SHA-256 is not the one SHA256SUMS gives \(damaged\)\$" \
 	"one line naming the member"
 is "$(wc -l <"$T/bad.err")" 1 "one line only"
 head -c 1000000 "$T/b.tar" >"$T/cut.tar"
 "$MTDSCOPE" verify "$T/cut.tar" >/dev/null 2>"$T/cut.err"
 is "$?" 1 "a bundle cut short: verify fails"
-like "$(cat "$T/cut.err")" "^mtdscope: $T/cut.tar: at offset [0-9]+: the member runs past the end of the file \(cut short\?\)\$" \
+like "$(cat "$T/cut.err")" "^mtdscope: $T/cut.tar: offset 0x[0-9a-f]+: the member runs past the end of the file \(cut short\?\)\$" \
 	"and says where"
 mkdir -p "$T/evil/collect"
 echo x >"$T/evil/collect/a"

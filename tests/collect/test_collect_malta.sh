@@ -17,7 +17,7 @@ if [ -z "$kdeb" ] || [ -z "$bdeb" ]; then
 fi
 [ -f /usr/lib/u-boot/maltael/u-boot.bin ] || skip_all "u-boot-qemu not installed (run scripts/setup.sh)"
 [ -f "$SRCDIR/cross/musl-mipsel/.complete" ] || { ok 1 "the mipsel musl sysroot exists (scripts/cross-musl.sh mipsel)"; done_testing; exit 1; }
-build_mipsel
+build_collect mipsel
 ok $? "the static mipsel collect builds"
 make_root "$T/root"
 dpkg-deb -x "$kdeb" "$T/k"
@@ -27,7 +27,7 @@ mods=$(ls -d "$T"/k/lib/modules/* | head -1)
 ird=$T/ird
 mkdir -p "$ird/bin" "$ird/dev" "$ird/proc" "$ird/sys" "$ird/mod"
 cp "$T/bb/bin/busybox" "$ird/bin/"
-mipsel-linux-gnu-strip -o "$ird/bin/collect" "$XMIPS"
+mipsel-linux-gnu-strip -o "$ird/bin/collect" "$XCOLLECT"
 for m in drivers/mtd/devices/mtdram.ko drivers/net/mii.ko drivers/net/ethernet/amd/pcnet32.ko; do
 	cp "$mods/kernel/$m" "$ird/mod/" || { ok 1 "the kernel package has $m"; done_testing; exit 1; }
 done

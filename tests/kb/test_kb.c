@@ -56,6 +56,18 @@ static void flash(void)
 	/* the marking printed on the package: gigadevice.c lists "gd25q64" */
 	f = mtd_kb_flash_by_name("GD25Q64CSIG");
 	ok(f && f->size == 8 * MIB, "GD25Q64CSIG, a longer marking of the GD25Q64: 8 MiB");
+	/* the id of a chip only named: spi-nor/winbond.c { "w25x32", INFO(0xef3016, ...) } */
+	f = mtd_kb_flash_id_by_name("w25x32");
+	ok(f && !strcmp(f->jedec, "ef3016"), "w25x32 (kernel name): id ef3016");
+	f = mtd_kb_flash_id_by_name("S25SL064A");
+	ok(f && !strcmp(f->jedec, "010216"), "S25SL064A: id 010216 (spansion.c)");
+	/* flashrom's W25Q128.V has no id; the kernel's "w25q128" (0xef4018) is the prefix of the marking */
+	f = mtd_kb_flash_id_by_name("W25Q128BV");
+	ok(f && !strcmp(f->jedec, "ef4018"), "W25Q128BV: id ef4018 from the kernel's w25q128");
+	f = mtd_kb_flash_id_by_name("W25Q128JVSIQ");
+	ok(f && !strcmp(f->jedec, "ef7018"), "W25Q128JVSIQ: the longer kernel name w25q128jv wins (ef7018)");
+	ok(mtd_kb_flash_id_by_name("MX25L128") == NULL, "MX25L128: no kernel name is its prefix, no id made up");
+	ok(mtd_kb_flash_id_by_name("m25p") == NULL, "a short name gives no id");
 }
 
 static void socs(void)

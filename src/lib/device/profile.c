@@ -11,6 +11,8 @@
 
 #include "kb.h"
 
+#define MIB (1ull << 20)
+
 static const struct mtd_fact *best(const struct mtd_facts *f, const char *key)
 {
 	const struct mtd_fact *b = NULL;
@@ -133,7 +135,25 @@ static void resolve_ram(const struct mtd_facts *f, struct mtd_profile *p)
 	const struct mtd_fact *b = best(f, "ram");
 	if (!b)
 		return;
+	/* the pages the kernel manages ("Memory: 125252K/131072K available", a usable memory map entry) exist:
+	 * a loader that prints less printed what it was configured for, not what is fitted */
+	for (size_t i = 0; i < f->n; i++) {
+		const struct mtd_fact *x = &f->v[i];
+		if (!strcmp(x->key, "ram") && !strcmp(x->layer, "kernel") && x->weight >= 70 && x->num > b->num &&
+		    strcmp(b->layer, "kernel") && (!strcmp(b->layer, "u-boot") || !strcmp(b->layer, "boot-rom")))
+			b = x;
+	}
 	set(&p->ram, b);
+	/* MT7621: U-Boot maps and reports at most 448 MiB (CONFIG_MAX_MEM_MAPPED 0x1c000000, the rest of the
+	 * address space below 512 MiB is the I/O window); Linux adds the top 64 MiB of a 512 MiB module
+	 * at 0x20000000 (arch/mips/ralink/mt7621.c).  448 MiB is therefore a 512 MiB module. */
+	if (p->soc.src && !strcmp(p->soc.s, "MT7621") && b->num == 448 * MIB) {
+		p->ram.n = 512 * MIB;
+		p->ram.s = mib(p, p->ram.n);
+		conflict(p, b, NULL,
+		         "RAM: %s prints 448 MiB, all an MT7621 maps below its I/O window: a 512 MiB module is fitted",
+		         b->layer);
+	}
 	p->ram_estimated = !strcmp(b->layer, "meminfo") || !strcmp(b->layer, "free") || !strcmp(b->layer, "poster") ||
 	                   !strcmp(b->layer, "cmdline");
 	for (size_t i = 0; i < f->n; i++) {
@@ -178,10 +198,18 @@ static void resolve_flash(const struct mtd_facts *f, struct mtd_profile *p)
 	const struct mtd_fact *c = best(f, "flash_chip");
 	const struct mtd_fact *s = best(f, "flash_size");
 	const struct mtd_fact *t = best(f, "flash_type");
-	const struct mtd_kb_flash *kj = j ? mtd_kb_flash_by_jedec(j->value) : NULL;
+	/* CFI ids of a parallel NOR (maker byte + 16-bit device id, "c2 22cb") are not SPI JEDEC ids: the
+	 * SPI tables would read "c222" as a Macronix SPI NAND */
+	bool cfi = j && j->note && strstr(j->note, "CFI ids") != NULL;
+	const struct mtd_kb_flash *kj = j && !cfi ? mtd_kb_flash_by_jedec(j->value) : NULL;
 	const struct mtd_kb_flash *kc = c ? mtd_kb_flash_by_name(c->value) : NULL;
 	set(&p->flash_jedec, j);
 	set(&p->flash_chip, c);
+	const struct mtd_kb_flash *ki = !j && c ? mtd_kb_flash_id_by_name(c->value) : NULL;
+	if (ki) { /* only the name is printed: its id from the kernel's table */
+		p->flash_jedec.s = ki->jedec;
+		p->flash_jedec.src = c;
+	}
 	if (!c && kj) { /* the chip named from its id */
 		p->flash_chip.s = kj->name;
 		p->flash_chip.src = j;
@@ -193,7 +221,7 @@ static void resolve_flash(const struct mtd_facts *f, struct mtd_profile *p)
 	const struct mtd_kb_flash *k = kj ? kj : kc;
 	struct mtd_kb_flash_match fm;
 	memset(&fm, 0, sizeof(fm));
-	bool fm_ok = j && mtd_kb_flash_lookup(j->value, &fm) == 0 && fm.size && !fm.ambiguous;
+	bool fm_ok = j && !cfi && mtd_kb_flash_lookup(j->value, &fm) == 0 && fm.size && !fm.ambiguous;
 	if (!s && k && (!j || !fm_ok || fm.size == k->size)) {
 		p->flash_size.n = k->size;
 		p->flash_size.src = j ? j : c;

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Bundles written by collect (the native build) as the inputs of the batch modes, one device a
+# bundle: assess --each / --jsonl over a directory of bundles and a plain log, each bundle's
+# verdict the one `assess BUNDLE` gives, its --jsonl line valid against doc/schema/assess.json
+# with the bundle's SHA-256 and evidence named BUNDLE:MEMBER; a damaged bundle reported in one
+# line while the run goes on; scan --db storing each bundle as one image.
+# Environment from tests/collect/meson.build: COLLECT (the native binary), MTDSCOPE.
+. "$SRCDIR/tests/lib.sh"
+. "$SRCDIR/tests/collect/collect_lib.sh"
+need mkenvimage mkimage mksquashfs mkfs.jffs2 lzma jq sqlite3
+[ -f /usr/lib/u-boot/maltael/u-boot.bin ] || skip_all "u-boot-qemu not installed (run scripts/setup.sh)"
+python3 -c 'import jsonschema' 2>/dev/null || skip_all "python3-jsonschema not installed (run scripts/setup.sh)"
+make_root "$T/root"
+A=$TESTDATA/real-logs/asus-rt-n14u-mt7620n
+mkdir -p "$T/in" "$T/r2/proc"
+# device 1: the MT7628 tree with its dumps; device 2: only the Asus RT-N14U's kernel log (--no-dumps)
+"$COLLECT" --root "$T/root" --klog "$KLOG" -q -o "$T/in/kingston.tar" 2>/dev/null
+ok $? "collect: the first device's bundle"
+"$COLLECT" --root "$T/r2" --klog "$A/dmesg.txt" --no-dumps -q -o "$T/in/asus.tar" 2>/dev/null
+ok $? "collect: the second device's bundle (no dumps)"
+cp "$TESTDATA/seeds/"000_*.txt "$T/in/pstr2.txt"
+
+"$MTDSCOPE" assess --each --jobs 2 "$T/in" >"$T/each.txt" 2>"$T/err"
+ok $? "assess --each over two bundles and a log: exit 0"
+is "$(wc -l <"$T/each.txt")" 3 "one line a device"
+for b in kingston asus; do
+	want=$("$MTDSCOPE" assess --json "$T/in/$b.tar" 2>/dev/null | jq -r .verdict)
+	like "$(grep "^$T/in/$b.tar: " "$T/each.txt")" "^$T/in/$b.tar: $want - " "$b.tar: the verdict assess BUNDLE gives ($want)"
+done
+like "$(grep "^$T/in/asus.tar: " "$T/each.txt")" "supported - supported: this is the Asus RT-N14U" \
+	"the Asus bundle is recognised as the device in its kernel log"
+like "$(grep "^$T/in/pstr2.txt: " "$T/each.txt")" "not-viable" "the plain log beside them is its own device"
+
+"$MTDSCOPE" assess --jsonl --jobs 2 "$T/in" >"$T/each.jsonl" 2>/dev/null
+ok $? "assess --jsonl: exit 0"
+python3 - "$SRCDIR/doc/schema/assess.json" "$T/each.jsonl" <<'E'
+import json, sys, jsonschema
+s = json.load(open(sys.argv[1]))
+for l in open(sys.argv[2]):
+    jsonschema.validate(json.loads(l), s)
+E
+ok $? "every --jsonl line is valid against doc/schema/assess.json"
+k=$(grep "\"$T/in/kingston.tar\"" "$T/each.jsonl")
+is "$(jq -r .sha256 <<<"$k")" "$(sha256sum "$T/in/kingston.tar" | cut -d' ' -f1)" "the line's sha256 is the bundle's"
+is "$(jq -r '.profile.soc.source.file' <<<"$k")" "$T/in/kingston.tar:proc/cpuinfo" "evidence named BUNDLE:MEMBER (the SoC from proc/cpuinfo)"
+is "$(jq -r '.profile.flash_chip.value' <<<"$k")" W25Q128BV "the flash chip from the bundle's dmesg"
+is "$(jq -r '[.. | objects | select(has("file")) | .file | select(test("^'"$T"'/in/kingston.tar:") | not)] | length' <<<"$k")" 0 \
+	"every evidence line of that device comes from its own bundle"
+
+# a damaged bundle among them: one line naming it and the offset, the others assessed, exit 1
+cp "$T/in/kingston.tar" "$T/in/bad.tar"
+off=$(($(stat -c %s "$T/in/bad.tar") / 2))
+printf 'X' | dd of="$T/in/bad.tar" bs=1 seek=$off conv=notrunc 2>/dev/null
+"$MTDSCOPE" assess --each --jobs 2 "$T/in" >"$T/each2.txt" 2>"$T/err2"
+is "$?" 1 "a damaged bundle in the batch: exit 1"
+like "$(cat "$T/err2")" "$T/in/bad.tar: offset 0x[0-9a-f]+: collect/mtd/mtd[0-9]ro: its SHA-256 is not the one SHA256SUMS gives \(damaged\)" \
+	"one line naming the bundle, the offset and the member"
+is "$(wc -l <"$T/each2.txt")" 3 "the other three are assessed"
+"$MTDSCOPE" assess --jsonl "$T/in/bad.tar" >"$T/bad.jsonl" 2>/dev/null
+like "$(jq -r .error "$T/bad.jsonl")" "collect/mtd/mtd[0-9]ro: its SHA-256 is not the one" "--jsonl: its line carries the error"
+rm "$T/in/bad.tar"
+
+# scan --db: each bundle one image (the tar and the dumps' components inside)
+"$MTDSCOPE" scan --db "$T/r.sqlite" --jobs 2 "$T/in/kingston.tar" "$T/in/asus.tar" >/dev/null 2>&1
+ok $? "scan --db over the bundles"
+is "$(sqlite3 "$T/r.sqlite" "select count(*) from images where status = 'ok'")" 2 "two images"
+is "$(sqlite3 "$T/r.sqlite" "select sha256 from images where path like '%kingston.tar'")" \
+	"$(sha256sum "$T/in/kingston.tar" | cut -d' ' -f1)" "stored under the bundle's SHA-256"
+like "$(sqlite3 "$T/r.sqlite" "select group_concat(type, ' ') from components c join images i on c.image = i.sha256 where i.path like '%kingston.tar' order by c.id")" \
+	"tar.*uimage.*squashfs" "its components: the tar and the uImage and squashfs of its dumps"
+done_testing
