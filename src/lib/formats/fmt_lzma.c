@@ -247,4 +247,7 @@ const struct mtd_format mtd_fmt_lzma = {
                {"\x5c\x00", 2, 0},
                {"\x5e\x00", 2, 0}},
     .probe = probe,
+    /* a stream that decodes to its end was read up to there, and 4 bytes further (size_append) */
+    .memo = true,
+    .memo_lookahead = 4,
 };

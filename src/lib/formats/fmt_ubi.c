@@ -505,7 +505,9 @@ static int probe(struct mtd_probe *p)
 	/* assemble the volumes for the nested scan */
 	const struct mtd_scan_options *opt = mtd_probe_options(p);
 	if (opt->descend && u.total) {
-		if (u.total > mtd_probe_decode_budget(p, p->size)) {
+		bool over = u.total > mtd_probe_decode_budget(p, p->size);
+		mtd_probe_budget_used(p, over ? 0 : u.total, over);
+		if (over) {
 			mtd_probe_problem(p, "volumes not scanned: 0x%llx bytes exceed the decode limit",
 			                  (unsigned long long)u.total);
 		} else {

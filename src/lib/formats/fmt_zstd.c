@@ -290,4 +290,10 @@ const struct mtd_format mtd_fmt_zstd = {
     /* skippable frames: 0x184D2A50..5F, little-endian, so the three bytes after the first */
     .magics = {{"\x28\xb5\x2f\xfd", 4, 0}, {"\x2a\x4d\x18", 3, 1}},
     .probe = probe,
+    /*
+     * a complete stream was read to its end and at most a frame header (18 bytes) further: the skippable
+     * frame, frame header and size_append tests after its last frame
+     */
+    .memo = true,
+    .memo_lookahead = 18,
 };

@@ -87,6 +87,18 @@ struct mtd_format {
 	bool anchor_top_only;  /* anchored probing only in the input file's own space */
 	int (*probe)(struct mtd_probe *p);
 	mtd_unpack_fn unpack; /* NULL: extract carves the bytes only */
+	/*
+	 * memo: the probe's outcome, when it is valid and without problems, depends
+	 * only on the bytes [start, start + size + memo_lookahead) (or up to the end
+	 * of what it is shown, when that comes first), not on the space or the
+	 * offset it is found at, and every component under it lies in a decoded
+	 * space of its own.  The scanner
+	 * then probes a second copy of those bytes (a second firmware, a backup
+	 * inside an archive) by copying the first one's components instead of
+	 * decoding again (scan.c, "memo").
+	 */
+	bool memo;
+	uint8_t memo_lookahead;
 };
 
 /** The registered format of that name, or NULL. */
@@ -125,6 +137,12 @@ struct mtd_probe *mtd_probe_child(struct mtd_probe *p, const char *type, uint64_
 void mtd_probe_child_done(struct mtd_probe *child, bool scan_inside);
 /** How many bytes a stream may still decode (ratio and total limits applied). */
 uint64_t mtd_probe_decode_budget(const struct mtd_probe *p, uint64_t compressed_len);
+/**
+ * After a budget was used: `kept` bytes are now kept under it, or (cut) some
+ * output was not kept because of it.  The scanner needs this to tell when a
+ * remembered outcome still holds under a smaller budget.
+ */
+void mtd_probe_budget_used(const struct mtd_probe *p, uint64_t kept, bool cut);
 /** Scan options in force. */
 const struct mtd_scan_options *mtd_probe_options(const struct mtd_probe *p);
 

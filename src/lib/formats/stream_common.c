@@ -77,6 +77,7 @@ bool mtd_stream_out_put(struct mtd_stream_out *o, uint64_t consumed, const uint8
 			o->dropped = true;
 			o->dropped_by_total = limit < ratio_limit(o, consumed);
 		}
+		mtd_probe_budget_used(o->p, o->len, take < n);
 	}
 	o->total += n;
 	/* The work bound follows the ratio alone: a spent --max-decoded must not hide later streams' extents. */

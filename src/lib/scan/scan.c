@@ -50,7 +50,30 @@ struct mtd_scanner {
 	struct mtd_component *spare[16];
 	size_t nspare;
 	struct mtd_parts_state *parts; /* layouts the image carries, noted as components are claimed */
+	/* memo (see try_probe): outcomes of probes of formats with .memo, by the bytes they read */
+	struct memo_entry *memo;
+	size_t nmemo;
+	uint64_t memo_bytes;
+	uint64_t budget_need; /* the largest decoded_total + kept any decoder relied on (mtd_probe_budget_used) */
+	bool budget_cut;      /* some decoder kept less than it decoded because of the budget */
 	int err;
+};
+
+#define MEMO_MAX       64
+#define MEMO_MAX_BYTES (32u << 20)
+
+struct memo_entry {
+	const struct mtd_format *fmt;
+	int depth;      /* the root's */
+	int deepest;    /* the deepest component's, relative to the root's */
+	uint8_t *bytes; /* the bytes the probe read, from its start */
+	uint64_t nbytes;
+	bool at_end; /* ...up to the end of what it was shown: a copy must be shown as much */
+	uint64_t size;
+	uint64_t decoded;            /* what the subtree added to decoded_total */
+	uint64_t need;               /* the total budget it needs left to come out the same */
+	struct mtd_component *comps; /* the root first; parent and space of the others relative to the root */
+	size_t ncomps;
 };
 
 struct region {
@@ -267,6 +290,16 @@ uint64_t mtd_probe_decode_budget(const struct mtd_probe *p, uint64_t compressed_
 	return by_ratio < total_left ? by_ratio : total_left;
 }
 
+void mtd_probe_budget_used(const struct mtd_probe *p, uint64_t kept, bool cut)
+{
+	struct mtd_scanner *sc = p->sc;
+	uint64_t need;
+	if (cut)
+		sc->budget_cut = true;
+	else if (mtd_add_ov(sc->decoded_total, kept, &need) && need > sc->budget_need)
+		sc->budget_need = need;
+}
+
 void mtd_probe_scan_range(struct mtd_probe *p, uint64_t off, uint64_t len)
 {
 	struct mtd_scanner *sc = p->sc;
@@ -349,11 +382,235 @@ void mtd_probe_child_done(struct mtd_probe *child, bool scan_inside)
 	free(child);
 }
 
+/* ---- memo ---- */
+
+/*
+ * A second copy of a stream (the second firmware of a dual-image flash, the
+ * backup of a flash inside an archive) decodes to the same bytes and holds
+ * the same components.  For formats that declare it (.memo), try_probe()
+ * remembers the components a valid probe produced, with the bytes it read;
+ * a later candidate of the same format over the same bytes gets copies of
+ * them instead of a second decoding and scan, at any depth where none of
+ * them meets the depth limit (nor did they where they were found).  The copies
+ * are what that decoding would have produced: the components below the root
+ * lie in decoded spaces of their own (offsets in those spaces), the parts
+ * state already saw the same bytes (its candidates are first-found-wins),
+ * and the decode budget is checked: the subtree needs `need` bytes of the
+ * total left (the most any of its decoders kept, counted from its start),
+ * and none of its decoders may have been cut by the budget.
+ */
+
+static bool copy_component(struct mtd_component *dst, const struct mtd_component *src)
+{
+	*dst = *src;
+	dst->decoded = NULL;
+	dst->decoded_owned = false;
+	dst->problems = NULL;
+	dst->details = NULL;
+	dst->problems_cap = dst->details_cap = 0;
+	dst->nproblems = dst->ndetails = 0;
+	if (src->nproblems) {
+		dst->problems = mtd_alloc_array(src->nproblems, sizeof(*dst->problems));
+		if (!dst->problems)
+			return false;
+		memcpy(dst->problems, src->problems, src->nproblems * sizeof(*dst->problems));
+		dst->nproblems = dst->problems_cap = src->nproblems;
+	}
+	if (src->ndetails) {
+		dst->details = mtd_alloc_array(src->ndetails, sizeof(*dst->details));
+		if (!dst->details)
+			return false;
+		dst->details_cap = src->ndetails;
+		for (size_t i = 0; i < src->ndetails; i++) {
+			struct mtd_detail *d = &dst->details[i];
+			*d = src->details[i];
+			d->list = NULL;
+			d->cap = 0;
+			if (src->details[i].nlist) {
+				d->list = mtd_alloc_array(src->details[i].nlist, sizeof(*d->list));
+				if (!d->list) {
+					d->nlist = 0;
+					dst->ndetails = i + 1;
+					return false;
+				}
+				memcpy(d->list, src->details[i].list, d->nlist * sizeof(*d->list));
+				d->cap = d->nlist;
+			}
+			dst->ndetails = i + 1;
+		}
+	}
+	return true;
+}
+
+/* Free what copy_component() allocated (dst itself is not freed). */
+static void clear_component(struct mtd_component *c)
+{
+	free(c->problems);
+	for (size_t i = 0; i < c->ndetails; i++)
+		free(c->details[i].list);
+	free(c->details);
+}
+
+static void memo_free(struct mtd_scanner *sc)
+{
+	for (size_t i = 0; i < sc->nmemo; i++) {
+		struct memo_entry *e = &sc->memo[i];
+		for (size_t k = 0; k < e->ncomps; k++)
+			clear_component(&e->comps[k]);
+		free(e->comps);
+		free(e->bytes);
+	}
+	free(sc->memo);
+	sc->memo = NULL;
+	sc->nmemo = 0;
+}
+
+static const struct memo_entry *memo_find(const struct mtd_scanner *sc, const struct region *rg,
+                                          const struct mtd_format *f, uint64_t start, uint64_t limit)
+{
+	for (size_t i = 0; i < sc->nmemo; i++) {
+		const struct memo_entry *e = &sc->memo[i];
+		if (e->fmt != f || rg->depth + e->deepest + 1 > sc->opt.max_depth || e->nbytes > limit - start ||
+		    (e->at_end && e->nbytes != limit - start) ||
+		    memcmp(rg->data + start, e->bytes, (size_t)e->nbytes) != 0)
+			continue;
+		uint64_t left = sc->opt.max_decoded > sc->decoded_total ? sc->opt.max_decoded - sc->decoded_total : 0;
+		return left >= e->need ? e : NULL;
+	}
+	return NULL;
+}
+
+/* Copy the remembered components at `start`; returns the claimed end, or 0 (out of memory). */
+static uint64_t memo_replay(struct mtd_scanner *sc, const struct region *rg, const struct memo_entry *e, uint64_t start)
+{
+	int64_t base = (int64_t)sc->res->ncomps;
+	for (size_t k = 0; k < e->ncomps; k++) {
+		const struct mtd_component *m = &e->comps[k];
+		struct mtd_component *c = new_component(sc, m->type, 0, 0, 0, 0, 0);
+		if (!c)
+			return 0;
+		int64_t id = c->id;
+		bool ok = copy_component(c, m);
+		c->id = id;
+		if (!ok) {
+			sc->err = MTD_ERR_NOMEM;
+			return 0;
+		}
+		if (k == 0) {
+			c->offset = start;
+			c->parent = rg->parent;
+			c->space = rg->space;
+			c->depth = rg->depth;
+		} else {
+			c->parent += base;
+			c->space += base;
+			c->depth += rg->depth - e->depth;
+		}
+	}
+	uint64_t need;
+	if (mtd_add_ov(sc->decoded_total, e->need, &need) && need > sc->budget_need)
+		sc->budget_need = need;
+	sc->decoded_total += e->decoded;
+	return start + e->size;
+}
+
+/* Remember the components comps[mark..] that the probe at `start` produced, if they qualify. */
+static void memo_record(struct mtd_scanner *sc, const struct region *rg, const struct mtd_format *f, size_t mark,
+                        uint64_t start, uint64_t size, uint64_t limit, uint64_t dt_start)
+{
+	struct mtd_scan_result *r = sc->res;
+	const struct mtd_component *root = r->comps[mark];
+	/* the probe read up to its lookahead, or to the end of what it was shown */
+	uint64_t nbytes = size + f->memo_lookahead;
+	bool at_end = nbytes > limit - start;
+	if (at_end)
+		nbytes = limit - start;
+	if (sc->err || sc->budget_cut || sc->nmemo >= MEMO_MAX || !root->valid || root->nproblems || size > nbytes ||
+	    nbytes > MEMO_MAX_BYTES - sc->memo_bytes)
+		return;
+	int deepest = 0;
+	for (size_t i = mark + 1; i < r->ncomps; i++) {
+		const struct mtd_component *c = r->comps[i];
+		if (c->parent < (int64_t)mark || c->space < (int64_t)mark || c->decoded) {
+			return;
+		}
+	}
+	/* no component of the subtree met the depth limit */
+	if (rg->depth + deepest + 1 > sc->opt.max_depth)
+		return;
+	if (!sc->memo) {
+		sc->memo = mtd_alloc_array(MEMO_MAX, sizeof(*sc->memo));
+		if (!sc->memo)
+			return; /* the memo only saves time */
+	}
+	struct memo_entry *e = &sc->memo[sc->nmemo];
+	memset(e, 0, sizeof(*e));
+	e->ncomps = r->ncomps - mark;
+	e->comps = mtd_alloc_array(e->ncomps, sizeof(*e->comps));
+	e->bytes = malloc((size_t)nbytes);
+	bool ok = e->comps && e->bytes;
+	size_t done = 0;
+	while (ok && done < e->ncomps) {
+		struct mtd_component *c = &e->comps[done++];
+		ok = copy_component(c, r->comps[mark + done - 1]);
+		if (done > 1) {
+			c->parent -= (int64_t)mark;
+			c->space -= (int64_t)mark;
+		}
+	}
+	if (!ok) {
+		for (size_t k = 0; k < done; k++)
+			clear_component(&e->comps[k]);
+		free(e->comps);
+		free(e->bytes);
+		return;
+	}
+	memcpy(e->bytes, rg->data + start, (size_t)nbytes);
+	e->fmt = f;
+	e->depth = rg->depth;
+	e->deepest = deepest;
+	e->nbytes = nbytes;
+	e->at_end = at_end;
+	e->size = size;
+	e->decoded = sc->decoded_total - dt_start;
+	e->need = sc->budget_need > dt_start ? sc->budget_need - dt_start : 0;
+	sc->memo_bytes += nbytes;
+	sc->nmemo++;
+}
+
 /* ---- the walk ---- */
+
+static uint64_t try_probe_at(struct mtd_scanner *sc, struct region *rg, const struct mtd_format *f, uint64_t *startp,
+                             uint64_t floor, uint64_t limit);
 
 /* Try one format at `start`.  Returns the claimed end, or 0 when it did not match. */
 static uint64_t try_probe(struct mtd_scanner *sc, struct region *rg, const struct mtd_format *f, uint64_t *startp,
                           uint64_t floor, uint64_t limit)
+{
+	uint64_t start = *startp;
+	bool memo = f->memo && !sc->opt.keep_decoded;
+	if (memo) {
+		const struct memo_entry *e = memo_find(sc, rg, f, start, limit);
+		if (e)
+			return memo_replay(sc, rg, e, start);
+	}
+	/* what the probe and its subtree rely on of the budget, apart from what came before */
+	uint64_t outer_need = sc->budget_need, dt_start = sc->decoded_total;
+	bool outer_cut = sc->budget_cut;
+	sc->budget_need = 0;
+	sc->budget_cut = false;
+	size_t mark = sc->res->ncomps;
+	uint64_t end = try_probe_at(sc, rg, f, startp, floor, limit);
+	if (memo && end && *startp == start)
+		memo_record(sc, rg, f, mark, start, end - start, limit, dt_start);
+	if (outer_need > sc->budget_need)
+		sc->budget_need = outer_need;
+	sc->budget_cut |= outer_cut;
+	return end;
+}
+
+static uint64_t try_probe_at(struct mtd_scanner *sc, struct region *rg, const struct mtd_format *f, uint64_t *startp,
+                             uint64_t floor, uint64_t limit)
 {
 	uint64_t start = *startp;
 	struct mtd_probe p = {
@@ -1115,6 +1372,7 @@ int mtd_scan_source(struct mtd_source *src, const struct mtd_scan_options *opt, 
 	if (sc->opt.progress)
 		sc->opt.progress(sc->opt.progress_ctx, src->size, src->size);
 	int err = sc->err;
+	memo_free(sc);
 	while (sc->nspare)
 		free(sc->spare[--sc->nspare]);
 	free(sc->entries);
