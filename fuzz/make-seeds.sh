@@ -96,3 +96,6 @@ seed ubi "$w/bad-ec.ubi" nor-bad-ec-peb1.ubi
 # fuzz_unpack: the first byte picks the unpacker (1 cpio, 2 tar, 5 ubi: fuzz/fuzz_unpack.c)
 { printf '\001'; cat cpio/tiny-bin-be.cpio; } >unpack/cpio-bin-be; { printf '\002'; cat tar/tiny-v7.tar; } >unpack/tar-v7
 { printf '\005'; cat ubi/nor-bad-ec-peb1.ubi; } >unpack/ubi-bad-ec
+# squashfs 3.x LZMA blocks with props 0x6d and no size field (tests/fs/make_squashfs3.py --lzma-nosize)
+python3 ../../tests/fs/make_squashfs3.py --be --lzma --lzma-props 0x6d --lzma-nosize "$w/root" "$w/v3n.sqfs"
+seed squashfs "$w/v3n.sqfs" tiny-v3-be-lzma-6d-nosize.sqfs

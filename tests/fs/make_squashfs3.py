@@ -9,10 +9,15 @@ and fragment blocks after the 119-byte superblock, inode table, directory table,
 table blocks, fragment index, uid table; bytes_used excludes the 4 KiB padding.  Files
 smaller than a block go into fragments (the 3.x default), larger ones into whole blocks.
 --lzma compresses every block as an LZMA-alone stream (13-byte header, properties 0x5d),
-as the vendor builds sasquatch reads do; --check sets flag 2 (a marker byte after each
-metadata block header).  Regular files, directories and symlinks only.
+as the vendor builds sasquatch reads do; --lzma-props P takes another properties byte
+(P = (pb * 5 + lp) * 9 + lc, e.g. 0x6d for lc=1 lp=2 pb=2, the kernel LZMA settings of
+OpenWrt-era MIPS builds); --lzma-nosize leaves the 8-byte uncompressed size out of each
+block's header (the properties are followed directly by the data: the variant sasquatch's
+lzma_standard_uncompress accepts).  --check sets flag 2 (a marker byte after each metadata
+block header).  Regular files, directories and symlinks only.
 
-usage: make_squashfs3.py [--be] [--lzma] [--check] [--block N] [--mtime T] TREE OUT
+usage: make_squashfs3.py [--be] [--lzma [--lzma-props P] [--lzma-nosize]] [--check] [--block N]
+                         [--mtime T] TREE OUT
 """
 import argparse
 import lzma
@@ -24,6 +29,8 @@ import zlib
 p = argparse.ArgumentParser()
 p.add_argument("--be", action="store_true")
 p.add_argument("--lzma", action="store_true")
+p.add_argument("--lzma-props", type=lambda v: int(v, 0), default=0x5d)
+p.add_argument("--lzma-nosize", action="store_true")
 p.add_argument("--check", action="store_true")
 p.add_argument("--block", type=int, default=65536)
 p.add_argument("--mtime", type=int, default=1600000000)
@@ -54,8 +61,12 @@ def bits(fields):
 
 def compress(data):
     if a.lzma:
-        return lzma.compress(data, format=lzma.FORMAT_ALONE,
-                             filters=[{"id": lzma.FILTER_LZMA1, "dict_size": 1 << 20, "lc": 3, "lp": 0, "pb": 2}])
+        pr = a.lzma_props
+        c = lzma.compress(data, format=lzma.FORMAT_ALONE,
+                          filters=[{"id": lzma.FILTER_LZMA1, "dict_size": 1 << 20,
+                                    "lc": pr % 9, "lp": pr // 9 % 5, "pb": pr // 45}])
+        assert c[0] == pr
+        return c[:5] + c[13:] if a.lzma_nosize else c
     return zlib.compress(data, 9)
 
 

@@ -961,7 +961,8 @@ static int walk_dir(struct walk *w, const sqfs_inode_generic_t *dir, const char 
  * (count - 1, the inodes' metadata block, a base inode number), then entries
  * (inode offset, type, name length - 1, inode number difference, name).
  * Blocks are zlib, or LZMA in the vendor builds (an LZMA-alone stream with
- * its 13-byte header, what sasquatch reads): told apart per block.
+ * its 13-byte header, or the 5 property bytes alone before the data, any
+ * lc/lp/pb: what sasquatch reads): told apart per block (sq3_decode).
  */
 
 #define SQ3_SB        119u
@@ -1013,28 +1014,66 @@ static uint64_t sq3_bits(const uint8_t *b, unsigned pos, unsigned n, bool be)
 	return v;
 }
 
-/* Decode one block: zlib, or an LZMA-alone stream.  Decoded length or -1. */
+/*
+ * An LZMA stream whose 5 property bytes are at src and whose range-coded data
+ * starts at src + skip, decoded into dst: the properties (lc/lp/pb byte, any
+ * valid one: vendors use 0x6d and others besides 0x5d, and the dictionary
+ * size) go to liblzma in a 13-byte LZMA-alone header with an unknown size.
+ */
+static long sq3_lzma(const uint8_t *src, size_t n, size_t skip, uint8_t *dst, size_t cap)
+{
+	uint8_t hdr[13];
+	lzma_stream z = LZMA_STREAM_INIT;
+	if (n <= skip || src[0] >= 225 || src[0] % 9 + src[0] / 9 % 5 > 4)
+		return -1; /* liblzma's LZMA1 takes lc + lp <= 4 */
+	memcpy(hdr, src, 5);
+	memset(hdr + 5, 0xff, 8);
+	if (lzma_alone_decoder(&z, 64u << 20) != LZMA_OK)
+		return -1;
+	z.next_in = hdr;
+	z.avail_in = sizeof(hdr);
+	z.next_out = dst;
+	z.avail_out = cap;
+	lzma_ret ret = lzma_code(&z, LZMA_RUN);
+	if (ret == LZMA_OK && !z.avail_in) {
+		z.next_in = src + skip;
+		z.avail_in = n - skip;
+		ret = lzma_code(&z, LZMA_FINISH);
+	}
+	long got = (long)(cap - z.avail_out);
+	bool all_in = !z.avail_in;
+	lzma_end(&z);
+	/* without an end marker the stream ends with its input (LZMA_BUF_ERROR) or with a full buffer (LZMA_OK) */
+	if (ret == LZMA_STREAM_END ||
+	    ((ret == LZMA_OK || ret == LZMA_BUF_ERROR) && got > 0 && (all_in || !z.avail_out)))
+		return got;
+	return -1;
+}
+
+/*
+ * Decode one block: zlib, or LZMA as the vendor builds write it (what
+ * sasquatch reads): an LZMA-alone stream (5 property bytes, the 64-bit
+ * uncompressed size or all ones, the data), or the properties followed
+ * directly by the data, the size left out.  A range-coded stream opens with
+ * a zero byte: that and a size that fits the block tell the two apart, and
+ * the other is tried when the first does not decode.  Decoded length or -1.
+ */
 static long sq3_decode(const uint8_t *src, size_t n, uint8_t *dst, size_t cap)
 {
 	if (n >= 2 && (src[0] & 0x0f) == 8 && ((src[0] << 8) | src[1]) % 31 == 0) {
 		uLongf out = cap;
 		return uncompress(dst, &out, src, n) == Z_OK ? (long)out : -1;
 	}
-	if (n > 13 && src[0] < 225) {
-		lzma_stream z = LZMA_STREAM_INIT;
-		if (lzma_alone_decoder(&z, 64u << 20) != LZMA_OK)
-			return -1;
-		z.next_in = src;
-		z.avail_in = n;
-		z.next_out = dst;
-		z.avail_out = cap;
-		lzma_ret ret = lzma_code(&z, LZMA_FINISH);
-		long got = (long)(cap - z.avail_out);
-		lzma_end(&z);
-		/* a known size in the header ends the stream without an end marker: LZMA_OK with all output made */
-		return ret == LZMA_STREAM_END || (ret == LZMA_OK && got > 0) || ret == LZMA_BUF_ERROR ? got : -1;
-	}
-	return -1;
+	if (n < 6 || src[0] >= 225)
+		return -1;
+	uint64_t size = n >= 13 ? mtd_le64(src + 5) : 0;
+	bool alone = n > 13 && src[13] == 0 && (size == UINT64_MAX || size <= cap);
+	long got = alone ? sq3_lzma(src, n, 13, dst, cap) : -1;
+	if (alone && got >= 0 && size != UINT64_MAX && (uint64_t)got != size)
+		got = -1;
+	if (got < 0 && src[5] == 0)
+		got = sq3_lzma(src, n, 5, dst, cap);
+	return got;
 }
 
 /* Read the metadata block at `at` (absolute); its decoded bytes into dst (8 KiB), length or -1; *next after it. */
