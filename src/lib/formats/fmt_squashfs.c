@@ -400,11 +400,8 @@ static int probe_v3(struct mtd_probe *p, const uint8_t sb[SB_SIZE], bool be, con
 	if (strcmp(magic, "hsqs") != 0 && strcmp(magic, "sqsh") != 0)
 		mtd_probe_str(p, "magic", false, "%s", magic);
 	add_time(p, "mkfs_time", mtime);
-	if (major == 3)
-		mtd_probe_str(p, "note", false, "squashfs %u.%u: superblock fields here; extract reads it (3.x reader)",
-		              major, minor);
-	else
-		mtd_probe_str(p, "note", false, "squashfs %u.%u: superblock only, root not listed", major, minor);
+	mtd_probe_str(p, "note", false, "squashfs %u.%u: superblock fields here; extract reads it (2.x/3.x reader)",
+	              major, minor);
 	if (used > avail) {
 		mtd_probe_problem(p, "truncated: bytes_used is 0x%llx, only 0x%llx present", (unsigned long long)used,
 		                  (unsigned long long)avail);
@@ -943,8 +940,11 @@ static int walk_dir(struct walk *w, const sqfs_inode_generic_t *dir, const char 
 /* ---- squashfs 3.x (either byte order): mtdscope's own reader, libsquashfs reads 4.0 only ---- */
 
 /*
- * Layout of squashfs-tools 3.x (squashfs_compat.h of squashfs-tools 4.x,
- * which still reads it): every structure is a packed run of bit fields, laid
+ * Layout of squashfs-tools 3.x and 2.x (squashfs_compat.h of squashfs-tools
+ * 4.x, which still reads them; 2.x differences in sq2_inode(), the
+ * superblock's 32-bit table offsets, 4-byte directory headers and 3-byte
+ * entries, a listing size without the 3.x "+ 3", fragment entries of 8 bytes
+ * behind a 32-bit index): every structure is a packed run of bit fields, laid
  * out least significant bit first in little-endian images and most
  * significant bit first in big-endian ones (so whole-byte fields are plain
  * little- or big-endian integers).  The 119-byte superblock holds the root
@@ -987,8 +987,8 @@ struct sq3_link {
 struct sq3 {
 	const struct mtd_reader *in;
 	struct mtd_fs_sink *sink;
-	bool be, check;
-	uint32_t inodes, bsize, frags;
+	bool be, check, v2;
+	uint32_t inodes, bsize, frags, mkfs;
 	uint64_t root, used, inode_tab, dir_tab, frag_tab;
 	struct sq3_table it, dt;
 	uint64_t *frag_at;
@@ -1157,16 +1157,79 @@ struct sq3_inode {
 	size_t list_at, link_at; /* files: block list; symlinks: target (positions in it.buf) */
 };
 
+/*
+ * A 2.x inode: a 4-byte base (type, mode, uid and gid indexes) with no
+ * mtime or inode number; directories (15 bytes: listing size, offset, mtime,
+ * 24-bit block) and long directories (18 bytes, then their index), files
+ * (24 bytes: mtime, first block, fragment, offset, size, then 32-bit block
+ * words), symlinks and devices (a 16-bit size or rdev).  Symlinks, devices
+ * and IPC inodes take the filesystem's mkfs time.
+ */
+static bool sq2_inode(struct sq3 *s, const uint8_t *b, size_t p, size_t left, struct sq3_inode *o)
+{
+	bool be = s->be;
+	o->type = (unsigned)sq3_bits(b, 0, 4, be);
+	o->mode = (uint32_t)sq3_bits(b, 4, 12, be);
+	o->mtime = s->mkfs;
+	o->nlink = 1;
+	switch (o->type) {
+	case 1:
+		if (left < 15)
+			return false;
+		o->size = sq3_bits(b, 32, 19, be);
+		o->offset = (uint32_t)sq3_bits(b, 51, 13, be);
+		o->mtime = (uint32_t)sq3_bits(b, 64, 32, be);
+		o->start = sq3_bits(b, 96, 24, be);
+		return true;
+	case 8:
+		if (left < 18)
+			return false;
+		o->type = 1;
+		o->size = sq3_bits(b, 32, 27, be);
+		o->offset = (uint32_t)sq3_bits(b, 59, 13, be);
+		o->mtime = (uint32_t)sq3_bits(b, 72, 32, be);
+		o->start = sq3_bits(b, 104, 24, be);
+		return true;
+	case 2:
+		if (left < 24)
+			return false;
+		o->mtime = (uint32_t)sq3_bits(b, 32, 32, be);
+		o->start = sq3_bits(b, 64, 32, be);
+		o->frag = (uint32_t)sq3_bits(b, 96, 32, be);
+		o->offset = (uint32_t)sq3_bits(b, 128, 32, be);
+		o->size = sq3_bits(b, 160, 32, be);
+		o->list_at = p + 24;
+		return true;
+	case 3:
+		if (left < 6)
+			return false;
+		o->size = sq3_bits(b, 32, 16, be);
+		o->link_at = p + 6;
+		return o->size <= left - 6;
+	case 4:
+	case 5:
+		if (left < 6)
+			return false;
+		o->rdev = (uint32_t)sq3_bits(b, 32, 16, be);
+		return true;
+	case 6:
+	case 7: return true;
+	default: return false;
+	}
+}
+
 static bool sq3_inode(struct sq3 *s, uint64_t block, uint32_t offset, struct sq3_inode *o)
 {
 	size_t p = sq3_ref(&s->it, block, offset);
 	const uint8_t *b = s->it.buf;
 	bool be = s->be;
-	if (p == SIZE_MAX || s->it.len - p < 16)
+	if (p == SIZE_MAX || s->it.len - p < (s->v2 ? 4 : 16))
 		return false;
 	b += p;
 	size_t left = s->it.len - p;
 	memset(o, 0, sizeof(*o));
+	if (s->v2)
+		return sq2_inode(s, b, p, left, o);
 	o->type = (unsigned)sq3_bits(b, 0, 4, be);
 	o->mode = (uint32_t)sq3_bits(b, 4, 12, be);
 	o->mtime = (uint32_t)sq3_bits(b, 32, 32, be);
@@ -1358,10 +1421,12 @@ static int sq3_dir(struct sq3 *s, const struct sq3_inode *d, char *path, size_t 
 		mtd_sink_problem(s->sink, path, "directories nested deeper than %d: not walked", SQ3_MAX_DEPTH);
 		return 0;
 	}
-	if (d->size <= 3)
+	/* 3.x stores the listing's size + 3, 2.x its size */
+	if (d->size <= (s->v2 ? 0u : 3u))
 		return 0;
 	size_t p = sq3_ref(&s->dt, d->start, d->offset);
-	uint64_t size = d->size - 3;
+	uint64_t size = s->v2 ? d->size : d->size - 3;
+	unsigned hdr_len = s->v2 ? 4 : 9, ent_len = s->v2 ? 3 : 5;
 	if (p == SIZE_MAX || s->dt.len - p < size) {
 		mtd_sink_problem(s->sink, plen ? path : NULL, "directory listing at %llu:%u unreadable",
 		                 (unsigned long long)d->start, d->offset);
@@ -1370,18 +1435,17 @@ static int sq3_dir(struct sq3 *s, const struct sq3_inode *d, char *path, size_t 
 	const uint8_t *b = s->dt.buf;
 	size_t end = p + (size_t)size;
 	int rc = 0;
-	while (!rc && end - p >= 9) {
+	/* headers: count - 1, the inodes' block (24 bits in 2.x, 32 in 3.x), 3.x a base inode number */
+	while (!rc && end - p >= hdr_len) {
 		uint32_t count = (uint32_t)sq3_bits(b + p, 0, 8, s->be) + 1;
-		uint32_t blk = (uint32_t)sq3_bits(b + p, 8, 32, s->be);
-		uint32_t base = (uint32_t)sq3_bits(b + p, 40, 32, s->be);
-		(void)base;
-		p += 9;
+		uint32_t blk = (uint32_t)sq3_bits(b + p, 8, s->v2 ? 24 : 32, s->be);
+		p += hdr_len;
 		for (uint32_t i = 0; !rc && i < count; i++) {
-			if (end - p < 5)
+			if (end - p < ent_len)
 				return 0;
 			uint32_t off = (uint32_t)sq3_bits(b + p, 0, 13, s->be);
 			size_t nlen = (size_t)sq3_bits(b + p, 16, 8, s->be) + 1;
-			p += 5;
+			p += ent_len;
 			if (end - p < nlen)
 				return 0;
 			char name[257];
@@ -1419,30 +1483,42 @@ static int unpack_v3(const struct mtd_reader *in, struct mtd_fs_sink *sink)
 	struct sq3 s = {.in = in, .sink = sink};
 	s.be = !memcmp(sb, "sqsh", 4) || !memcmp(sb, "qshs", 4);
 	bool be = s.be;
-	uint64_t len = mtd_rd_left(in);
+	uint64_t len = mtd_rd_left(in), uid_tab, guid_tab;
+	s.v2 = sq3_bits(sb, 224, 16, be) == 2;
 	s.inodes = (uint32_t)sq3_bits(sb, 32, 32, be);
 	s.check = (sq3_bits(sb, 288, 8, be) >> 2) & 1;
+	s.mkfs = (uint32_t)sq3_bits(sb, 312, 32, be);
 	s.root = sq3_bits(sb, 344, 64, be);
 	s.bsize = (uint32_t)sq3_bits(sb, 408, 32, be);
 	s.frags = (uint32_t)sq3_bits(sb, 440, 32, be);
-	s.used = sq3_bits(sb, 504, 64, be);
-	uint64_t uid_tab = sq3_bits(sb, 568, 64, be), guid_tab = sq3_bits(sb, 632, 64, be);
-	s.inode_tab = sq3_bits(sb, 696, 64, be);
-	s.dir_tab = sq3_bits(sb, 760, 64, be);
-	s.frag_tab = sq3_bits(sb, 824, 64, be);
+	if (s.v2) { /* 2.x: the 32-bit table offsets early in the superblock */
+		s.used = sq3_bits(sb, 64, 32, be);
+		uid_tab = sq3_bits(sb, 96, 32, be), guid_tab = sq3_bits(sb, 128, 32, be);
+		s.inode_tab = sq3_bits(sb, 160, 32, be);
+		s.dir_tab = sq3_bits(sb, 192, 32, be);
+		s.frag_tab = sq3_bits(sb, 472, 32, be);
+	} else {
+		s.used = sq3_bits(sb, 504, 64, be);
+		uid_tab = sq3_bits(sb, 568, 64, be), guid_tab = sq3_bits(sb, 632, 64, be);
+		s.inode_tab = sq3_bits(sb, 696, 64, be);
+		s.dir_tab = sq3_bits(sb, 760, 64, be);
+		s.frag_tab = sq3_bits(sb, 824, 64, be);
+	}
+	/* fragment entries: 16 bytes (64-bit start, size, unused) in 3.x, 8 (32-bit start, size) in 2.x */
+	unsigned frag_ent = s.v2 ? 8 : 16, idx_ent = s.v2 ? 4 : 8;
 	if (s.bsize < 4096 || s.bsize > (1u << 20) || s.inode_tab >= s.dir_tab || s.dir_tab > len ||
-	    (uint64_t)s.frags * 16 > len) {
-		mtd_sink_problem(sink, NULL, "squashfs 3.x superblock tables do not fit the %llu-byte image",
-		                 (unsigned long long)len);
+	    (uint64_t)s.frags * frag_ent > len) {
+		mtd_sink_problem(sink, NULL, "squashfs %s superblock tables do not fit the %llu-byte image",
+		                 s.v2 ? "2.x" : "3.x", (unsigned long long)len);
 		return 0;
 	}
 	/* the directory table ends where the next table starts */
 	uint64_t dir_end = len < s.used ? len : s.used;
 	uint64_t cands[] = {s.frag_tab, uid_tab, guid_tab};
 	uint64_t idx0 = 0;
-	size_t nidx = ((uint64_t)s.frags * 16 + SQ3_META - 1) / SQ3_META;
-	if (s.frags && mtd_range_ok(s.frag_tab, 8 * nidx, len))
-		idx0 = be ? mtd_rd_be64_at(in, (size_t)s.frag_tab) : mtd_rd_le64_at(in, (size_t)s.frag_tab);
+	size_t nidx = ((uint64_t)s.frags * frag_ent + SQ3_META - 1) / SQ3_META;
+	if (s.frags && mtd_range_ok(s.frag_tab, idx_ent * nidx, len))
+		idx0 = mtd_rd_field(in, (size_t)s.frag_tab, idx_ent, be);
 	for (size_t i = 0; i < 3; i++)
 		if (cands[i] > s.dir_tab && cands[i] < dir_end)
 			dir_end = cands[i];
@@ -1457,7 +1533,8 @@ static int unpack_v3(const struct mtd_reader *in, struct mtd_fs_sink *sink)
 		goto out;
 	}
 	if (!sq3_table_read(&s, s.inode_tab, s.dir_tab, &s.it) || !sq3_table_read(&s, s.dir_tab, dir_end, &s.dt)) {
-		mtd_sink_problem(sink, NULL, "squashfs 3.x inode or directory table does not decode");
+		mtd_sink_problem(sink, NULL, "squashfs %s inode or directory table does not decode",
+		                 s.v2 ? "2.x" : "3.x");
 		goto out;
 	}
 	if (s.frags) {
@@ -1470,14 +1547,13 @@ static int unpack_v3(const struct mtd_reader *in, struct mtd_fs_sink *sink)
 			goto out;
 		}
 		uint32_t k = 0;
-		for (size_t i = 0; i < nidx && mtd_range_ok(s.frag_tab + 8 * i, 8, len); i++) {
-			uint64_t at = be ? mtd_rd_be64_at(in, (size_t)(s.frag_tab + 8 * i))
-			                 : mtd_rd_le64_at(in, (size_t)(s.frag_tab + 8 * i)),
-			         next;
+		for (size_t i = 0; i < nidx && mtd_range_ok(s.frag_tab + idx_ent * i, idx_ent, len); i++) {
+			uint64_t at = mtd_rd_field(in, (size_t)(s.frag_tab + idx_ent * i), idx_ent, be), next;
 			long got = sq3_meta(&s, at, m, &next);
-			for (long e = 0; got > 0 && e + 16 <= got && k < s.frags; e += 16, k++) {
-				s.frag_at[k] = sq3_bits(m + e, 0, 64, be);
-				s.frag_sz[k] = (uint32_t)sq3_bits(m + e, 64, 32, be);
+			unsigned sbits = s.v2 ? 32 : 64;
+			for (long e = 0; got > 0 && e + frag_ent <= got && k < s.frags; e += frag_ent, k++) {
+				s.frag_at[k] = sq3_bits(m + e, 0, sbits, be);
+				s.frag_sz[k] = (uint32_t)sq3_bits(m + e, sbits, 32, be);
 			}
 		}
 		free(m);
@@ -1486,7 +1562,7 @@ static int unpack_v3(const struct mtd_reader *in, struct mtd_fs_sink *sink)
 	}
 	struct sq3_inode root;
 	if (!sq3_inode(&s, s.root >> 16, (uint32_t)(s.root & 0xffff), &root) || root.type != 1) {
-		mtd_sink_problem(sink, NULL, "squashfs 3.x root inode unreadable");
+		mtd_sink_problem(sink, NULL, "squashfs %s root inode unreadable", s.v2 ? "2.x" : "3.x");
 		goto out;
 	}
 	rc = sq3_dir(&s, &root, path, 0, 0);
@@ -1523,7 +1599,8 @@ static int unpack(const struct mtd_reader *in, struct mtd_fs_sink *sink)
 	if (mtd_rd_copy_at(in, 0, sb, SB_SIZE) &&
 	    (!memcmp(sb, "hsqs", 4) || !memcmp(sb, "shsq", 4) || !memcmp(sb, "sqsh", 4) || !memcmp(sb, "qshs", 4))) {
 		bool be = !memcmp(sb, "sqsh", 4) || !memcmp(sb, "qshs", 4);
-		if ((be ? mtd_be16(sb + 28) : mtd_le16(sb + 28)) == 3)
+		uint16_t major = be ? mtd_be16(sb + 28) : mtd_le16(sb + 28);
+		if (major == 3 || major == 2)
 			return unpack_v3(in, sink);
 	}
 	if (!mtd_rd_copy_at(in, 0, sb, SB_SIZE) || memcmp(sb, "hsqs", 4) || !sb4_decode(sb, &s)) {
