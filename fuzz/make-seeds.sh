@@ -99,3 +99,7 @@ seed ubi "$w/bad-ec.ubi" nor-bad-ec-peb1.ubi
 # squashfs 3.x LZMA blocks with props 0x6d and no size field (tests/fs/make_squashfs3.py --lzma-nosize)
 python3 ../../tests/fs/make_squashfs3.py --be --lzma --lzma-props 0x6d --lzma-nosize "$w/root" "$w/v3n.sqfs"
 seed squashfs "$w/v3n.sqfs" tiny-v3-be-lzma-6d-nosize.sqfs
+# squashfs 2.1 (tests/fs/make_squashfs3.py --v2): zlib little-endian, LZMA without the size field big-endian
+python3 ../../tests/fs/make_squashfs3.py --v2 "$w/root" "$w/v2.sqfs"; seed squashfs "$w/v2.sqfs" tiny-v2-le.sqfs
+python3 ../../tests/fs/make_squashfs3.py --v2 --be --lzma --lzma-nosize "$w/root" "$w/v2b.sqfs"; seed squashfs "$w/v2b.sqfs" tiny-v2-be-lzma-nosize.sqfs
+{ printf '\000'; cat squashfs/tiny-v2-be-lzma-nosize.sqfs; } >unpack/squashfs-v2-be-lzma

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# squashfs 2.x extraction, checked on a real image: binwalk's big-endian 2.0 test input
+# squashfs 2.x extraction, checked on images made by tests/fs/make_squashfs3.py --v2 (the 2.x layout;
+# Debian's unsquashfs 4.5 extracts the zlib ones, so it checks them) and on a real image: binwalk's big-endian 2.0 test input
 # ($TESTDATA/squashfs2/, tests/data/PROVENANCE.md), a Broadcom router root whose blocks are LZMA
 # with the size left out of their headers.  Debian's unsquashfs 4.5 reads 2.x metadata but only
 # zlib data, so it is the reference for the tree (unsquashfs -ll: every name, type, mode, size,
 # mtime, symlink target and device number) and the files' contents are checked by what they are
 # (ELF headers of the executables, the text files).
 . "$SRCDIR/tests/lib.sh"
-need unsquashfs python3 jq readelf
+need unsquashfs python3 jq readelf sha256sum
 img="$TESTDATA/squashfs2/binwalk-squashfs_v2.bin"
 
 like "$(unsquashfs -s "$img" 2>&1)" "valid big endian SQUASHFS 2:0 superblock" "unsquashfs -s: big-endian squashfs 2.0"
@@ -76,4 +77,39 @@ for f in sys.argv[1:]:
     b = open(f, "rb").read()
     assert b and all(c in (9, 10) or 32 <= c < 127 for c in b), f
 assert b"proc" in open(sys.argv[1], "rb").read()' "$root/etc/fstab" "$root/etc/inittab"
+
+# 2.1 images of a tree, both byte orders, zlib (checked by unsquashfs) and LZMA without the size field
+GEN="$SRCDIR/tests/fs/make_squashfs3.py"
+tree_view() {
+	(cd "$1" && find . -mindepth 1 | LC_ALL=C sort | while read -r f; do
+		if [ -L "$f" ]; then echo "l $f $(readlink "$f")"
+		elif [ -d "$f" ]; then echo "d $f $(stat -c %a "$f")"
+		else echo "f $f $(stat -c %a "$f") $(sha256sum < "$f" | cut -d' ' -f1)"; fi
+	done)
+}
+mkdir -p "$T/tree/etc/config" "$T/tree/bin" "$T/tree/www/a" "$T/tree/empty"
+head -c 200000 /dev/urandom > "$T/tree/bin/busybox"
+seq 1 30000 > "$T/tree/etc/config/network"
+chmod 0600 "$T/tree/etc/config/network"
+for i in $(seq 1 300); do echo "page $i" > "$T/tree/www/a/p$i.html"; done
+ln -s busybox "$T/tree/bin/sh"
+want=$(tree_view "$T/tree")
+for v in "" "--be" "--block 16384" "--lzma --lzma-nosize" "--be --lzma --lzma-props 0x6d --lzma-nosize"; do
+	# shellcheck disable=SC2086
+	python3 "$GEN" --v2 $v "$T/tree" "$T/g.sq"
+	endian=little; case "$v" in *--be*) endian=big ;; esac
+	name="squashfs 2.1 ${v:-(le)}"
+	case "$v" in
+	*--lzma*) ;;
+	*)
+		like "$(unsquashfs -s "$T/g.sq" 2>&1)" "valid $endian endian SQUASHFS 2:1 superblock" "$name: unsquashfs -s reads it"
+		rm -rf "$T/gu"; unsquashfs -d "$T/gu" "$T/g.sq" >/dev/null 2>&1
+		is "$(tree_view "$T/gu")" "$want" "$name: unsquashfs extracts the tree it was made from"
+		;;
+	esac
+	c=$("$MTDSCOPE" scan --json "$T/g.sq" | jq -c '[.components[] | select(.type == "squashfs")][0]')
+	is "$(jq -r '"\(.offset) \(.valid) \(.details.version) \(.details.endian)"' <<<"$c")" "0 true 2.1 $endian" "$name: scan"
+	rm -rf "$T/go"; "$MTDSCOPE" extract "$T/g.sq" -C "$T/go" >/dev/null 2>&1
+	is "$(tree_view "$T/go/0x00000000-squashfs/root")" "$want" "$name: extracted tree = the tree it was made from"
+done
 done_testing
