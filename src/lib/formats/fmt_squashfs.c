@@ -317,7 +317,7 @@ static int probe_v4_be(struct mtd_probe *p, const uint8_t sb[SB_SIZE])
 	mtd_probe_hex(p, "flags", false, s.flags);
 	add_time(p, "mkfs_time", s.mtime);
 	mtd_probe_str(p, "note", false,
-	              "big-endian squashfs 4.0: superblock only (libsquashfs reads little-endian images)");
+	              "big-endian squashfs 4.0: superblock fields here; extract reads it (mtdscope's own reader)");
 	if (s.used > avail) {
 		mtd_probe_problem(p, "truncated: bytes_used is 0x%llx, only 0x%llx present", (unsigned long long)s.used,
 		                  (unsigned long long)avail);
@@ -987,7 +987,7 @@ struct sq3_link {
 struct sq3 {
 	const struct mtd_reader *in;
 	struct mtd_fs_sink *sink;
-	bool be, check, v2;
+	bool be, check, v2, v4; /* v4: big-endian 4.0, the only 4.0 this reader sees */
 	uint32_t inodes, bsize, frags, mkfs;
 	uint64_t root, used, inode_tab, dir_tab, frag_tab;
 	struct sq3_table it, dt;
@@ -1063,6 +1063,19 @@ static long sq3_decode(const uint8_t *src, size_t n, uint8_t *dst, size_t cap)
 	if (n >= 2 && (src[0] & 0x0f) == 8 && ((src[0] << 8) | src[1]) % 31 == 0) {
 		uLongf out = cap;
 		return uncompress(dst, &out, src, n) == Z_OK ? (long)out : -1;
+	}
+	if (n >= 6 && !memcmp(src,
+	                      "\xfd"
+	                      "7zXZ",
+	                      6)) { /* 4.0's xz */
+		lzma_stream z = LZMA_STREAM_INIT;
+		if (lzma_stream_decoder(&z, 64u << 20, 0) != LZMA_OK)
+			return -1;
+		z.next_in = src, z.avail_in = n, z.next_out = dst, z.avail_out = cap;
+		lzma_ret ret = lzma_code(&z, LZMA_FINISH);
+		long got = (long)(cap - z.avail_out);
+		lzma_end(&z);
+		return ret == LZMA_STREAM_END ? got : -1;
 	}
 	if (n < 6 || src[0] >= 225)
 		return -1;
@@ -1152,9 +1165,9 @@ static size_t sq3_ref(const struct sq3_table *t, uint64_t block, uint32_t offset
 struct sq3_inode {
 	unsigned type;
 	uint32_t mode, mtime, ino, nlink;
-	uint64_t start, size; /* files: first block, size; dirs: listing block, size + 3 */
-	uint32_t frag, offset, rdev;
-	size_t list_at, link_at; /* files: block list; symlinks: target (positions in it.buf) */
+	uint64_t start, size;                       /* files: first block, size; dirs: listing block, size + 3 */
+	uint32_t frag, offset, rdev, rdev_minor_hi; /* rdev: major << 8 | low 8 bits of the minor */
+	size_t list_at, link_at;                    /* files: block list; symlinks: target (positions in it.buf) */
 };
 
 /*
@@ -1218,6 +1231,89 @@ static bool sq2_inode(struct sq3 *s, const uint8_t *b, size_t p, size_t left, st
 	}
 }
 
+/*
+ * A 4.0 inode (squashfs_fs.h of squashfs-tools 4.x, every field a whole
+ * 16-, 32- or 64-bit integer, here big-endian): a 16-byte base (type, mode,
+ * uid and gid indexes, mtime, inode number), then per type; the extended
+ * types (8 directory, 9 file, 10-14) carry a link count and an xattr index
+ * as well.  Device numbers are the kernel's new encoding.
+ */
+static bool sq4_inode(struct sq3 *s, const uint8_t *b, size_t p, size_t left, struct sq3_inode *o)
+{
+	bool be = s->be;
+#define F(at, n) sq3_bits(b, (at)*8, (n), be)
+	if (left < 16)
+		return false;
+	o->type = (unsigned)F(0, 16);
+	o->mode = (uint32_t)F(2, 16);
+	o->mtime = (uint32_t)F(8, 32);
+	o->ino = (uint32_t)F(12, 32);
+	o->nlink = 1;
+	switch (o->type) {
+	case 1:
+		if (left < 32)
+			return false;
+		o->start = F(16, 32), o->nlink = (uint32_t)F(20, 32), o->size = F(24, 16),
+		o->offset = (uint32_t)F(26, 16);
+		return true;
+	case 8:
+		if (left < 40)
+			return false;
+		o->type = 1;
+		o->nlink = (uint32_t)F(16, 32), o->size = F(20, 32), o->start = F(24, 32),
+		o->offset = (uint32_t)F(34, 16);
+		return true;
+	case 2:
+		if (left < 32)
+			return false;
+		o->start = F(16, 32), o->frag = (uint32_t)F(20, 32), o->offset = (uint32_t)F(24, 32),
+		o->size = F(28, 32);
+		o->list_at = p + 32;
+		return true;
+	case 9:
+		if (left < 56)
+			return false;
+		o->type = 2;
+		o->start = F(16, 64), o->size = F(24, 64), o->nlink = (uint32_t)F(40, 32);
+		o->frag = (uint32_t)F(44, 32), o->offset = (uint32_t)F(48, 32);
+		o->list_at = p + 56;
+		return true;
+	case 3:
+	case 10:
+		if (left < 24)
+			return false;
+		o->type = 3;
+		o->nlink = (uint32_t)F(16, 32), o->size = F(20, 32);
+		o->link_at = p + 24;
+		return o->size <= left - 24;
+	case 4:
+	case 5:
+	case 11:
+	case 12: {
+		if (left < 24)
+			return false;
+		o->type = o->type > 7 ? o->type - 7 : o->type;
+		o->nlink = (uint32_t)F(16, 32);
+		uint32_t dev = (uint32_t)F(20, 32);
+		uint32_t maj = (dev >> 8) & 0xfff, min = (dev & 0xff) | ((dev >> 12) & 0xfff00);
+		o->rdev = maj << 8 | (min & 0xff);
+		o->rdev_minor_hi = min >> 8;
+		return true;
+	}
+	case 6:
+	case 7:
+	case 13:
+	case 14:
+		if (left < 20)
+			return false;
+		o->type = o->type > 7 ? o->type - 7 : o->type;
+		o->nlink = (uint32_t)F(16, 32);
+		return true;
+	default: return false;
+	}
+#undef F
+}
+
 static bool sq3_inode(struct sq3 *s, uint64_t block, uint32_t offset, struct sq3_inode *o)
 {
 	size_t p = sq3_ref(&s->it, block, offset);
@@ -1230,6 +1326,8 @@ static bool sq3_inode(struct sq3 *s, uint64_t block, uint32_t offset, struct sq3
 	memset(o, 0, sizeof(*o));
 	if (s->v2)
 		return sq2_inode(s, b, p, left, o);
+	if (s->v4)
+		return sq4_inode(s, b, p, left, o);
 	o->type = (unsigned)sq3_bits(b, 0, 4, be);
 	o->mode = (uint32_t)sq3_bits(b, 4, 12, be);
 	o->mtime = (uint32_t)sq3_bits(b, 32, 32, be);
@@ -1410,7 +1508,7 @@ static int sq3_node(struct sq3 *s, uint64_t block, uint32_t offset, char *path, 
 	case 4:
 	case 5:
 		return mtd_sink_special(sink, path, (o.type == 4 ? S_IFBLK : S_IFCHR) | (o.mode & 07777), o.rdev >> 8,
-		                        o.rdev & 0xff);
+		                        (o.rdev & 0xff) | o.rdev_minor_hi << 8);
 	default: return mtd_sink_special(sink, path, (o.type == 6 ? S_IFIFO : S_IFSOCK) | (o.mode & 07777), 0, 0);
 	}
 }
@@ -1426,7 +1524,7 @@ static int sq3_dir(struct sq3 *s, const struct sq3_inode *d, char *path, size_t 
 		return 0;
 	size_t p = sq3_ref(&s->dt, d->start, d->offset);
 	uint64_t size = s->v2 ? d->size : d->size - 3;
-	unsigned hdr_len = s->v2 ? 4 : 9, ent_len = s->v2 ? 3 : 5;
+	unsigned hdr_len = s->v2 ? 4 : s->v4 ? 12 : 9, ent_len = s->v2 ? 3 : s->v4 ? 8 : 5;
 	if (p == SIZE_MAX || s->dt.len - p < size) {
 		mtd_sink_problem(s->sink, plen ? path : NULL, "directory listing at %llu:%u unreadable",
 		                 (unsigned long long)d->start, d->offset);
@@ -1437,14 +1535,23 @@ static int sq3_dir(struct sq3 *s, const struct sq3_inode *d, char *path, size_t 
 	int rc = 0;
 	/* headers: count - 1, the inodes' block (24 bits in 2.x, 32 in 3.x), 3.x a base inode number */
 	while (!rc && end - p >= hdr_len) {
-		uint32_t count = (uint32_t)sq3_bits(b + p, 0, 8, s->be) + 1;
-		uint32_t blk = (uint32_t)sq3_bits(b + p, 8, s->v2 ? 24 : 32, s->be);
+		/* 4.0: 32-bit count - 1, block and base inode number */
+		uint64_t count = sq3_bits(b + p, 0, s->v4 ? 32 : 8, s->be) + 1;
+		uint32_t blk = (uint32_t)sq3_bits(b + p, s->v4 ? 32 : 8, s->v2 ? 24 : 32, s->be);
+		if (count > 256) {
+			mtd_sink_problem(s->sink, plen ? path : NULL, "directory header of %llu entries (256 at most)",
+			                 (unsigned long long)count);
+			return 0;
+		}
 		p += hdr_len;
 		for (uint32_t i = 0; !rc && i < count; i++) {
 			if (end - p < ent_len)
 				return 0;
-			uint32_t off = (uint32_t)sq3_bits(b + p, 0, 13, s->be);
-			size_t nlen = (size_t)sq3_bits(b + p, 16, 8, s->be) + 1;
+			/* 4.0 entries: 16-bit offset, inode number difference, type, name length - 1 */
+			uint32_t off = (uint32_t)sq3_bits(b + p, 0, s->v4 ? 16 : 13, s->be);
+			if (s->v4 && sq3_bits(b + p, 48, 16, s->be) > 255)
+				return 0;
+			size_t nlen = (size_t)sq3_bits(b + p, s->v4 ? 56 : 16, 8, s->be) + 1;
 			p += ent_len;
 			if (end - p < nlen)
 				return 0;
@@ -1485,13 +1592,35 @@ static int unpack_v3(const struct mtd_reader *in, struct mtd_fs_sink *sink)
 	bool be = s.be;
 	uint64_t len = mtd_rd_left(in), uid_tab, guid_tab;
 	s.v2 = sq3_bits(sb, 224, 16, be) == 2;
+	s.v4 = sq3_bits(sb, 224, 16, be) == 4;
+	const char *ver = s.v2 ? "2.x" : s.v4 ? "4.0" : "3.x";
 	s.inodes = (uint32_t)sq3_bits(sb, 32, 32, be);
 	s.check = (sq3_bits(sb, 288, 8, be) >> 2) & 1;
 	s.mkfs = (uint32_t)sq3_bits(sb, 312, 32, be);
 	s.root = sq3_bits(sb, 344, 64, be);
 	s.bsize = (uint32_t)sq3_bits(sb, 408, 32, be);
 	s.frags = (uint32_t)sq3_bits(sb, 440, 32, be);
-	if (s.v2) { /* 2.x: the 32-bit table offsets early in the superblock */
+	uint64_t more[2] = {0, 0}; /* 4.0: the export and id tables' indexes */
+	if (s.v4) {                /* 4.0: the 96-byte superblock of whole integers */
+		unsigned comp = (unsigned)sq3_bits(sb, 160, 16, be);
+		s.mkfs = (uint32_t)sq3_bits(sb, 64, 32, be);
+		s.bsize = (uint32_t)sq3_bits(sb, 96, 32, be);
+		s.frags = (uint32_t)sq3_bits(sb, 128, 32, be);
+		s.root = sq3_bits(sb, 256, 64, be);
+		s.used = sq3_bits(sb, 320, 64, be);
+		more[1] = sq3_bits(sb, 384, 64, be);
+		s.inode_tab = sq3_bits(sb, 512, 64, be);
+		s.dir_tab = sq3_bits(sb, 576, 64, be);
+		s.frag_tab = sq3_bits(sb, 640, 64, be);
+		more[0] = sq3_bits(sb, 704, 64, be);
+		uid_tab = guid_tab = 0;
+		s.check = false;
+		if (comp != 1 && comp != 2 && comp != 4) {
+			mtd_sink_problem(sink, NULL, "big-endian squashfs 4.0 with %s blocks: not extracted",
+			                 comp_name(comp));
+			return 0;
+		}
+	} else if (s.v2) { /* 2.x: the 32-bit table offsets early in the superblock */
 		s.used = sq3_bits(sb, 64, 32, be);
 		uid_tab = sq3_bits(sb, 96, 32, be), guid_tab = sq3_bits(sb, 128, 32, be);
 		s.inode_tab = sq3_bits(sb, 160, 32, be);
@@ -1508,8 +1637,8 @@ static int unpack_v3(const struct mtd_reader *in, struct mtd_fs_sink *sink)
 	unsigned frag_ent = s.v2 ? 8 : 16, idx_ent = s.v2 ? 4 : 8;
 	if (s.bsize < 4096 || s.bsize > (1u << 20) || s.inode_tab >= s.dir_tab || s.dir_tab > len ||
 	    (uint64_t)s.frags * frag_ent > len) {
-		mtd_sink_problem(sink, NULL, "squashfs %s superblock tables do not fit the %llu-byte image",
-		                 s.v2 ? "2.x" : "3.x", (unsigned long long)len);
+		mtd_sink_problem(sink, NULL, "squashfs %s superblock tables do not fit the %llu-byte image", ver,
+		                 (unsigned long long)len);
 		return 0;
 	}
 	/* the directory table ends where the next table starts */
@@ -1522,6 +1651,14 @@ static int unpack_v3(const struct mtd_reader *in, struct mtd_fs_sink *sink)
 	for (size_t i = 0; i < 3; i++)
 		if (cands[i] > s.dir_tab && cands[i] < dir_end)
 			dir_end = cands[i];
+	/* 4.0: the export and id tables' metadata blocks come before their indexes */
+	for (size_t i = 0; i < 2; i++) {
+		uint64_t first = more[i] < len && len - more[i] >= 8 ? mtd_rd_field(in, (size_t)more[i], 8, be) : 0;
+		if (more[i] > s.dir_tab && more[i] < dir_end)
+			dir_end = more[i];
+		if (first > s.dir_tab && first < dir_end)
+			dir_end = first;
+	}
 	if (idx0 > s.dir_tab && idx0 < dir_end)
 		dir_end = idx0;
 	s.raw = malloc(s.bsize > SQ3_META ? s.bsize : SQ3_META);
@@ -1533,8 +1670,7 @@ static int unpack_v3(const struct mtd_reader *in, struct mtd_fs_sink *sink)
 		goto out;
 	}
 	if (!sq3_table_read(&s, s.inode_tab, s.dir_tab, &s.it) || !sq3_table_read(&s, s.dir_tab, dir_end, &s.dt)) {
-		mtd_sink_problem(sink, NULL, "squashfs %s inode or directory table does not decode",
-		                 s.v2 ? "2.x" : "3.x");
+		mtd_sink_problem(sink, NULL, "squashfs %s inode or directory table does not decode", ver);
 		goto out;
 	}
 	if (s.frags) {
@@ -1562,10 +1698,12 @@ static int unpack_v3(const struct mtd_reader *in, struct mtd_fs_sink *sink)
 	}
 	struct sq3_inode root;
 	if (!sq3_inode(&s, s.root >> 16, (uint32_t)(s.root & 0xffff), &root) || root.type != 1) {
-		mtd_sink_problem(sink, NULL, "squashfs %s root inode unreadable", s.v2 ? "2.x" : "3.x");
+		mtd_sink_problem(sink, NULL, "squashfs %s root inode unreadable", ver);
 		goto out;
 	}
-	rc = sq3_dir(&s, &root, path, 0, 0);
+	rc = mtd_sink_dir(sink, "", root.mode & 07777, root.mtime);
+	if (!rc)
+		rc = sq3_dir(&s, &root, path, 0, 0);
 out:
 	for (size_t i = 0; i < s.nlinks; i++)
 		free(s.links[i].path);
@@ -1600,7 +1738,7 @@ static int unpack(const struct mtd_reader *in, struct mtd_fs_sink *sink)
 	    (!memcmp(sb, "hsqs", 4) || !memcmp(sb, "shsq", 4) || !memcmp(sb, "sqsh", 4) || !memcmp(sb, "qshs", 4))) {
 		bool be = !memcmp(sb, "sqsh", 4) || !memcmp(sb, "qshs", 4);
 		uint16_t major = be ? mtd_be16(sb + 28) : mtd_le16(sb + 28);
-		if (major == 3 || major == 2)
+		if (major == 3 || major == 2 || (be && major == 4))
 			return unpack_v3(in, sink);
 	}
 	if (!mtd_rd_copy_at(in, 0, sb, SB_SIZE) || memcmp(sb, "hsqs", 4) || !sb4_decode(sb, &s)) {
