@@ -103,3 +103,7 @@ seed squashfs "$w/v3n.sqfs" tiny-v3-be-lzma-6d-nosize.sqfs
 python3 ../../tests/fs/make_squashfs3.py --v2 "$w/root" "$w/v2.sqfs"; seed squashfs "$w/v2.sqfs" tiny-v2-le.sqfs
 python3 ../../tests/fs/make_squashfs3.py --v2 --be --lzma --lzma-nosize "$w/root" "$w/v2b.sqfs"; seed squashfs "$w/v2b.sqfs" tiny-v2-be-lzma-nosize.sqfs
 { printf '\000'; cat squashfs/tiny-v2-be-lzma-nosize.sqfs; } >unpack/squashfs-v2-be-lzma
+# big-endian squashfs 4.0 with every structure swapped (tests/fs/squashfs4_to_be.py of a -noI -noF image)
+mksquashfs "$w/root" "$w/st.sqfs" -comp gzip -noI -noF -no-xattrs -noappend -all-root -quiet >/dev/null
+python3 ../../tests/fs/squashfs4_to_be.py "$w/st.sqfs" "$w/be4.sqfs"; seed squashfs "$w/be4.sqfs" tiny-gzip-be-full.sqfs
+{ printf '\000'; cat squashfs/tiny-gzip-be-full.sqfs; } >unpack/squashfs-4-be
