@@ -176,8 +176,16 @@ static bool convert(const char *conv, struct mtd_pattern_hit *h)
 		} else {
 			/* a name the SoC table does not know: kept as a claim */
 			trim_into(h->value, sizeof(h->value), s);
-			snprintf(h->note, sizeof(h->note), "%s", "not a SoC the tables know: the name may be bogus");
-			h->weight = 5;
+			if (h->weight >= MTD_PATTERN_CHIP_LINE) {
+				/* a line that only ever names the chip ("SoC: ...", "TrendChip TC3182 SOC prom init")
+				 */
+				snprintf(h->note, sizeof(h->note), "%s", MTD_SOC_UNLISTED_NOTE);
+				h->weight = MTD_SOC_CLAIM_NAMED;
+			} else {
+				snprintf(h->note, sizeof(h->note), "%s",
+				         "not a SoC the tables know: the name may be bogus");
+				h->weight = MTD_SOC_CLAIM_WEAK;
+			}
 			if (!h->value[0])
 				return false;
 		}

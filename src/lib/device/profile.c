@@ -10,6 +10,7 @@
 #include <mtdscope/device.h>
 
 #include "kb.h"
+#include "patterns.h"
 
 #define MIB (1ull << 20)
 
@@ -68,7 +69,7 @@ static void resolve_soc(const struct mtd_facts *f, struct mtd_profile *p)
 			continue;
 		const struct mtd_kb_soc *k = mtd_kb_soc_by_name(x->value);
 		if (!k) {
-			if (!claim)
+			if (!claim || x->weight > claim->weight)
 				claim = x;
 			continue;
 		}
@@ -78,7 +79,14 @@ static void resolve_soc(const struct mtd_facts *f, struct mtd_profile *p)
 		}
 	}
 	if (!b) {
-		if (claim) {
+		if (claim && claim->weight == MTD_SOC_CLAIM_NAMED) {
+			/* the SoC table holds every SoC OpenWrt builds for: one it lacks has no target */
+			set(&p->soc, claim);
+			p->soc_status = "none";
+			p->soc_notes =
+			    "no OpenWrt device, target or Linux 6.1 device tree names it; a port would need a "
+			    "new SoC target";
+		} else if (claim) {
 			set(&p->soc, claim);
 			conflict(p, claim, NULL,
 			         "'%s' is not a SoC this tool knows; the name may be bogus (old kernels print "
@@ -121,7 +129,7 @@ static void resolve_soc(const struct mtd_facts *f, struct mtd_profile *p)
 			break;
 		}
 	}
-	if (claim && claim->weight <= 5)
+	if (claim && claim->weight <= MTD_SOC_CLAIM_NAMED)
 		conflict(p, b, claim, "%s says the SoC is '%s', which is not a SoC; %s (%s) is", claim->layer,
 		         claim->value, bk->name, b->layer);
 	if (strcmp(bk->name, "MT7628") == 0 && b->note && strstr(b->note, "7628_MP"))
