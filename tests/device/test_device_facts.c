@@ -95,6 +95,29 @@ int main(void)
 	     "physmap-flash.0: Found an alias at 0x400000 for the chip at 0x0\n");
 	is_int(P.flash_size.n, 4 * MIB, "4 MiB chip in an 8 MiB window");
 
+	/* the Realtek SDK's copy of the probe spells it "alies" */
+	load("flash device: 0x1000000 at 0xbd000000\n"
+	     "Physically mapped flash: Found an alies 0x800000 for the chip at 0x0, mxic device detect.\n");
+	is_int(P.flash_size.n, 8 * MIB, "Realtek 'alies' line: 8 MiB chip in a 16 MiB window");
+	/* RedBoot: blocks times block size */
+	load("FLASH: 0xa8000000 - 0xa87f0000, 128 blocks of 0x00010000 bytes each.\n");
+	is_int(P.flash_size.n, 8 * MIB, "RedBoot 128 blocks of 64 KiB");
+	/* no line gives the size: the end of the kernel's partition table, if a power of two */
+	load("Creating 3 MTD partitions on \"IXP425 Flash\":\n0x00000000-0x00060000 : \"RedBoot\"\n"
+	     "0x00060000-0x007e0000 : \"linux\"\n0x007e0000-0x00800000 : \"FIS directory\"\n");
+	is_int(P.flash_size.n, 8 * MIB, "partition table ending at 8 MiB");
+	load("Creating 2 MTD partitions on \"flash\":\n0x00000000-0x00060000 : \"RedBoot\"\n"
+	     "0x00060000-0x00700000 : \"linux\"\n");
+	ok(!P.flash_size.src, "a table ending at 7 MiB gives no size");
+	load("Creating 3 MTD partitions on \"flash\":\n0x00000000-0x00400000 : \"ALL\"\n"
+	     "0x00000000-0x00030000 : \"Bootloader\"\n0x00050000-0x01000000 : \"Kernel\"\n");
+	ok(!P.flash_size.src, "a table whose ALL ends before its last partition gives no size");
+
+	/* a SoC no table knows keeps its chip name, not the revision after it */
+	load("SoC:   88F6560 A0\n");
+	is_str(P.soc.s, "88F6560", "unknown SoC named without its revision");
+	is_str(P.soc_status, "none", "a chip-only line: no OpenWrt target");
+
 	/* RAM: the kernel manages more than the loader printed */
 	load("DRAM:  64 MiB\nMemory: 125252K/131072K available (3181K kernel code, 152K rwdata)\n");
 	is_int(P.ram.n, 128 * MIB, "kernel's 131072K beats the loader's 64 MiB");

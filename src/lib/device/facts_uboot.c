@@ -169,12 +169,25 @@ void mtd_fx_r_flash(struct pctx *c)
 	 * 02000000 at 1e000000", is only the mapping) */
 	if (strstr(s, " devices at 0x0 in ") && strstr(s, "Found ")) {
 		c->cfi_alias_done = false;
-	} else if (!c->cfi_alias_done && (p = mtd_fx_after(s, "Found an alias at 0x")) &&
+	} else if (!c->cfi_alias_done &&
+	           ((p = mtd_fx_after(s, "Found an alias at 0x")) || (p = mtd_fx_after(s, "Found an alies 0x"))) &&
 	           strstr(s, "for the chip at 0x0") && mtd_fx_parse_hex(&p, &v) && v) {
+		/* "alies": the Realtek SDK kernel's copy of the same probe */
 		mtd_fx_add_size(c, "flash_size", "kernel", 86, v,
 		                "the chip repeats at this offset of the map window: its size (gen_probe alias)");
 		c->cfi_alias_done = true;
 		return;
+	}
+	/* RedBoot: "FLASH: 0xa8000000 - 0xa87f0000, 128 blocks of 0x00010000 bytes each." */
+	if (!strncmp(s, "FLASH: 0x", 9) && (p = strstr(s, ", ")) != NULL) {
+		uint64_t nb, bs;
+		const char *q = p + 2;
+		if (mtd_fx_parse_dec(&q, &nb) && !strncmp(q, " blocks of 0x", 13) &&
+		    (q += 13, mtd_fx_parse_hex(&q, &bs)) && nb && bs && nb <= 65536 && bs <= (64u << 20) &&
+		    mtd_mul_ov(nb, bs, &b)) {
+			mtd_fx_add_size(c, "flash_size", "u-boot", 85, b, "RedBoot: blocks times block size");
+			return;
+		}
 	}
 	/* Atheros/Buffalo U-Boot: "flash bank #0 found 16 MB flash [W25Q128BV, blk:0x10000, sectors:256]" */
 	if ((p = mtd_fx_after(s, "flash bank #")) && (p = strstr(p, " found ")) != NULL) {
