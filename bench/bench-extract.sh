@@ -3,10 +3,14 @@
 # one writer in on-disk order), side by side with `unsquashfs` at its default (all cores),
 # `unsquashfs -p 1` (one thread) and `binwalk -e` on the same inputs: the bundled sample and a
 # large squashfs.  The issue 12 target: faster than unsquashfs at its default, with less memory.
-# usage: bench/bench-extract.sh [BUILDDIR]   (default: build)
+# usage: bench/bench-extract.sh [BUILDDIR [WORKDIR]]   (default: build, build-bench)
+# The large squashfs is kept in WORKDIR under a name made of a hash of what it is built from (the
+# listing of its source trees with sizes, times and modes, and mksquashfs's version): it is rebuilt
+# only when one of those changes.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$top/build}
+work=${2:-$top/build-bench}
 M="$build/src/cli/mtdscope"
 [ -x "$M" ] || { echo "bench-extract: build first (ninja -C $build)" >&2; exit 1; }
 W=$(mktemp -d /tmp/mtdscope-bench-extract.XXXXXX)
@@ -24,10 +28,16 @@ measure() { # measure LABEL OUTDIR CMD... -> "seconds maxrss_kb"
 }
 
 # a large squashfs: /usr/include and /usr/lib/gcc of this machine (xz, 128 KiB blocks), about 535 MB of headers and compiler files
-if [ ! -f "$W/big.sqfs" ]; then
-	mksquashfs /usr/include /usr/lib/gcc "$W/big.sqfs" -comp xz -noappend -quiet -processors 2 >/dev/null 2>&1
+mkdir -p "$work"
+key=$({ mksquashfs -version 2>&1 | head -1; find /usr/include /usr/lib/gcc -printf '%p %s %T@ %m %l\n' | LC_ALL=C sort; } |
+	sha256sum | cut -c1-16)
+big=$work/big-$key.sqfs
+if [ ! -f "$big" ]; then
+	rm -f "$work"/big-*.sqfs
+	mksquashfs /usr/include /usr/lib/gcc "$big.tmp" -comp xz -noappend -quiet -processors 2 >/dev/null 2>&1
+	mv "$big.tmp" "$big"
 fi
-inputs=("$W/big.sqfs")
+inputs=("$big")
 [ -f "$build/sample/sample.bin" ] && inputs=("$build/sample/sample.bin" "${inputs[@]}")
 
 echo "$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -35,7 +45,7 @@ for f in "${inputs[@]}"; do
 	echo "== $(basename "$f"): $(du -h "$f" | cut -f1)"
 	measure "mtdscope extract" "$W/m" "$M" extract "$f" -C "$W/m" --max-bytes 64G --max-files 10000000
 	m=$(cat "$W/last")
-	if [ "$(basename "$f")" = big.sqfs ]; then
+	if [ "$f" = "$big" ]; then
 		mk=$(cat "$W/last.kb")
 		measure "unsquashfs ($(nproc) cores)" "$W/u" unsquashfs -q -n -d "$W/u" "$f"
 		u=$(cat "$W/last") uk=$(cat "$W/last.kb")

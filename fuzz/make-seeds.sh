@@ -84,3 +84,15 @@ printf 'int efi_main(void *a, void *b) { return a != b; }\n' >"$w/app.c" && gcc 
 	objcopy -j .text -j .dynamic -O pei-x86-64 --subsystem=10 "$w/app.so" "$w/app.efi" && seed pe "$w/app.efi" efi-app-x86-64.efi
 # big-endian squashfs 4.0: the superblock of the xz seed swapped field by field (as tests/fs/test_squashfs_be.sh)
 python3 -c 'import struct,sys; d=bytearray(open(sys.argv[1],"rb").read()); f=struct.unpack("<4sIIIIHHHHHHQQQQQQQQ",d[:96]); d[:96]=struct.pack(">4sIIIIHHHHHHQQQQQQQQ",b"sqsh",*f[1:]); open(sys.argv[2],"wb").write(d)' "$w/root.sqfs" "$w/be.sqfs"; seed squashfs "$w/be.sqfs" tiny-xz-be.sqfs
+# old binary cpio (cpio -H bin) in both byte orders (the big-endian one by tests/fs/cpio_bin_swap.py), a v7 tar
+(cd "$w/root" && find . | cpio -o -H bin 2>/dev/null) >"$w/bin.cpio"; seed cpio "$w/bin.cpio" tiny-bin-le.cpio
+python3 ../../tests/fs/cpio_bin_swap.py "$w/bin.cpio" "$w/bin-be.cpio"; seed cpio "$w/bin-be.cpio" tiny-bin-be.cpio
+tar --format=v7 -cf "$w/v7.tar" -C "$w/root" .; seed tar "$w/v7.tar" tiny-v7.tar
+# UBI of 1 KiB PEBs (NOR, 1-byte writes) whose PEB 1 has a flipped bit in its EC header (CRC fails)
+printf '[k]\nmode=ubi\nimage=%s\nvol_id=0\nvol_type=static\nvol_name=k\n' "$w/payload" >"$w/ubi.ini"
+ubinize -Q 1 -o "$w/nor.ubi" -m 1 -p 1KiB "$w/ubi.ini" 2>/dev/null
+python3 -c 'import sys; d = bytearray(open(sys.argv[1], "rb").read()); d[1024 + 8] ^= 1; open(sys.argv[2], "wb").write(d)' "$w/nor.ubi" "$w/bad-ec.ubi"
+seed ubi "$w/bad-ec.ubi" nor-bad-ec-peb1.ubi
+# fuzz_unpack: the first byte picks the unpacker (1 cpio, 2 tar, 5 ubi: fuzz/fuzz_unpack.c)
+{ printf '\001'; cat cpio/tiny-bin-be.cpio; } >unpack/cpio-bin-be; { printf '\002'; cat tar/tiny-v7.tar; } >unpack/tar-v7
+{ printf '\005'; cat ubi/nor-bad-ec-peb1.ubi; } >unpack/ubi-bad-ec

@@ -53,6 +53,86 @@ int main(void)
 	is_str(P.flash_jedec.s, "ef4016", "QCA vendor kernel id");
 	is_int(P.flash_size.n, 4 * MIB, "flash_size passed from bootloader");
 
+	/* only the chip's name is printed: the id from the kernel's spi-nor table */
+	load("[    0.650000] m25p80 spi0.0: en25q32b (4096 Kbytes)\n");
+	is_str(P.flash_jedec.s, "1c3016", "JEDEC id of en25q32b from the spi-nor table");
+	is_int(P.flash_jedec.src->line, 1, "its evidence is the chip line");
+	load("->Oops: flash id 0x10215 .\n");
+	is_str(P.flash_jedec.s, "010215", "LSDK id printed without its leading zero");
+	is_int(P.flash_size.n, 4 * MIB, "010215 is the 4 MiB S25SL032A");
+
+	/* two SPI NOR chips joined by mtd-concat (Buffalo WZR-HP-G300NH2 boot, drivers/mtd/mtdconcat.c) */
+	load("m25p80 spi0.0: found mx25l12805d, expected m25p80\nm25p80 spi0.0: mx25l12805d (16384 Kbytes)\n"
+	     "m25p80 spi0.1: found mx25l12805d, expected m25p80\nm25p80 spi0.1: mx25l12805d (16384 Kbytes)\n"
+	     "Concatenating MTD devices:\n(0): \"spi0.0\"\n(1): \"spi0.1\"\ninto device \"flash\"\n"
+	     "Creating 7 MTD partitions on \"flash\":\n");
+	is_int(P.flash_size.n, 32 * MIB, "two concatenated 16 MiB chips are 32 MiB");
+	/* two chips the kernel does not join: the firmware's chip only */
+	load("m25p80 spi0.0: mx25l12805d (16384 Kbytes)\nm25p80 spi0.1: mx25l12805d (16384 Kbytes)\n");
+	is_int(P.flash_size.n, 16 * MIB, "two chips, not concatenated: one chip's size");
+	/* a concatenation of a device whose size the log does not give: no sum */
+	load("m25p80 spi0.0: mx25l12805d (16384 Kbytes)\nConcatenating MTD devices:\n(0): \"spi0.0\"\n"
+	     "(1): \"nand0\"\ninto device \"flash\"\n");
+	is_int(P.flash_size.n, 16 * MIB, "concatenation with an unknown member: no made-up sum");
+	/* U-Boot of the same board: two banks */
+	load("flash bank #0 found 16 MB flash [W25Q128BV, blk:0x10000, sectors:256]\n"
+	     "flash bank #1 found 16 MB flash [W25Q128BV, blk:0x10000, sectors:256]\n");
+	is_int(P.flash_size.n, 32 * MIB, "two U-Boot flash banks add up");
+	is_str(P.flash_jedec.s, "ef4018", "W25Q128BV named in the bank line: id ef4018");
+
+	/* parallel NOR behind physmap: the window is not the chip; the first CFI alias is its size */
+	load("physmap platform flash device: 02000000 at 1e000000\n"
+	     "physmap-flash.0: Found 1 x16 devices at 0x0 in 16-bit bank. Manufacturer ID 0x0000c2 Chip ID 0x0022cb\n"
+	     "physmap-flash.0: Found an alias at 0x800000 for the chip at 0x0\n"
+	     "physmap-flash.0: Found an alias at 0x1000000 for the chip at 0x0\n"
+	     "physmap-flash.0: Found an alias at 0x1800000 for the chip at 0x0\n"
+	     "number of CFI chips: 1\n");
+	is_int(P.flash_size.n, 8 * MIB, "CFI chip repeating at 0x800000 of a 32 MiB window is 8 MiB");
+	is_str(P.flash_jedec.s, "c222cb", "CFI ids kept");
+	ok(!P.flash_type.src || strcmp(P.flash_type.s, "nand"), "CFI id c222cb is not read as a Macronix SPI NAND");
+	load("physmap platform flash device: 00800000 at bf000000\n"
+	     "physmap-flash.0: Found 1 x16 devices at 0x0 in 16-bit bank. Manufacturer ID 0x0000c2 Chip ID 0x0022a8\n"
+	     "physmap-flash.0: Found an alias at 0x400000 for the chip at 0x0\n");
+	is_int(P.flash_size.n, 4 * MIB, "4 MiB chip in an 8 MiB window");
+
+	/* the Realtek SDK's copy of the probe spells it "alies" */
+	load("flash device: 0x1000000 at 0xbd000000\n"
+	     "Physically mapped flash: Found an alies 0x800000 for the chip at 0x0, mxic device detect.\n");
+	is_int(P.flash_size.n, 8 * MIB, "Realtek 'alies' line: 8 MiB chip in a 16 MiB window");
+	/* RedBoot: blocks times block size */
+	load("FLASH: 0xa8000000 - 0xa87f0000, 128 blocks of 0x00010000 bytes each.\n");
+	is_int(P.flash_size.n, 8 * MIB, "RedBoot 128 blocks of 64 KiB");
+	/* no line gives the size: the end of the kernel's partition table, if a power of two */
+	load("Creating 3 MTD partitions on \"IXP425 Flash\":\n0x00000000-0x00060000 : \"RedBoot\"\n"
+	     "0x00060000-0x007e0000 : \"linux\"\n0x007e0000-0x00800000 : \"FIS directory\"\n");
+	is_int(P.flash_size.n, 8 * MIB, "partition table ending at 8 MiB");
+	load("Creating 2 MTD partitions on \"flash\":\n0x00000000-0x00060000 : \"RedBoot\"\n"
+	     "0x00060000-0x00700000 : \"linux\"\n");
+	ok(!P.flash_size.src, "a table ending at 7 MiB gives no size");
+	load("Creating 3 MTD partitions on \"flash\":\n0x00000000-0x00400000 : \"ALL\"\n"
+	     "0x00000000-0x00030000 : \"Bootloader\"\n0x00050000-0x01000000 : \"Kernel\"\n");
+	ok(!P.flash_size.src, "a table whose ALL ends before its last partition gives no size");
+
+	/* a SoC no table knows keeps its chip name, not the revision after it */
+	load("SoC:   88F6560 A0\n");
+	is_str(P.soc.s, "88F6560", "unknown SoC named without its revision");
+	is_str(P.soc_status, "none", "a chip-only line: no OpenWrt target");
+
+	/* RAM: the kernel manages more than the loader printed */
+	load("DRAM:  64 MiB\nMemory: 125252K/131072K available (3181K kernel code, 152K rwdata)\n");
+	is_int(P.ram.n, 128 * MIB, "kernel's 131072K beats the loader's 64 MiB");
+	load("DRAM:  64 MiB\nMemory: 59960K/65536K available\n");
+	is_int(P.ram.n, 64 * MIB, "loader and kernel agree");
+	load("DRAM:  128 MiB\nMemory: 59960K/65536K available\n");
+	is_int(P.ram.n, 128 * MIB, "a kernel limited by mem= sees less: the loader's figure stays");
+	/* MT7621 U-Boot maps at most 448 MiB */
+	load("CPU:   MediaTek MT7621AT ver 1, eco 3\nDRAM:  448 MiB\n");
+	is_int(P.ram.n, 512 * MIB, "MT7621 with 448 MiB mapped: 512 MiB fitted");
+	load("CPU:   MediaTek MT7621AT ver 1, eco 3\nDRAM:  256 MiB\n");
+	is_int(P.ram.n, 256 * MIB, "MT7621 with 256 MiB: as printed");
+	load("Qualcomm Atheros QCA9563 ver 1 rev 0\nDRAM:  448 MiB\n");
+	ok(P.ram.n != 512 * MIB, "448 MiB on another SoC is not rounded to 512 by the MT7621 rule");
+
 	load("  FLASH: 16 MB Winbond W25Q128\n");
 	is_int(P.flash_size.n, 16 * MIB, "u-boot_mod size");
 	is_str(P.flash_chip.s, "W25Q128", "u-boot_mod chip");

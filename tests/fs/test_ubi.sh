@@ -2,7 +2,7 @@
 # ubi and ubifs: images from mkfs.ubifs + ubinize (NAND and NOR geometries); volume names and
 # counts compared with the .ini given to ubinize, UBIFS superblock with what mkfs.ubifs was told.
 . "$SRCDIR/tests/lib.sh"
-need mkfs.ubifs ubinize jq
+need mkfs.ubifs ubinize mksquashfs unsquashfs jq python3
 
 mkdir -p "$T/root/etc" "$T/root/bin"
 seq 1 20000 > "$T/root/etc/numbers"
@@ -110,7 +110,43 @@ is "$(jq -r .size <<<"$u")" "$size" "bad VID CRC: extent unchanged"
 cp "$T/ubi.img" "$T/bad-ec.img"
 printf '\1' | dd of="$T/bad-ec.img" bs=1 seek=$((5 * 131072 + 8)) conv=notrunc status=none
 u=$(first "$("$MTDSCOPE" scan --json "$T/bad-ec.img")" ubi)
-like "$(jq -r '.problems | join(";")' <<<"$u")" "1 EC headers fail their CRC" "bad EC CRC: reported"
+stored=$(od -An -tx1 -j $((5 * 131072 + 60)) -N4 "$T/bad-ec.img" | tr -d ' ')
+computed=$(python3 -c 'import sys, zlib; d = open(sys.argv[1], "rb").read()[5 * 131072:][:60]; print("%08x" % (~zlib.crc32(d) & 0xffffffff))' "$T/bad-ec.img")
+like "$(jq -r '.problems | join(";")' <<<"$u")" "EC header damaged \\(PEB 5 at 0xa0000: stored CRC 0x$stored, computed 0x$computed\\)" \
+	"bad EC CRC: named with the PEB, its offset, the stored and the computed CRC"
+is "$(jq -r '"\(.size) \(.details.peb_size) \(.valid)"' <<<"$u")" "$size 131072 false" "bad EC CRC: extent and PEB size unchanged, invalid"
+
+# issue 12: a bad EC header in PEB 1 of a three-PEB image (the second copy of the volume table) made
+# the PEB size 256 KiB and lost the squashfs volume.  The kernel's attach uses the VID header of a
+# PEB whose EC header is bad; so do we, in each of the PEBs and for a lost magic as for a bad CRC.
+mkdir -p "$T/sqroot/etc" && seq 1 5000 > "$T/sqroot/etc/numbers" && echo x > "$T/sqroot/etc/x"
+mksquashfs "$T/sqroot" "$T/sq.img" -comp xz -noappend -quiet -all-root >/dev/null
+printf '[rootfs]\nmode=ubi\nimage=%s\nvol_id=0\nvol_type=dynamic\nvol_name=rootfs\n' "$T/sq.img" > "$T/sq.ini"
+ubinize -o "$T/sq.ubi" -p 128KiB -m 2048 -s 2048 "$T/sq.ini" >/dev/null 2>&1
+is "$(stat -c %s "$T/sq.ubi")" $((3 * 131072)) "three PEBs: two volume table copies and the squashfs"
+sqsize=$(stat -c %s "$T/sq.img")
+sqused=$(unsquashfs -s "$T/sq.img" | sed -n 's/^Filesystem size \([0-9]*\) bytes.*/\1/p')
+for damage in "1 crc" "0 crc" "2 crc" "1 magic"; do
+	set -- $damage
+	cp "$T/sq.ubi" "$T/d.ubi"
+	if [ "$2" = crc ]; then
+		python3 -c 'import sys; f = open(sys.argv[1], "r+b"); f.seek(int(sys.argv[2]) * 131072 + 8); b = f.read(1); f.seek(-1, 1); f.write(bytes([b[0] ^ 1]))' "$T/d.ubi" "$1"
+	else
+		printf 'XXXX' | dd of="$T/d.ubi" bs=1 seek=$(($1 * 131072)) conv=notrunc status=none
+	fi
+	j=$("$MTDSCOPE" scan --json "$T/d.ubi")
+	u=$(first "$j" ubi)
+	is "$(jq -r '"\(.offset) \(.size) \(.details.peb_size) \(.details.pebs) \(.valid)"' <<<"$u")" "0 $((3 * 131072)) 131072 3 false" \
+		"EC $2 damaged in PEB $1: the image whole, PEB size 128 KiB, invalid"
+	[ "$2" = crc ] && want="PEB $1 at $(printf '0x%x' $(($1 * 131072))): stored CRC" || want="PEB $1 at $(printf '0x%x' $(($1 * 131072))): no EC header magic"
+	like "$(jq -r '.problems | join(";")' <<<"$u")" "EC header damaged \\($want" "EC $2 damaged in PEB $1: named"
+	q=$(first "$j" squashfs)
+	is "$(jq -r '"\(.parent) \(.size) \(.valid)"' <<<"$q")" "$(jq -r .id <<<"$u") $sqused true" "EC $2 damaged in PEB $1: the squashfs volume still found"
+	rm -rf "$T/d.out"
+	"$MTDSCOPE" extract "$T/d.ubi" -C "$T/d.out" >/dev/null 2>&1
+	check "EC $2 damaged in PEB $1: the volume extracted holds the squashfs" \
+		cmp -n "$sqsize" "$T/d.out/0x00000000-ubi/root/rootfs.img" "$T/sq.img"
+done
 
 # both volume table copies broken: no names, invalid, no crash
 cp "$T/ubi.img" "$T/bad-vtbl.img"

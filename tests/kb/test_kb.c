@@ -56,10 +56,32 @@ static void flash(void)
 	/* the marking printed on the package: gigadevice.c lists "gd25q64" */
 	f = mtd_kb_flash_by_name("GD25Q64CSIG");
 	ok(f && f->size == 8 * MIB, "GD25Q64CSIG, a longer marking of the GD25Q64: 8 MiB");
+	/* the id of a chip only named: spi-nor/winbond.c { "w25x32", INFO(0xef3016, ...) } */
+	f = mtd_kb_flash_id_by_name("w25x32");
+	ok(f && !strcmp(f->jedec, "ef3016"), "w25x32 (kernel name): id ef3016");
+	f = mtd_kb_flash_id_by_name("S25SL064A");
+	ok(f && !strcmp(f->jedec, "010216"), "S25SL064A: id 010216 (spansion.c)");
+	/* flashrom's W25Q128.V has no id; the kernel's "w25q128" (0xef4018) is the prefix of the marking */
+	f = mtd_kb_flash_id_by_name("W25Q128BV");
+	ok(f && !strcmp(f->jedec, "ef4018"), "W25Q128BV: id ef4018 from the kernel's w25q128");
+	f = mtd_kb_flash_id_by_name("W25Q128JVSIQ");
+	ok(f && !strcmp(f->jedec, "ef7018"), "W25Q128JVSIQ: the longer kernel name w25q128jv wins (ef7018)");
+	ok(mtd_kb_flash_id_by_name("MX25L128") == NULL, "MX25L128: no kernel name is its prefix, no id made up");
+	ok(mtd_kb_flash_id_by_name("m25p") == NULL, "a short name gives no id");
 }
 
 static void socs(void)
 {
+	/* the names Linux's SoC detection prints (arch/mips/lantiq/xway/prom.c, arch/mips/ath79/setup.c) */
+	char al[32];
+	const struct mtd_kb_soc *k = mtd_kb_soc_in_text("SoC: Amazon_SE rev 1.2", al, sizeof(al));
+	ok(k && !strcmp(k->name, "AMAZONSE"), "'SoC: Amazon_SE rev 1.2' is the lantiq ase AMAZONSE");
+	k = mtd_kb_soc_in_text("SoC: Twinpass rev 1.3", al, sizeof(al));
+	ok(k && !strcmp(k->name, "DANUBE"), "Twinpass is filed under the Danube");
+	k = mtd_kb_soc_in_text("SoC: xRX220 rev 1.1", al, sizeof(al));
+	ok(k && !strcmp(k->name, "VR9"), "xRX220 is a VR9 (xrx200)");
+	k = mtd_kb_soc_in_text("SoC: Qualcomm Atheros QCA550X ver 1 rev 0", al, sizeof(al));
+	ok(k && !strcmp(k->target, "ath79"), "QCA550X (printed for a QCN550x) is ath79");
 	/* ipq40xx/image/generic.mk: SOC := qcom-ipq4019 for the 8dev_habanero-dvk */
 	const struct mtd_kb_soc *s = mtd_kb_soc_by_name("IPQ4019");
 	ok(s && !strcmp(s->target, "ipq40xx"), "IPQ4019 is ipq40xx");

@@ -45,6 +45,23 @@ struct pctx {
 	uint32_t dram_pending, nand_pending, clocks_pending;
 	uint64_t
 	    nand_sf_bytes; /* the SPI NOR a QCA U-Boot names on its "NAND:" line ("SF: Detected ... total 16 MiB") */
+	/* parallel NOR: the first "Found an alias at 0xN for the chip at 0x0" after a CFI probe is the chip size */
+	bool cfi_alias_done;
+	/* the SPI NOR chips the kernel probed ("m25p80 spi0.1: mx25l12805d (16384 Kbytes)") and a
+	 * "Concatenating MTD devices:" block that joins them into one device (mtd-concat) */
+	struct {
+		char dev[24];
+		uint64_t bytes;
+	} nor_dev[4];
+	int n_nor_dev;
+	uint32_t concat_line;
+	int concat_n;
+	uint64_t concat_sum;
+	bool concat_bad;
+	/* U-Boot "flash bank #N found 16 MB flash [CHIP, ...]": the banks add up */
+	uint64_t bank_sum;
+	int banks;
+	uint32_t bank_line;
 	unsigned rtk_id[3];
 	int rtk_have;
 	bool oom;

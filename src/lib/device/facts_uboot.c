@@ -86,11 +86,128 @@ void mtd_fx_r_ram(struct pctx *c)
 	}
 }
 
+/* "m25p80 spi0.1: mx25l12805d (16384 Kbytes)" / "spi-nor spi0.0: w25q128 (16384 Kbytes)": remember the
+ * device's size for a later "Concatenating MTD devices" block */
+static void note_nor_device(struct pctx *c, const char *s)
+{
+	const char *p = NULL;
+	if (!strncmp(s, "m25p80 ", 7))
+		p = s + 7;
+	else if (!strncmp(s, "spi-nor ", 8))
+		p = s + 8;
+	if (!p)
+		return;
+	size_t dl = strcspn(p, ": ");
+	const char *q = strstr(p, " Kbytes)");
+	const char *o = q ? q : p;
+	while (o > p && o[-1] != '(')
+		o--;
+	uint64_t kb;
+	if (!q || o == p || p[dl] != ':' || dl >= sizeof(c->nor_dev[0].dev) || !mtd_fx_parse_dec(&o, &kb) || o != q)
+		return;
+	int i = 0;
+	while (i < c->n_nor_dev && (strlen(c->nor_dev[i].dev) != dl || strncmp(c->nor_dev[i].dev, p, dl)))
+		i++;
+	if (i == c->n_nor_dev) {
+		if (i == (int)(sizeof(c->nor_dev) / sizeof(c->nor_dev[0])))
+			return;
+		c->n_nor_dev++;
+	}
+	memcpy(c->nor_dev[i].dev, p, dl);
+	c->nor_dev[i].dev[dl] = 0;
+	c->nor_dev[i].bytes = kb * 1024;
+}
+
+/* drivers/mtd/mtdconcat.c: "Concatenating MTD devices:", one "(N): "name"" a device, "into device "name"".
+ * The flash is the sum of the devices when the kernel knows each one's size. */
+static bool concat_block(struct pctx *c, const char *s)
+{
+	if (!strcmp(s, "Concatenating MTD devices:")) {
+		c->concat_line = c->line;
+		c->concat_n = 0;
+		c->concat_sum = 0;
+		c->concat_bad = false;
+		return true;
+	}
+	if (!c->concat_line || c->line - c->concat_line > (uint32_t)c->concat_n + 2)
+		return false;
+	const char *p;
+	if (s[0] == '(' && (p = strstr(s, "): \"")) != NULL) {
+		p += 4;
+		size_t n = strcspn(p, "\"");
+		int i = 0;
+		while (i < c->n_nor_dev && (strlen(c->nor_dev[i].dev) != n || strncmp(c->nor_dev[i].dev, p, n)))
+			i++;
+		if (i < c->n_nor_dev)
+			c->concat_sum += c->nor_dev[i].bytes;
+		else
+			c->concat_bad = true; /* a device whose size the log does not give */
+		c->concat_n++;
+		return true;
+	}
+	if (!strncmp(s, "into device \"", 13)) {
+		if (c->concat_n >= 2 && !c->concat_bad)
+			mtd_fx_add_size(c, "flash_size", "kernel", 92, c->concat_sum,
+			                "the kernel joins its flash chips into one MTD device (mtd-concat): their sum");
+		c->concat_line = 0;
+		return true;
+	}
+	return false;
+}
+
 /* Flash facts that span lines or need state (single-line ones are patterns) */
 void mtd_fx_r_flash(struct pctx *c)
 {
 	const char *s = c->s, *p;
 	uint64_t b, v;
+	note_nor_device(c, s);
+	if (concat_block(c, s))
+		return;
+	/* drivers/mtd/chips/gen_probe.c: a CFI probe ("physmap-flash.0: Found 1 x16 devices at 0x0 in 16-bit
+	 * bank") then "Found an alias at 0x800000 for the chip at 0x0": the chip repeats through the map
+	 * window, and the first alias is at the chip's size (the window, "physmap platform flash device:
+	 * 02000000 at 1e000000", is only the mapping) */
+	if (strstr(s, " devices at 0x0 in ") && strstr(s, "Found ")) {
+		c->cfi_alias_done = false;
+	} else if (!c->cfi_alias_done &&
+	           ((p = mtd_fx_after(s, "Found an alias at 0x")) || (p = mtd_fx_after(s, "Found an alies 0x"))) &&
+	           strstr(s, "for the chip at 0x0") && mtd_fx_parse_hex(&p, &v) && v) {
+		/* "alies": the Realtek SDK kernel's copy of the same probe */
+		mtd_fx_add_size(c, "flash_size", "kernel", 86, v,
+		                "the chip repeats at this offset of the map window: its size (gen_probe alias)");
+		c->cfi_alias_done = true;
+		return;
+	}
+	/* RedBoot: "FLASH: 0xa8000000 - 0xa87f0000, 128 blocks of 0x00010000 bytes each." */
+	if (!strncmp(s, "FLASH: 0x", 9) && (p = strstr(s, ", ")) != NULL) {
+		uint64_t nb, bs;
+		const char *q = p + 2;
+		if (mtd_fx_parse_dec(&q, &nb) && !strncmp(q, " blocks of 0x", 13) &&
+		    (q += 13, mtd_fx_parse_hex(&q, &bs)) && nb && bs && nb <= 65536 && bs <= (64u << 20) &&
+		    mtd_mul_ov(nb, bs, &b)) {
+			mtd_fx_add_size(c, "flash_size", "u-boot", 85, b, "RedBoot: blocks times block size");
+			return;
+		}
+	}
+	/* Atheros/Buffalo U-Boot: "flash bank #0 found 16 MB flash [W25Q128BV, blk:0x10000, sectors:256]" */
+	if ((p = mtd_fx_after(s, "flash bank #")) && (p = strstr(p, " found ")) != NULL) {
+		p += 7;
+		if (mtd_fx_parse_size_unit(&p, &b)) {
+			if (!c->bank_line || c->line - c->bank_line > 3 || !strncmp(s, "flash bank #0", 13)) {
+				c->bank_sum = 0;
+				c->banks = 0;
+			}
+			c->bank_sum += b;
+			c->banks++;
+			c->bank_line = c->line;
+			const char *k = strchr(p, '[');
+			if (k)
+				mtd_fx_add_chip(c, "u-boot", 80, k + 1, strcspn(k + 1, ", ]"));
+			mtd_fx_add_size(c, "flash_size", "u-boot", c->banks > 1 ? 87 : 84, c->bank_sum,
+			                c->banks > 1 ? "the flash banks U-Boot found, added up" : NULL);
+			return;
+		}
+	}
 	/* U-Boot "NAND:  " (or "NAND:  ONFI device found") with the size on a following line */
 	if (!strncmp(s, "NAND:", 5)) {
 		const char *q = mtd_fx_skip_ws(s + 5);

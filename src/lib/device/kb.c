@@ -184,6 +184,45 @@ const struct mtd_kb_flash *mtd_kb_flash_by_name(const char *name)
 	return best;
 }
 
+/* a row of the kernel's tables with a full JEDEC id (flashrom -L prints none, raw NAND rows hold one byte) */
+static bool has_full_id(const struct mtd_kb_flash *f)
+{
+	return strlen(f->jedec) >= 4 && strncmp(f->source, "linux", 5) == 0;
+}
+
+const struct mtd_kb_flash *mtd_kb_flash_id_by_name(const char *name)
+{
+	size_t n = strlen(name);
+	struct tok_ctx t = {name, n};
+	const struct mtd_kb_flash *hit = NULL;
+	for (size_t i = 0; i < mtd_kb_flashes_count; i++) {
+		const struct mtd_kb_flash *f = &mtd_kb_flashes[i];
+		if (!has_full_id(f) || (strcasecmp(f->name, name) && !each_item(f->aliases, item_equals, &t)))
+			continue;
+		if (hit && strcasecmp(hit->jedec, f->jedec))
+			return NULL; /* one name, two ids */
+		hit = f;
+	}
+	if (hit)
+		return hit;
+	size_t best_len = 0;
+	bool two_ids = false; /* two ids for the longest prefix so far: only a longer one decides */
+	for (size_t i = 0; i < mtd_kb_flashes_count; i++) {
+		const struct mtd_kb_flash *f = &mtd_kb_flashes[i];
+		size_t m = strlen(f->name);
+		if (!has_full_id(f) || m < 6 || m > n || m < best_len || strncasecmp(name, f->name, m))
+			continue;
+		if (m == best_len) {
+			two_ids = two_ids || strcasecmp(hit->jedec, f->jedec);
+			continue;
+		}
+		hit = f;
+		best_len = m;
+		two_ids = false;
+	}
+	return two_ids ? NULL : hit;
+}
+
 static bool id_matches(const char *id, uint16_t vendor, uint16_t device)
 {
 	uint64_t v, d;

@@ -93,6 +93,10 @@ const struct mtd_kb_flash *mtd_kb_flash_by_jedec(const char *jedec_hex);
 /** A chip by name or alias, case-insensitive; a flashrom name's '.' matches any one character (W25Q128.V);
  * else the longest known name that starts a longer marking ("W25Q128BVFG"). */
 const struct mtd_kb_flash *mtd_kb_flash_by_name(const char *name);
+/** The Linux spi-nor/spi-nand row that gives the JEDEC id of a chip named NAME: its name or alias
+ * (case-insensitive), else the longest name of at least 6 characters that starts the marking
+ * ("W25Q128BV" -> W25Q128, ef4018); NULL if none, or if the rows so matched disagree on the id. */
+const struct mtd_kb_flash *mtd_kb_flash_id_by_name(const char *name);
 
 #define MTD_KB_FLASH_MAX_CAND 8
 /** What a JEDEC id tells about a chip. */

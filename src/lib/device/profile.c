@@ -10,6 +10,9 @@
 #include <mtdscope/device.h>
 
 #include "kb.h"
+#include "patterns.h"
+
+#define MIB (1ull << 20)
 
 static const struct mtd_fact *best(const struct mtd_facts *f, const char *key)
 {
@@ -66,7 +69,7 @@ static void resolve_soc(const struct mtd_facts *f, struct mtd_profile *p)
 			continue;
 		const struct mtd_kb_soc *k = mtd_kb_soc_by_name(x->value);
 		if (!k) {
-			if (!claim)
+			if (!claim || x->weight > claim->weight)
 				claim = x;
 			continue;
 		}
@@ -76,7 +79,14 @@ static void resolve_soc(const struct mtd_facts *f, struct mtd_profile *p)
 		}
 	}
 	if (!b) {
-		if (claim) {
+		if (claim && claim->weight == MTD_SOC_CLAIM_NAMED) {
+			/* the SoC table holds every SoC OpenWrt builds for: one it lacks has no target */
+			set(&p->soc, claim);
+			p->soc_status = "none";
+			p->soc_notes =
+			    "no OpenWrt device, target or Linux 6.1 device tree names it; a port would need a "
+			    "new SoC target";
+		} else if (claim) {
 			set(&p->soc, claim);
 			conflict(p, claim, NULL,
 			         "'%s' is not a SoC this tool knows; the name may be bogus (old kernels print "
@@ -119,7 +129,7 @@ static void resolve_soc(const struct mtd_facts *f, struct mtd_profile *p)
 			break;
 		}
 	}
-	if (claim && claim->weight <= 5)
+	if (claim && claim->weight <= MTD_SOC_CLAIM_NAMED)
 		conflict(p, b, claim, "%s says the SoC is '%s', which is not a SoC; %s (%s) is", claim->layer,
 		         claim->value, bk->name, b->layer);
 	if (strcmp(bk->name, "MT7628") == 0 && b->note && strstr(b->note, "7628_MP"))
@@ -133,7 +143,25 @@ static void resolve_ram(const struct mtd_facts *f, struct mtd_profile *p)
 	const struct mtd_fact *b = best(f, "ram");
 	if (!b)
 		return;
+	/* the pages the kernel manages ("Memory: 125252K/131072K available", a usable memory map entry) exist:
+	 * a loader that prints less printed what it was configured for, not what is fitted */
+	for (size_t i = 0; i < f->n; i++) {
+		const struct mtd_fact *x = &f->v[i];
+		if (!strcmp(x->key, "ram") && !strcmp(x->layer, "kernel") && x->weight >= 70 && x->num > b->num &&
+		    strcmp(b->layer, "kernel") && (!strcmp(b->layer, "u-boot") || !strcmp(b->layer, "boot-rom")))
+			b = x;
+	}
 	set(&p->ram, b);
+	/* MT7621: U-Boot maps and reports at most 448 MiB (CONFIG_MAX_MEM_MAPPED 0x1c000000, the rest of the
+	 * address space below 512 MiB is the I/O window); Linux adds the top 64 MiB of a 512 MiB module
+	 * at 0x20000000 (arch/mips/ralink/mt7621.c).  448 MiB is therefore a 512 MiB module. */
+	if (p->soc.src && !strcmp(p->soc.s, "MT7621") && b->num == 448 * MIB) {
+		p->ram.n = 512 * MIB;
+		p->ram.s = mib(p, p->ram.n);
+		conflict(p, b, NULL,
+		         "RAM: %s prints 448 MiB, all an MT7621 maps below its I/O window: a 512 MiB module is fitted",
+		         b->layer);
+	}
 	p->ram_estimated = !strcmp(b->layer, "meminfo") || !strcmp(b->layer, "free") || !strcmp(b->layer, "poster") ||
 	                   !strcmp(b->layer, "cmdline");
 	for (size_t i = 0; i < f->n; i++) {
@@ -178,10 +206,18 @@ static void resolve_flash(const struct mtd_facts *f, struct mtd_profile *p)
 	const struct mtd_fact *c = best(f, "flash_chip");
 	const struct mtd_fact *s = best(f, "flash_size");
 	const struct mtd_fact *t = best(f, "flash_type");
-	const struct mtd_kb_flash *kj = j ? mtd_kb_flash_by_jedec(j->value) : NULL;
+	/* CFI ids of a parallel NOR (maker byte + 16-bit device id, "c2 22cb") are not SPI JEDEC ids: the
+	 * SPI tables would read "c222" as a Macronix SPI NAND */
+	bool cfi = j && j->note && strstr(j->note, "CFI ids") != NULL;
+	const struct mtd_kb_flash *kj = j && !cfi ? mtd_kb_flash_by_jedec(j->value) : NULL;
 	const struct mtd_kb_flash *kc = c ? mtd_kb_flash_by_name(c->value) : NULL;
 	set(&p->flash_jedec, j);
 	set(&p->flash_chip, c);
+	const struct mtd_kb_flash *ki = !j && c ? mtd_kb_flash_id_by_name(c->value) : NULL;
+	if (ki) { /* only the name is printed: its id from the kernel's table */
+		p->flash_jedec.s = ki->jedec;
+		p->flash_jedec.src = c;
+	}
 	if (!c && kj) { /* the chip named from its id */
 		p->flash_chip.s = kj->name;
 		p->flash_chip.src = j;
@@ -193,7 +229,7 @@ static void resolve_flash(const struct mtd_facts *f, struct mtd_profile *p)
 	const struct mtd_kb_flash *k = kj ? kj : kc;
 	struct mtd_kb_flash_match fm;
 	memset(&fm, 0, sizeof(fm));
-	bool fm_ok = j && mtd_kb_flash_lookup(j->value, &fm) == 0 && fm.size && !fm.ambiguous;
+	bool fm_ok = j && !cfi && mtd_kb_flash_lookup(j->value, &fm) == 0 && fm.size && !fm.ambiguous;
 	if (!s && k && (!j || !fm_ok || fm.size == k->size)) {
 		p->flash_size.n = k->size;
 		p->flash_size.src = j ? j : c;
@@ -612,6 +648,38 @@ static void resolve_layout(struct mtd_profile *p)
 	p->slot_b = bb;
 }
 
+/* No line gives the flash size: the end of the flash's own partition table, when that is a power of two
+ * (a table the kernel announces for the whole chip ends at its size; a table ending elsewhere says nothing) */
+static void flash_from_parts(struct mtd_profile *p)
+{
+	if (p->flash_size.src || !p->nparts)
+		return;
+	uint64_t end = 0;
+	const struct mtd_fact *last = NULL;
+	for (size_t k = 0; k < p->nparts; k++) {
+		const struct mtd_fact *x = p->parts[k];
+		if (x->has_offset && x->offset + x->size > end) {
+			end = x->offset + x->size;
+			last = x;
+		}
+	}
+	if (!last || end < MIB || (end & (end - 1)))
+		return;
+	/* a whole-chip partition ("ALL", "fullflash") that ends elsewhere: the table contradicts itself */
+	for (size_t k = 0; k < p->nparts; k++) {
+		const struct mtd_fact *x = p->parts[k];
+		const char *n = x->value;
+		if (x->has_offset && x->offset == 0 && x->offset + x->size != end &&
+		    (!strcasecmp(n, "ALL") || !strcasecmp(n, "fullflash") || !strcasecmp(n, "all_flash") ||
+		     !strcasecmp(n, "flash") || !strcasecmp(n, "whole_flash")))
+			return;
+	}
+	p->flash_size.n = end;
+	p->flash_size.src = last;
+	p->flash_size.s = mib(p, end);
+	conflict(p, last, NULL, "flash size %s: no line gives it; the partition table ends there", p->flash_size.s);
+}
+
 int mtd_profile_build(const struct mtd_facts *f, struct mtd_profile *p)
 {
 	memset(p, 0, sizeof(*p));
@@ -644,6 +712,7 @@ int mtd_profile_build(const struct mtd_facts *f, struct mtd_profile *p)
 	resolve_ram(f, p);
 	resolve_flash(f, p);
 	resolve_parts(f, p);
+	flash_from_parts(p);
 	resolve_layout(p);
 	resolve_radios(f, p);
 	resolve_endpoints(f, p);

@@ -8,11 +8,18 @@
 #include "format.h"
 
 /*
- * cpio archives in the three ASCII formats:
+ * cpio archives in the three ASCII formats and the old binary one:
  *   newc "070701" and crc "070702": 110-byte header of 8-digit hex fields;
  *     header+name padded to 4 bytes, data padded to 4 bytes; in crc archives
  *     `check` is the 32-bit sum of a regular file's data bytes;
- *   odc "070707": 76-byte header of octal fields, no padding.
+ *   odc "070707": 76-byte header of octal fields, no padding;
+ *   bin (old binary, cpio(5)): 26-byte header of thirteen 16-bit words in the
+ *     writer's byte order, told by the magic 070707 (0x71c7) read either way;
+ *     mtime and filesize are two words each, the most significant first in
+ *     both orders; header+name and data padded to 2 bytes.  Its magic is two
+ *     bytes only, so a bin archive also needs sane headers (a known file
+ *     type, a link count, a printable NUL-terminated name) and either its
+ *     TRAILER!!! or two entries.
  * The archive ends with the entry named "TRAILER!!!".  cpio(1) then fills
  * the last 512-byte block with zeros: that fill is part of the archive when
  * it is there and all zero (the kernel's initramfs builder does not write it).
@@ -28,9 +35,9 @@
 #define DESCEND_MIN  4096u
 #define DESCEND_MAX  256u
 
-enum kind { NEWC, CRC, ODC };
+enum kind { NEWC, CRC, ODC, BIN_LE, BIN_BE };
 
-static const char kind_char[] = {'1', '2', '7'};
+static const char *const kind_names[] = {"newc", "crc", "odc", "bin", "bin"};
 
 /* n digits of `base` at `at` of r, nothing else */
 static bool parse_num(const struct mtd_reader *r, size_t at, unsigned n, unsigned base, uint64_t *out)
@@ -70,8 +77,47 @@ struct entry {
 
 enum entry_rc { ENTRY_OK, ENTRY_BROKEN, ENTRY_TRUNCATED };
 
+static bool is_bin(enum kind k)
+{
+	return k == BIN_LE || k == BIN_BE;
+}
+
+static unsigned header_len(enum kind k)
+{
+	return k == ODC ? 76 : is_bin(k) ? 26 : 110;
+}
+
+/* the padding after the header+name and after the data */
+static uint64_t pad_to(enum kind k, uint64_t v)
+{
+	if (k == ODC)
+		return v;
+	uint64_t a = is_bin(k) ? 1 : 3;
+	return (v + a) & ~a;
+}
+
+static bool magic_ok(enum kind k, const struct mtd_reader *h)
+{
+	static const char ascii[] = {'1', '2', '7'};
+	if (k == BIN_LE)
+		return mtd_rd_le16_at(h, 0) == 070707;
+	if (k == BIN_BE)
+		return mtd_rd_be16_at(h, 0) == 070707;
+	return mtd_rd_eq_at(h, 0, "07070", 5) && mtd_rd_u8_at(h, 5) == (uint8_t)ascii[k];
+}
+
 static bool parse_header(enum kind k, const struct mtd_reader *h, struct entry *e)
 {
+	if (is_bin(k)) {
+		/* magic dev ino mode uid gid nlink rdev mtime[2] namesize filesize[2] */
+		uint64_t w[13];
+		for (unsigned i = 0; i < 13; i++)
+			w[i] = k == BIN_LE ? mtd_rd_le16_at(h, 2 * i) : mtd_rd_be16_at(h, 2 * i);
+		e->ino = w[2], e->mode = w[3], e->nlink = w[6], e->mtime = w[8] << 16 | w[9], e->namesize = w[10];
+		e->filesize = w[11] << 16 | w[12];
+		e->check = 0, e->rdev_major = w[7] >> 8, e->rdev_minor = w[7] & 0xff;
+		return true;
+	}
 	if (k == ODC) {
 		/* magic dev ino mode uid gid nlink rdev mtime namesize filesize */
 		static const unsigned w[] = {6, 6, 6, 6, 6, 6, 6, 6, 11, 6, 11};
@@ -97,44 +143,66 @@ static bool parse_header(enum kind k, const struct mtd_reader *h, struct entry *
 	return true;
 }
 
-static uint64_t pad4(uint64_t v)
+/* A bin header with no checksum to confirm it: a file type cpio writes, links, a printable name. */
+static bool bin_sane(const struct mtd_reader *r, const struct entry *e)
 {
-	return (v + 3) & ~(uint64_t)3;
+	uint64_t type = e->mode & 0170000;
+	if (e->trailer)
+		return true;
+	if (e->nlink == 0 || !(type == 0010000 || type == 0020000 || type == 0040000 || type == 0060000 ||
+	                       type == 0100000 || type == 0120000 || type == 0140000))
+		return false;
+	for (uint64_t i = 0; i + 1 < e->namesize; i++) {
+		uint8_t c = mtd_rd_u8_at(r, (size_t)(e->name_at + i));
+		if (c < 0x20 || c == 0x7f)
+			return false;
+	}
+	return true;
 }
 
 /* Decode the entry whose header is at `pos` of the archive r. */
 static enum entry_rc entry_at(const struct mtd_reader *r, enum kind k, uint64_t pos, struct entry *e)
 {
-	uint64_t len = mtd_rd_left(r), hl = k == ODC ? 76 : 110;
+	uint64_t len = mtd_rd_left(r), hl = header_len(k);
 	struct mtd_reader h;
 	memset(e, 0, sizeof(*e));
 	e->pos = pos;
 	if (pos > len || len - pos < hl || !mtd_rd_window(r, (size_t)pos, (size_t)hl, &h))
 		return ENTRY_TRUNCATED;
-	if (!mtd_rd_eq_at(&h, 0, "07070", 5) || mtd_rd_u8_at(&h, 5) != (uint8_t)kind_char[k] || !parse_header(k, &h, e))
+	if (!magic_ok(k, &h) || !parse_header(k, &h, e))
 		return ENTRY_BROKEN;
 	if (e->namesize == 0 || e->namesize > NAME_MAX_LEN)
 		return ENTRY_BROKEN;
 	e->name_at = pos + hl;
-	e->data_at = k == ODC ? e->name_at + e->namesize : pad4(e->name_at + e->namesize);
+	e->data_at = pad_to(k, e->name_at + e->namesize);
 	if (e->data_at > len)
 		return ENTRY_TRUNCATED;
 	if (mtd_rd_u8_at(r, (size_t)(e->name_at + e->namesize - 1)) != 0)
 		return ENTRY_BROKEN;
 	e->trailer = e->namesize == 11 && mtd_rd_eq_at(r, (size_t)e->name_at, "TRAILER!!!", 10);
+	if (is_bin(k) && !bin_sane(r, e))
+		return ENTRY_BROKEN;
 	if (e->trailer) {
 		e->next = e->data_at;
 		return ENTRY_OK;
 	}
 	if (e->filesize > len - e->data_at)
 		return ENTRY_TRUNCATED;
-	e->next = k == ODC ? e->data_at + e->filesize : pad4(e->data_at + e->filesize);
+	e->next = pad_to(k, e->data_at + e->filesize);
 	return ENTRY_OK;
 }
 
 static bool kind_of(const struct mtd_reader *r, enum kind *k)
 {
 	uint8_t c = mtd_rd_u8_at(r, 5);
+	if (mtd_rd_left(r) >= 26 && mtd_rd_le16_at(r, 0) == 070707) {
+		*k = BIN_LE;
+		return true;
+	}
+	if (mtd_rd_left(r) >= 26 && mtd_rd_be16_at(r, 0) == 070707) {
+		*k = BIN_BE;
+		return true;
+	}
 	if (mtd_rd_left(r) < 76 || !mtd_rd_eq_at(r, 0, "07070", 5) || (c != '1' && c != '2' && c != '7'))
 		return false;
 	*k = c == '1' ? NEWC : c == '2' ? CRC : ODC;
@@ -221,9 +289,13 @@ static int probe(struct mtd_probe *p)
 	}
 	if (entries == 0 && !trailer)
 		return MTD_ERR_NO_MATCH;
+	if (is_bin(k) && !trailer && entries < 2)
+		return MTD_ERR_NO_MATCH; /* one header after a 2-byte magic is too little to go on */
 
-	static const char *const names[] = {"newc", "crc", "odc"};
+	const char *const *names = kind_names;
 	mtd_probe_str(p, "format", true, "%s", names[k]);
+	if (is_bin(k))
+		mtd_probe_str(p, "endian", false, "%s", k == BIN_LE ? "little" : "big");
 	mtd_probe_u64(p, "entries", true, entries);
 	mtd_probe_u64(p, "files", false, files);
 	mtd_probe_u64(p, "directories", false, dirs);
@@ -381,7 +453,7 @@ static int unpack(const struct mtd_reader *in, struct mtd_fs_sink *sink)
 
 const struct mtd_format mtd_fmt_cpio = {
     .name = "cpio",
-    .magics = {{"070701", 6, 0}, {"070702", 6, 0}, {"070707", 6, 0}},
+    .magics = {{"070701", 6, 0}, {"070702", 6, 0}, {"070707", 6, 0}, {"\xc7\x71", 2, 0}, {"\x71\xc7", 2, 0}},
     .probe = probe,
     .unpack = unpack,
 };

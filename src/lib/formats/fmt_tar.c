@@ -20,6 +20,14 @@
  * hold kernel and root images).  An entry whose header claims more data than
  * the space holds makes a truncated archive (its header is still listed).
  *
+ * v7 tar (before POSIX: no "ustar" magic, no prefix, types '\0', '0'-'7'
+ * only; a directory may be a name ending in '/') has no magic to find it by:
+ * it is probed at 4 KiB boundaries (a space's start among them) and taken
+ * only when the header checksum holds and every field is what a tar writes
+ * (v7_header_ok: a printable NUL-terminated name, octal mode, ids, size,
+ * mtime and checksum with at least one digit each, a known type), which
+ * random bytes and text do not give.  Its later headers pass the same test.
+ *
  * One walker (tar_next) decodes the headers for the probe and the unpacker;
  * names go to the sink exactly as stored (it refuses absolute and '..' names).
  */
@@ -84,6 +92,45 @@ static bool checksum_ok(const struct mtd_reader *h)
 		s += (int8_t)c;
 	}
 	return want == u || (int64_t)want == s;
+}
+
+/* An octal field as a tar writes it: spaces, at least one digit, then only spaces and NULs. */
+static bool octal_strict(const struct mtd_reader *h, size_t at, unsigned n)
+{
+	unsigned i = 0, digits = 0;
+	uint8_t c = 0;
+	while (i < n && (c = mtd_rd_u8_at(h, at + i)) == ' ')
+		i++;
+	for (; i < n && (c = mtd_rd_u8_at(h, at + i)) >= '0' && c <= '7'; i++)
+		digits++;
+	for (; i < n; i++)
+		if ((c = mtd_rd_u8_at(h, at + i)) != ' ' && c != 0)
+			return false;
+	return digits > 0;
+}
+
+/* A NUL-terminated (or full) text field of printable bytes; `need` says it may not be empty. */
+static bool text_field_ok(const struct mtd_reader *h, size_t at, unsigned n, bool need)
+{
+	unsigned i = 0;
+	uint8_t c;
+	for (; i < n && (c = mtd_rd_u8_at(h, at + i)) != 0; i++)
+		if (c < 0x20 || c == 0x7f)
+			return false;
+	return i > 0 || !need;
+}
+
+/* A v7 header (no magic to go by): every field as tar writes it, and the checksum. */
+static bool v7_header_ok(const struct mtd_reader *h)
+{
+	uint8_t type = mtd_rd_u8_at(h, 156);
+	if (mtd_rd_left(h) < BLK || !text_field_ok(h, 0, 100, true) || !octal_strict(h, 100, 8) ||
+	    !octal_strict(h, 124, 12) || !octal_strict(h, 136, 12) || !octal_strict(h, 148, 8))
+		return false;
+	if (!(type == 0 || (type >= '0' && type <= '7')) || !octal_strict(h, 108, 8) || !octal_strict(h, 116, 8) ||
+	    !text_field_ok(h, 157, 100, false))
+		return false;
+	return checksum_ok(h);
 }
 
 /* A NUL-terminated text field of at most n bytes at `at`, appended to out[*k .. cap). */
@@ -158,7 +205,7 @@ struct entry {
 
 struct walk {
 	struct mtd_reader r; /* the archive, from its first header */
-	bool gnu;
+	bool gnu, v7;
 	uint64_t pos;
 	struct pending pd;
 	bool pax, end_ok;
@@ -171,6 +218,7 @@ static void walk_init(struct walk *w, const struct mtd_reader *r)
 	memset(w, 0, sizeof(*w));
 	w->r = *r;
 	w->gnu = mtd_rd_eq_at(r, 257, "ustar  ", 8);
+	w->v7 = !mtd_rd_eq_at(r, 257, "ustar", 5);
 }
 
 /*
@@ -197,7 +245,8 @@ static enum walk_rc tar_next(struct walk *w, struct entry *e)
 			return W_END;
 		}
 		uint64_t size;
-		if (!mtd_rd_eq_at(&h, 257, "ustar", 5) || !checksum_ok(&h) || !octal(&h, 124, 12, &size))
+		bool hdr_ok = w->v7 ? v7_header_ok(&h) : mtd_rd_eq_at(&h, 257, "ustar", 5) && checksum_ok(&h);
+		if (!hdr_ok || !octal(&h, 124, 12, &size))
 			return W_BROKEN;
 		uint8_t type = mtd_rd_u8_at(&h, 156);
 		bool meta = type == 'x' || type == 'g' || type == 'L' || type == 'K';
@@ -233,13 +282,15 @@ static enum walk_rc tar_next(struct walk *w, struct entry *e)
 		e->rdev_major = e->rdev_minor = e->mode = e->mtime = 0;
 		octal(&h, 100, 8, &e->mode);
 		octal(&h, 136, 12, &e->mtime);
-		octal(&h, 329, 8, &e->rdev_major);
-		octal(&h, 337, 8, &e->rdev_minor);
+		if (!w->v7) {
+			octal(&h, 329, 8, &e->rdev_major);
+			octal(&h, 337, 8, &e->rdev_minor);
+		}
 		size_t k = 0;
 		if (w->pd.name[0]) {
 			snprintf(e->name, sizeof(e->name), "%s", w->pd.name);
 		} else {
-			if (!w->gnu && mtd_rd_u8_at(&h, 345)) {
+			if (!w->gnu && !w->v7 && mtd_rd_u8_at(&h, 345)) {
 				append_field(&h, 345, 155, e->name, &k, sizeof(e->name));
 				e->name[k++] = '/';
 			}
@@ -270,7 +321,9 @@ static int probe(struct mtd_probe *p)
 {
 	struct mtd_reader r, h;
 	mtd_probe_reader(p, &r);
-	if (!mtd_rd_window(&r, 0, BLK, &h) || !mtd_rd_eq_at(&h, 257, "ustar", 5) || !checksum_ok(&h))
+	if (!mtd_rd_window(&r, 0, BLK, &h))
+		return MTD_ERR_NO_MATCH;
+	if (mtd_rd_eq_at(&h, 257, "ustar", 5) ? !checksum_ok(&h) : !v7_header_ok(&h))
 		return MTD_ERR_NO_MATCH;
 	uint64_t len = mtd_rd_left(&r);
 
@@ -306,7 +359,7 @@ static int probe(struct mtd_probe *p)
 	}
 	p->size = truncated ? len : w->pos;
 	p->valid = w->end_ok;
-	mtd_probe_str(p, "format", true, "%s", w->pax ? "pax" : w->gnu ? "gnu" : "ustar");
+	mtd_probe_str(p, "format", true, "%s", w->pax ? "pax" : w->gnu ? "gnu" : w->v7 ? "v7" : "ustar");
 	mtd_probe_u64(p, "entries", true, entries);
 	mtd_probe_u64(p, "files", false, files);
 	mtd_probe_u64(p, "data_bytes", false, data_bytes);
@@ -341,6 +394,10 @@ static int unpack(const struct mtd_reader *in, struct mtd_fs_sink *sink)
 		struct mtd_reader body;
 		const uint8_t *data = NULL;
 		uint32_t perm = (uint32_t)e->mode & 07777;
+		size_t nl = strlen(e->name);
+		/* v7 had no directory type: a name ending in '/' is one */
+		if (w->v7 && (e->type == '0' || e->type == 0) && nl > 1 && e->name[nl - 1] == '/' && !e->size)
+			e->type = '5';
 		if (wr == W_TRUNCATED)
 			mtd_sink_problem(sink, e->name,
 			                 "tar entry claims %llu bytes, only %llu are in the archive: cut",
@@ -380,6 +437,7 @@ static int unpack(const struct mtd_reader *in, struct mtd_fs_sink *sink)
 const struct mtd_format mtd_fmt_tar = {
     .name = "tar",
     .magics = {{"ustar", 5, 257}},
+    .anchor_align = 4096, /* v7 archives: no magic */
     .probe = probe,
     .unpack = unpack,
 };

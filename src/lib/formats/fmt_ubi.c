@@ -20,7 +20,16 @@
  * header of the same image (a power of two above data_offset: 1 KiB on NOR
  * with 1-byte writes, 2 KiB on small-page NAND, up to 16 MiB).  The extent is
  * the run of PEBs that carry EC headers of the same image sequence (erased
- * PEBs inside the run are part of it), ending after the last one.  The
+ * PEBs inside the run are part of it), ending after the last one.
+ * A PEB whose EC header is damaged (its CRC fails, or its magic is gone but
+ * a good VID header follows) still belongs to the image, as the kernel's
+ * attach treats it (drivers/mtd/ubi/attach.c: a bad EC header makes the
+ * erase counter unknown, the VID header is still read and the LEB used):
+ * it counts for the PEB size and the run, its VID header is read, and the
+ * damage is a problem naming the PEB, its offset and the stored and
+ * computed CRCs.  When PEB 0's own EC header is the damaged one, the
+ * geometry comes from the first good EC header at a power-of-two distance,
+ * and PEB 0 must then hold a good VID header at that vid_offset.  The
  * volumes are assembled (LEBs in order, highest sqnum wins, unmapped LEBs
  * read as 0xFF, data_pad bytes dropped) by ubi_volume_fill(): the probe
  * hands all of them to the scanner as the component's decoded content (so
@@ -45,6 +54,7 @@
 struct ubi_ec {
 	uint8_t version;
 	uint32_t vid_off, data_off, seq;
+	uint32_t crc_stored, crc_computed;
 	bool crc_ok;
 };
 
@@ -52,6 +62,14 @@ static bool hdr_crc_ok(const struct mtd_reader *h)
 {
 	uint32_t c;
 	return mtd_rd_crc32_raw(h, 0, 60, 0xffffffffu, &c) && c == mtd_rd_be32_at(h, 60);
+}
+
+/* A good VID header at `at` of r: its magic and its CRC. */
+static bool vid_ok_at(const struct mtd_reader *r, uint64_t at)
+{
+	struct mtd_reader v;
+	return at <= SIZE_MAX && mtd_rd_window(r, (size_t)at, HDR, &v) && mtd_rd_be32_at(&v, 0) == VID_MAGIC &&
+	       hdr_crc_ok(&v);
 }
 
 /* false: no EC magic (or fewer than HDR bytes) */
@@ -64,11 +82,14 @@ static bool ec_decode(const struct mtd_reader *peb, struct ubi_ec *ec)
 	ec->vid_off = mtd_rd_be32_at(&h, 16);
 	ec->data_off = mtd_rd_be32_at(&h, 20);
 	ec->seq = mtd_rd_be32_at(&h, 24);
-	ec->crc_ok = hdr_crc_ok(&h);
+	ec->crc_stored = mtd_rd_be32_at(&h, 60);
+	ec->crc_computed = 0;
+	mtd_rd_crc32_raw(&h, 0, 60, 0xffffffffu, &ec->crc_computed);
+	ec->crc_ok = ec->crc_computed == ec->crc_stored;
 	return true;
 }
 
-/* The geometry the first EC header gives, checked in 64 bits (a hostile vid_off must not wrap). */
+/* The geometry an EC header gives, checked in 64 bits (a hostile vid_off must not wrap). */
 static bool ec_geometry_ok(const struct ubi_ec *ec)
 {
 	return ec->crc_ok && ec->version == 1 && ec->vid_off >= HDR &&
@@ -103,7 +124,10 @@ struct ubi {
 	bool cut;           /* the space ends inside a PEB that opens with an EC header */
 	uint64_t cut_bytes; /* bytes of that PEB present */
 	uint64_t bad_ec, bad_vid, bad_data, erased, free_pebs, first_bad_vid;
-	struct leb *lebs; /* sorted by volume, LEB, newest first */
+	uint64_t first_bad_ec;                   /* PEB number of the first damaged EC header */
+	bool first_bad_ec_magic;                 /* ... whose magic is gone (else its CRC fails) */
+	uint32_t bad_ec_stored, bad_ec_computed; /* ... its CRCs */
+	struct leb *lebs;                        /* sorted by volume, LEB, newest first */
 	size_t nlebs;
 	struct vol *vols; /* MAX_VOLS */
 	bool have_vtbl;
@@ -123,23 +147,65 @@ static int cmp_leb(const void *a, const void *b)
 }
 
 /*
- * The PEB size: the smallest power of two above data_offset with an EC header
- * of this image there.  0 when there is none (a lone PEB, or not UBI).
+ * Does a PEB of the image (geometry ec0) start at `at` of in?  A good EC
+ * header of the same image sequence; or a damaged one (the magic with a
+ * failing CRC, or no magic at all) followed by a good VID header, or (magic
+ * kept) by an erased VID header area.  *damaged says which.
+ */
+static bool peb_belongs(const struct mtd_reader *in, uint64_t at, const struct ubi_ec *ec0, bool *damaged)
+{
+	struct mtd_reader w, v;
+	struct ubi_ec ec;
+	*damaged = false;
+	if (at > mtd_rd_left(in) || !mtd_rd_window(in, (size_t)at, mtd_rd_left(in) - (size_t)at, &w))
+		return false;
+	bool magic = ec_decode(&w, &ec);
+	if (magic && ec.crc_ok)
+		return ec.seq == ec0->seq;
+	*damaged = true;
+	if (vid_ok_at(&w, ec0->vid_off))
+		return true;
+	return magic && mtd_rd_window(&w, ec0->vid_off, HDR, &v) && mtd_rd_uniform_at(&v, 0, HDR, 0xff);
+}
+
+/*
+ * The PEB size: the smallest power of two above data_offset where a PEB of
+ * this image starts (peb_belongs).  0 when there is none (a lone PEB, or
+ * not UBI).
  */
 static uint64_t find_peb_size(const struct mtd_reader *in, const struct ubi_ec *ec0)
 {
 	uint64_t s = MIN_PEB;
 	while (s <= ec0->data_off)
 		s <<= 1;
-	for (; s <= MAX_PEB; s <<= 1) {
-		struct mtd_reader w;
-		struct ubi_ec ec;
-		if (!mtd_rd_window(in, (size_t)s, mtd_rd_left(in) - (size_t)s, &w) || !mtd_rd_eq_at(&w, 0, "UBI#", 4))
-			continue;
-		if (ec_decode(&w, &ec) && ec.crc_ok && ec.seq == ec0->seq)
+	for (; s <= MAX_PEB && s < mtd_rd_left(in); s <<= 1) {
+		bool damaged;
+		if (peb_belongs(in, s, ec0, &damaged))
 			return s;
 	}
 	return 0;
+}
+
+/*
+ * PEB 0's EC header fails its CRC: the geometry of the first good EC header
+ * at a power-of-two distance, when PEB 0 holds a good VID header at its
+ * vid_offset.  false when there is none.
+ */
+static bool geometry_from_next(const struct mtd_reader *in, struct ubi_ec *out)
+{
+	for (uint64_t s = MIN_PEB; s <= MAX_PEB && s < mtd_rd_left(in); s <<= 1) {
+		struct mtd_reader w;
+		struct ubi_ec ec;
+		if (!mtd_rd_eq_at(in, (size_t)s, "UBI#", 4) ||
+		    !mtd_rd_window(in, (size_t)s, mtd_rd_left(in) - (size_t)s, &w) || !ec_decode(&w, &ec) ||
+		    !ec_geometry_ok(&ec) || ec.data_off >= s)
+			continue;
+		if (!vid_ok_at(in, ec.vid_off))
+			return false;
+		*out = ec;
+		return true;
+	}
+	return false;
 }
 
 /* Read the volume table from one copy of the layout volume; true when every record passed its CRC. */
@@ -232,33 +298,44 @@ static int ubi_read(const struct mtd_reader *in, struct ubi *u)
 	memset(u, 0, sizeof(*u));
 	u->in = *in;
 	uint64_t len = mtd_rd_left(in);
-	if (len < 2 * HDR || !ec_decode(in, &u->ec) || !ec_geometry_ok(&u->ec))
+	if (len < 2 * HDR || !ec_decode(in, &u->ec))
+		return MTD_ERR_NO_MATCH;
+	if (!u->ec.crc_ok && !geometry_from_next(in, &u->ec))
+		return MTD_ERR_NO_MATCH;
+	if (!ec_geometry_ok(&u->ec))
 		return MTD_ERR_NO_MATCH;
 	u->peb = find_peb_size(in, &u->ec);
 	if (!u->peb)
 		return MTD_ERR_NO_MATCH;
 	u->leb_size = (uint32_t)(u->peb - u->ec.data_off);
 
-	uint64_t npeb_max = len / u->peb, last = 0;
+	uint64_t npeb_max = len / u->peb, last = 0, erased_run = 0;
 	if (npeb_max > MAX_PEBS)
 		npeb_max = MAX_PEBS;
 	size_t cap = 0;
 	for (uint64_t i = 0; i < npeb_max; i++) {
 		struct mtd_reader b, v;
 		struct ubi_ec ec;
+		bool damaged;
 		mtd_rd_window(in, (size_t)(i * u->peb), (size_t)u->peb, &b);
-		if (!ec_decode(&b, &ec)) {
-			if (mtd_rd_uniform_at(&b, 0, HDR, 0xff))
-				continue; /* erased: part of the image only if a UBI PEB follows */
-			break;
-		}
-		if (!ec.crc_ok) {
-			u->bad_ec++;
-			last = i + 1;
+		bool magic = ec_decode(&b, &ec);
+		if (!magic && mtd_rd_uniform_at(&b, 0, HDR, 0xff) && !vid_ok_at(&b, u->ec.vid_off)) {
+			erased_run++; /* erased: part of the image only if a UBI PEB follows */
 			continue;
 		}
-		if (ec.seq != u->ec.seq)
-			break; /* another UBI image */
+		if (!peb_belongs(in, i * u->peb, &u->ec, &damaged))
+			break; /* not UBI, or another UBI image */
+		if (damaged) {
+			if (!u->bad_ec) {
+				u->first_bad_ec = i;
+				u->first_bad_ec_magic = !magic;
+				u->bad_ec_stored = magic ? ec.crc_stored : 0;
+				u->bad_ec_computed = magic ? ec.crc_computed : 0;
+			}
+			u->bad_ec++;
+		}
+		u->erased += erased_run;
+		erased_run = 0;
 		last = i + 1;
 		if (!mtd_rd_window(&b, u->ec.vid_off, HDR, &v)) /* cannot fail: vid_off + HDR <= data_off < peb */
 			break;
@@ -298,9 +375,6 @@ static int ubi_read(const struct mtd_reader *in, struct ubi *u)
 		    crc != mtd_rd_be32_at(&v, 32))
 			u->bad_data++;
 	}
-	for (uint64_t i = 0; i < last; i++)
-		if (mtd_rd_be32_at(in, (size_t)(i * u->peb)) != EC_MAGIC)
-			u->erased++;
 	u->pebs = last;
 	/* a dump cut inside a PEB: the partial PEB still opens with an EC header */
 	if (last == len / u->peb && len % u->peb >= 4 && mtd_rd_be32_at(in, (size_t)(last * u->peb)) == EC_MAGIC) {
@@ -378,8 +452,25 @@ static int probe(struct mtd_probe *p)
 	mtd_probe_u64(p, "free_pebs", false, u.free_pebs);
 	if (u.erased)
 		mtd_probe_u64(p, "erased_pebs", false, u.erased);
-	if (u.bad_ec)
-		mtd_probe_problem(p, "%llu EC headers fail their CRC", (unsigned long long)u.bad_ec);
+	if (u.bad_ec) {
+		char what[120];
+		uint64_t at = p->off + u.first_bad_ec * u.peb;
+		if (u.first_bad_ec_magic)
+			snprintf(what, sizeof(what), "PEB %llu at 0x%llx: no EC header magic",
+			         (unsigned long long)u.first_bad_ec, (unsigned long long)at);
+		else
+			snprintf(what, sizeof(what), "PEB %llu at 0x%llx: stored CRC 0x%08x, computed 0x%08x",
+			         (unsigned long long)u.first_bad_ec, (unsigned long long)at, u.bad_ec_stored,
+			         u.bad_ec_computed);
+		if (u.bad_ec == 1)
+			mtd_probe_problem(
+			    p, "EC header damaged (%s): its erase counter is lost, its VID header still read", what);
+		else
+			mtd_probe_problem(
+			    p, "%llu EC headers damaged (first %s): erase counters lost, VID headers still read",
+			    (unsigned long long)u.bad_ec, what);
+		mtd_probe_u64(p, "bad_ec_headers", false, u.bad_ec);
+	}
 	if (u.bad_vid)
 		mtd_probe_problem(p, "%llu VID headers fail their CRC (first at 0x%llx)", (unsigned long long)u.bad_vid,
 		                  (unsigned long long)u.first_bad_vid);
@@ -443,9 +534,12 @@ static int unpack(const struct mtd_reader *in, struct mtd_fs_sink *sink)
 		mtd_sink_problem(sink, NULL, "no UBI image at 0x%llx", (unsigned long long)mtd_rd_offset(in));
 		return 0;
 	}
-	if (u.bad_ec || u.bad_vid)
-		mtd_sink_problem(sink, NULL, "%llu UBI headers failed their CRCs and were ignored",
-		                 (unsigned long long)(u.bad_ec + u.bad_vid));
+	if (u.bad_ec)
+		mtd_sink_problem(sink, NULL, "%llu EC headers damaged (first: PEB %llu): their VID headers were used",
+		                 (unsigned long long)u.bad_ec, (unsigned long long)u.first_bad_ec);
+	if (u.bad_vid)
+		mtd_sink_problem(sink, NULL, "%llu VID headers failed their CRCs and were ignored",
+		                 (unsigned long long)u.bad_vid);
 	/*
 	 * Volumes without a good record in the volume table still have their
 	 * LEBs: write them as volume<N>.img (no data_pad known, the type from the

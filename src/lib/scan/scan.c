@@ -9,7 +9,7 @@
 #include "partitions_int.h"
 
 #if defined(__x86_64__) || defined(__i386__)
-#include <tmmintrin.h>
+#include <immintrin.h>
 #define HAVE_X86_SIMD 1
 #endif
 
@@ -45,7 +45,7 @@ struct mtd_scanner {
 	size_t nanchored;
 	/* nibble tables for the SIMD prefilter: 8 buckets of 2-byte prefixes */
 	uint8_t lo1[16], hi1[16], lo2[16], hi2[16];
-	bool simd;
+	bool simd, avx2;
 	/* components rolled back after a failed probe, kept for reuse */
 	struct mtd_component *spare[16];
 	size_t nspare;
@@ -465,12 +465,42 @@ __attribute__((target("ssse3"))) static uint64_t next_candidate_ssse3(const stru
 			return k;
 	return stop;
 }
+
+/* The same test as next_candidate_ssse3(), 32 positions at a time. */
+__attribute__((target("avx2"))) static uint64_t next_candidate_avx2(const struct mtd_scanner *sc, const uint8_t *d,
+                                                                    uint64_t k, uint64_t stop)
+{
+	const __m256i nib = _mm256_set1_epi8(0x0f), zero = _mm256_setzero_si256();
+	const __m256i lo1 = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)sc->lo1));
+	const __m256i hi1 = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)sc->hi1));
+	const __m256i lo2 = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)sc->lo2));
+	const __m256i hi2 = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)sc->hi2));
+	while (k + 32 <= stop) {
+		__m256i v0 = _mm256_loadu_si256((const __m256i *)(d + k));
+		__m256i v1 = _mm256_loadu_si256((const __m256i *)(d + k + 1));
+		__m256i a = _mm256_and_si256(_mm256_shuffle_epi8(lo1, _mm256_and_si256(v0, nib)),
+		                             _mm256_shuffle_epi8(hi1, _mm256_and_si256(_mm256_srli_epi16(v0, 4), nib)));
+		__m256i b = _mm256_and_si256(_mm256_shuffle_epi8(lo2, _mm256_and_si256(v1, nib)),
+		                             _mm256_shuffle_epi8(hi2, _mm256_and_si256(_mm256_srli_epi16(v1, 4), nib)));
+		uint32_t mask = ~(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_and_si256(a, b), zero));
+		while (mask) {
+			uint64_t pos = k + (unsigned)__builtin_ctz(mask);
+			if (prefix_hit(sc, d, pos))
+				return pos;
+			mask &= mask - 1;
+		}
+		k += 32;
+	}
+	return next_candidate_ssse3(sc, d, k, stop);
+}
 #endif
 
 /* First position in [k, stop) whose two bytes start some magic, or stop.  d[stop] must be readable. */
 static uint64_t next_candidate(const struct mtd_scanner *sc, const uint8_t *d, uint64_t k, uint64_t stop)
 {
 #ifdef HAVE_X86_SIMD
+	if (sc->avx2)
+		return next_candidate_avx2(sc, d, k, stop);
 	if (sc->simd)
 		return next_candidate_ssse3(sc, d, k, stop);
 #endif
@@ -704,6 +734,48 @@ void mtd_scan_options_init(struct mtd_scan_options *o)
 	o->detect_byteswap = true;
 }
 
+/* Number of 2-byte values a bucket of the SIMD prefilter admits: the product of its four nibble sets. */
+static unsigned bucket_admits(const uint16_t set[4])
+{
+	unsigned n = 1;
+	for (int t = 0; t < 4; t++)
+		n *= (unsigned)__builtin_popcount(set[t]);
+	return n;
+}
+
+/*
+ * SIMD prefilter tables: every distinct 2-byte prefix goes into one of 8
+ * buckets; a bucket admits every pair whose four nibbles (low and high of
+ * the first and of the second byte) each occur among its prefixes.  Each
+ * prefix joins the bucket whose admitted set grows least, so prefixes that
+ * share nibbles (0x00 0x00, 0xff 0xff...) share a bucket and random bytes
+ * rarely pass (about 1 position in 100 with the registry's 48 prefixes,
+ * instead of 7 in 100 with prefixes dealt out in turn).
+ */
+static void prefilter_init(struct mtd_scanner *sc)
+{
+	uint16_t set[8][4] = {{0}};
+	for (unsigned v = 0; v < 65536; v++) {
+		if (sc->head[v] < 0)
+			continue;
+		unsigned nib[4] = {v & 15, (v >> 4) & 15, (v >> 8) & 15, v >> 12};
+		unsigned best = 0, best_growth = UINT32_MAX;
+		for (unsigned b = 0; b < 8; b++) {
+			uint16_t with[4];
+			for (int t = 0; t < 4; t++)
+				with[t] = (uint16_t)(set[b][t] | 1u << nib[t]);
+			unsigned growth = bucket_admits(with) - bucket_admits(set[b]);
+			if (growth < best_growth)
+				best = b, best_growth = growth;
+		}
+		for (int t = 0; t < 4; t++)
+			set[best][t] = (uint16_t)(set[best][t] | 1u << nib[t]);
+		uint8_t bit = (uint8_t)(1u << best);
+		sc->lo1[nib[0]] |= bit, sc->hi1[nib[1]] |= bit;
+		sc->lo2[nib[2]] |= bit, sc->hi2[nib[3]] |= bit;
+	}
+}
+
 static int scanner_init(struct mtd_scanner *sc, const struct mtd_scan_options *opt)
 {
 	memset(sc, 0, sizeof(*sc));
@@ -737,17 +809,10 @@ static int scanner_init(struct mtd_scanner *sc, const struct mtd_scan_options *o
 		if (fmt->anchor_align && sc->nanchored < 32)
 			sc->anchored[sc->nanchored++] = fmt;
 	}
-	/* SIMD prefilter tables: distinct prefixes spread over 8 buckets */
-	unsigned bucket = 0;
-	for (unsigned v = 0; v < 65536; v++) {
-		if (sc->head[v] < 0)
-			continue;
-		uint8_t bit = (uint8_t)(1u << (bucket++ % 8));
-		sc->lo1[v & 15] |= bit, sc->hi1[(v >> 4) & 15] |= bit;
-		sc->lo2[(v >> 8) & 15] |= bit, sc->hi2[v >> 12] |= bit;
-	}
+	prefilter_init(sc);
 #ifdef HAVE_X86_SIMD
 	sc->simd = __builtin_cpu_supports("ssse3");
+	sc->avx2 = __builtin_cpu_supports("avx2");
 #endif
 	/* anchored[] was filled in reverse; restore registry order */
 	for (size_t a = 0; a < sc->nanchored / 2; a++) {
