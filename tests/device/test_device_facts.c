@@ -125,6 +125,11 @@ int main(void)
 	is_int(P.ram.n, 64 * MIB, "loader and kernel agree");
 	load("DRAM:  128 MiB\nMemory: 59960K/65536K available\n");
 	is_int(P.ram.n, 128 * MIB, "a kernel limited by mem= sees less: the loader's figure stays");
+	/* the kernel's total leaves out no-map reserved memory: a module is a power of two */
+	load("[    0.000000] Memory: 224436K/241664K available (5120K kernel code, 17228K reserved)\n");
+	is_int(P.ram.n, 256 * MIB, "IPQ40xx-style 236 MiB total: a 256 MiB module");
+	load("[    0.000000] Memory: 380000K/393216K available\n");
+	is_int(P.ram.n, 384 * MIB, "384 MiB (three quarters of 512) stays as printed");
 	/* MT7621 U-Boot maps at most 448 MiB */
 	load("CPU:   MediaTek MT7621AT ver 1, eco 3\nDRAM:  448 MiB\n");
 	is_int(P.ram.n, 512 * MIB, "MT7621 with 448 MiB mapped: 512 MiB fitted");
