@@ -102,6 +102,8 @@ int main(void)
 	/* RedBoot: blocks times block size */
 	load("FLASH: 0xa8000000 - 0xa87f0000, 128 blocks of 0x00010000 bytes each.\n");
 	is_int(P.flash_size.n, 8 * MIB, "RedBoot 128 blocks of 64 KiB");
+	load("FLASH: 0x40000000-0x43ffffff, 1024 x 0x10000 blocks\n");
+	is_int(P.flash_size.n, 64 * MIB, "RedBoot 1024 x 64 KiB blocks");
 	/* no line gives the size: the end of the kernel's partition table, if a power of two */
 	load("Creating 3 MTD partitions on \"IXP425 Flash\":\n0x00000000-0x00060000 : \"RedBoot\"\n"
 	     "0x00060000-0x007e0000 : \"linux\"\n0x007e0000-0x00800000 : \"FIS directory\"\n");

@@ -195,8 +195,11 @@ void mtd_fx_r_flash(struct pctx *c)
 	if (!strncmp(s, "FLASH: 0x", 9) && (p = strstr(s, ", ")) != NULL) {
 		uint64_t nb, bs;
 		const char *q = p + 2;
-		if (mtd_fx_parse_dec(&q, &nb) && !strncmp(q, " blocks of 0x", 13) &&
-		    (q += 13, mtd_fx_parse_hex(&q, &bs)) && nb && bs && nb <= 65536 && bs <= (64u << 20) &&
+		/* newer RedBoot: "FLASH: 0x40000000-0x43ffffff, 1024 x 0x10000 blocks" */
+		size_t sep = 0;
+		if (mtd_fx_parse_dec(&q, &nb))
+			sep = !strncmp(q, " blocks of 0x", 13) ? 13 : !strncmp(q, " x 0x", 5) ? 5 : 0;
+		if (sep && (q += sep, mtd_fx_parse_hex(&q, &bs)) && nb && bs && nb <= 65536 && bs <= (64u << 20) &&
 		    mtd_mul_ov(nb, bs, &b)) {
 			mtd_fx_add_size(c, "flash_size", "u-boot", 85, b, "RedBoot: blocks times block size");
 			return;
