@@ -50,8 +50,21 @@ void mtd_fx_r_ram(struct pctx *c)
 	}
 	if (strncmp(s, "Memory: ", 8) == 0 && (p = strchr(s, '/'))) {
 		p++;
-		if (mtd_fx_parse_dec(&p, &v) && (*p == 'k' || *p == 'K'))
-			mtd_fx_add_size(c, "ram", "kernel", 75, (v + 1023) / 1024 * 1024 * 1024, NULL); /* whole MiB */
+		if (mtd_fx_parse_dec(&p, &v) && (*p == 'k' || *p == 'K')) {
+			/* the total counts only the memory the kernel maps: reserved-memory "no-map" regions (modem,
+			 * TrustZone) and what lies behind an I/O window are not in it, so 236 MiB of a 256 MiB
+			 * module is printed; modules are powers of two, so a total within a quarter below one is
+			 * that module (384 MiB, three quarters of 512, stays as printed) */
+			uint64_t mib = (v + 1023) / 1024, pow2 = 1;
+			while (pow2 < mib)
+				pow2 <<= 1;
+			if (pow2 != mib && mib * 4 > pow2 * 3)
+				mtd_fx_add_size(
+				    c, "ram", "kernel", 75, pow2 << 20,
+				    "the kernel's total rounded up to the module size (unmapped memory is not in it)");
+			else
+				mtd_fx_add_size(c, "ram", "kernel", 75, mib << 20, NULL); /* whole MiB */
+		}
 		uint64_t avail;
 		const char *q = s + 8;
 		if (mtd_fx_parse_dec(&q, &avail) && (*q == 'k' || *q == 'K') && q[1] == '/') {
@@ -182,8 +195,11 @@ void mtd_fx_r_flash(struct pctx *c)
 	if (!strncmp(s, "FLASH: 0x", 9) && (p = strstr(s, ", ")) != NULL) {
 		uint64_t nb, bs;
 		const char *q = p + 2;
-		if (mtd_fx_parse_dec(&q, &nb) && !strncmp(q, " blocks of 0x", 13) &&
-		    (q += 13, mtd_fx_parse_hex(&q, &bs)) && nb && bs && nb <= 65536 && bs <= (64u << 20) &&
+		/* newer RedBoot: "FLASH: 0x40000000-0x43ffffff, 1024 x 0x10000 blocks" */
+		size_t sep = 0;
+		if (mtd_fx_parse_dec(&q, &nb))
+			sep = !strncmp(q, " blocks of 0x", 13) ? 13 : !strncmp(q, " x 0x", 5) ? 5 : 0;
+		if (sep && (q += sep, mtd_fx_parse_hex(&q, &bs)) && nb && bs && nb <= 65536 && bs <= (64u << 20) &&
 		    mtd_mul_ov(nb, bs, &b)) {
 			mtd_fx_add_size(c, "flash_size", "u-boot", 85, b, "RedBoot: blocks times block size");
 			return;
