@@ -4,7 +4,8 @@
  * walk, the SHA256SUMS check and the manifest's JSON.  Invariants: a refusal says why (an error
  * code and a message naming the input), an accepted bundle's members lie inside the input in
  * order without overlapping, each is found by its name, every dump the manifest names is a
- * member, and judging every dump neither fails nor leaves its sentence empty.  The libFuzzer
+ * member, the manifest is one JSON document for mtd_json_doc_keys() too, and judging every dump
+ * neither fails nor leaves its sentence empty.  The libFuzzer
  * build fixes the tar header checksums and the SHA256SUMS lines of 7 mutants of 8 (fixup.h), so
  * mutants reach the manifest.
  */
@@ -13,6 +14,7 @@
 #include <string.h>
 
 #include <mtdscope/bundle.h>
+#include <mtdscope/util.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -55,7 +57,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (strncmp(m->name, "collect/", 8) || mtd_bundle_find(&b, m->name + 8) != m)
 			__builtin_trap();
 	}
-	if (!mtd_bundle_find(&b, "SHA256SUMS") || !mtd_bundle_find(&b, "manifest.json") || b.nmtd > MTD_BUNDLE_MAX_MTD)
+	const struct mtd_bundle_member *man = mtd_bundle_find(&b, "manifest.json");
+	if (!mtd_bundle_find(&b, "SHA256SUMS") || !man || b.nmtd > MTD_BUNDLE_MAX_MTD)
+		__builtin_trap();
+	/* the manifest the bundle reader accepted is one JSON document with "schema" among its keys */
+	struct mtd_reader mr;
+	struct mtd_json_key keys[16];
+	size_t nk = 0;
+	bool schema = false;
+	if (!mtd_bundle_member_reader(&b, man, &mr) || mtd_json_doc_keys(&mr, keys, 16, &nk, NULL))
+		__builtin_trap();
+	for (size_t i = 0; i < nk; i++)
+		schema |= !strcmp(keys[i].name, "schema");
+	if (!schema && nk < 16)
 		__builtin_trap();
 	for (size_t i = 0; i < b.nmtd; i++) {
 		const struct mtd_bundle_mtd *e = &b.mtd[i];

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The probe contract, checked: code under src/lib/formats/, src/lib/extract/ and
-# src/lib/bundle/ (the format modules, extract's dispatch and its output tree, the
-# reader of collect's bundles) reaches input bytes only through struct mtd_reader
-# (include/mtdscope/reader.h).
+# src/lib/bundle/, and src/lib/core/json_read.c (the format modules, extract's
+# dispatch and its output tree, the reader of collect's bundles, the JSON reader)
+# reaches input bytes only through struct mtd_reader (include/mtdscope/reader.h).
 #
 # Comments and string literals are blanked first.  Then, in every file:
 #   R1  no member `data` read as a pointer (`x.data`, `p->data`, `{.data = }`):
@@ -31,7 +31,7 @@
 #   check-reader.sh [ROOT]   (default: the source tree this script is in)
 set -euo pipefail
 cd "${1:-$(dirname "$0")/..}"
-mapfile -t files < <(find src/lib/formats src/lib/extract src/lib/bundle -type f \( -name '*.c' -o -name '*.h' \) 2>/dev/null | sort)
+mapfile -t files < <({ find src/lib/formats src/lib/extract src/lib/bundle -type f \( -name '*.c' -o -name '*.h' \); ls src/lib/core/json_read.c src/lib/core/json_read.h; } 2>/dev/null | sort)
 [ "${#files[@]}" -gt 0 ] || { echo "check-reader: no files under src/lib/formats or src/lib/extract"; exit 1; }
 perl -e '
 use strict; use warnings;

@@ -56,6 +56,35 @@ def toh_chip(d):
     return toks[0].split('-')[0] if toks else ''
 
 
+def kernel_printed_names(kt):
+    """The SoC names Linux prints at boot ("SoC: Amazon_SE rev 1.2", "SoC: Qualcomm Atheros QCA550X ver 1
+    rev 0"), each with the family the kernel files it under, read from the SoC detection code:
+    arch/mips/lantiq/xway/prom.c (i->name = SOC_X; i->type = SOC_TYPE_Y) and arch/mips/ath79/setup.c
+    (case REV_ID_MAJOR_Y: ... chip = "NNNN", printed "QCA"/"TP"/"AR" + chip)."""
+    out = []
+    p = os.path.join(kt, 'arch/mips/lantiq/xway/prom.c')
+    if os.path.exists(p):
+        src = open(p, encoding='utf-8', errors='replace').read()
+        names = dict(re.findall(r'#define\s+(SOC_\w+)\s+"([^"]+)"', src))
+        for name, typ in re.findall(r'i->name\s*=\s*(SOC_\w+);\s*i->type\s*=\s*SOC_TYPE_(\w+);', src):
+            if name in names:
+                fam = re.sub(r'_\d+$', '', typ).replace('_', '')
+                out.append((names[name], fam, 'linux-6.1:arch/mips/lantiq/xway/prom.c'))
+    p = os.path.join(kt, 'arch/mips/ath79/setup.c')
+    if os.path.exists(p):
+        src = open(p, encoding='utf-8', errors='replace').read()
+        for label, soc, chip in re.findall(r'case REV_ID_MAJOR_(\w+):\s*ath79_soc = ATH79_SOC_(\w+);[^}]*?chip = "(\w+)";',
+                                           src):
+            prefix = 'QCA' if soc.startswith('QCA') else 'TP' if soc.startswith('TP') else 'AR'
+            out.append((prefix + chip, re.sub(r'_V\d+$', '', label), 'linux-6.1:arch/mips/ath79/setup.c'))
+    return out
+
+
+def owner_of(claims, alias):
+    cnt = claims.get(alias)
+    return cnt.most_common(1)[0][0] if cnt else ''
+
+
 def core_name(dtc):
     """"mips,mips24KEc" -> "MIPS 24KEc", "arm,cortex-a53" -> "ARM Cortex-A53", "brcm,bmips4350" -> "BMIPS4350"."""
     vendor, _, name = dtc.partition(',')
@@ -331,6 +360,15 @@ def main():
             if src in claims[al]:
                 claims[al][dst] += claims[al].pop(src)
         claims[src.upper()][dst] += 10 ** 7
+    # the names the kernel's SoC detection prints, as aliases of the SoC that owns the family it files them
+    # under (an alias claimed by several SoCs goes to the one with the most devices, as above)
+    if a.kernel != 'none':
+        before = set(claims)
+        for printed, fam, _src in kernel_printed_names(kt):
+            soc = owner_of(claims, fam.upper())
+            if soc and printed.upper() not in before:
+                claims[printed.upper()][soc] += 1
+                spelled.setdefault(printed.upper(), printed)
     owner = {}
     for al, cnt in claims.items():
         owner[al] = cnt.most_common(1)[0][0]

@@ -11,7 +11,8 @@ import sys
 TARBALL = '/usr/src/linux-source-6.1.tar.xz'
 MEMBERS = ['arch/arm/boot/dts', 'arch/arm64/boot/dts', 'arch/mips/boot/dts', 'drivers/mtd/spi-nor',
            'drivers/mtd/nand/spi', 'drivers/mtd/nand/raw/nand_ids.c', 'drivers/mtd/nand/raw/internals.h', 'include/linux/mtd', 'include/dt-bindings',
-           'drivers/net/wireless', 'include/linux/pci_ids.h', 'Makefile']
+           'drivers/net/wireless', 'include/linux/pci_ids.h', 'Makefile',
+           'arch/mips/lantiq/xway/prom.c', 'arch/mips/ath79/setup.c']
 
 
 def kernel_tree(path=''):

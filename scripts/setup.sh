@@ -23,7 +23,7 @@ pkgs_build="meson ninja-build pkg-config gcc clang libclang-rt-14-dev clang-form
 pkgs_build="$pkgs_build
 	libpq-dev"
 # Tests and fixtures: the real tools of the field and the reference readers.
-pkgs_tools="u-boot-tools squashfs-tools mtd-utils device-tree-compiler xz-utils lzma zstd lz4 lzop
+pkgs_tools="u-boot-tools squashfs-tools squashfs-tools-ng mtd-utils device-tree-compiler xz-utils lzma zstd lz4 lzop
 	gzip cpio tar u-boot-qemu qemu-system-mips qemu-user binwalk libubootenv-tool tftp-hpa atftp
 	curl busybox-static flashrom tftpd-hpa e2fsprogs gdisk fdisk jq iproute2
 	python3 python3-jsonschema perl time gcc-mipsel-linux-gnu libc6-dev-mipsel-cross usb.ids pci.ids lzma-alone
@@ -57,6 +57,10 @@ pkgs_tools="$pkgs_tools
 pkgs_tools="$pkgs_tools
 	gcc-arm-linux-gnueabihf binutils-arm-linux-gnueabihf gcc-arm-linux-gnueabi binutils-arm-linux-gnueabi
 	gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu"
+# scripts/cross-kmod.sh: make builds mtdram.ko against the arm64 kernel's headers; its end-to-end
+# test runs in qemu-system-aarch64 (qemu-system-arm)
+pkgs_tools="$pkgs_tools
+	make"
 # (gcc-mipsel-linux-gnu, libc6-dev-mipsel-cross, qemu-user: the mipsel cross build and its run
 # under qemu-mipsel; usb.ids, pci.ids: read by mtdscope report/modem at run time;
 # seabios and ipxe-qemu: the option ROMs qemu-system-mipsel loads for the malta board's
@@ -145,6 +149,11 @@ for a in $cross_arches; do
 	say "preparing the $a musl sysroot (scripts/cross-musl.sh $a)"
 	bash scripts/cross-musl.sh "$a" >>"$log" 2>&1 || die "scripts/cross-musl.sh $a failed"
 done
+
+# collect's end-to-end test on arm64 (QEMU virt): Debian's linux-image-arm64 and busybox-static:arm64
+# into sample/debs, mtdram.ko built for that kernel from its own source into cross/kmod-arm64
+say "preparing the arm64 kernel and its mtdram module (scripts/cross-kmod.sh)"
+bash scripts/cross-kmod.sh >>"$log" 2>&1 || die "scripts/cross-kmod.sh failed"
 
 b=${MTDSCOPE_BUILD:-build} # the build directory (default build/)
 say "building (meson setup $b && ninja -C $b)"

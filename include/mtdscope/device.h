@@ -206,8 +206,9 @@ struct mtd_twin {
 /* An install path a person can follow: the images to use, the commands to run, the steps. */
 #define MTD_INSTALL_MAX_STEPS 12
 struct mtd_install {
-	const char *method;                 /* "tftp" (U-Boot over Ethernet), "" when none was found */
-	const char *device;                 /* whose images: the device itself or its twin (model) */
+	const char *method; /* "tftp" (U-Boot over Ethernet), "serial" (no Ethernet: the console line, an SPI programmer
+	                       last), "" when none was found */
+	const char *device; /* whose images: the device itself or its twin (model) */
 	const char *for_device;             /* the model the text names for this board when it is not that one */
 	const char *initramfs, *sysupgrade; /* OpenWrt image file names */
 	const char *netboot;                /* the 'mtdscope netboot' command line */

@@ -77,6 +77,18 @@ MTD_API void mtd_json_kv_str(struct mtd_json *j, const char *key, const char *s)
 MTD_API void mtd_json_kv_u64(struct mtd_json *j, const char *key, uint64_t v);
 MTD_API void mtd_json_kv_i64(struct mtd_json *j, const char *key, int64_t v);
 MTD_API void mtd_json_kv_bool(struct mtd_json *j, const char *key, bool v);
+/**
+ * Whether r holds exactly one JSON document (RFC 8259; nesting at most 8, strings at most 4096
+ * bytes): 0, with the member names of a top-level object (the first max, each cut to 63 bytes)
+ * in keys and their number in *nkeys (0 for an array or a scalar); MTD_ERR_FORMAT when it is no
+ * such document (*err_at, when not NULL: the offset in r of the first error).
+ */
+struct mtd_reader;
+struct mtd_json_key {
+	char name[64];
+};
+MTD_API int mtd_json_doc_keys(const struct mtd_reader *r, struct mtd_json_key *keys, size_t max, size_t *nkeys,
+                              size_t *err_at);
 
 /* ---- checksums ---- */
 /** CRC-32 (IEEE 802.3, as zlib, U-Boot, uImage); start with crc = 0. */

@@ -8,9 +8,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <mtdscope/bundle.h>
 #include <mtdscope/device.h>
 #include <mtdscope/reader.h>
 #include <mtdscope/source.h>
+#include <mtdscope/util.h>
 
 #include "cli.h"
 #include "html.h"
@@ -23,8 +25,17 @@ static const char help[] = "usage: mtdscope report [options] [FILE|DIR|-]...\n"
                            "CPU, RAM, flash chip and size, partitions, radios, USB devices, Ethernet,\n"
                            "bootloader, kernel and console, each with the file and line that says it.\n"
                            "Sources that disagree are shown (a partition table bigger than the chip, a\n"
-                           "pre-PLL clock, a reference-design name).  A directory means every file in it;\n"
-                           "no FILE or '-' reads standard input.\n"
+                           "pre-PLL clock, a reference-design name).  No FILE or '-' reads standard input.\n"
+                           "A bundle written by 'mtdscope collect' is read as its text members.\n"
+                           "\n"
+                           "A directory means the files a person gathered for one device, in name order\n"
+                           "(hidden files and symlinks left out): every text file is read as the device's\n"
+                           "text, notes included (prose counts as the poster's word, the weakest evidence);\n"
+                           "a collect bundle as its members; binary data (flash dumps, firmware, archives:\n"
+                           "over 1 in 100 of the first 64 KiB bytes no text holds) and a file that is one\n"
+                           "JSON document other than the two a device prints ('ubus call system board',\n"
+                           "/etc/board.json) - a tool's or a test corpus's truth file - are named on\n"
+                           "standard error and left out.  A file given by name is always read as text.\n"
                            "\n"
                            "options:\n"
                            "  --json          facts, recognised parts and the profile as one JSON document\n"
@@ -94,7 +105,59 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* One regular file of DIR, opened from DIR's descriptor without following a symlink. */
+/*
+ * Bytes no text file holds: NUL (unless it ends a printable string, as /proc/device-tree/model
+ * and compatible show them), C0 controls other than TAB LF VT FF CR BS ESC, DEL, and 0xff (never
+ * in UTF-8, unused by GBK and Big5, erased flash).  Binary when more than 1 in 100 of the first
+ * 64 KiB are such: flash dumps, firmware, compressed data, archives.
+ */
+static bool looks_binary(const struct mtd_reader *r)
+{
+	size_t n = mtd_rd_left(r) < 65536 ? mtd_rd_left(r) : 65536, bad = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint8_t c = mtd_rd_u8_at(r, i);
+		if (c == 0) {
+			uint8_t prev = i ? mtd_rd_u8_at(r, i - 1) : 0, next = i + 1 < n ? mtd_rd_u8_at(r, i + 1) : ' ';
+			bad += !(prev >= 0x20 && prev < 0x7f && next >= 0x20 && next < 0x7f);
+		} else if ((c < 0x20 && !strchr("\t\n\v\f\r\b\033", c)) || c == 0x7f || c == 0xff) {
+			bad++;
+		}
+	}
+	return bad * 100 > n;
+}
+
+/*
+ * A whole-file JSON document is device output only in the shapes a device prints: `ubus call
+ * system board` (its "board_name") and OpenWrt's /etc/board.json (a "model" beside "network",
+ * "switch", "led" or "system").  Anything else (a tool's or a test corpus's JSON) is no log.
+ */
+static bool foreign_json(const struct mtd_reader *r)
+{
+	struct mtd_json_key keys[32];
+	size_t n = 0, at = 0;
+	while (at < mtd_rd_left(r) && strchr(" \t\r\n", mtd_rd_u8_at(r, at)))
+		at++;
+	uint8_t c = mtd_rd_u8_at(r, at);
+	if ((c != '{' && c != '[') || mtd_json_doc_keys(r, keys, 32, &n, NULL))
+		return false;
+	bool model = false, board = false;
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(keys[i].name, "board_name"))
+			return false;
+		model |= !strcmp(keys[i].name, "model");
+		board |= !strcmp(keys[i].name, "network") || !strcmp(keys[i].name, "switch") ||
+		         !strcmp(keys[i].name, "led") || !strcmp(keys[i].name, "system");
+	}
+	return !(model && board);
+}
+
+static int load_bundle(struct mtd_facts *f, const char *path, bool *any_ok);
+
+/*
+ * One regular file of DIR, opened from DIR's descriptor without following a symlink.  A collect
+ * bundle is read as one (its text members); binary data and JSON no device prints are named on
+ * standard error and left out (given by name instead of in a directory, they are read as text).
+ */
 static int load_at(struct mtd_facts *f, int dfd, const char *name, const char *path, bool *any_ok)
 {
 	int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
@@ -110,28 +173,56 @@ static int load_at(struct mtd_facts *f, int dfd, const char *name, const char *p
 		close(fd);
 		return CLI_FAIL;
 	}
-	if ((uint64_t)st.st_size > MTD_FACTS_MAX_INPUT) {
-		cli_error("%s: larger than %u MiB: not a log", path, MTD_FACTS_MAX_INPUT >> 20);
-		close(fd);
-		return CLI_FAIL;
-	}
-	size_t len = 0, cap = (size_t)st.st_size;
-	char *buf = malloc(cap ? cap : 1);
+	/* the first 64 KiB say what it is; a text file is then read whole */
+	bool big = (uint64_t)st.st_size > MTD_FACTS_MAX_INPUT;
+	size_t len = 0, cap = big || st.st_size > 65536 ? 65536 : (size_t)st.st_size;
+	char *buf = malloc(big ? cap : st.st_size ? (size_t)st.st_size : 1);
 	int rc = buf ? CLI_OK : CLI_FAIL;
-	while (rc == CLI_OK && len < cap) {
-		ssize_t n = read(fd, buf + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			cli_error("%s: read failed: %s", path, strerror(errno));
-			rc = CLI_FAIL;
+	for (int pass = 0; pass < 2 && rc == CLI_OK; pass++) {
+		while (rc == CLI_OK && len < cap) {
+			ssize_t n = read(fd, buf + len, cap - len);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0) {
+				cli_error("%s: read failed: %s", path, strerror(errno));
+				rc = CLI_FAIL;
+			}
+			if (n <= 0)
+				break;
+			len += (size_t)n;
 		}
-		if (n <= 0)
+		if (pass == 1 || rc != CLI_OK)
 			break;
-		len += (size_t)n;
+		struct mtd_reader r;
+		mtd_rd_init(&r, buf, len, 0);
+		if (mtd_bundle_detect(&r)) {
+			close(fd);
+			free(buf);
+			return load_bundle(f, path, any_ok);
+		}
+		if (looks_binary(&r)) {
+			cli_warn("%s: binary data (a flash dump or firmware?), not a log: left out (mtdscope scan or "
+			         "verify read dumps)",
+			         path);
+			close(fd);
+			free(buf);
+			return CLI_OK;
+		}
+		if (big) {
+			cli_error("%s: larger than %u MiB: not a log", path, MTD_FACTS_MAX_INPUT >> 20);
+			rc = CLI_FAIL;
+			break;
+		}
+		cap = (size_t)st.st_size;
 	}
 	close(fd);
-	if (rc == CLI_OK) {
+	struct mtd_reader r;
+	mtd_rd_init(&r, buf, rc == CLI_OK ? len : 0, 0);
+	if (rc == CLI_OK && foreign_json(&r)) {
+		cli_warn("%s: a JSON document no device prints (not 'ubus call system board' or /etc/board.json): "
+		         "left out (name the file to read it as text)",
+		         path);
+	} else if (rc == CLI_OK) {
 		struct mtd_diag d;
 		mtd_diag_clear(&d);
 		if (mtd_facts_parse(f, path, (const uint8_t *)buf, len, &d)) {
@@ -165,6 +256,7 @@ static int load_dir(struct mtd_facts *f, const char *dir, bool *any_ok, int *fai
 	}
 	char **names = NULL;
 	size_t n = 0, cap = 0, links = 0;
+	bool read_one = false;
 	struct dirent *e;
 	int rc = CLI_OK;
 	while ((e = readdir(dp))) {
@@ -206,7 +298,7 @@ static int load_dir(struct mtd_facts *f, const char *dir, bool *any_ok, int *fai
 		char *p = malloc(len);
 		if (p) {
 			snprintf(p, len, "%s/%s", dir, names[i]);
-			if (rc == CLI_OK && load_at(f, dfd, names[i], p, any_ok))
+			if (rc == CLI_OK && load_at(f, dfd, names[i], p, &read_one))
 				(*failures)++;
 		}
 		free(p);
@@ -214,6 +306,12 @@ static int load_dir(struct mtd_facts *f, const char *dir, bool *any_ok, int *fai
 	}
 	free(names);
 	close(dfd);
+	if (read_one)
+		*any_ok = true;
+	else if (n && rc == CLI_OK) {
+		cli_error("%s: no log among its %zu file%s (each left out: see above)", dir, n, n == 1 ? "" : "s");
+		rc = CLI_FAIL;
+	}
 	if (!n && rc == CLI_OK) {
 		cli_error("%s: no files in the directory%s", dir,
 		          links ? " (only symlinks, which are not followed)" : "");

@@ -12,6 +12,7 @@
 #include "html.h"
 
 static const char help[] = "usage: mtdscope verify --layout L [options] FILE...|DIR\n"
+                           "       mtdscope verify [options] BUNDLE.tar\n"
                            "\n"
                            "Check a backup: partition dumps (mtd0ro, mtd4, Factory.bin, ALL.bin, any names\n"
                            "matched as 'mtdscope join' does) against the layout they came from.  Says\n"
@@ -19,6 +20,10 @@ static const char help[] = "usage: mtdscope verify --layout L [options] FILE...|
                            "dump equals its parts, names missing, truncated, swapped and duplicated\n"
                            "files, and checks each partition's content: bootloader present, environment\n"
                            "CRC, factory EEPROM valid and not erased, firmware CRCs.\n"
+                           "\n"
+                           "A bundle written by 'mtdscope collect' is checked whole (every member against\n"
+                           "its SHA256SUMS), then its dumps against its own /proc/mtd (or --layout); a\n"
+                           "dump that read differently twice, ended early or had read errors is a problem.\n"
                            "\n"
                            "options:\n"
                            "  --layout L         the layout (/proc/mtd text of the same device is best)\n"
@@ -75,8 +80,10 @@ int cmd_verify(int argc, char **argv)
 	struct cli_bundle bundle = {0};
 	char bdir[4096], blayout[4200], bdumps[4200];
 	char *bargv[1] = {bdumps};
+	const char *argv0_bundle = "";
 	if (argc - optind == 1 && cli_is_bundle(argv[optind])) {
 		const char *bpath = argv[optind];
+		argv0_bundle = bpath;
 		if (cli_bundle_open(&bundle, bpath) || cli_bundle_unpack(&bundle, bdir, sizeof(bdir))) {
 			cli_bundle_close(&bundle);
 			return CLI_FAIL;
@@ -151,6 +158,19 @@ int cmd_verify(int argc, char **argv)
 	if (ret == CLI_OK && mtd_layout_verify(l, files, n, r, &d)) {
 		cli_diag(&d);
 		ret = CLI_FAIL;
+	}
+	/* a bundle's dump that read differently twice, ended early or had read errors is no backup of its partition */
+	for (size_t i = 0; ret == CLI_OK && bundle.opened && i < bundle.b.nmtd; i++) {
+		char why[400];
+		if (!bundle.b.mtd[i].dump[0] || mtd_bundle_dump_ok(&bundle.b, &bundle.b.mtd[i], why, sizeof(why)))
+			continue;
+		r->ok = false;
+		if (r->nproblems < sizeof(r->problems) / sizeof(r->problems[0])) {
+			char *pr = r->problems[r->nproblems++];
+			size_t sz = sizeof(r->problems[0]);
+			if (snprintf(pr, sz, "%s:%s", argv0_bundle, why) >= (int)sz)
+				memcpy(pr + sz - 4, "...", 4); /* cut to the problem's room */
+		}
 	}
 	if (ret == CLI_OK && man && !r->ok)
 		cli_warn("%s: not written: the backup did not verify (see the problems); a manifest would vouch for "

@@ -69,6 +69,13 @@ like "$(grep '^mtdscope: refused' "$T/err")" \
 	"it names the bundle member and the partition"
 [ ! -e "$T/bad.bin" ]
 ok $? "nothing written"
+# verify of that bundle: not a backup to trust, the member named among the problems
+"$MTDSCOPE" verify "$T/flaky.tar" >"$T/v.txt" 2>/dev/null
+is "$?" 1 "verify BUNDLE whose Factory read differently twice: exit 1"
+like "$(grep '^problem:' "$T/v.txt")" "problem: $T/flaky.tar:collect/mtd/mtd2ro: the two reads differ" "the member named among its problems"
+"$MTDSCOPE" verify --json "$T/flaky.tar" >"$T/v.json" 2>/dev/null
+is "$(jq -r .ok "$T/v.json")" false "--json: ok false"
+valid verify "$T/v.json" "verify --json: valid against doc/schema/verify.json"
 # with the unit's Factory from an older backup, the unstable dump is not used: noted, and the image is made
 "$MTDSCOPE" rebuild --donor "$T/donor.bin" --unit "$T/flaky.tar" --factory "$T/root/dev/mtd2ro" -o "$T/f.bin" >"$T/f.txt" 2>"$T/err"
 ok $? "--factory FILE: the unstable Factory dump is not needed (exit 0)"

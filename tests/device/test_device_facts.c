@@ -95,6 +95,31 @@ int main(void)
 	     "physmap-flash.0: Found an alias at 0x400000 for the chip at 0x0\n");
 	is_int(P.flash_size.n, 4 * MIB, "4 MiB chip in an 8 MiB window");
 
+	/* the Realtek SDK's copy of the probe spells it "alies" */
+	load("flash device: 0x1000000 at 0xbd000000\n"
+	     "Physically mapped flash: Found an alies 0x800000 for the chip at 0x0, mxic device detect.\n");
+	is_int(P.flash_size.n, 8 * MIB, "Realtek 'alies' line: 8 MiB chip in a 16 MiB window");
+	/* RedBoot: blocks times block size */
+	load("FLASH: 0xa8000000 - 0xa87f0000, 128 blocks of 0x00010000 bytes each.\n");
+	is_int(P.flash_size.n, 8 * MIB, "RedBoot 128 blocks of 64 KiB");
+	load("FLASH: 0x40000000-0x43ffffff, 1024 x 0x10000 blocks\n");
+	is_int(P.flash_size.n, 64 * MIB, "RedBoot 1024 x 64 KiB blocks");
+	/* no line gives the size: the end of the kernel's partition table, if a power of two */
+	load("Creating 3 MTD partitions on \"IXP425 Flash\":\n0x00000000-0x00060000 : \"RedBoot\"\n"
+	     "0x00060000-0x007e0000 : \"linux\"\n0x007e0000-0x00800000 : \"FIS directory\"\n");
+	is_int(P.flash_size.n, 8 * MIB, "partition table ending at 8 MiB");
+	load("Creating 2 MTD partitions on \"flash\":\n0x00000000-0x00060000 : \"RedBoot\"\n"
+	     "0x00060000-0x00700000 : \"linux\"\n");
+	ok(!P.flash_size.src, "a table ending at 7 MiB gives no size");
+	load("Creating 3 MTD partitions on \"flash\":\n0x00000000-0x00400000 : \"ALL\"\n"
+	     "0x00000000-0x00030000 : \"Bootloader\"\n0x00050000-0x01000000 : \"Kernel\"\n");
+	ok(!P.flash_size.src, "a table whose ALL ends before its last partition gives no size");
+
+	/* a SoC no table knows keeps its chip name, not the revision after it */
+	load("SoC:   88F6560 A0\n");
+	is_str(P.soc.s, "88F6560", "unknown SoC named without its revision");
+	is_str(P.soc_status, "none", "a chip-only line: no OpenWrt target");
+
 	/* RAM: the kernel manages more than the loader printed */
 	load("DRAM:  64 MiB\nMemory: 125252K/131072K available (3181K kernel code, 152K rwdata)\n");
 	is_int(P.ram.n, 128 * MIB, "kernel's 131072K beats the loader's 64 MiB");
@@ -102,6 +127,11 @@ int main(void)
 	is_int(P.ram.n, 64 * MIB, "loader and kernel agree");
 	load("DRAM:  128 MiB\nMemory: 59960K/65536K available\n");
 	is_int(P.ram.n, 128 * MIB, "a kernel limited by mem= sees less: the loader's figure stays");
+	/* the kernel's total leaves out no-map reserved memory: a module is a power of two */
+	load("[    0.000000] Memory: 224436K/241664K available (5120K kernel code, 17228K reserved)\n");
+	is_int(P.ram.n, 256 * MIB, "IPQ40xx-style 236 MiB total: a 256 MiB module");
+	load("[    0.000000] Memory: 380000K/393216K available\n");
+	is_int(P.ram.n, 384 * MIB, "384 MiB (three quarters of 512) stays as printed");
 	/* MT7621 U-Boot maps at most 448 MiB */
 	load("CPU:   MediaTek MT7621AT ver 1, eco 3\nDRAM:  448 MiB\n");
 	is_int(P.ram.n, 512 * MIB, "MT7621 with 448 MiB mapped: 512 MiB fitted");

@@ -33,7 +33,30 @@ rep=$("$MTDSCOPE" report --color=never "$s0")
 like "$rep" 'Kernel@0x50000\+15\.7 MiB \(cut to 3\.7 MiB on the chip: 3\.7 MiB of a declared 15\.7 MiB\)' "seed 000 report: the truncated kernel size shown as such"
 like "$rep" 'RAM +64 MiB, 59960 kB usable \(MemTotal\)' "seed 000 report: MemTotal beside the RAM"
 like "$out" '000_c3ef2c37ca65cee8.txt:[0-9]+ +W25Q32BV' "seed 000 text: evidence line with file:line"
-is "$(printf '%s\n' "$out" | wc -l | tr -d ' ')" "$(printf '%s\n' "$out" | head -40 | wc -l | tr -d ' ')" "seed 000 text: fits in 40 lines"
+is "$(printf '%s\n' "$out" | sed '/^Install path/,/^Closest/d' | wc -l | tr -d ' ')" "$(printf '%s\n' "$out" | sed '/^Install path/,/^Closest/d' | head -40 | wc -l | tr -d ' ')" \
+	"seed 000 text: fits in 40 lines, the install path's steps aside"
+# issue 13 item 3, the seed-000 path end to end: no Ethernet -> UART at the console the log gives
+# (line 179: console=ttyS1,57600n8), the image over that line with the exact command, the SPI
+# programmer last, each with its steps
+is "$(q .assessment.install.method)" serial "seed 000: the install path goes over the serial line"
+con=$(sed -n 179p "$s0"); like "$con" 'console=ttyS1,57600n8' "seed 000: line 179 gives the console"
+is "$(q .assessment.install.netboot)" \
+	"mtdscope netboot --via serial --line /dev/ttyUSB0 --baud 57600 --image $(q .assessment.install.initramfs)" \
+	"seed 000: the exact command: netboot --via serial at the log's 57600 baud with the initramfs image"
+like "$(q .assessment.install.initramfs)" '^openwrt-ramips-mt76x8-.*-initramfs-kernel\.bin$' "seed 000: an initramfs image of the SoC's target"
+like "$(q '.assessment.install.steps[0]')" '^No Ethernet, so no TFTP.*USB-UART.*TX to RX, RX to TX, GND to GND, at 57600 8N1 \(the console the log gives: ttyS1,57600n8\).*mtdscope console --line /dev/ttyUSB0 --baud 57600' \
+	"seed 000 step 1: UART wiring at the log's console settings, and how to watch the boot"
+like "$(q '.assessment.install.steps[0]')" 'no current OpenWrt release fits' "seed 000 step 1: says the verdict still holds"
+like "$(q '.assessment.install.steps[1]')" "^Boot from RAM over the line.*$(q .assessment.install.netboot | sed 's/[.]/[.]/g').*crc32" \
+	"seed 000 step 2: the serial install command and its crc32 check"
+like "$(q '.assessment.install.steps[] | select(test("^Back up"))')" 'collect' "seed 000: a backup step (collect) before writing"
+like "$(q '.assessment.install.steps[] | select(test("^Install for good"))')" 'netboot --via serial --write --layout .* --baud 57600.*4 MiB chip at 57600 baud: about 12 minutes' \
+	"seed 000: writing for good over the line, with the time the 4 MiB chip takes"
+last=$(q '.assessment.install.steps[-1]')
+like "$last" '^Last resort.*SPI programmer on the nor flash chip, W25Q32BV.*flashrom -p ch341a_spi -r a[.]bin.*cmp a[.]bin b[.]bin.*mtdscope plan --via flashrom' \
+	"seed 000: the SPI programmer last, on the log's chip, with read-twice-and-compare and the write"
+like "$out" 'Install path with the images of the .*
+  1\. No Ethernet, so no TFTP' "seed 000 text: the install path printed, numbered"
 
 # ---- seed 001: TP-Link MR500 v1, MT7621 + MT7603E + MT7613 + Fibocom FG621 ----
 j=$("$MTDSCOPE" assess --json "$s1"); ok $? "seed 001 assess --json runs"

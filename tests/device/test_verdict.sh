@@ -109,4 +109,31 @@ LOG
 j=$("$MTDSCOPE" assess --json "$T/wr703n.txt")
 is "$(q .verdict)" supported "TL-WR703N (4/32, built by ath79/tiny): supported"
 like "$(q '.assessment.reasons[] | select(.topic=="ram") | .text')" 'still builds an image for the TP-Link TL-WR703N' "the RAM limit is a warning naming the image"
+# a model printed without its variant: the variant OpenWrt builds with the SoC the log shows
+# (ath79: TL-WR1043ND v1 AR9132, v2/v3 QCA9558, v4 QCA9563; the ar71xx kernel prints no version)
+cat > "$T/wr1043.txt" <<'LOG'
+SoC: Atheros AR9132 rev 2
+MIPS: machine is TP-LINK TL-WR1043ND
+Memory: 29332k/32768k available (2112k kernel code, 3436k reserved, 405k data, 152k init, 0k highmem)
+LOG
+j=$("$MTDSCOPE" assess --json "$T/wr1043.txt")
+is "$(q .verdict)" supported "TL-WR1043ND with an AR9132: the v1"
+like "$(q .assessment.headline)" 'this is the TP-Link TL-WR1043ND v1' "the headline names the v1"
+sed -i 's/^SoC: .*/SoC: Qualcomm Atheros QCA9558 ver 1 rev 0/' "$T/wr1043.txt"
+j=$("$MTDSCOPE" assess --json "$T/wr1043.txt")
+case "$(q .assessment.headline)" in *"this is the"*) r=1 ;; *) r=0 ;; esac
+ok $r "TL-WR1043ND with a QCA9558: v2 or v3, not identified"
+
+# a SoC named by a line that only names the chip, absent from every OpenWrt and Linux 6.1 table
+cat > "$T/tc3182.txt" <<'LOG'
+TrendChip TC3182 SOC prom init
+Memory: 125252K/131072K available (3181K kernel code, 152K rwdata)
+LOG
+j=$("$MTDSCOPE" assess --json "$T/tc3182.txt")
+is "$(q .verdict)" not-viable "TC3182 (no OpenWrt target): not viable"
+like "$(q .assessment.headline)" 'SoC TC3182 has no OpenWrt target' "the headline names the SoC"
+# a placeholder in /proc/cpuinfo (old kernels) is no such evidence
+printf 'system type\t\t: Philips Nino\n' > "$T/nino.txt"
+j=$("$MTDSCOPE" assess --json "$T/nino.txt")
+is "$(q .verdict)" unknown "a cpuinfo placeholder name gives no verdict"
 done_testing

@@ -72,6 +72,16 @@ static void flash(void)
 
 static void socs(void)
 {
+	/* the names Linux's SoC detection prints (arch/mips/lantiq/xway/prom.c, arch/mips/ath79/setup.c) */
+	char al[32];
+	const struct mtd_kb_soc *k = mtd_kb_soc_in_text("SoC: Amazon_SE rev 1.2", al, sizeof(al));
+	ok(k && !strcmp(k->name, "AMAZONSE"), "'SoC: Amazon_SE rev 1.2' is the lantiq ase AMAZONSE");
+	k = mtd_kb_soc_in_text("SoC: Twinpass rev 1.3", al, sizeof(al));
+	ok(k && !strcmp(k->name, "DANUBE"), "Twinpass is filed under the Danube");
+	k = mtd_kb_soc_in_text("SoC: xRX220 rev 1.1", al, sizeof(al));
+	ok(k && !strcmp(k->name, "VR9"), "xRX220 is a VR9 (xrx200)");
+	k = mtd_kb_soc_in_text("SoC: Qualcomm Atheros QCA550X ver 1 rev 0", al, sizeof(al));
+	ok(k && !strcmp(k->target, "ath79"), "QCA550X (printed for a QCN550x) is ath79");
 	/* ipq40xx/image/generic.mk: SOC := qcom-ipq4019 for the 8dev_habanero-dvk */
 	const struct mtd_kb_soc *s = mtd_kb_soc_by_name("IPQ4019");
 	ok(s && !strcmp(s->target, "ipq40xx"), "IPQ4019 is ipq40xx");

@@ -12,6 +12,8 @@
 #include <mtdscope/bundle.h>
 #include <mtdscope/util.h>
 
+#include "../core/json_read.h"
+
 #define SUMS_LINE_MAX   300u
 #define MANIFEST_MAX    (4u << 20)
 #define JSON_DEPTH_MAX  8
@@ -191,281 +193,49 @@ static int check_sums(struct mtd_bundle *b, struct mtd_diag *d)
 	return rc;
 }
 
-/* ---- a bounded JSON reader, enough for manifest.json ---- */
-struct js {
-	const struct mtd_reader *r;
-	size_t at, len;
-	const char *err;
-	size_t err_at;
-};
-
-static int js_peek(struct js *j)
+static bool js_sha(struct mtd_js *j, char out[65])
 {
-	uint8_t c;
-	return mtd_rd_copy_at(j->r, j->at, &c, 1) ? c : -1;
-}
-
-static bool js_fail(struct js *j, const char *what)
-{
-	if (!j->err) {
-		j->err = what;
-		j->err_at = j->at;
-	}
-	return false;
-}
-
-static void js_ws(struct js *j)
-{
-	for (int c = js_peek(j); c == ' ' || c == '\t' || c == '\n' || c == '\r'; c = js_peek(j))
-		j->at++;
-}
-
-static bool js_lit(struct js *j, const char *w)
-{
-	size_t n = strlen(w);
-	if (!mtd_rd_eq_at(j->r, j->at, w, n))
-		return js_fail(j, "expected a JSON value");
-	j->at += n;
-	return true;
-}
-
-/* A string into out (NUL-terminated, at most size-1 bytes: longer is an error); \u escapes outside ASCII as '?'. */
-static bool js_string(struct js *j, char *out, size_t size)
-{
-	size_t o = 0;
-	if (js_peek(j) != '"')
-		return js_fail(j, "expected a JSON string");
-	j->at++;
-	for (size_t n = 0;; n++) {
-		int c = js_peek(j);
-		if (c < 0)
-			return js_fail(j, "a JSON string runs past the end of manifest.json");
-		if (n > JSON_STRING_MAX)
-			return js_fail(j, "a JSON string longer than 4096 bytes");
-		j->at++;
-		if (c == '"')
-			break;
-		if (c < 0x20)
-			return js_fail(j, "a control character inside a JSON string");
-		if (c == '\\') {
-			int e = js_peek(j);
-			j->at++;
-			switch (e) {
-			case '"':
-			case '\\':
-			case '/': c = e; break;
-			case 'b': c = '\b'; break;
-			case 'f': c = '\f'; break;
-			case 'n': c = '\n'; break;
-			case 'r': c = '\r'; break;
-			case 't': c = '\t'; break;
-			case 'u': {
-				unsigned v = 0;
-				for (int k = 0; k < 4; k++) {
-					int h = js_peek(j);
-					j->at++;
-					if (h >= '0' && h <= '9')
-						v = v * 16 + (unsigned)(h - '0');
-					else if (h >= 'a' && h <= 'f')
-						v = v * 16 + (unsigned)(h - 'a' + 10);
-					else if (h >= 'A' && h <= 'F')
-						v = v * 16 + (unsigned)(h - 'A' + 10);
-					else
-						return js_fail(j, "expected four hex digits after \\u");
-				}
-				c = v >= 0x20 && v < 0x7f ? (int)v : '?';
-				break;
-			}
-			default: return js_fail(j, "an unknown escape in a JSON string");
-			}
-		}
-		if (out) {
-			if (o + 1 >= size)
-				return js_fail(j, "a JSON string longer than the field it fills");
-			out[o++] = (char)c;
-		}
-	}
-	if (out)
-		out[o] = 0;
-	return true;
-}
-
-/* A number; *is_u64 when it is a non-negative integer that fits (then in *v). */
-static bool js_number(struct js *j, uint64_t *v, bool *is_u64)
-{
-	char s[JSON_NUMBER_MAX + 1];
-	size_t n = 0;
-	for (int c = js_peek(j); (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
-	     c = js_peek(j)) {
-		if (n == JSON_NUMBER_MAX)
-			return js_fail(j, "a JSON number longer than 24 characters");
-		s[n++] = (char)c;
-		j->at++;
-	}
-	s[n] = 0;
-	if (!n)
-		return js_fail(j, "expected a JSON value");
-	*is_u64 = n <= 20 && s[0] >= '0' && s[0] <= '9' && mtd_parse_u64(s, UINT64_MAX, v) == 0;
-	for (size_t i = 0; i < n && *is_u64; i++)
-		if (s[i] < '0' || s[i] > '9')
-			*is_u64 = false;
-	return true;
-}
-
-static bool js_skip(struct js *j, int depth);
-
-static bool js_skip_container(struct js *j, int depth, int close)
-{
-	if (depth >= JSON_DEPTH_MAX)
-		return js_fail(j, "JSON nested deeper than 8 levels");
-	j->at++;
-	js_ws(j);
-	if (js_peek(j) == close) {
-		j->at++;
-		return true;
-	}
-	for (;;) {
-		js_ws(j);
-		if (close == '}') {
-			if (!js_string(j, NULL, 0))
-				return false;
-			js_ws(j);
-			if (js_peek(j) != ':')
-				return js_fail(j, "expected ':' after a JSON key");
-			j->at++;
-		}
-		if (!js_skip(j, depth + 1))
-			return false;
-		js_ws(j);
-		int c = js_peek(j);
-		j->at++;
-		if (c == close)
-			return true;
-		if (c != ',')
-			return js_fail(j, close == '}' ? "expected ',' or '}'" : "expected ',' or ']'");
-	}
-}
-
-static bool js_skip(struct js *j, int depth)
-{
-	uint64_t v;
-	bool u;
-	js_ws(j);
-	switch (js_peek(j)) {
-	case '{': return js_skip_container(j, depth, '}');
-	case '[': return js_skip_container(j, depth, ']');
-	case '"': return js_string(j, NULL, 0);
-	case 't': return js_lit(j, "true");
-	case 'f': return js_lit(j, "false");
-	case 'n': return js_lit(j, "null");
-	default: return js_number(j, &v, &u);
-	}
-}
-
-/* Walk an object: for each key, fn(ctx, key) reads its value (or returns false to have it skipped via js_skip). */
-typedef bool (*js_member_fn)(struct js *j, void *ctx, const char *key, bool *taken);
-
-static bool js_object(struct js *j, int depth, js_member_fn fn, void *ctx)
-{
-	js_ws(j);
-	if (js_peek(j) != '{')
-		return js_fail(j, "expected a JSON object");
-	if (depth >= JSON_DEPTH_MAX)
-		return js_fail(j, "JSON nested deeper than 8 levels");
-	j->at++;
-	js_ws(j);
-	if (js_peek(j) == '}') {
-		j->at++;
-		return true;
-	}
-	for (;;) {
-		char key[64];
-		js_ws(j);
-		if (!js_string(j, key, sizeof(key)))
-			return false;
-		js_ws(j);
-		if (js_peek(j) != ':')
-			return js_fail(j, "expected ':' after a JSON key");
-		j->at++;
-		js_ws(j);
-		bool taken = false;
-		if (!fn(j, ctx, key, &taken))
-			return false;
-		if (!taken && !js_skip(j, depth + 1))
-			return false;
-		js_ws(j);
-		int c = js_peek(j);
-		j->at++;
-		if (c == '}')
-			return true;
-		if (c != ',')
-			return js_fail(j, "expected ',' or '}'");
-	}
-}
-
-static bool js_u64(struct js *j, uint64_t *v)
-{
-	bool u;
-	if (!js_number(j, v, &u))
+	if (!mtd_js_string(j, out, 65))
 		return false;
-	return u || js_fail(j, "expected a non-negative integer");
+	return (strlen(out) == 64 && is_hex64(out)) || mtd_js_fail(j, "expected a SHA-256 of 64 lowercase hex digits");
 }
 
-static bool js_bool(struct js *j, bool *v)
-{
-	if (js_peek(j) == 't') {
-		*v = true;
-		return js_lit(j, "true");
-	}
-	*v = false;
-	if (js_peek(j) != 'f')
-		return js_fail(j, "expected true or false");
-	return js_lit(j, "false");
-}
-
-static bool js_sha(struct js *j, char out[65])
-{
-	if (!js_string(j, out, 65))
-		return false;
-	return (strlen(out) == 64 && is_hex64(out)) || js_fail(j, "expected a SHA-256 of 64 lowercase hex digits");
-}
-
-static bool mtd_entry_member(struct js *j, void *ctx, const char *key, bool *taken)
+static bool mtd_entry_member(struct mtd_js *j, void *ctx, const char *key, bool *taken)
 {
 	struct mtd_bundle_mtd *e = ctx;
 	uint64_t v;
 	bool st;
 	*taken = true;
 	if (!strcmp(key, "index")) {
-		if (!js_u64(j, &v))
+		if (!mtd_js_u64(j, &v))
 			return false;
 		if (v > 1000000)
-			return js_fail(j, "an MTD index above 1000000");
+			return mtd_js_fail(j, "an MTD index above 1000000");
 		e->index = (unsigned)v;
 		return true;
 	}
 	if (!strcmp(key, "name"))
-		return js_string(j, e->name, sizeof(e->name));
+		return mtd_js_string(j, e->name, sizeof(e->name));
 	if (!strcmp(key, "size"))
-		return js_u64(j, &e->size);
+		return mtd_js_u64(j, &e->size);
 	if (!strcmp(key, "erasesize"))
-		return js_u64(j, &e->erasesize);
+		return mtd_js_u64(j, &e->erasesize);
 	if (!strcmp(key, "dump"))
-		return js_string(j, e->dump, sizeof(e->dump));
+		return mtd_js_string(j, e->dump, sizeof(e->dump));
 	if (!strcmp(key, "sha256"))
 		return js_sha(j, e->sha256);
 	if (!strcmp(key, "sha256_second"))
 		return js_sha(j, e->sha256_second);
 	if (!strcmp(key, "bytes_read")) {
 		e->has_bytes_read = true;
-		return js_u64(j, &e->bytes_read);
+		return mtd_js_u64(j, &e->bytes_read);
 	}
 	if (!strcmp(key, "read_errors"))
-		return js_u64(j, &e->read_errors);
+		return mtd_js_u64(j, &e->read_errors);
 	if (!strcmp(key, "first_error"))
-		return js_u64(j, &e->first_error);
+		return mtd_js_u64(j, &e->first_error);
 	if (!strcmp(key, "stable")) {
-		if (!js_bool(j, &st))
+		if (!mtd_js_bool(j, &st))
 			return false;
 		e->stable = st;
 		return true;
@@ -479,52 +249,52 @@ struct manifest_ctx {
 	bool schema_ok, have_mtd;
 };
 
-static bool mtd_array(struct js *j, struct mtd_bundle *b)
+static bool mtd_array(struct mtd_js *j, struct mtd_bundle *b)
 {
-	js_ws(j);
-	if (js_peek(j) != '[')
-		return js_fail(j, "expected \"mtd\" to be an array");
+	mtd_js_ws(j);
+	if (mtd_js_peek(j) != '[')
+		return mtd_js_fail(j, "expected \"mtd\" to be an array");
 	j->at++;
-	js_ws(j);
-	if (js_peek(j) == ']') {
+	mtd_js_ws(j);
+	if (mtd_js_peek(j) == ']') {
 		j->at++;
 		return true;
 	}
 	for (;;) {
 		if (b->nmtd == MTD_BUNDLE_MAX_MTD)
-			return js_fail(j, "more than 64 MTD devices in \"mtd\"");
+			return mtd_js_fail(j, "more than 64 MTD devices in \"mtd\"");
 		struct mtd_bundle_mtd *e = &b->mtd[b->nmtd];
 		memset(e, 0, sizeof(*e));
 		e->stable = -1;
-		if (!js_object(j, 2, mtd_entry_member, e))
+		if (!mtd_js_object(j, 2, mtd_entry_member, e))
 			return false;
 		b->nmtd++;
-		js_ws(j);
-		int c = js_peek(j);
+		mtd_js_ws(j);
+		int c = mtd_js_peek(j);
 		j->at++;
 		if (c == ']')
 			return true;
 		if (c != ',')
-			return js_fail(j, "expected ',' or ']'");
+			return mtd_js_fail(j, "expected ',' or ']'");
 	}
 }
 
-static bool manifest_member(struct js *j, void *ctx, const char *key, bool *taken)
+static bool manifest_member(struct mtd_js *j, void *ctx, const char *key, bool *taken)
 {
 	struct manifest_ctx *m = ctx;
 	*taken = true;
 	if (!strcmp(key, "schema")) {
 		char s[64];
-		if (!js_string(j, s, sizeof(s)))
+		if (!mtd_js_string(j, s, sizeof(s)))
 			return false;
 		m->schema_ok = !strcmp(s, "mtdscope.collect-manifest/1");
-		return m->schema_ok || js_fail(j, "expected \"schema\": \"mtdscope.collect-manifest/1\"");
+		return m->schema_ok || mtd_js_fail(j, "expected \"schema\": \"mtdscope.collect-manifest/1\"");
 	}
 	if (!strcmp(key, "twice"))
-		return js_bool(j, &m->b->twice);
+		return mtd_js_bool(j, &m->b->twice);
 	if (!strcmp(key, "mtd")) {
 		if (m->have_mtd)
-			return js_fail(j, "\"mtd\" given twice");
+			return mtd_js_fail(j, "\"mtd\" given twice");
 		m->have_mtd = true;
 		return mtd_array(j, m->b);
 	}
@@ -544,17 +314,17 @@ static int read_manifest(struct mtd_bundle *b, struct mtd_diag *d)
 	struct mtd_reader r;
 	if (!mtd_bundle_member_reader(b, man, &r))
 		return fail(b, d, MTD_ERR_FORMAT, man->off, "collect/manifest.json lies outside the file");
-	struct js j = {.r = &r, .len = (size_t)man->size};
+	struct mtd_js j = {.r = &r, .len = (size_t)man->size};
 	struct manifest_ctx c = {.b = b};
-	bool ok = js_object(&j, 0, manifest_member, &c);
+	bool ok = mtd_js_object(&j, 0, manifest_member, &c);
 	if (ok) {
-		js_ws(&j);
+		mtd_js_ws(&j);
 		if (j.at != j.len)
-			ok = js_fail(&j, "expected the end of manifest.json after its object");
+			ok = mtd_js_fail(&j, "expected the end of manifest.json after its object");
 	}
 	if (ok && !c.schema_ok) {
 		j.at = 0;
-		ok = js_fail(&j, "expected \"schema\": \"mtdscope.collect-manifest/1\"");
+		ok = mtd_js_fail(&j, "expected \"schema\": \"mtdscope.collect-manifest/1\"");
 	}
 	if (!ok) {
 		snprintf(what, sizeof(what), "collect/manifest.json: %s", j.err ? j.err : "expected JSON");

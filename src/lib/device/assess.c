@@ -251,6 +251,44 @@ static const struct mtd_kb_device *identify_by_code(const struct mtd_profile *p,
 	return best;
 }
 
+/* A model printed without its variant ("TP-LINK TL-WR1043ND") names every variant OpenWrt builds of it;
+ * when exactly one of those has the SoC the text shows (v1 AR9132, v2/v3 QCA9558, v4 QCA9563), that one
+ * is this device. */
+static const struct mtd_kb_device *identify_variant_by_soc(const struct mtd_profile *p)
+{
+	const struct mtd_kb_soc *mine = p->soc.src ? mtd_kb_soc_by_name(p->soc.s) : NULL;
+	if (!mine || !p->machine.src)
+		return NULL;
+	char m[128];
+	norm(p->machine.s, m, sizeof(m));
+	if (strlen(m) < 6)
+		return NULL;
+	const struct mtd_kb_device *one = NULL;
+	for (size_t i = 0; i < mtd_kb_devices_count; i++) {
+		const struct mtd_kb_device *d = &mtd_kb_devices[i];
+		if (!d->name || !d->name[0] || !d->vendor)
+			continue;
+		char vn[160], full[128], bare[128], dt[128], var[32];
+		snprintf(vn, sizeof(vn), "%s %s", d->vendor, d->name);
+		norm(vn, full, sizeof(full));
+		norm(d->name, bare, sizeof(bare));
+		/* the DT model without the variant at its end ("TP-Link TL-WR1043ND v1") */
+		norm(d->model, dt, sizeof(dt));
+		norm(d->variant ? d->variant : "", var, sizeof(var));
+		size_t dl = strlen(dt), vl = strlen(var);
+		if (vl && dl > vl && !strcmp(dt + dl - vl, var))
+			dt[dl - vl] = 0;
+		else
+			dt[0] = 0;
+		if ((strcmp(m, full) && strcmp(m, bare) && strcmp(m, dt)) || mtd_kb_soc_by_name(d->soc) != mine)
+			continue;
+		if (one && strcmp(one->device, d->device))
+			return NULL; /* two variants with this SoC: the text does not say which */
+		one = d;
+	}
+	return one;
+}
+
 static const struct mtd_kb_device *identify(const struct mtd_profile *p, const struct mtd_fact **ev)
 {
 	if (p->compatible.src) {
@@ -319,6 +357,11 @@ static const struct mtd_kb_device *identify(const struct mtd_profile *p, const s
 			*ev = p->machine.src;
 			return d;
 		}
+	}
+	const struct mtd_kb_device *v = identify_variant_by_soc(p);
+	if (v) {
+		*ev = p->machine.src;
+		return v;
 	}
 	/* a model code that starts the name ("ARV752DPW22 - Arcor 803"): the one index model of that name */
 	{
@@ -699,6 +742,17 @@ int mtd_assess(const struct mtd_profile *p, struct mtd_assessment *a)
 	 * subtargets), and for those the 8/64 minimum is a warning, not the verdict */
 	const struct mtd_fact *id_ev = NULL;
 	const struct mtd_kb_device *self = identify(p, &id_ev);
+	/* the device itself, then twins: a twin whose image fits item by item (same SoC, flash size and type,
+	 * RAM, radios, partition layout) is as good as the device for what OpenWrt still builds */
+	find_twins(p, a, self);
+	const struct mtd_twin *fit = NULL;
+	for (size_t i = 0; i < a->ntwins && !fit; i++)
+		if (a->twins[i].fits && !a->twins[i].identical)
+			fit = &a->twins[i];
+	const char *built_model = self ? self->model : fit ? fit->model : NULL;
+	const char *built_target = self ? self->target : fit ? fit->target : "";
+	const char *built_sub = self ? self->subtarget : fit ? fit->subtarget : "";
+	const char *built_how = self ? "" : " (the same hardware item by item)";
 
 	/* flash: OpenWrt's 8/64 warning - below 8 MiB of flash no current release is built */
 	if (p->flash_size.src) {
@@ -713,12 +767,12 @@ int mtd_assess(const struct mtd_profile *p, struct mtd_assessment *a)
 			         p->flash_other_type);
 		}
 		const char *chip = p->flash_chip.src ? p->flash_chip.s : "";
-		if (f < 8 * MIB && self) {
+		if (f < 8 * MIB && built_model) {
 			reason(a, MTD_REASON_WARN, "flash", p->flash_size.src, p->flash_chip.src,
 			       "flash is %s%s%s%s: below OpenWrt's 8 MiB recommendation, but OpenWrt still builds an "
-			       "image for the %s (%s/%s); little room for packages",
-			       sz, chip[0] ? " (" : "", chip, chip[0] ? ")" : "", self->model, self->target,
-			       self->subtarget);
+			       "image for the %s (%s/%s)%s; little room for packages",
+			       sz, chip[0] ? " (" : "", chip, chip[0] ? ")" : "", built_model, built_target, built_sub,
+			       built_how);
 		} else if (f < 8 * MIB) {
 			blocked = flash_block = true;
 			reason(a, MTD_REASON_BLOCKER, "flash", p->flash_size.src, p->flash_chip.src,
@@ -770,12 +824,12 @@ int mtd_assess(const struct mtd_profile *p, struct mtd_assessment *a)
 			         !strcmp(p->ram_usable.src->layer, "meminfo") ? "MemTotal" : "the kernel",
 			         p->ram_usable.s);
 		const char *est = p->ram_estimated ? " (estimated from usable memory)" : "";
-		if (r < 64 * MIB && self) {
+		if (r < 64 * MIB && built_model) {
 			reason(
 			    a, MTD_REASON_WARN, "ram", p->ram.src, p->ram_usable.src,
 			    "RAM is %s%s%s: below OpenWrt's 64 MiB recommendation, but OpenWrt still builds an image "
-			    "for the %s (%s/%s); expect little free memory",
-			    sz, est, usable, self->model, self->target, self->subtarget);
+			    "for the %s (%s/%s)%s; expect little free memory",
+			    sz, est, usable, built_model, built_target, built_sub, built_how);
 		} else if (r < 64 * MIB) {
 			blocked = ram_block = true;
 			reason(a, MTD_REASON_BLOCKER, "ram", p->ram.src, p->ram_usable.src,
@@ -880,13 +934,7 @@ int mtd_assess(const struct mtd_profile *p, struct mtd_assessment *a)
 		       "the text names %s", names);
 	}
 
-	/* the device itself, then twins */
-	find_twins(p, a, self);
 	const struct mtd_twin *tw = a->ntwins ? &a->twins[0] : NULL;
-	const struct mtd_twin *fit = NULL;
-	for (size_t i = 0; i < a->ntwins && !fit; i++)
-		if (a->twins[i].fits && !a->twins[i].identical)
-			fit = &a->twins[i];
 	if (blocked)
 		note_shared_limit(a, p, flash_block, ram_block);
 	if (self)

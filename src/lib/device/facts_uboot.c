@@ -50,8 +50,21 @@ void mtd_fx_r_ram(struct pctx *c)
 	}
 	if (strncmp(s, "Memory: ", 8) == 0 && (p = strchr(s, '/'))) {
 		p++;
-		if (mtd_fx_parse_dec(&p, &v) && (*p == 'k' || *p == 'K'))
-			mtd_fx_add_size(c, "ram", "kernel", 75, (v + 1023) / 1024 * 1024 * 1024, NULL); /* whole MiB */
+		if (mtd_fx_parse_dec(&p, &v) && (*p == 'k' || *p == 'K')) {
+			/* the total counts only the memory the kernel maps: reserved-memory "no-map" regions (modem,
+			 * TrustZone) and what lies behind an I/O window are not in it, so 236 MiB of a 256 MiB
+			 * module is printed; modules are powers of two, so a total within a quarter below one is
+			 * that module (384 MiB, three quarters of 512, stays as printed) */
+			uint64_t mib = (v + 1023) / 1024, pow2 = 1;
+			while (pow2 < mib)
+				pow2 <<= 1;
+			if (pow2 != mib && mib * 4 > pow2 * 3)
+				mtd_fx_add_size(
+				    c, "ram", "kernel", 75, pow2 << 20,
+				    "the kernel's total rounded up to the module size (unmapped memory is not in it)");
+			else
+				mtd_fx_add_size(c, "ram", "kernel", 75, mib << 20, NULL); /* whole MiB */
+		}
 		uint64_t avail;
 		const char *q = s + 8;
 		if (mtd_fx_parse_dec(&q, &avail) && (*q == 'k' || *q == 'K') && q[1] == '/') {
@@ -169,12 +182,28 @@ void mtd_fx_r_flash(struct pctx *c)
 	 * 02000000 at 1e000000", is only the mapping) */
 	if (strstr(s, " devices at 0x0 in ") && strstr(s, "Found ")) {
 		c->cfi_alias_done = false;
-	} else if (!c->cfi_alias_done && (p = mtd_fx_after(s, "Found an alias at 0x")) &&
+	} else if (!c->cfi_alias_done &&
+	           ((p = mtd_fx_after(s, "Found an alias at 0x")) || (p = mtd_fx_after(s, "Found an alies 0x"))) &&
 	           strstr(s, "for the chip at 0x0") && mtd_fx_parse_hex(&p, &v) && v) {
+		/* "alies": the Realtek SDK kernel's copy of the same probe */
 		mtd_fx_add_size(c, "flash_size", "kernel", 86, v,
 		                "the chip repeats at this offset of the map window: its size (gen_probe alias)");
 		c->cfi_alias_done = true;
 		return;
+	}
+	/* RedBoot: "FLASH: 0xa8000000 - 0xa87f0000, 128 blocks of 0x00010000 bytes each." */
+	if (!strncmp(s, "FLASH: 0x", 9) && (p = strstr(s, ", ")) != NULL) {
+		uint64_t nb, bs;
+		const char *q = p + 2;
+		/* newer RedBoot: "FLASH: 0x40000000-0x43ffffff, 1024 x 0x10000 blocks" */
+		size_t sep = 0;
+		if (mtd_fx_parse_dec(&q, &nb))
+			sep = !strncmp(q, " blocks of 0x", 13) ? 13 : !strncmp(q, " x 0x", 5) ? 5 : 0;
+		if (sep && (q += sep, mtd_fx_parse_hex(&q, &bs)) && nb && bs && nb <= 65536 && bs <= (64u << 20) &&
+		    mtd_mul_ov(nb, bs, &b)) {
+			mtd_fx_add_size(c, "flash_size", "u-boot", 85, b, "RedBoot: blocks times block size");
+			return;
+		}
 	}
 	/* Atheros/Buffalo U-Boot: "flash bank #0 found 16 MB flash [W25Q128BV, blk:0x10000, sectors:256]" */
 	if ((p = mtd_fx_after(s, "flash bank #")) && (p = strstr(p, " found ")) != NULL) {

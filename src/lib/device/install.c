@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <mtdscope/device.h>
+#include <mtdscope/util.h>
 
 #include "kb.h"
 
@@ -48,7 +49,7 @@ static void step(struct mtd_assessment *a, const char *fmt, ...)
 	struct mtd_install *in = &a->install;
 	if (in->nsteps >= MTD_INSTALL_MAX_STEPS)
 		return;
-	char buf[700];
+	char buf[1400];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
@@ -84,6 +85,107 @@ static unsigned console_baud(const struct mtd_profile *p)
 	return 0;
 }
 
+/* the images of the device itself, a twin that fits, else the closest device (a port) */
+static const struct mtd_twin *image_twin(const struct mtd_assessment *a, bool *port)
+{
+	*port = false;
+	for (size_t i = 0; i < a->ntwins; i++)
+		if (a->twins[i].identical || a->twins[i].fits)
+			return &a->twins[i];
+	if (a->ntwins) {
+		*port = true;
+		return &a->twins[0];
+	}
+	return NULL;
+}
+
+/*
+ * No Ethernet: no TFTP.  The console at the speed the log gives, the image sent over that line
+ * (netboot --via serial: YMODEM to U-Boot's loady, Kermit to the Ralink SDK menu's loadb), written
+ * for good at the loader with --write, and an SPI programmer on the flash chip as the last resort.
+ */
+static void serial_install(const struct mtd_profile *p, struct mtd_assessment *a)
+{
+	struct mtd_install *in = &a->install;
+	bool port;
+	const struct mtd_twin *tw = image_twin(a, &port);
+	char img[300] = "<initramfs image>", sup[300] = "<sysupgrade image>", imgq[320], word[64] = "";
+	if (tw && tw->image && tw->image[0]) {
+		snprintf(img, sizeof(img), "%s-initramfs-kernel.bin", tw->image);
+		snprintf(sup, sizeof(sup), "%s-squashfs-sysupgrade.bin", tw->image);
+		in->device = tw->model;
+		in->initramfs = dup(a, img);
+		in->sysupgrade = dup(a, sup);
+	}
+	shell_word(img, imgq, sizeof(imgq));
+	if (p->interrupt.src)
+		shell_word(p->interrupt.s, word, sizeof(word));
+	unsigned baud = console_baud(p);
+	unsigned b = baud ? baud : 115200;
+	const char *boot = p->boot_cmd.src ? p->boot_cmd.s : "bootm";
+	in->method = "serial";
+	char cmd[900];
+	snprintf(cmd, sizeof(cmd), "mtdscope netboot --via serial --line /dev/ttyUSB0 --baud %u%s%s --image %s", b,
+	         word[0] ? " --interrupt " : "", word, imgq);
+	in->netboot = dup(a, cmd);
+	/* YMODEM: 1029 bytes on the wire for each 1 KiB block, 10 bits a byte at 8N1 */
+	uint64_t chip = p->flash_size.src ? p->flash_size.n : 0;
+	char chip_time[160] = "";
+	if (chip) {
+		double sec = (double)((chip + 1023) / 1024 * 1029) * 10.0 / b;
+		char sz[32];
+		mtd_format_size(chip, sz, sizeof(sz));
+		snprintf(chip_time, sizeof(chip_time), " (the whole %s chip at %u baud: about %.0f minutes)", sz, b,
+		         sec / 60.0);
+	}
+	const char *chipname = p->flash_chip.src ? p->flash_chip.s : "";
+	const char *ftype = p->flash_type.src ? p->flash_type.s : "";
+
+	step(a,
+	     "No Ethernet, so no TFTP: everything goes through the serial console%s.  A 3.3 V USB-UART adapter "
+	     "(never 5 V, VCC left unconnected) on the board's console pads, TX to RX, RX to TX, GND to GND, at "
+	     "%u 8N1%s%s%s; 'mtdscope console --line /dev/ttyUSB0 --baud %u%s%s --interactive' shows the boot: stop "
+	     "the loader at power-on%s%s%s and check that it offers loady (U-Boot, YMODEM) or a serial load in its "
+	     "menu (Kermit, loadb).",
+	     a->verdict == MTD_VERDICT_NOT_VIABLE ? " (no current OpenWrt release fits: these steps install the image "
+	                                            "you choose, an older release or a port, and recover the unit)"
+	                                          : "",
+	     b, baud ? " (the console the log gives: " : " (the usual speed: the text does not say)",
+	     baud ? p->console.s : "", baud ? ")" : "", b, word[0] ? " --interrupt " : "", word,
+	     word[0] ? " (it waits for '" : "", word[0] ? p->interrupt.s : "", word[0] ? "')" : "");
+	char imgs[700];
+	if (tw)
+		snprintf(imgs, sizeof(imgs), "the %s's images (OpenWrt %s/%s%s): %s from RAM, %s to install", tw->model,
+		         tw->target, tw->subtarget, port ? "; a port: it may not boot on this board unchanged" : "",
+		         img, sup);
+	else
+		snprintf(imgs, sizeof(imgs),
+		         "OpenWrt's initramfs-kernel image of this device's target from RAM, its "
+		         "squashfs-sysupgrade image to install");
+	step(a,
+	     "Boot from RAM over the line, with %s: %s -- it says how long the transfer takes before it starts "
+	     "(YMODEM moves about %u bytes a second at %u baud), then checks U-Boot's crc32 against the file's and "
+	     "boots it with %s; for the Ralink SDK menu add --protocol kermit.",
+	     imgs, in->netboot, (unsigned)((double)b / 10.0 * 1024.0 / 1029.0), b, boot);
+	step(a, "Back up the whole flash before writing anything: from a running shell with 'mtdscope collect' "
+	        "(copied in with 'mtdscope collect --paste' when only a shell exists, then 'collect --twice' over "
+	        "any link the device has), or with the programmer of the last step; keep the Factory partition "
+	        "(MACs, wifi calibration) safe.");
+	step(a,
+	     "Install for good at the loader: make the whole-chip image (this unit's own Factory kept: 'mtdscope "
+	     "rebuild'), then 'mtdscope netboot --via serial --write --layout LAYOUT --line /dev/ttyUSB0 --baud %u "
+	     "--image FULL.bin' sends each partition over the line and checks its crc32 after the load and after "
+	     "the read-back%s.",
+	     b, chip_time);
+	step(a,
+	     "Last resort, when the loader has no serial load or the unit does not start: an SPI programmer on the "
+	     "%s%sflash chip%s%s (a CH341A-class programmer at 3.3 V with a SOIC-8 clip, the board unpowered): "
+	     "read it twice and compare ('flashrom -p ch341a_spi -r a.bin', again into b.bin, 'cmp a.bin b.bin'), "
+	     "keep that backup, then write the whole-chip image with the lines 'mtdscope plan --via flashrom "
+	     "--layout LAYOUT --image FULL.bin' prints.",
+	     ftype, ftype[0] ? " " : "", chipname[0] ? ", " : "", chipname);
+}
+
 void mtd_assess_install(const struct mtd_profile *p, struct mtd_assessment *a)
 {
 	struct mtd_install *in = &a->install;
@@ -92,7 +194,11 @@ void mtd_assess_install(const struct mtd_profile *p, struct mtd_assessment *a)
 	bool no_eth = p->eth_ports.src && p->eth_ports.n == 0;
 	bool uboot = p->bootloader.src && strstr(p->bootloader.s, "U-Boot");
 	bool loader = uboot || p->tftp.src || p->interrupt.src || p->nmenu || p->tftp_server.src;
-	if (no_eth || !loader || a->verdict == MTD_VERDICT_NOT_VIABLE)
+	if (no_eth) {
+		serial_install(p, a);
+		return;
+	}
+	if (!loader || a->verdict == MTD_VERDICT_NOT_VIABLE)
 		return;
 	/* whose images: the device itself, a twin that fits, else the closest device (a port) */
 	const struct mtd_twin *tw = NULL;

@@ -94,6 +94,28 @@ static void trim_into(char *out, size_t size, const char *s)
 	out[n] = 0;
 }
 
+/* "88F6560 A0" -> "88F6560", "Qualcomm Foo1234 rev 2" -> "Foo1234": the first word of 4 or more letters and
+ * digits holding a digit and a letter names the chip; revisions and vendors are not part of its name */
+static void chip_token(char *v)
+{
+	for (char *p = v; *p;) {
+		size_t n = strcspn(p, " \t(),");
+		bool digit = false, alpha = false, ok = n >= 4;
+		for (size_t i = 0; i < n; i++) {
+			digit |= isdigit((unsigned char)p[i]) != 0;
+			alpha |= isalpha((unsigned char)p[i]) != 0;
+			ok &= isalnum((unsigned char)p[i]) || p[i] == '_' || p[i] == '-';
+		}
+		if (ok && digit && alpha) {
+			memmove(v, p, n);
+			v[n] = 0;
+			return;
+		}
+		p += n;
+		p += strspn(p, " \t(),");
+	}
+}
+
 /* "MT$2" with the captures of m over line */
 static void expand(const char *tpl, size_t tn, const char *line, const regmatch_t *m, size_t nm, char *out, size_t size)
 {
@@ -176,8 +198,17 @@ static bool convert(const char *conv, struct mtd_pattern_hit *h)
 		} else {
 			/* a name the SoC table does not know: kept as a claim */
 			trim_into(h->value, sizeof(h->value), s);
-			snprintf(h->note, sizeof(h->note), "%s", "not a SoC the tables know: the name may be bogus");
-			h->weight = 5;
+			chip_token(h->value);
+			if (h->weight >= MTD_PATTERN_CHIP_LINE) {
+				/* a line that only ever names the chip ("SoC: ...", "TrendChip TC3182 SOC prom init")
+				 */
+				snprintf(h->note, sizeof(h->note), "%s", MTD_SOC_UNLISTED_NOTE);
+				h->weight = MTD_SOC_CLAIM_NAMED;
+			} else {
+				snprintf(h->note, sizeof(h->note), "%s",
+				         "not a SoC the tables know: the name may be bogus");
+				h->weight = MTD_SOC_CLAIM_WEAK;
+			}
 			if (!h->value[0])
 				return false;
 		}

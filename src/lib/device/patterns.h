@@ -14,6 +14,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* A SoC name the tables (data/socs.tsv: every SoC of an OpenWrt device, target or Linux 6.1 device tree)
+ * do not know is kept as a claim: from a line that only ever names the chip (pattern weight at least
+ * MTD_PATTERN_CHIP_LINE) it is a SoC no OpenWrt target runs on, else it may be a placeholder ("Philips Nino"). */
+#define MTD_PATTERN_CHIP_LINE 85
+#define MTD_SOC_CLAIM_NAMED   6
+#define MTD_SOC_CLAIM_WEAK    5
+#define MTD_SOC_UNLISTED_NOTE "no OpenWrt device, target or Linux 6.1 DT has this SoC"
+
 struct mtd_pattern {
 	const char *id, *source, *cue, *regex, *key, *value, *layer;
 	int weight;

@@ -10,6 +10,7 @@
 #include <mtdscope/device.h>
 
 #include "kb.h"
+#include "patterns.h"
 
 #define MIB (1ull << 20)
 
@@ -68,7 +69,7 @@ static void resolve_soc(const struct mtd_facts *f, struct mtd_profile *p)
 			continue;
 		const struct mtd_kb_soc *k = mtd_kb_soc_by_name(x->value);
 		if (!k) {
-			if (!claim)
+			if (!claim || x->weight > claim->weight)
 				claim = x;
 			continue;
 		}
@@ -78,7 +79,14 @@ static void resolve_soc(const struct mtd_facts *f, struct mtd_profile *p)
 		}
 	}
 	if (!b) {
-		if (claim) {
+		if (claim && claim->weight == MTD_SOC_CLAIM_NAMED) {
+			/* the SoC table holds every SoC OpenWrt builds for: one it lacks has no target */
+			set(&p->soc, claim);
+			p->soc_status = "none";
+			p->soc_notes =
+			    "no OpenWrt device, target or Linux 6.1 device tree names it; a port would need a "
+			    "new SoC target";
+		} else if (claim) {
 			set(&p->soc, claim);
 			conflict(p, claim, NULL,
 			         "'%s' is not a SoC this tool knows; the name may be bogus (old kernels print "
@@ -121,7 +129,7 @@ static void resolve_soc(const struct mtd_facts *f, struct mtd_profile *p)
 			break;
 		}
 	}
-	if (claim && claim->weight <= 5)
+	if (claim && claim->weight <= MTD_SOC_CLAIM_NAMED)
 		conflict(p, b, claim, "%s says the SoC is '%s', which is not a SoC; %s (%s) is", claim->layer,
 		         claim->value, bk->name, b->layer);
 	if (strcmp(bk->name, "MT7628") == 0 && b->note && strstr(b->note, "7628_MP"))
@@ -640,6 +648,38 @@ static void resolve_layout(struct mtd_profile *p)
 	p->slot_b = bb;
 }
 
+/* No line gives the flash size: the end of the flash's own partition table, when that is a power of two
+ * (a table the kernel announces for the whole chip ends at its size; a table ending elsewhere says nothing) */
+static void flash_from_parts(struct mtd_profile *p)
+{
+	if (p->flash_size.src || !p->nparts)
+		return;
+	uint64_t end = 0;
+	const struct mtd_fact *last = NULL;
+	for (size_t k = 0; k < p->nparts; k++) {
+		const struct mtd_fact *x = p->parts[k];
+		if (x->has_offset && x->offset + x->size > end) {
+			end = x->offset + x->size;
+			last = x;
+		}
+	}
+	if (!last || end < MIB || (end & (end - 1)))
+		return;
+	/* a whole-chip partition ("ALL", "fullflash") that ends elsewhere: the table contradicts itself */
+	for (size_t k = 0; k < p->nparts; k++) {
+		const struct mtd_fact *x = p->parts[k];
+		const char *n = x->value;
+		if (x->has_offset && x->offset == 0 && x->offset + x->size != end &&
+		    (!strcasecmp(n, "ALL") || !strcasecmp(n, "fullflash") || !strcasecmp(n, "all_flash") ||
+		     !strcasecmp(n, "flash") || !strcasecmp(n, "whole_flash")))
+			return;
+	}
+	p->flash_size.n = end;
+	p->flash_size.src = last;
+	p->flash_size.s = mib(p, end);
+	conflict(p, last, NULL, "flash size %s: no line gives it; the partition table ends there", p->flash_size.s);
+}
+
 int mtd_profile_build(const struct mtd_facts *f, struct mtd_profile *p)
 {
 	memset(p, 0, sizeof(*p));
@@ -672,6 +712,7 @@ int mtd_profile_build(const struct mtd_facts *f, struct mtd_profile *p)
 	resolve_ram(f, p);
 	resolve_flash(f, p);
 	resolve_parts(f, p);
+	flash_from_parts(p);
 	resolve_layout(p);
 	resolve_radios(f, p);
 	resolve_endpoints(f, p);
