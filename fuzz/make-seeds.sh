@@ -96,3 +96,14 @@ seed ubi "$w/bad-ec.ubi" nor-bad-ec-peb1.ubi
 # fuzz_unpack: the first byte picks the unpacker (1 cpio, 2 tar, 5 ubi: fuzz/fuzz_unpack.c)
 { printf '\001'; cat cpio/tiny-bin-be.cpio; } >unpack/cpio-bin-be; { printf '\002'; cat tar/tiny-v7.tar; } >unpack/tar-v7
 { printf '\005'; cat ubi/nor-bad-ec-peb1.ubi; } >unpack/ubi-bad-ec
+# squashfs 3.x LZMA blocks with props 0x6d and no size field (tests/fs/make_squashfs3.py --lzma-nosize)
+python3 ../../tests/fs/make_squashfs3.py --be --lzma --lzma-props 0x6d --lzma-nosize "$w/root" "$w/v3n.sqfs"
+seed squashfs "$w/v3n.sqfs" tiny-v3-be-lzma-6d-nosize.sqfs
+# squashfs 2.1 (tests/fs/make_squashfs3.py --v2): zlib little-endian, LZMA without the size field big-endian
+python3 ../../tests/fs/make_squashfs3.py --v2 "$w/root" "$w/v2.sqfs"; seed squashfs "$w/v2.sqfs" tiny-v2-le.sqfs
+python3 ../../tests/fs/make_squashfs3.py --v2 --be --lzma --lzma-nosize "$w/root" "$w/v2b.sqfs"; seed squashfs "$w/v2b.sqfs" tiny-v2-be-lzma-nosize.sqfs
+{ printf '\000'; cat squashfs/tiny-v2-be-lzma-nosize.sqfs; } >unpack/squashfs-v2-be-lzma
+# big-endian squashfs 4.0 with every structure swapped (tests/fs/squashfs4_to_be.py of a -noI -noF image)
+mksquashfs "$w/root" "$w/st.sqfs" -comp gzip -noI -noF -no-xattrs -noappend -all-root -quiet >/dev/null
+python3 ../../tests/fs/squashfs4_to_be.py "$w/st.sqfs" "$w/be4.sqfs"; seed squashfs "$w/be4.sqfs" tiny-gzip-be-full.sqfs
+{ printf '\000'; cat squashfs/tiny-gzip-be-full.sqfs; } >unpack/squashfs-4-be

@@ -23,7 +23,7 @@ pkgs_build="meson ninja-build pkg-config gcc clang libclang-rt-14-dev clang-form
 pkgs_build="$pkgs_build
 	libpq-dev"
 # Tests and fixtures: the real tools of the field and the reference readers.
-pkgs_tools="u-boot-tools squashfs-tools mtd-utils device-tree-compiler xz-utils lzma zstd lz4 lzop
+pkgs_tools="u-boot-tools squashfs-tools squashfs-tools-ng mtd-utils device-tree-compiler xz-utils lzma zstd lz4 lzop
 	gzip cpio tar u-boot-qemu qemu-system-mips qemu-user binwalk libubootenv-tool tftp-hpa atftp
 	curl busybox-static flashrom tftpd-hpa e2fsprogs gdisk fdisk jq iproute2
 	python3 python3-jsonschema perl time gcc-mipsel-linux-gnu libc6-dev-mipsel-cross usb.ids pci.ids lzma-alone

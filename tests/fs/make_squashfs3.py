@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Write a squashfs 3.1 image of a directory tree by the documented 3.x layout.
+"""Write a squashfs 3.1 (or, with --v2, 2.1) image of a directory tree by the documented layout.
 
 Debian's squashfs-tools 4.5 reads 3.x images (unsquashfs) but writes 4.0 only, so the tests
 write 3.x images themselves, by the layout squashfs-tools 4.x keeps for reading them
@@ -9,10 +9,19 @@ and fragment blocks after the 119-byte superblock, inode table, directory table,
 table blocks, fragment index, uid table; bytes_used excludes the 4 KiB padding.  Files
 smaller than a block go into fragments (the 3.x default), larger ones into whole blocks.
 --lzma compresses every block as an LZMA-alone stream (13-byte header, properties 0x5d),
-as the vendor builds sasquatch reads do; --check sets flag 2 (a marker byte after each
-metadata block header).  Regular files, directories and symlinks only.
+as the vendor builds sasquatch reads do; --lzma-props P takes another properties byte
+(P = (pb * 5 + lp) * 9 + lc, e.g. 0x6d for lc=1 lp=2 pb=2, the kernel LZMA settings of
+OpenWrt-era MIPS builds); --lzma-nosize leaves the 8-byte uncompressed size out of each
+block's header (the properties are followed directly by the data: the variant sasquatch's
+lzma_standard_uncompress accepts).  --check sets flag 2 (a marker byte after each metadata
+block header).  --v2 writes the 2.x layout instead (squashfs_compat.h's *_2 structures, read by
+unsquash-2.c): 4-byte base inodes without mtime or inode number, 24-bit directory blocks, 4-byte
+directory headers and 3-byte entries, the listing size without 3.x's "+ 3", 8-byte fragment
+entries behind 32-bit index entries, and the 32-bit table offsets of the superblock only.
+Regular files, directories and symlinks only.
 
-usage: make_squashfs3.py [--be] [--lzma] [--check] [--block N] [--mtime T] TREE OUT
+usage: make_squashfs3.py [--v2] [--be] [--lzma [--lzma-props P] [--lzma-nosize]] [--check] [--block N]
+                         [--mtime T] TREE OUT
 """
 import argparse
 import lzma
@@ -23,7 +32,10 @@ import zlib
 
 p = argparse.ArgumentParser()
 p.add_argument("--be", action="store_true")
+p.add_argument("--v2", action="store_true")
 p.add_argument("--lzma", action="store_true")
+p.add_argument("--lzma-props", type=lambda v: int(v, 0), default=0x5d)
+p.add_argument("--lzma-nosize", action="store_true")
 p.add_argument("--check", action="store_true")
 p.add_argument("--block", type=int, default=65536)
 p.add_argument("--mtime", type=int, default=1600000000)
@@ -54,8 +66,12 @@ def bits(fields):
 
 def compress(data):
     if a.lzma:
-        return lzma.compress(data, format=lzma.FORMAT_ALONE,
-                             filters=[{"id": lzma.FILTER_LZMA1, "dict_size": 1 << 20, "lc": 3, "lp": 0, "pb": 2}])
+        pr = a.lzma_props
+        c = lzma.compress(data, format=lzma.FORMAT_ALONE,
+                          filters=[{"id": lzma.FILTER_LZMA1, "dict_size": 1 << 20,
+                                    "lc": pr % 9, "lp": pr // 9 % 5, "pb": pr // 45}])
+        assert c[0] == pr
+        return c[:5] + c[13:] if a.lzma_nosize else c
     return zlib.compress(data, 9)
 
 
@@ -122,8 +138,12 @@ number(a.tree)
 parent_of = {}
 
 
+V2 = a.v2
+
+
 def base(typ, mode, ino):
-    return bits([(typ, 4), (mode & 0o7777, 12), (0, 8), (255, 8)]) + struct.pack(E + "iI", a.mtime, ino)
+    b = bits([(typ, 4), (mode & 0o7777, 12), (0, 8), (255, 8)])
+    return b if V2 else b + struct.pack(E + "iI", a.mtime, ino)
 
 
 def write(path):
@@ -133,7 +153,7 @@ def write(path):
     if stat.S_ISLNK(st.st_mode):
         t = os.readlink(path).encode()
         r = inodes.ref()
-        inodes.add(base(3, st.st_mode, ino) + struct.pack(E + "IH", 1, len(t)) + t)
+        inodes.add(base(3, st.st_mode, ino) + (b"" if V2 else struct.pack(E + "I", 1)) + struct.pack(E + "H", len(t)) + t)
         return r, 3
     if stat.S_ISREG(st.st_mode):
         data = open(path, "rb").read()
@@ -151,7 +171,9 @@ def write(path):
                 words.append(w)
                 image.extend(c if not w & (1 << 24) else raw)
         r = inodes.ref()
-        inodes.add(base(2, st.st_mode, ino) + struct.pack(E + "QIII", start, frag, off, len(data)) +
+        head = struct.pack(E + "iIIII", a.mtime, start, frag, off, len(data)) if V2 else \
+            struct.pack(E + "QIII", start, frag, off, len(data))
+        inodes.add(base(2, st.st_mode, ino) + head +
                    b"".join(struct.pack(E + "I", w) for w in words))
         return r, 2
     # a directory: children, then its listing, then its inode
@@ -167,13 +189,21 @@ def write(path):
             group.append(kids[i])
             i += 1
         b0 = numbers[os.path.join(path, group[0][0])]
-        listing += bits([(len(group) - 1, 8), (blk, 32), (b0, 32)])
+        listing += bits([(len(group) - 1, 8), (blk, 24)]) if V2 else bits([(len(group) - 1, 8), (blk, 32), (b0, 32)])
         for n, ((_, off), typ) in group:
             nb = n.encode()
-            listing += bits([(off, 13), (typ, 3), (len(nb) - 1, 8), (numbers[os.path.join(path, n)] - b0, 16)]) + nb
+            if V2:
+                listing += bits([(off, 13), (typ, 3), (len(nb) - 1, 8)]) + nb
+            else:
+                listing += bits([(off, 13), (typ, 3), (len(nb) - 1, 8),
+                                 (numbers[os.path.join(path, n)] - b0, 16)]) + nb
     dirs.add(bytes(listing))
     parent = numbers.get(os.path.dirname(path), len(numbers) + 1) if path != a.tree else len(numbers) + 1
     r = inodes.ref()
+    if V2:
+        inodes.add(base(1, st.st_mode, ino) + bits([(len(listing), 19), (lref[1], 13)]) +
+                   struct.pack(E + "i", a.mtime) + bits([(lref[0], 24)]))
+        return r, 1
     inodes.add(base(1, st.st_mode, ino) + struct.pack(E + "I", 2 + sum(1 for _, (_, t) in kids if t == 1)) +
                bits([(len(listing) + 3, 19), (lref[1], 13)]) + struct.pack(E + "II", lref[0], parent))
     return r, 1
@@ -186,7 +216,7 @@ image += inodes.finish()
 dir_start = len(image)
 image += dirs.finish()
 # fragment table: 16-byte entries in metadata blocks, then the index of those blocks
-fm = bytearray(b"".join(struct.pack(E + "QII", s, w, 0) for s, w in frags))
+fm = bytearray(b"".join(struct.pack(E + ("II" if V2 else "QII"), s, w, *(() if V2 else (0,))) for s, w in frags))
 index = []
 for k in range(0, len(fm), META):
     index.append(len(image))
@@ -194,17 +224,17 @@ for k in range(0, len(fm), META):
     m.add(bytes(fm[k:k + META]))
     image += m.finish()
 frag_start = len(image)
-image += b"".join(struct.pack(E + "Q", x) for x in index)
+image += b"".join(struct.pack(E + ("I" if V2 else "Q"), x) for x in index)
 uid_start = len(image)
 image += struct.pack(E + "I", 0)
 used = len(image)
 sb = bytearray()
 sb += (b"sqsh" if BE else b"hsqs")
 sb += struct.pack(E + "IIIIII", len(numbers), used & 0xFFFFFFFF, uid_start & 0xFFFFFFFF, 0, inode_start, dir_start)
-sb += struct.pack(E + "HHHH", 3, 1, BS & 0xFFFF, BS.bit_length() - 1)
+sb += struct.pack(E + "HHHH", 2 if V2 else 3, 1, BS & 0xFFFF, BS.bit_length() - 1)
 sb += struct.pack(E + "BBB", 4 if a.check else 0, 1, 0)
 sb += struct.pack(E + "iQIII", a.mtime, (root_blk << 16) | root_off, BS, len(frags), frag_start & 0xFFFFFFFF)
-sb += struct.pack(E + "qqqqqqq", used, uid_start, 0, inode_start, dir_start, frag_start, -1)
+sb += bytes(56) if V2 else struct.pack(E + "qqqqqqq", used, uid_start, 0, inode_start, dir_start, frag_start, -1)
 assert len(sb) == 119
 image[:119] = sb
 image += b"\0" * (-len(image) % 4096)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# squashfs 3.x, both byte orders, zlib and the vendor LZMA variant (LZMA-alone blocks, props 0x5d, what
-# sasquatch reads): Debian's mksquashfs 4.5 writes 4.0 only, so tests/fs/make_squashfs3.py writes 3.1
+# squashfs 3.x, both byte orders, zlib and the vendor LZMA variants (LZMA-alone blocks with props 0x5d,
+# 0x6d or 0x02, or the properties without the size field: what sasquatch reads): Debian's mksquashfs 4.5 writes 4.0 only, so tests/fs/make_squashfs3.py writes 3.1
 # images by the documented 3.x layout; Debian's unsquashfs 4.5 (which reads 3.x) checks the zlib ones
 # (-s superblock, the extracted tree), and mtdscope's extraction is compared with it and with the tree.
 . "$SRCDIR/tests/lib.sh"
@@ -26,7 +26,8 @@ head -c 3000 /dev/urandom > "$T/junk"
 want=$(tree_view "$T/root")
 
 n=0
-for v in "" "--be" "--check" "--block 16384" "--lzma" "--be --lzma" "--be --lzma --check"; do
+for v in "" "--be" "--check" "--block 16384" "--lzma" "--be --lzma" "--be --lzma --check" \
+	"--lzma --lzma-props 0x6d" "--be --lzma --lzma-props 0x02" "--lzma --lzma-nosize" "--be --lzma --lzma-props 0x6d --lzma-nosize"; do
 	n=$((n + 1))
 	img="$T/s$n.sq"
 	# shellcheck disable=SC2086

@@ -317,7 +317,7 @@ static int probe_v4_be(struct mtd_probe *p, const uint8_t sb[SB_SIZE])
 	mtd_probe_hex(p, "flags", false, s.flags);
 	add_time(p, "mkfs_time", s.mtime);
 	mtd_probe_str(p, "note", false,
-	              "big-endian squashfs 4.0: superblock only (libsquashfs reads little-endian images)");
+	              "big-endian squashfs 4.0: superblock fields here; extract reads it (mtdscope's own reader)");
 	if (s.used > avail) {
 		mtd_probe_problem(p, "truncated: bytes_used is 0x%llx, only 0x%llx present", (unsigned long long)s.used,
 		                  (unsigned long long)avail);
@@ -400,11 +400,8 @@ static int probe_v3(struct mtd_probe *p, const uint8_t sb[SB_SIZE], bool be, con
 	if (strcmp(magic, "hsqs") != 0 && strcmp(magic, "sqsh") != 0)
 		mtd_probe_str(p, "magic", false, "%s", magic);
 	add_time(p, "mkfs_time", mtime);
-	if (major == 3)
-		mtd_probe_str(p, "note", false, "squashfs %u.%u: superblock fields here; extract reads it (3.x reader)",
-		              major, minor);
-	else
-		mtd_probe_str(p, "note", false, "squashfs %u.%u: superblock only, root not listed", major, minor);
+	mtd_probe_str(p, "note", false, "squashfs %u.%u: superblock fields here; extract reads it (2.x/3.x reader)",
+	              major, minor);
 	if (used > avail) {
 		mtd_probe_problem(p, "truncated: bytes_used is 0x%llx, only 0x%llx present", (unsigned long long)used,
 		                  (unsigned long long)avail);
@@ -943,8 +940,11 @@ static int walk_dir(struct walk *w, const sqfs_inode_generic_t *dir, const char 
 /* ---- squashfs 3.x (either byte order): mtdscope's own reader, libsquashfs reads 4.0 only ---- */
 
 /*
- * Layout of squashfs-tools 3.x (squashfs_compat.h of squashfs-tools 4.x,
- * which still reads it): every structure is a packed run of bit fields, laid
+ * Layout of squashfs-tools 3.x and 2.x (squashfs_compat.h of squashfs-tools
+ * 4.x, which still reads them; 2.x differences in sq2_inode(), the
+ * superblock's 32-bit table offsets, 4-byte directory headers and 3-byte
+ * entries, a listing size without the 3.x "+ 3", fragment entries of 8 bytes
+ * behind a 32-bit index): every structure is a packed run of bit fields, laid
  * out least significant bit first in little-endian images and most
  * significant bit first in big-endian ones (so whole-byte fields are plain
  * little- or big-endian integers).  The 119-byte superblock holds the root
@@ -961,7 +961,8 @@ static int walk_dir(struct walk *w, const sqfs_inode_generic_t *dir, const char 
  * (count - 1, the inodes' metadata block, a base inode number), then entries
  * (inode offset, type, name length - 1, inode number difference, name).
  * Blocks are zlib, or LZMA in the vendor builds (an LZMA-alone stream with
- * its 13-byte header, what sasquatch reads): told apart per block.
+ * its 13-byte header, or the 5 property bytes alone before the data, any
+ * lc/lp/pb: what sasquatch reads): told apart per block (sq3_decode).
  */
 
 #define SQ3_SB        119u
@@ -986,8 +987,8 @@ struct sq3_link {
 struct sq3 {
 	const struct mtd_reader *in;
 	struct mtd_fs_sink *sink;
-	bool be, check;
-	uint32_t inodes, bsize, frags;
+	bool be, check, v2, v4; /* v4: big-endian 4.0, the only 4.0 this reader sees */
+	uint32_t inodes, bsize, frags, mkfs;
 	uint64_t root, used, inode_tab, dir_tab, frag_tab;
 	struct sq3_table it, dt;
 	uint64_t *frag_at;
@@ -1013,28 +1014,79 @@ static uint64_t sq3_bits(const uint8_t *b, unsigned pos, unsigned n, bool be)
 	return v;
 }
 
-/* Decode one block: zlib, or an LZMA-alone stream.  Decoded length or -1. */
+/*
+ * An LZMA stream whose 5 property bytes are at src and whose range-coded data
+ * starts at src + skip, decoded into dst: the properties (lc/lp/pb byte, any
+ * valid one: vendors use 0x6d and others besides 0x5d, and the dictionary
+ * size) go to liblzma in a 13-byte LZMA-alone header with an unknown size.
+ */
+static long sq3_lzma(const uint8_t *src, size_t n, size_t skip, uint8_t *dst, size_t cap)
+{
+	uint8_t hdr[13];
+	lzma_stream z = LZMA_STREAM_INIT;
+	if (n <= skip || src[0] >= 225 || src[0] % 9 + src[0] / 9 % 5 > 4)
+		return -1; /* liblzma's LZMA1 takes lc + lp <= 4 */
+	memcpy(hdr, src, 5);
+	memset(hdr + 5, 0xff, 8);
+	if (lzma_alone_decoder(&z, 64u << 20) != LZMA_OK)
+		return -1;
+	z.next_in = hdr;
+	z.avail_in = sizeof(hdr);
+	z.next_out = dst;
+	z.avail_out = cap;
+	lzma_ret ret = lzma_code(&z, LZMA_RUN);
+	if (ret == LZMA_OK && !z.avail_in) {
+		z.next_in = src + skip;
+		z.avail_in = n - skip;
+		ret = lzma_code(&z, LZMA_FINISH);
+	}
+	long got = (long)(cap - z.avail_out);
+	bool all_in = !z.avail_in;
+	lzma_end(&z);
+	/* without an end marker the stream ends with its input (LZMA_BUF_ERROR) or with a full buffer (LZMA_OK) */
+	if (ret == LZMA_STREAM_END ||
+	    ((ret == LZMA_OK || ret == LZMA_BUF_ERROR) && got > 0 && (all_in || !z.avail_out)))
+		return got;
+	return -1;
+}
+
+/*
+ * Decode one block: zlib, or LZMA as the vendor builds write it (what
+ * sasquatch reads): an LZMA-alone stream (5 property bytes, the 64-bit
+ * uncompressed size or all ones, the data), or the properties followed
+ * directly by the data, the size left out.  A range-coded stream opens with
+ * a zero byte: that and a size that fits the block tell the two apart, and
+ * the other is tried when the first does not decode.  Decoded length or -1.
+ */
 static long sq3_decode(const uint8_t *src, size_t n, uint8_t *dst, size_t cap)
 {
 	if (n >= 2 && (src[0] & 0x0f) == 8 && ((src[0] << 8) | src[1]) % 31 == 0) {
 		uLongf out = cap;
 		return uncompress(dst, &out, src, n) == Z_OK ? (long)out : -1;
 	}
-	if (n > 13 && src[0] < 225) {
+	if (n >= 6 && !memcmp(src,
+	                      "\xfd"
+	                      "7zXZ",
+	                      6)) { /* 4.0's xz */
 		lzma_stream z = LZMA_STREAM_INIT;
-		if (lzma_alone_decoder(&z, 64u << 20) != LZMA_OK)
+		if (lzma_stream_decoder(&z, 64u << 20, 0) != LZMA_OK)
 			return -1;
-		z.next_in = src;
-		z.avail_in = n;
-		z.next_out = dst;
-		z.avail_out = cap;
+		z.next_in = src, z.avail_in = n, z.next_out = dst, z.avail_out = cap;
 		lzma_ret ret = lzma_code(&z, LZMA_FINISH);
 		long got = (long)(cap - z.avail_out);
 		lzma_end(&z);
-		/* a known size in the header ends the stream without an end marker: LZMA_OK with all output made */
-		return ret == LZMA_STREAM_END || (ret == LZMA_OK && got > 0) || ret == LZMA_BUF_ERROR ? got : -1;
+		return ret == LZMA_STREAM_END ? got : -1;
 	}
-	return -1;
+	if (n < 6 || src[0] >= 225)
+		return -1;
+	uint64_t size = n >= 13 ? mtd_le64(src + 5) : 0;
+	bool alone = n > 13 && src[13] == 0 && (size == UINT64_MAX || size <= cap);
+	long got = alone ? sq3_lzma(src, n, 13, dst, cap) : -1;
+	if (alone && got >= 0 && size != UINT64_MAX && (uint64_t)got != size)
+		got = -1;
+	if (got < 0 && src[5] == 0)
+		got = sq3_lzma(src, n, 5, dst, cap);
+	return got;
 }
 
 /* Read the metadata block at `at` (absolute); its decoded bytes into dst (8 KiB), length or -1; *next after it. */
@@ -1113,21 +1165,169 @@ static size_t sq3_ref(const struct sq3_table *t, uint64_t block, uint32_t offset
 struct sq3_inode {
 	unsigned type;
 	uint32_t mode, mtime, ino, nlink;
-	uint64_t start, size; /* files: first block, size; dirs: listing block, size + 3 */
-	uint32_t frag, offset, rdev;
-	size_t list_at, link_at; /* files: block list; symlinks: target (positions in it.buf) */
+	uint64_t start, size;                       /* files: first block, size; dirs: listing block, size + 3 */
+	uint32_t frag, offset, rdev, rdev_minor_hi; /* rdev: major << 8 | low 8 bits of the minor */
+	size_t list_at, link_at;                    /* files: block list; symlinks: target (positions in it.buf) */
 };
+
+/*
+ * A 2.x inode: a 4-byte base (type, mode, uid and gid indexes) with no
+ * mtime or inode number; directories (15 bytes: listing size, offset, mtime,
+ * 24-bit block) and long directories (18 bytes, then their index), files
+ * (24 bytes: mtime, first block, fragment, offset, size, then 32-bit block
+ * words), symlinks and devices (a 16-bit size or rdev).  Symlinks, devices
+ * and IPC inodes take the filesystem's mkfs time.
+ */
+static bool sq2_inode(struct sq3 *s, const uint8_t *b, size_t p, size_t left, struct sq3_inode *o)
+{
+	bool be = s->be;
+	o->type = (unsigned)sq3_bits(b, 0, 4, be);
+	o->mode = (uint32_t)sq3_bits(b, 4, 12, be);
+	o->mtime = s->mkfs;
+	o->nlink = 1;
+	switch (o->type) {
+	case 1:
+		if (left < 15)
+			return false;
+		o->size = sq3_bits(b, 32, 19, be);
+		o->offset = (uint32_t)sq3_bits(b, 51, 13, be);
+		o->mtime = (uint32_t)sq3_bits(b, 64, 32, be);
+		o->start = sq3_bits(b, 96, 24, be);
+		return true;
+	case 8:
+		if (left < 18)
+			return false;
+		o->type = 1;
+		o->size = sq3_bits(b, 32, 27, be);
+		o->offset = (uint32_t)sq3_bits(b, 59, 13, be);
+		o->mtime = (uint32_t)sq3_bits(b, 72, 32, be);
+		o->start = sq3_bits(b, 104, 24, be);
+		return true;
+	case 2:
+		if (left < 24)
+			return false;
+		o->mtime = (uint32_t)sq3_bits(b, 32, 32, be);
+		o->start = sq3_bits(b, 64, 32, be);
+		o->frag = (uint32_t)sq3_bits(b, 96, 32, be);
+		o->offset = (uint32_t)sq3_bits(b, 128, 32, be);
+		o->size = sq3_bits(b, 160, 32, be);
+		o->list_at = p + 24;
+		return true;
+	case 3:
+		if (left < 6)
+			return false;
+		o->size = sq3_bits(b, 32, 16, be);
+		o->link_at = p + 6;
+		return o->size <= left - 6;
+	case 4:
+	case 5:
+		if (left < 6)
+			return false;
+		o->rdev = (uint32_t)sq3_bits(b, 32, 16, be);
+		return true;
+	case 6:
+	case 7: return true;
+	default: return false;
+	}
+}
+
+/*
+ * A 4.0 inode (squashfs_fs.h of squashfs-tools 4.x, every field a whole
+ * 16-, 32- or 64-bit integer, here big-endian): a 16-byte base (type, mode,
+ * uid and gid indexes, mtime, inode number), then per type; the extended
+ * types (8 directory, 9 file, 10-14) carry a link count and an xattr index
+ * as well.  Device numbers are the kernel's new encoding.
+ */
+static bool sq4_inode(struct sq3 *s, const uint8_t *b, size_t p, size_t left, struct sq3_inode *o)
+{
+	bool be = s->be;
+#define F(at, n) sq3_bits(b, (at)*8, (n), be)
+	if (left < 16)
+		return false;
+	o->type = (unsigned)F(0, 16);
+	o->mode = (uint32_t)F(2, 16);
+	o->mtime = (uint32_t)F(8, 32);
+	o->ino = (uint32_t)F(12, 32);
+	o->nlink = 1;
+	switch (o->type) {
+	case 1:
+		if (left < 32)
+			return false;
+		o->start = F(16, 32), o->nlink = (uint32_t)F(20, 32), o->size = F(24, 16),
+		o->offset = (uint32_t)F(26, 16);
+		return true;
+	case 8:
+		if (left < 40)
+			return false;
+		o->type = 1;
+		o->nlink = (uint32_t)F(16, 32), o->size = F(20, 32), o->start = F(24, 32),
+		o->offset = (uint32_t)F(34, 16);
+		return true;
+	case 2:
+		if (left < 32)
+			return false;
+		o->start = F(16, 32), o->frag = (uint32_t)F(20, 32), o->offset = (uint32_t)F(24, 32),
+		o->size = F(28, 32);
+		o->list_at = p + 32;
+		return true;
+	case 9:
+		if (left < 56)
+			return false;
+		o->type = 2;
+		o->start = F(16, 64), o->size = F(24, 64), o->nlink = (uint32_t)F(40, 32);
+		o->frag = (uint32_t)F(44, 32), o->offset = (uint32_t)F(48, 32);
+		o->list_at = p + 56;
+		return true;
+	case 3:
+	case 10:
+		if (left < 24)
+			return false;
+		o->type = 3;
+		o->nlink = (uint32_t)F(16, 32), o->size = F(20, 32);
+		o->link_at = p + 24;
+		return o->size <= left - 24;
+	case 4:
+	case 5:
+	case 11:
+	case 12: {
+		if (left < 24)
+			return false;
+		o->type = o->type > 7 ? o->type - 7 : o->type;
+		o->nlink = (uint32_t)F(16, 32);
+		uint32_t dev = (uint32_t)F(20, 32);
+		uint32_t maj = (dev >> 8) & 0xfff, min = (dev & 0xff) | ((dev >> 12) & 0xfff00);
+		o->rdev = maj << 8 | (min & 0xff);
+		o->rdev_minor_hi = min >> 8;
+		return true;
+	}
+	case 6:
+	case 7:
+	case 13:
+	case 14:
+		if (left < 20)
+			return false;
+		o->type = o->type > 7 ? o->type - 7 : o->type;
+		o->nlink = (uint32_t)F(16, 32);
+		return true;
+	default: return false;
+	}
+#undef F
+}
 
 static bool sq3_inode(struct sq3 *s, uint64_t block, uint32_t offset, struct sq3_inode *o)
 {
 	size_t p = sq3_ref(&s->it, block, offset);
 	const uint8_t *b = s->it.buf;
 	bool be = s->be;
-	if (p == SIZE_MAX || s->it.len - p < 16)
+	if (p == SIZE_MAX || s->it.len - p < (s->v2 ? 4 : 16))
 		return false;
 	b += p;
 	size_t left = s->it.len - p;
 	memset(o, 0, sizeof(*o));
+	if (s->v2)
+		return sq2_inode(s, b, p, left, o);
+	if (s->v4)
+		return sq4_inode(s, b, p, left, o);
 	o->type = (unsigned)sq3_bits(b, 0, 4, be);
 	o->mode = (uint32_t)sq3_bits(b, 4, 12, be);
 	o->mtime = (uint32_t)sq3_bits(b, 32, 32, be);
@@ -1308,7 +1508,7 @@ static int sq3_node(struct sq3 *s, uint64_t block, uint32_t offset, char *path, 
 	case 4:
 	case 5:
 		return mtd_sink_special(sink, path, (o.type == 4 ? S_IFBLK : S_IFCHR) | (o.mode & 07777), o.rdev >> 8,
-		                        o.rdev & 0xff);
+		                        (o.rdev & 0xff) | o.rdev_minor_hi << 8);
 	default: return mtd_sink_special(sink, path, (o.type == 6 ? S_IFIFO : S_IFSOCK) | (o.mode & 07777), 0, 0);
 	}
 }
@@ -1319,10 +1519,12 @@ static int sq3_dir(struct sq3 *s, const struct sq3_inode *d, char *path, size_t 
 		mtd_sink_problem(s->sink, path, "directories nested deeper than %d: not walked", SQ3_MAX_DEPTH);
 		return 0;
 	}
-	if (d->size <= 3)
+	/* 3.x stores the listing's size + 3, 2.x its size */
+	if (d->size <= (s->v2 ? 0u : 3u))
 		return 0;
 	size_t p = sq3_ref(&s->dt, d->start, d->offset);
-	uint64_t size = d->size - 3;
+	uint64_t size = s->v2 ? d->size : d->size - 3;
+	unsigned hdr_len = s->v2 ? 4 : s->v4 ? 12 : 9, ent_len = s->v2 ? 3 : s->v4 ? 8 : 5;
 	if (p == SIZE_MAX || s->dt.len - p < size) {
 		mtd_sink_problem(s->sink, plen ? path : NULL, "directory listing at %llu:%u unreadable",
 		                 (unsigned long long)d->start, d->offset);
@@ -1331,18 +1533,26 @@ static int sq3_dir(struct sq3 *s, const struct sq3_inode *d, char *path, size_t 
 	const uint8_t *b = s->dt.buf;
 	size_t end = p + (size_t)size;
 	int rc = 0;
-	while (!rc && end - p >= 9) {
-		uint32_t count = (uint32_t)sq3_bits(b + p, 0, 8, s->be) + 1;
-		uint32_t blk = (uint32_t)sq3_bits(b + p, 8, 32, s->be);
-		uint32_t base = (uint32_t)sq3_bits(b + p, 40, 32, s->be);
-		(void)base;
-		p += 9;
+	/* headers: count - 1, the inodes' block (24 bits in 2.x, 32 in 3.x), 3.x a base inode number */
+	while (!rc && end - p >= hdr_len) {
+		/* 4.0: 32-bit count - 1, block and base inode number */
+		uint64_t count = sq3_bits(b + p, 0, s->v4 ? 32 : 8, s->be) + 1;
+		uint32_t blk = (uint32_t)sq3_bits(b + p, s->v4 ? 32 : 8, s->v2 ? 24 : 32, s->be);
+		if (count > 256) {
+			mtd_sink_problem(s->sink, plen ? path : NULL, "directory header of %llu entries (256 at most)",
+			                 (unsigned long long)count);
+			return 0;
+		}
+		p += hdr_len;
 		for (uint32_t i = 0; !rc && i < count; i++) {
-			if (end - p < 5)
+			if (end - p < ent_len)
 				return 0;
-			uint32_t off = (uint32_t)sq3_bits(b + p, 0, 13, s->be);
-			size_t nlen = (size_t)sq3_bits(b + p, 16, 8, s->be) + 1;
-			p += 5;
+			/* 4.0 entries: 16-bit offset, inode number difference, type, name length - 1 */
+			uint32_t off = (uint32_t)sq3_bits(b + p, 0, s->v4 ? 16 : 13, s->be);
+			if (s->v4 && sq3_bits(b + p, 48, 16, s->be) > 255)
+				return 0;
+			size_t nlen = (size_t)sq3_bits(b + p, s->v4 ? 56 : 16, 8, s->be) + 1;
+			p += ent_len;
 			if (end - p < nlen)
 				return 0;
 			char name[257];
@@ -1380,20 +1590,54 @@ static int unpack_v3(const struct mtd_reader *in, struct mtd_fs_sink *sink)
 	struct sq3 s = {.in = in, .sink = sink};
 	s.be = !memcmp(sb, "sqsh", 4) || !memcmp(sb, "qshs", 4);
 	bool be = s.be;
-	uint64_t len = mtd_rd_left(in);
+	uint64_t len = mtd_rd_left(in), uid_tab, guid_tab;
+	s.v2 = sq3_bits(sb, 224, 16, be) == 2;
+	s.v4 = sq3_bits(sb, 224, 16, be) == 4;
+	const char *ver = s.v2 ? "2.x" : s.v4 ? "4.0" : "3.x";
 	s.inodes = (uint32_t)sq3_bits(sb, 32, 32, be);
 	s.check = (sq3_bits(sb, 288, 8, be) >> 2) & 1;
+	s.mkfs = (uint32_t)sq3_bits(sb, 312, 32, be);
 	s.root = sq3_bits(sb, 344, 64, be);
 	s.bsize = (uint32_t)sq3_bits(sb, 408, 32, be);
 	s.frags = (uint32_t)sq3_bits(sb, 440, 32, be);
-	s.used = sq3_bits(sb, 504, 64, be);
-	uint64_t uid_tab = sq3_bits(sb, 568, 64, be), guid_tab = sq3_bits(sb, 632, 64, be);
-	s.inode_tab = sq3_bits(sb, 696, 64, be);
-	s.dir_tab = sq3_bits(sb, 760, 64, be);
-	s.frag_tab = sq3_bits(sb, 824, 64, be);
+	uint64_t more[2] = {0, 0}; /* 4.0: the export and id tables' indexes */
+	if (s.v4) {                /* 4.0: the 96-byte superblock of whole integers */
+		unsigned comp = (unsigned)sq3_bits(sb, 160, 16, be);
+		s.mkfs = (uint32_t)sq3_bits(sb, 64, 32, be);
+		s.bsize = (uint32_t)sq3_bits(sb, 96, 32, be);
+		s.frags = (uint32_t)sq3_bits(sb, 128, 32, be);
+		s.root = sq3_bits(sb, 256, 64, be);
+		s.used = sq3_bits(sb, 320, 64, be);
+		more[1] = sq3_bits(sb, 384, 64, be);
+		s.inode_tab = sq3_bits(sb, 512, 64, be);
+		s.dir_tab = sq3_bits(sb, 576, 64, be);
+		s.frag_tab = sq3_bits(sb, 640, 64, be);
+		more[0] = sq3_bits(sb, 704, 64, be);
+		uid_tab = guid_tab = 0;
+		s.check = false;
+		if (comp != 1 && comp != 2 && comp != 4) {
+			mtd_sink_problem(sink, NULL, "big-endian squashfs 4.0 with %s blocks: not extracted",
+			                 comp_name(comp));
+			return 0;
+		}
+	} else if (s.v2) { /* 2.x: the 32-bit table offsets early in the superblock */
+		s.used = sq3_bits(sb, 64, 32, be);
+		uid_tab = sq3_bits(sb, 96, 32, be), guid_tab = sq3_bits(sb, 128, 32, be);
+		s.inode_tab = sq3_bits(sb, 160, 32, be);
+		s.dir_tab = sq3_bits(sb, 192, 32, be);
+		s.frag_tab = sq3_bits(sb, 472, 32, be);
+	} else {
+		s.used = sq3_bits(sb, 504, 64, be);
+		uid_tab = sq3_bits(sb, 568, 64, be), guid_tab = sq3_bits(sb, 632, 64, be);
+		s.inode_tab = sq3_bits(sb, 696, 64, be);
+		s.dir_tab = sq3_bits(sb, 760, 64, be);
+		s.frag_tab = sq3_bits(sb, 824, 64, be);
+	}
+	/* fragment entries: 16 bytes (64-bit start, size, unused) in 3.x, 8 (32-bit start, size) in 2.x */
+	unsigned frag_ent = s.v2 ? 8 : 16, idx_ent = s.v2 ? 4 : 8;
 	if (s.bsize < 4096 || s.bsize > (1u << 20) || s.inode_tab >= s.dir_tab || s.dir_tab > len ||
-	    (uint64_t)s.frags * 16 > len) {
-		mtd_sink_problem(sink, NULL, "squashfs 3.x superblock tables do not fit the %llu-byte image",
+	    (uint64_t)s.frags * frag_ent > len) {
+		mtd_sink_problem(sink, NULL, "squashfs %s superblock tables do not fit the %llu-byte image", ver,
 		                 (unsigned long long)len);
 		return 0;
 	}
@@ -1401,12 +1645,20 @@ static int unpack_v3(const struct mtd_reader *in, struct mtd_fs_sink *sink)
 	uint64_t dir_end = len < s.used ? len : s.used;
 	uint64_t cands[] = {s.frag_tab, uid_tab, guid_tab};
 	uint64_t idx0 = 0;
-	size_t nidx = ((uint64_t)s.frags * 16 + SQ3_META - 1) / SQ3_META;
-	if (s.frags && mtd_range_ok(s.frag_tab, 8 * nidx, len))
-		idx0 = be ? mtd_rd_be64_at(in, (size_t)s.frag_tab) : mtd_rd_le64_at(in, (size_t)s.frag_tab);
+	size_t nidx = ((uint64_t)s.frags * frag_ent + SQ3_META - 1) / SQ3_META;
+	if (s.frags && mtd_range_ok(s.frag_tab, idx_ent * nidx, len))
+		idx0 = mtd_rd_field(in, (size_t)s.frag_tab, idx_ent, be);
 	for (size_t i = 0; i < 3; i++)
 		if (cands[i] > s.dir_tab && cands[i] < dir_end)
 			dir_end = cands[i];
+	/* 4.0: the export and id tables' metadata blocks come before their indexes */
+	for (size_t i = 0; i < 2; i++) {
+		uint64_t first = more[i] < len && len - more[i] >= 8 ? mtd_rd_field(in, (size_t)more[i], 8, be) : 0;
+		if (more[i] > s.dir_tab && more[i] < dir_end)
+			dir_end = more[i];
+		if (first > s.dir_tab && first < dir_end)
+			dir_end = first;
+	}
 	if (idx0 > s.dir_tab && idx0 < dir_end)
 		dir_end = idx0;
 	s.raw = malloc(s.bsize > SQ3_META ? s.bsize : SQ3_META);
@@ -1418,7 +1670,7 @@ static int unpack_v3(const struct mtd_reader *in, struct mtd_fs_sink *sink)
 		goto out;
 	}
 	if (!sq3_table_read(&s, s.inode_tab, s.dir_tab, &s.it) || !sq3_table_read(&s, s.dir_tab, dir_end, &s.dt)) {
-		mtd_sink_problem(sink, NULL, "squashfs 3.x inode or directory table does not decode");
+		mtd_sink_problem(sink, NULL, "squashfs %s inode or directory table does not decode", ver);
 		goto out;
 	}
 	if (s.frags) {
@@ -1431,14 +1683,13 @@ static int unpack_v3(const struct mtd_reader *in, struct mtd_fs_sink *sink)
 			goto out;
 		}
 		uint32_t k = 0;
-		for (size_t i = 0; i < nidx && mtd_range_ok(s.frag_tab + 8 * i, 8, len); i++) {
-			uint64_t at = be ? mtd_rd_be64_at(in, (size_t)(s.frag_tab + 8 * i))
-			                 : mtd_rd_le64_at(in, (size_t)(s.frag_tab + 8 * i)),
-			         next;
+		for (size_t i = 0; i < nidx && mtd_range_ok(s.frag_tab + idx_ent * i, idx_ent, len); i++) {
+			uint64_t at = mtd_rd_field(in, (size_t)(s.frag_tab + idx_ent * i), idx_ent, be), next;
 			long got = sq3_meta(&s, at, m, &next);
-			for (long e = 0; got > 0 && e + 16 <= got && k < s.frags; e += 16, k++) {
-				s.frag_at[k] = sq3_bits(m + e, 0, 64, be);
-				s.frag_sz[k] = (uint32_t)sq3_bits(m + e, 64, 32, be);
+			unsigned sbits = s.v2 ? 32 : 64;
+			for (long e = 0; got > 0 && e + frag_ent <= got && k < s.frags; e += frag_ent, k++) {
+				s.frag_at[k] = sq3_bits(m + e, 0, sbits, be);
+				s.frag_sz[k] = (uint32_t)sq3_bits(m + e, sbits, 32, be);
 			}
 		}
 		free(m);
@@ -1447,10 +1698,12 @@ static int unpack_v3(const struct mtd_reader *in, struct mtd_fs_sink *sink)
 	}
 	struct sq3_inode root;
 	if (!sq3_inode(&s, s.root >> 16, (uint32_t)(s.root & 0xffff), &root) || root.type != 1) {
-		mtd_sink_problem(sink, NULL, "squashfs 3.x root inode unreadable");
+		mtd_sink_problem(sink, NULL, "squashfs %s root inode unreadable", ver);
 		goto out;
 	}
-	rc = sq3_dir(&s, &root, path, 0, 0);
+	rc = mtd_sink_dir(sink, "", root.mode & 07777, root.mtime);
+	if (!rc)
+		rc = sq3_dir(&s, &root, path, 0, 0);
 out:
 	for (size_t i = 0; i < s.nlinks; i++)
 		free(s.links[i].path);
@@ -1484,7 +1737,8 @@ static int unpack(const struct mtd_reader *in, struct mtd_fs_sink *sink)
 	if (mtd_rd_copy_at(in, 0, sb, SB_SIZE) &&
 	    (!memcmp(sb, "hsqs", 4) || !memcmp(sb, "shsq", 4) || !memcmp(sb, "sqsh", 4) || !memcmp(sb, "qshs", 4))) {
 		bool be = !memcmp(sb, "sqsh", 4) || !memcmp(sb, "qshs", 4);
-		if ((be ? mtd_be16(sb + 28) : mtd_le16(sb + 28)) == 3)
+		uint16_t major = be ? mtd_be16(sb + 28) : mtd_le16(sb + 28);
+		if (major == 3 || major == 2 || (be && major == 4))
 			return unpack_v3(in, sink);
 	}
 	if (!mtd_rd_copy_at(in, 0, sb, SB_SIZE) || memcmp(sb, "hsqs", 4) || !sb4_decode(sb, &s)) {
