@@ -155,6 +155,15 @@ for m in '\x28\xb5\x2f\xfd' '\x02\x21\x4c\x18\x00\x00\x10\x00' '\x04\x22\x4d\x18
 	done > "$T/claims"
 	is "$(wc -l < "$T/claims")" 0 "magic $m then random bytes to the end: no stream claims them"
 done
+# a zstd header random bytes gave (frame header 90 6b fe ab 71 f6, then a raw block of 119 KB that the end
+# cuts): the magic and nine header bytes are all the evidence, so no stream is claimed
+{ head -c 8192 /dev/urandom; printf '\x28\xb5\x2f\xfd\x90\x6b\xfe\xab\x71\xf6\x51\x86\x0e'; head -c 767 /dev/urandom; } > "$T/h"
+is "$("$DUMP" "$T/h" | awk -F'\t' '$2 == "zstd"' | wc -l)" 0 "zstd frame whose first raw block runs past the end: not claimed"
+# a frame whose first raw block (200 bytes) is whole and whose second runs past the end is a truncated stream
+{ head -c 8192 /dev/urandom; printf '\x28\xb5\x2f\xfd\x00\x40\x40\x06\x00'; head -c 200 /dev/urandom
+  printf '\x00\x35\x0c'; head -c 50 /dev/urandom; } > "$T/h"
+is "$("$DUMP" "$T/h" | awk -F'\t' '$2 == "zstd" { print $4, ($9 ~ /^truncated/) }')" "8192 1" \
+	"...while one whose first block is whole is still found, as truncated"
 # the real mipsel vmlinuz keeps the xz magic + zeros in its decompressor, 16 bytes before the real stream
 { head -c 4096 /dev/urandom; printf '\xfd7zXZ\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00'; cat "$T/s.xz"; } > "$T/h"
 is "$("$DUMP" "$T/h" | awk -F'\t' '$2 == "xz" && $3 == -1 { print $4, $5, $6 }')" "4112 $(sz "$T/s.xz") 1" \

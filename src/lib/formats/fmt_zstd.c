@@ -62,6 +62,27 @@ static uint64_t impossible_block(const struct mtd_reader *s)
 	return 0;
 }
 
+/*
+ * True when the frame's first block runs past the end of the space: then the
+ * magic number and a few header bytes are all the evidence there is (a raw
+ * block's content is any bytes at all), which random data or a decompressor
+ * keeping the magic in its code gives about once in 300 tries.  Such a frame
+ * is not claimed.
+ */
+static bool first_block_cut(const struct mtd_reader *s)
+{
+	uint64_t avail = mtd_rd_left(s);
+	const uint8_t *all = NULL;
+	if (!mtd_rd_bytes_at(s, 0, (size_t)avail, &all))
+		return true;
+	size_t pos = ZSTD_frameHeaderSize(all, (size_t)avail);
+	if (ZSTD_isError(pos) || pos + 3 > avail)
+		return true;
+	uint32_t b = (uint32_t)mtd_rd_le16_at(s, pos) | (uint32_t)mtd_rd_u8_at(s, pos + 2) << 16;
+	uint32_t type = (b >> 1) & 3, size = b >> 3;
+	return pos + 3 + (type == 1 ? 1 : (uint64_t)size) > avail;
+}
+
 static enum frame_end decode_frame(struct mtd_stream_out *o, ZSTD_DCtx *dc, const struct mtd_reader *s, uint64_t before,
                                    struct frame *f)
 {
@@ -197,8 +218,10 @@ static int probe(struct mtd_probe *p)
 		if (!f.size_known) {
 			/* the block headers run past the end of the space, or one of them is corrupt */
 			p->valid = false;
-			if ((rc == F_DATA || rc == F_UNSUP) && frames == 1 && o.total == 0) {
-				/* nothing measurable, nothing decodable: the magic number alone */
+			if (((rc == F_DATA || rc == F_UNSUP) && frames == 1 && o.total == 0) ||
+			    (rc == F_TRUNC && frames == 1 && first_block_cut(&fr))) {
+				/* nothing measurable, nothing decodable, or only a first block cut by the end: the
+				 * magic alone */
 				ZSTD_freeDCtx(dc);
 				mtd_stream_out_release(&o);
 				return MTD_ERR_NO_MATCH;
