@@ -26,6 +26,11 @@ static const char help[] = "usage: mtdscope scan [options] FILE\n"
                            "the gaps inside one decoded stream are summed up on one line (--all lists\n"
                            "them; --json always has them all).\n"
                            "\n"
+                           "A bundle written by 'mtdscope collect' is checked first: every member against\n"
+                           "its SHA256SUMS, and every dump against its manifest (two reads that differ, a\n"
+                           "device that ended early, read errors); what fails is named on standard error,\n"
+                           "the bytes are still scanned, and the exit status is then 1.\n"
+                           "\n"
                            "Several inputs, a directory (walked recursively; symlinks inside it are\n"
                            "never followed) or '-' (a list of paths on standard input, NUL- or\n"
                            "newline-separated) scan a corpus: one image per worker, one summary line\n"
@@ -63,7 +68,8 @@ static const char help[] = "usage: mtdscope scan [options] FILE\n"
                            "  -h, --help         show this help\n"
                            "\n"
                            "Exit status: 0 when every image was scanned, 1 when one failed (or the\n"
-                           "database could not be written), 2 on a usage error.\n"
+                           "database could not be written, or a bundle failed its own checks), 2 on a\n"
+                           "usage error.\n"
                            "\n"
                            "types: ";
 
@@ -365,6 +371,21 @@ int cmd_scan(int argc, char **argv)
 		return cli_usage_error("scan", "--html - and --json both write standard output");
 	if (html && cli_input(path))
 		return CLI_FAIL;
+	/* a bundle from collect: its own checksums and how its dumps read, before its bytes are mapped */
+	bool bundle_failed = false;
+	if (cli_is_bundle(path)) {
+		struct cli_bundle cb;
+		if (cli_bundle_open(&cb, path) == CLI_OK) {
+			for (size_t i = 0; i < cb.b.nmtd; i++) {
+				char why[400];
+				if (cb.b.mtd[i].dump[0] && !mtd_bundle_dump_ok(&cb.b, &cb.b.mtd[i], why, sizeof(why)))
+					bundle_failed = true; /* cli_bundle_open() named it */
+			}
+			cli_bundle_close(&cb);
+		} else {
+			bundle_failed = true; /* its one line says where and what; the bytes are still scanned */
+		}
+	}
 	struct mtd_source src;
 	struct mtd_diag d;
 	mtd_diag_clear(&d);
@@ -386,9 +407,9 @@ int cmd_scan(int argc, char **argv)
 		mtd_source_close(&src);
 		return CLI_FAIL;
 	}
-	int ret = CLI_OK;
-	if (html)
-		ret = cli_scan_html(r, src.data, eblock, html);
+	int ret = bundle_failed ? CLI_FAIL : CLI_OK;
+	if (html && cli_scan_html(r, src.data, eblock, html))
+		ret = CLI_FAIL;
 	if (html && cli_output_is_stdout(html)) {
 		/* the report is the output */
 	} else if (json) {

@@ -60,6 +60,19 @@ is "$(wc -l <"$T/each2.txt")" 3 "the other three are assessed"
 like "$(jq -r .error "$T/bad.jsonl")" "collect/mtd/mtd[0-9]ro: its SHA-256 is not the one" "--jsonl: its line carries the error"
 rm "$T/in/bad.tar"
 
+# scan BUNDLE: the bundle's own checks first; a good one scans quietly, a damaged one is named and still scanned
+"$MTDSCOPE" scan "$T/in/kingston.tar" >"$T/scan.txt" 2>"$T/scan.err"
+ok $? "scan of a good bundle: exit 0"
+is "$(cat "$T/scan.err")" "" "...nothing on standard error"
+mkdir -p "$T/bad"
+cp "$T/in/kingston.tar" "$T/bad/bad.tar"
+printf 'X' | dd of="$T/bad/bad.tar" bs=1 seek=$(($(stat -c %s "$T/bad/bad.tar") / 2)) conv=notrunc 2>/dev/null
+"$MTDSCOPE" scan "$T/bad/bad.tar" >"$T/scanb.txt" 2>"$T/scanb.err"
+is "$?" 1 "scan of a damaged bundle: exit 1"
+like "$(cat "$T/scanb.err")" "$T/bad/bad.tar: offset 0x[0-9a-f]+: collect/mtd/mtd[0-9]ro: its SHA-256 is not the one SHA256SUMS gives" \
+	"...the member whose SHA-256 fails named with the offset"
+is "$(grep -c squashfs "$T/scanb.txt")" "$(grep -c squashfs "$T/scan.txt")" "...and its bytes still scanned (the same squashfs found)"
+
 # scan --db: each bundle one image (the tar and the dumps' components inside)
 "$MTDSCOPE" scan --db "$T/r.sqlite" --jobs 2 "$T/in/kingston.tar" "$T/in/asus.tar" >/dev/null 2>&1
 ok $? "scan --db over the bundles"
