@@ -72,6 +72,8 @@ open(sys.argv[3], "wb").write(d)' "$S" "$T/env.bin" "$T/envparts.bin"
 scanj "$T/envparts.bin"
 is "$(jq -r .partitions_source "$T/j.json")" "mtdparts in the U-Boot environment at 0x50000" "mtdparts from the environment"
 is "$(pf firmware '[.offset, .size] | join(" ")')" "458752 7929856" "env mtdparts: firmware is the rest of the chip"
+is "$(jq -r '.layout_problems | length' "$T/j.json")" 0 \
+	"...and the chip is the dump's size: the '-' partition's table end (0x70000) is not taken for the chip"
 
 # ---- a layout whose firmware starts before its content: shifted partitions ----
 printf 'bootcmd=bootm 0xbc070000\nethaddr=00:0c:43:e1:76:29\nmtdparts=spi0.0:320k(u-boot),64k(u-boot-env),32k(factory),-(firmware)\n' >"$T/env2.txt"

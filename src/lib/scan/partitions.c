@@ -662,7 +662,13 @@ int mtd_parts_finish(struct mtd_parts_state *s, struct mtd_scan_result *r, const
 	for (size_t i = 0; i < l->nparts; i++)
 		if ((l->parts[i].flags & MTD_PART_REMAINDER) && flash_len > end)
 			end = flash_len;
-	if (!l->chip_size)
+	/* a table that ends in a '-' partition gives only a lower bound of the chip: the size taken from
+	 * its end (mtd_lay_finish) is not the chip's, the dump's is */
+	bool remainder = false;
+	for (size_t i = 0; i < l->nparts; i++)
+		if (l->parts[i].flags & MTD_PART_REMAINDER)
+			remainder = true;
+	if (!l->chip_size || (remainder && l->chip_from == MTD_CHIP_TABLE && end > l->chip_size))
 		l->chip_size = end;
 	size_t before = l->nparts;
 	openwrt_split(r, fs, l);
