@@ -1687,7 +1687,7 @@ static int unpack_v3(const struct mtd_reader *in, struct mtd_fs_sink *sink)
 			uint64_t at = mtd_rd_field(in, (size_t)(s.frag_tab + idx_ent * i), idx_ent, be), next;
 			long got = sq3_meta(&s, at, m, &next);
 			unsigned sbits = s.v2 ? 32 : 64;
-			for (long e = 0; got > 0 && e + frag_ent <= got && k < s.frags; e += frag_ent, k++) {
+			for (long e = 0; got > 0 && e + (long)frag_ent <= got && k < s.frags; e += (long)frag_ent, k++) {
 				s.frag_at[k] = sq3_bits(m + e, 0, sbits, be);
 				s.frag_sz[k] = (uint32_t)sq3_bits(m + e, sbits, 32, be);
 			}
