@@ -100,6 +100,23 @@ static const struct mtd_twin *image_twin(const struct mtd_assessment *a, bool *p
 }
 
 /*
+ * The twin's initramfs and sysupgrade image names (OpenWrt's own file names for its
+ * image prefix) into IMG and SUP, recorded in the install path; the placeholders
+ * stay when there is no twin with an image.
+ */
+static void twin_images(struct mtd_assessment *a, const struct mtd_twin *tw, char *img, size_t imgsz, char *sup,
+                        size_t supsz)
+{
+	if (!tw || !tw->image || !tw->image[0])
+		return;
+	snprintf(img, imgsz, "%s-initramfs-kernel.bin", tw->image);
+	snprintf(sup, supsz, "%s-squashfs-sysupgrade.bin", tw->image);
+	a->install.device = tw->model;
+	a->install.initramfs = dup(a, img);
+	a->install.sysupgrade = dup(a, sup);
+}
+
+/*
  * No Ethernet: no TFTP.  The console at the speed the log gives, the image sent over that line
  * (netboot --via serial: YMODEM to U-Boot's loady, Kermit to the Ralink SDK menu's loadb), written
  * for good at the loader with --write, and an SPI programmer on the flash chip as the last resort.
@@ -110,13 +127,7 @@ static void serial_install(const struct mtd_profile *p, struct mtd_assessment *a
 	bool port;
 	const struct mtd_twin *tw = image_twin(a, &port);
 	char img[300] = "<initramfs image>", sup[300] = "<sysupgrade image>", imgq[320], word[64] = "";
-	if (tw && tw->image && tw->image[0]) {
-		snprintf(img, sizeof(img), "%s-initramfs-kernel.bin", tw->image);
-		snprintf(sup, sizeof(sup), "%s-squashfs-sysupgrade.bin", tw->image);
-		in->device = tw->model;
-		in->initramfs = dup(a, img);
-		in->sysupgrade = dup(a, sup);
-	}
+	twin_images(a, tw, img, sizeof(img), sup, sizeof(sup));
 	shell_word(img, imgq, sizeof(imgq));
 	if (p->interrupt.src)
 		shell_word(p->interrupt.s, word, sizeof(word));
@@ -227,13 +238,7 @@ void mtd_assess_install(const struct mtd_profile *p, struct mtd_assessment *a)
 			in->for_device = p->named[i]->value;
 	}
 	char img[300] = "<initramfs image>", sup[300] = "<sysupgrade image>";
-	if (tw && tw->image && tw->image[0]) {
-		snprintf(img, sizeof(img), "%s-initramfs-kernel.bin", tw->image);
-		snprintf(sup, sizeof(sup), "%s-squashfs-sysupgrade.bin", tw->image);
-		in->device = tw->model;
-		in->initramfs = dup(a, img);
-		in->sysupgrade = dup(a, sup);
-	}
+	twin_images(a, tw, img, sizeof(img), sup, sizeof(sup));
 	unsigned baud = console_baud(p);
 	char word[64] = "", server[64] = "", client[64] = "", file[128] = "", imgq[320];
 	if (p->interrupt.src)
