@@ -941,7 +941,7 @@ static int walk_dir(struct walk *w, const sqfs_inode_generic_t *dir, const char 
 
 /*
  * Layout of squashfs-tools 3.x and 2.x (squashfs_compat.h of squashfs-tools
- * 4.x, which still reads them; 2.x differences in sq2_inode(), the
+ * 4.x, which still reads them; 2.x differences in sq2_shapes[], the
  * superblock's 32-bit table offsets, 4-byte directory headers and 3-byte
  * entries, a listing size without the 3.x "+ 3", fragment entries of 8 bytes
  * behind a 32-bit index): every structure is a packed run of bit fields, laid
@@ -1171,64 +1171,77 @@ struct sq3_inode {
 };
 
 /*
- * A 2.x inode: a 4-byte base (type, mode, uid and gid indexes) with no
- * mtime or inode number; directories (15 bytes: listing size, offset, mtime,
- * 24-bit block) and long directories (18 bytes, then their index), files
- * (24 bytes: mtime, first block, fragment, offset, size, then 32-bit block
- * words), symlinks and devices (a 16-bit size or rdev).  Symlinks, devices
- * and IPC inodes take the filesystem's mkfs time.
+ * The 2.x and 3.x inodes, one row per on-disk type: the bytes it takes, the
+ * type it reads as (long directories and files read as their short kind),
+ * what follows it (a file's block list, a symlink's target) and the bit
+ * position and width of each field it holds (width 0: not held).  A 2.x inode
+ * has a 4-byte base (type, mode, uid and gid indexes) and no mtime or inode
+ * number of its own (symlinks, devices and IPC inodes take the filesystem's
+ * mkfs time); a 3.x inode a 16-byte base (the same, then mtime and inode
+ * number).  Offsets from squashfs_fs.h of squashfs-tools 2.2 and 3.4.
  */
-static bool sq2_inode(struct sq3 *s, const uint8_t *b, size_t p, size_t left, struct sq3_inode *o)
+struct sq3_field {
+	uint16_t at;
+	uint8_t n;
+};
+enum { SQ3_NO_TAIL, SQ3_BLOCK_LIST, SQ3_LINK_TARGET };
+struct sq3_shape {
+	uint8_t type, as, len, tail;
+	struct sq3_field nlink, size, offset, mtime, start, frag, rdev;
+};
+static const struct sq3_shape sq2_shapes[] = {
+    {1, 1, 15, SQ3_NO_TAIL, .size = {32, 19}, .offset = {51, 13}, .mtime = {64, 32}, .start = {96, 24}},
+    {8, 1, 18, SQ3_NO_TAIL, .size = {32, 27}, .offset = {59, 13}, .mtime = {72, 32}, .start = {104, 24}},
+    {2, 2, 24, SQ3_BLOCK_LIST, .mtime = {32, 32}, .start = {64, 32}, .frag = {96, 32}, .offset = {128, 32},
+     .size = {160, 32}},
+    {3, 3, 6, SQ3_LINK_TARGET, .size = {32, 16}},
+    {4, 4, 6, SQ3_NO_TAIL, .rdev = {32, 16}},
+    {5, 5, 6, SQ3_NO_TAIL, .rdev = {32, 16}},
+    {6, 6, 4, SQ3_NO_TAIL, .nlink = {0, 0}},
+    {7, 7, 4, SQ3_NO_TAIL, .nlink = {0, 0}},
+};
+static const struct sq3_shape sq3_shapes[] = {
+    {1, 1, 28, SQ3_NO_TAIL, .nlink = {96, 32}, .size = {128, 19}, .offset = {147, 13}, .start = {160, 32}},
+    {8, 1, 32, SQ3_NO_TAIL, .nlink = {96, 32}, .size = {128, 27}, .offset = {155, 13}, .start = {168, 32}},
+    {2, 2, 32, SQ3_BLOCK_LIST, .start = {96, 64}, .frag = {160, 32}, .offset = {192, 32}, .size = {224, 32}},
+    {9, 2, 40, SQ3_BLOCK_LIST, .nlink = {96, 32}, .start = {128, 64}, .frag = {192, 32}, .offset = {224, 32},
+     .size = {256, 64}},
+    {3, 3, 18, SQ3_LINK_TARGET, .nlink = {96, 32}, .size = {128, 16}},
+    {4, 4, 18, SQ3_NO_TAIL, .nlink = {96, 32}, .rdev = {128, 16}},
+    {5, 5, 18, SQ3_NO_TAIL, .nlink = {96, 32}, .rdev = {128, 16}},
+    {6, 6, 16, SQ3_NO_TAIL, .nlink = {96, 32}},
+    {7, 7, 16, SQ3_NO_TAIL, .nlink = {96, 32}},
+};
+
+/* The inode at B (position P of the inode table, LEFT bytes to its end) read by its row of TAB. */
+static bool sq3_shaped(const struct sq3_shape *tab, size_t ntab, const uint8_t *b, size_t p, size_t left, bool be,
+                       struct sq3_inode *o)
 {
-	bool be = s->be;
-	o->type = (unsigned)sq3_bits(b, 0, 4, be);
-	o->mode = (uint32_t)sq3_bits(b, 4, 12, be);
-	o->mtime = s->mkfs;
-	o->nlink = 1;
-	switch (o->type) {
-	case 1:
-		if (left < 15)
-			return false;
-		o->size = sq3_bits(b, 32, 19, be);
-		o->offset = (uint32_t)sq3_bits(b, 51, 13, be);
-		o->mtime = (uint32_t)sq3_bits(b, 64, 32, be);
-		o->start = sq3_bits(b, 96, 24, be);
-		return true;
-	case 8:
-		if (left < 18)
-			return false;
-		o->type = 1;
-		o->size = sq3_bits(b, 32, 27, be);
-		o->offset = (uint32_t)sq3_bits(b, 59, 13, be);
-		o->mtime = (uint32_t)sq3_bits(b, 72, 32, be);
-		o->start = sq3_bits(b, 104, 24, be);
-		return true;
-	case 2:
-		if (left < 24)
-			return false;
-		o->mtime = (uint32_t)sq3_bits(b, 32, 32, be);
-		o->start = sq3_bits(b, 64, 32, be);
-		o->frag = (uint32_t)sq3_bits(b, 96, 32, be);
-		o->offset = (uint32_t)sq3_bits(b, 128, 32, be);
-		o->size = sq3_bits(b, 160, 32, be);
-		o->list_at = p + 24;
-		return true;
-	case 3:
-		if (left < 6)
-			return false;
-		o->size = sq3_bits(b, 32, 16, be);
-		o->link_at = p + 6;
-		return o->size <= left - 6;
-	case 4:
-	case 5:
-		if (left < 6)
-			return false;
-		o->rdev = (uint32_t)sq3_bits(b, 32, 16, be);
-		return true;
-	case 6:
-	case 7: return true;
-	default: return false;
+	const struct sq3_shape *r = NULL;
+	for (size_t i = 0; i < ntab && !r; i++)
+		if (tab[i].type == o->type)
+			r = &tab[i];
+	if (!r || left < r->len)
+		return false;
+#define SQ3_GET(f) (r->f.n ? sq3_bits(b, r->f.at, r->f.n, be) : 0)
+	o->type = r->as;
+	if (r->nlink.n)
+		o->nlink = (uint32_t)SQ3_GET(nlink);
+	if (r->mtime.n)
+		o->mtime = (uint32_t)SQ3_GET(mtime);
+	o->size = SQ3_GET(size);
+	o->offset = (uint32_t)SQ3_GET(offset);
+	o->start = SQ3_GET(start);
+	o->frag = (uint32_t)SQ3_GET(frag);
+	o->rdev = (uint32_t)SQ3_GET(rdev);
+#undef SQ3_GET
+	if (r->tail == SQ3_BLOCK_LIST)
+		o->list_at = p + r->len;
+	if (r->tail == SQ3_LINK_TARGET) {
+		o->link_at = p + r->len;
+		return o->size <= left - r->len;
 	}
+	return true;
 }
 
 /*
@@ -1324,71 +1337,18 @@ static bool sq3_inode(struct sq3 *s, uint64_t block, uint32_t offset, struct sq3
 	b += p;
 	size_t left = s->it.len - p;
 	memset(o, 0, sizeof(*o));
-	if (s->v2)
-		return sq2_inode(s, b, p, left, o);
 	if (s->v4)
 		return sq4_inode(s, b, p, left, o);
 	o->type = (unsigned)sq3_bits(b, 0, 4, be);
 	o->mode = (uint32_t)sq3_bits(b, 4, 12, be);
+	o->nlink = 1;
+	if (s->v2) {
+		o->mtime = s->mkfs;
+		return sq3_shaped(sq2_shapes, sizeof(sq2_shapes) / sizeof(sq2_shapes[0]), b, p, left, be, o);
+	}
 	o->mtime = (uint32_t)sq3_bits(b, 32, 32, be);
 	o->ino = (uint32_t)sq3_bits(b, 64, 32, be);
-	switch (o->type) {
-	case 1: /* dir */
-		if (left < 28)
-			return false;
-		o->nlink = (uint32_t)sq3_bits(b, 96, 32, be);
-		o->size = sq3_bits(b, 128, 19, be);
-		o->offset = (uint32_t)sq3_bits(b, 147, 13, be);
-		o->start = sq3_bits(b, 160, 32, be);
-		return true;
-	case 8: /* long dir */
-		if (left < 32)
-			return false;
-		o->type = 1;
-		o->nlink = (uint32_t)sq3_bits(b, 96, 32, be);
-		o->size = sq3_bits(b, 128, 27, be);
-		o->offset = (uint32_t)sq3_bits(b, 155, 13, be);
-		o->start = sq3_bits(b, 168, 32, be);
-		return true;
-	case 2: /* file */
-		if (left < 32)
-			return false;
-		o->nlink = 1;
-		o->start = sq3_bits(b, 96, 64, be);
-		o->frag = (uint32_t)sq3_bits(b, 160, 32, be);
-		o->offset = (uint32_t)sq3_bits(b, 192, 32, be);
-		o->size = sq3_bits(b, 224, 32, be);
-		o->list_at = p + 32;
-		return true;
-	case 9: /* long file */
-		if (left < 40)
-			return false;
-		o->type = 2;
-		o->nlink = (uint32_t)sq3_bits(b, 96, 32, be);
-		o->start = sq3_bits(b, 128, 64, be);
-		o->frag = (uint32_t)sq3_bits(b, 192, 32, be);
-		o->offset = (uint32_t)sq3_bits(b, 224, 32, be);
-		o->size = sq3_bits(b, 256, 64, be);
-		o->list_at = p + 40;
-		return true;
-	case 3: /* symlink */
-		if (left < 18)
-			return false;
-		o->nlink = (uint32_t)sq3_bits(b, 96, 32, be);
-		o->size = sq3_bits(b, 128, 16, be);
-		o->link_at = p + 18;
-		return o->size <= left - 18;
-	case 4:
-	case 5: /* devices */
-		if (left < 18)
-			return false;
-		o->nlink = (uint32_t)sq3_bits(b, 96, 32, be);
-		o->rdev = (uint32_t)sq3_bits(b, 128, 16, be);
-		return true;
-	case 6:
-	case 7: o->nlink = (uint32_t)sq3_bits(b, 96, 32, be); return true;
-	default: return false;
-	}
+	return sq3_shaped(sq3_shapes, sizeof(sq3_shapes) / sizeof(sq3_shapes[0]), b, p, left, be, o);
 }
 
 static int sq3_file(struct sq3 *s, const struct sq3_inode *o, const char *path)
@@ -1687,7 +1647,8 @@ static int unpack_v3(const struct mtd_reader *in, struct mtd_fs_sink *sink)
 			uint64_t at = mtd_rd_field(in, (size_t)(s.frag_tab + idx_ent * i), idx_ent, be), next;
 			long got = sq3_meta(&s, at, m, &next);
 			unsigned sbits = s.v2 ? 32 : 64;
-			for (long e = 0; got > 0 && e + (long)frag_ent <= got && k < s.frags; e += (long)frag_ent, k++) {
+			for (long e = 0; got > 0 && e + (long)frag_ent <= got && k < s.frags;
+			     e += (long)frag_ent, k++) {
 				s.frag_at[k] = sq3_bits(m + e, 0, sbits, be);
 				s.frag_sz[k] = (uint32_t)sq3_bits(m + e, sbits, 32, be);
 			}
