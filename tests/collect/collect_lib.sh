@@ -112,3 +112,33 @@ build_collect() {
 	ninja -C "$b" >"$T/build.log" 2>&1 || return 2
 	XCOLLECT=$b/src/collect/collect
 }
+
+# need_tree [TOOL...]: the tools make_root needs, and TOOL..., else the test is skipped; the
+# tree's U-Boot is u-boot-qemu's Malta build.
+need_tree() {
+	need mkenvimage mkimage mksquashfs mkfs.jffs2 lzma "$@"
+	[ -f /usr/lib/u-boot/maltael/u-boot.bin ] || skip_all "u-boot-qemu not installed (run scripts/setup.sh)"
+}
+
+# need_schema: python3-jsonschema, which valid and valid_lines use, else the test is skipped
+need_schema() {
+	python3 -c 'import jsonschema' 2>/dev/null || skip_all "python3-jsonschema not installed (run scripts/setup.sh)"
+}
+
+# valid SCHEMA FILE DESCRIPTION: FILE is one document valid against doc/schema/SCHEMA.json;
+# valid_lines SCHEMA FILE DESCRIPTION: every line of FILE is (JSON Lines)
+valid() { schema_check "$1" "$2" doc "$3"; }
+valid_lines() { schema_check "$1" "$2" lines "$3"; }
+schema_check() {
+	python3 - "$SRCDIR/doc/schema/$1.json" "$2" "$3" <<'E'
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+with open(sys.argv[2]) as f:
+    docs = [json.load(f)] if sys.argv[3] == "doc" else [json.loads(l) for l in f]
+if not docs:
+    sys.exit("no document in " + sys.argv[2])
+for d in docs:
+    jsonschema.validate(d, schema)
+E
+	ok $? "$4"
+}

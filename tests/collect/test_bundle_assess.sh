@@ -7,9 +7,8 @@
 # Environment from tests/collect/meson.build: COLLECT (the native binary), MTDSCOPE.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/collect/collect_lib.sh"
-need mkenvimage mkimage mksquashfs mkfs.jffs2 lzma jq sqlite3
-[ -f /usr/lib/u-boot/maltael/u-boot.bin ] || skip_all "u-boot-qemu not installed (run scripts/setup.sh)"
-python3 -c 'import jsonschema' 2>/dev/null || skip_all "python3-jsonschema not installed (run scripts/setup.sh)"
+need_tree jq sqlite3
+need_schema
 make_root "$T/root"
 A=$TESTDATA/real-logs/asus-rt-n14u-mt7620n
 mkdir -p "$T/in" "$T/r2/proc"
@@ -33,13 +32,7 @@ like "$(grep "^$T/in/pstr2.txt: " "$T/each.txt")" "not-viable" "the plain log be
 
 "$MTDSCOPE" assess --jsonl --jobs 2 "$T/in" >"$T/each.jsonl" 2>/dev/null
 ok $? "assess --jsonl: exit 0"
-python3 - "$SRCDIR/doc/schema/assess.json" "$T/each.jsonl" <<'E'
-import json, sys, jsonschema
-s = json.load(open(sys.argv[1]))
-for l in open(sys.argv[2]):
-    jsonschema.validate(json.loads(l), s)
-E
-ok $? "every --jsonl line is valid against doc/schema/assess.json"
+valid_lines assess "$T/each.jsonl" "every --jsonl line is valid against doc/schema/assess.json"
 k=$(grep "\"$T/in/kingston.tar\"" "$T/each.jsonl")
 is "$(jq -r .sha256 <<<"$k")" "$(sha256sum "$T/in/kingston.tar" | cut -d' ' -f1)" "the line's sha256 is the bundle's"
 is "$(jq -r '.profile.soc.source.file' <<<"$k")" "$T/in/kingston.tar:proc/cpuinfo" "evidence named BUNDLE:MEMBER (the SoC from proc/cpuinfo)"
