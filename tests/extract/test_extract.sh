@@ -52,7 +52,7 @@ is "$(sha256sum < "$T/x1/$carve" | cut -c1-64)" "$(head -c "$used" "$T/root.sqfs
 if command -v mkfs.ubifs >/dev/null && command -v ubinize >/dev/null; then
 	mkfs.ubifs -q -x lzo -m 2048 -e 126976 -c 200 -r "$R" -o "$T/r.ubifs"
 	printf '[rootfs]\nmode=ubi\nimage=%s\nvol_id=0\nvol_type=dynamic\nvol_name=rootfs\nvol_flags=autoresize\n' "$T/r.ubifs" > "$T/u.ini"
-	ubinize -o "$T/r.ubi" -m 2048 -p 128KiB -s 2048 "$T/u.ini" 2>/dev/null
+	ubinize -o "$T/r.ubi" -m 2048 -p 128KiB -s 2048 "$T/u.ini" >/dev/null 2>&1
 	"$MTDSCOPE" extract "$T/r.ubi" -C "$T/x7" 2>/dev/null
 	ok $? "extract UBI"
 	trees=$(find "$T/x7" -path '*ubifs/root/etc/openwrt_release' | wc -l)

@@ -56,7 +56,7 @@ rm -rf "$T/out"; out=$("$U" squashfs "$T/cut.sqfs" "$T/out" 2>&1)
 like "$out" "unreadable|out of bounds|do not fit" "truncated squashfs reported, no crash"
 # ext4 through libext2fs vs the directory given to mke2fs -d (lost+found is the filesystem's own)
 if command -v mke2fs >/dev/null; then
-	rm -f "$T/fs.ext4"; mke2fs -q -F -t ext4 -L rootfs -d "$R" "$T/fs.ext4" 8M 2>/dev/null
+	rm -f "$T/fs.ext4"; mke2fs -q -F -t ext4 -L rootfs -d "$R" "$T/fs.ext4" 8M >/dev/null 2>&1
 	rm -rf "$T/out"; "$U" ext4 "$T/fs.ext4" "$T/out" >/dev/null
 	ok $? "ext4 unpacks"
 	rmdir "$T/out/lost+found" 2>/dev/null
@@ -89,7 +89,7 @@ vol_type=static
 vol_name=kernel
 INI
 	mkfs.ubifs -q -x lzo -m 2048 -e 126976 -c 200 -r "$R" -o "$T/fs.ubifs"
-	ubinize -o "$T/fs.ubi" -m 2048 -p 128KiB -s 2048 "$T/ubi.ini" 2>/dev/null
+	ubinize -o "$T/fs.ubi" -m 2048 -p 128KiB -s 2048 "$T/ubi.ini" >/dev/null 2>&1
 	rm -rf "$T/out" "$T/out2"; "$U" ubi "$T/fs.ubi" "$T/out" >/dev/null
 	"$U" ubifs "$T/out/rootfs.img" "$T/out2" >/dev/null
 	is "$(listing "$T/out2")" "$(listing "$R")" "UBIFS of the assembled UBI volume equals the directory given to mkfs.ubifs"

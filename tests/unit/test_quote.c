@@ -19,7 +19,14 @@ static void fname(const char *in, const char *want)
 {
 	char out[80];
 	mtd_safe_filename(in, "part3", ".bin", out, sizeof(out));
-	is_str(out, want, "file name of '%s'", in);
+	/* the description in one TAP line: control bytes of IN shown as \xNN */
+	char d[80];
+	size_t n = 0;
+	for (const char *q = in; *q && n + 5 < sizeof(d); q++)
+		n += (unsigned char)*q < 0x20 ? (size_t)snprintf(d + n, sizeof(d) - n, "\\x%02x", (unsigned char)*q)
+		                              : (size_t)snprintf(d + n, sizeof(d) - n, "%c", *q);
+	d[n] = 0;
+	is_str(out, want, "file name of '%s'", d);
 }
 
 int main(void)
