@@ -39,6 +39,23 @@ is "$(jq -r .profile.machine.value <<<"$j")" "Foo Bar 9000" "... its model is re
 printf 'TP-Link Archer C50 v4\n' >"$T/model"
 is "$("$MTDSCOPE" assess --json "$cpu" "$T/model" | jq -r '.profile.machine.source.layer // "none"')" none \
 	"a file called model outside device-tree/ is not read as one"
+# what a user copies with 'cat /proc/device-tree/model >model.txt': NUL-terminated strings under any
+# name, in a directory given to assess; a list of vendor,name strings is the compatible list
+r=${rows[0]}
+compat=${r%%$'\t'*} model=${r#*$'\t'}
+u=$T/user-copy
+mkdir -p "$u"
+cp "$cpu" "$u/cpuinfo.txt"
+printf '%s\0' "$model" >"$u/model.txt"
+printf '%s\0mediatek,mt7628an-soc\0' "$compat" >"$u/dt-compat"
+j=$("$MTDSCOPE" assess --json "$u" 2>"$T/err")
+is "$(jq -r .profile.machine.value <<<"$j")" "$model" "a NUL-terminated model.txt in a directory is the model"
+is "$(jq -r .profile.compatible.value <<<"$j")" "$compat" "a NUL-separated vendor,name list is the compatible"
+is "$(jq -r .verdict <<<"$j")" supported "... and the board is recognised from them"
+is "$(cat "$T/err")" "" "neither is refused as binary data"
+printf 'Evil\001Board\0' >"$u/blob"
+"$MTDSCOPE" report "$u/blob" >/dev/null 2>"$T/err"
+like "$(cat "$T/err")" "blob: offset 0x0: expected text" "NUL-terminated bytes with a control byte are not a model"
 # hostile: escape bytes in the model reach the terminal escaped
 printf 'Evil\033[2J\033]0;x\007 Board\0' >"$d/model"
 out=$("$MTDSCOPE" report "$cpu" "$d/model" 2>&1)

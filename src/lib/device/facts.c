@@ -506,6 +506,39 @@ static const char *devicetree_file(const char *file)
 	return NULL;
 }
 
+/*
+ * A copy of /proc/device-tree/model or .../compatible under any name: short,
+ * one or more printable strings each ended by a NUL (as the kernel shows
+ * them), no line break.  A list of "vendor,name" strings is a compatible
+ * list, anything else a model; a file named "compatible" is one either way.
+ */
+static const char *devicetree_shaped(const char *file, const uint8_t *data, size_t len)
+{
+	if (len < 2 || len > 1024 || data[len - 1] != 0 || data[0] == 0)
+		return NULL;
+	bool all_compat = true, comma = false;
+	size_t start = 0;
+	for (size_t i = 0; i < len; i++) {
+		uint8_t b = data[i];
+		if (b == 0) {
+			if (i == start || !comma)
+				all_compat = false;
+			comma = false;
+			start = i + 1;
+			continue;
+		}
+		if (b < 0x20 || b == 0x7f)
+			return NULL;
+		if (b == ',')
+			comma = true;
+		if (b == ' ')
+			all_compat = false;
+	}
+	const char *base = strrchr(file, '/');
+	base = base ? base + 1 : file;
+	return all_compat || !strcmp(base, "compatible") ? "compatible" : "machine";
+}
+
 int mtd_facts_parse(struct mtd_facts *f, const char *file, const uint8_t *data, size_t len, struct mtd_diag *d)
 {
 	if (len > MTD_FACTS_MAX_INPUT)
@@ -515,6 +548,8 @@ int mtd_facts_parse(struct mtd_facts *f, const char *file, const uint8_t *data, 
 		return mtd_diag_set(d, MTD_ERR_FORMAT, file, "is empty (0 bytes); expected a log or shell output");
 	size_t bad;
 	const char *dtfile = devicetree_file(file);
+	if (!dtfile)
+		dtfile = devicetree_shaped(file, data, len);
 	if (!dtfile && !is_text(data, len, &bad))
 		return mtd_diag_at(d, MTD_ERR_FORMAT, file, 0,
 		                   "expected text (a log or shell output), found binary data (%zu control bytes in the "
