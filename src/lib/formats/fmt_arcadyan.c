@@ -58,38 +58,18 @@ static int probe(struct mtd_probe *p)
 	if (!mtd_rd_bytes_at(&r, AR_HEAD, (size_t)(avail - AR_HEAD), &rest))
 		return MTD_ERR_NO_MATCH;
 
-	lzma_stream z = LZMA_STREAM_INIT;
 	struct mtd_stream_out o;
 	mtd_stream_out_init(&o, p);
 	uint8_t *chunk = mtd_stream_out_scratch(&o, STREAM_CHUNK);
-	if (!chunk || lzma_alone_decoder(&z, AR_MEMLIM) != LZMA_OK) {
+	if (!chunk) {
 		mtd_stream_out_release(&o);
-		lzma_end(&z);
 		return MTD_ERR_NOMEM;
 	}
-	lzma_ret ret = LZMA_OK;
-	bool go = true;
 	/* first the de-obfuscated head, then the rest as stored */
-	for (int part = 0; part < 2 && go && ret == LZMA_OK; part++) {
-		if (part) {
-			z.next_in = rest;
-			z.avail_in = (size_t)(avail - AR_HEAD);
-		} else {
-			z.next_in = head;
-			z.avail_in = sizeof(head);
-		}
-		for (;;) {
-			z.next_out = chunk;
-			z.avail_out = STREAM_CHUNK;
-			ret = lzma_code(&z, part ? LZMA_FINISH : LZMA_RUN);
-			size_t n = STREAM_CHUNK - z.avail_out;
-			go = n == 0 || mtd_stream_out_put(&o, z.total_in, chunk, n);
-			if (!go || ret != LZMA_OK || (!z.avail_in && (!part || n == 0)))
-				break;
-		}
-	}
-	uint64_t used = z.total_in;
-	lzma_end(&z);
+	uint64_t used;
+	bool go;
+	int ret = mtd_stream_lzma_alone(&o, chunk, AR_MEMLIM, head, sizeof(head), rest, (size_t)(avail - AR_HEAD),
+	                                &used, &go);
 	if (ret == LZMA_MEM_ERROR) {
 		mtd_stream_out_release(&o);
 		return MTD_ERR_NOMEM;
@@ -99,7 +79,6 @@ static int probe(struct mtd_probe *p)
 		mtd_stream_out_release(&o);
 		return MTD_ERR_NO_MATCH;
 	}
-	o.stopped = false;
 	char ds[32];
 	mtd_probe_str(p, "properties", false, "lc=%u lp=%u pb=%u", props % 9, props / 9 % 5, props / 45);
 	mtd_probe_str(p, "dict_size", true, "%s", mtd_stream_size_str(dict, ds, sizeof(ds)));

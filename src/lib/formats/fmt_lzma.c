@@ -141,43 +141,22 @@ static int probe(struct mtd_probe *p)
 	if (!trial_ok(hdr, &r, (size_t)(avail - LZMA_HDR), usize))
 		return MTD_ERR_NO_MATCH;
 
-	lzma_stream z = LZMA_STREAM_INIT;
 	struct mtd_stream_out o;
 	mtd_stream_out_init(&o, p);
 	uint8_t *chunk = mtd_stream_out_scratch(&o, STREAM_CHUNK);
-	if (!chunk || lzma_alone_decoder(&z, LZMA_MEMLIMIT) != LZMA_OK) {
+	if (!chunk) {
 		mtd_stream_out_release(&o);
-		lzma_end(&z);
 		return MTD_ERR_NOMEM;
 	}
-	z.next_in = hdr;
-	z.avail_in = LZMA_HDR;
-	z.next_out = chunk; /* liblzma takes no input while it has no room for output */
-	z.avail_out = STREAM_CHUNK;
-	lzma_ret ret = lzma_code(&z, LZMA_RUN);
-	if (ret != LZMA_OK || z.avail_in) {
+	uint64_t used;
+	bool go;
+	int ret = mtd_stream_lzma_alone(&o, chunk, LZMA_MEMLIMIT, hdr, LZMA_HDR, data, (size_t)(avail - LZMA_HDR),
+	                                &used, &go);
+	if (ret != LZMA_MEM_ERROR && ret != LZMA_STREAM_END && used <= LZMA_HDR) {
+		/* the header itself refused (a dictionary above the memory limit among them) */
 		mtd_stream_out_release(&o);
-		lzma_end(&z);
-		return ret == LZMA_MEM_ERROR ? MTD_ERR_NOMEM : MTD_ERR_NO_MATCH;
+		return MTD_ERR_NO_MATCH;
 	}
-	z.next_in = data;
-	z.avail_in = (size_t)(avail - LZMA_HDR);
-	bool go = true;
-	for (;;) {
-		z.next_out = chunk;
-		z.avail_out = STREAM_CHUNK;
-		ret = lzma_code(&z, LZMA_FINISH);
-		size_t n = STREAM_CHUNK - z.avail_out;
-		go = n == 0 || mtd_stream_out_put(&o, z.total_in, chunk, n);
-		if (ret == LZMA_STREAM_END) {
-			o.stopped = false;
-			break;
-		}
-		if (!go || ret != LZMA_OK)
-			break;
-	}
-	uint64_t used = z.total_in;
-	lzma_end(&z);
 
 	if (ret == LZMA_MEM_ERROR) {
 		mtd_stream_out_release(&o);

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include <lzma.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -192,4 +193,37 @@ uint64_t mtd_stream_size_append(struct mtd_probe *p, uint64_t end, uint64_t tota
 		return 0;
 	mtd_probe_bool(p, "size_appended", false, true);
 	return 4;
+}
+
+int mtd_stream_lzma_alone(struct mtd_stream_out *o, uint8_t *chunk, uint64_t memlimit, const uint8_t *head,
+                          size_t nhead, const uint8_t *rest, size_t nrest, uint64_t *used, bool *go)
+{
+	lzma_stream z = LZMA_STREAM_INIT;
+	*used = 0;
+	*go = true;
+	lzma_ret ret = lzma_alone_decoder(&z, memlimit);
+	if (ret != LZMA_OK) {
+		lzma_end(&z);
+		return ret;
+	}
+	/* the head with LZMA_RUN until liblzma has taken all of it (it takes no input while it has no
+	 * room for output), then the rest with LZMA_FINISH until the end, an error or no more input */
+	for (int part = 0; part < 2 && *go && ret == LZMA_OK; part++) {
+		z.next_in = part ? rest : head;
+		z.avail_in = part ? nrest : nhead;
+		for (;;) {
+			z.next_out = chunk;
+			z.avail_out = STREAM_CHUNK;
+			ret = lzma_code(&z, part ? LZMA_FINISH : LZMA_RUN);
+			size_t n = STREAM_CHUNK - z.avail_out;
+			*go = n == 0 || mtd_stream_out_put(o, z.total_in, chunk, n);
+			if (!*go || ret != LZMA_OK || (!part && !z.avail_in))
+				break;
+		}
+	}
+	if (ret == LZMA_STREAM_END)
+		o->stopped = false;
+	*used = z.total_in;
+	lzma_end(&z);
+	return ret;
 }
