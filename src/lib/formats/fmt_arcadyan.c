@@ -54,9 +54,6 @@ static int probe(struct mtd_probe *p)
 	if (props >= 225 || dict < 4096 || (dict & (dict - 1) && dict != UINT32_MAX) || head[13] != 0 ||
 	    (usize != UINT64_MAX && usize > (1ull << 36)))
 		return MTD_ERR_NO_MATCH;
-	const uint8_t *rest = NULL;
-	if (!mtd_rd_bytes_at(&r, AR_HEAD, (size_t)(avail - AR_HEAD), &rest))
-		return MTD_ERR_NO_MATCH;
 
 	struct mtd_stream_out o;
 	mtd_stream_out_init(&o, p);
@@ -68,8 +65,8 @@ static int probe(struct mtd_probe *p)
 	/* first the de-obfuscated head, then the rest as stored */
 	uint64_t used;
 	bool go;
-	int ret = mtd_stream_lzma_alone(&o, chunk, AR_MEMLIM, head, sizeof(head), rest, (size_t)(avail - AR_HEAD),
-	                                &used, &go);
+	int ret = mtd_stream_lzma_alone(&o, chunk, AR_MEMLIM, head, sizeof(head), &r, AR_HEAD,
+	                                (size_t)(avail - AR_HEAD), &used, &go);
 	if (ret == LZMA_MEM_ERROR) {
 		mtd_stream_out_release(&o);
 		return MTD_ERR_NOMEM;

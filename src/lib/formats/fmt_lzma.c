@@ -124,9 +124,6 @@ static int probe(struct mtd_probe *p)
 		return MTD_ERR_NO_MATCH;
 	if (usize != UINT64_MAX && (usize < LZMA_MIN_KNOWN || usize > (1ull << 38)))
 		return MTD_ERR_NO_MATCH;
-	const uint8_t *data = NULL;
-	if (!mtd_rd_bytes_at(&r, LZMA_HDR, (size_t)(avail - LZMA_HDR), &data))
-		return MTD_ERR_NO_MATCH;
 	/* The header as decoded here: the dictionary need not be larger than a known size (saves allocating it). */
 	uint8_t hdr[LZMA_HDR];
 	if (!mtd_rd_copy_at(&r, 0, hdr, LZMA_HDR))
@@ -150,8 +147,8 @@ static int probe(struct mtd_probe *p)
 	}
 	uint64_t used;
 	bool go;
-	int ret = mtd_stream_lzma_alone(&o, chunk, LZMA_MEMLIMIT, hdr, LZMA_HDR, data, (size_t)(avail - LZMA_HDR),
-	                                &used, &go);
+	int ret = mtd_stream_lzma_alone(&o, chunk, LZMA_MEMLIMIT, hdr, LZMA_HDR, &r, LZMA_HDR,
+	                                (size_t)(avail - LZMA_HDR), &used, &go);
 	if (ret != LZMA_MEM_ERROR && ret != LZMA_STREAM_END && used <= LZMA_HDR) {
 		/* the header itself refused (a dictionary above the memory limit among them) */
 		mtd_stream_out_release(&o);

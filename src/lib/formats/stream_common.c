@@ -196,8 +196,12 @@ uint64_t mtd_stream_size_append(struct mtd_probe *p, uint64_t end, uint64_t tota
 }
 
 int mtd_stream_lzma_alone(struct mtd_stream_out *o, uint8_t *chunk, uint64_t memlimit, const uint8_t *head,
-                          size_t nhead, const uint8_t *rest, size_t nrest, uint64_t *used, bool *go)
+                          size_t nhead, const struct mtd_reader *r, uint64_t rest_at, size_t nrest, uint64_t *used,
+                          bool *go)
 {
+	const uint8_t *rest = NULL;
+	if (!nrest || !mtd_rd_bytes_at(r, rest_at, nrest, &rest))
+		nrest = 0;
 	lzma_stream z = LZMA_STREAM_INIT;
 	*used = 0;
 	*go = true;
@@ -209,7 +213,10 @@ int mtd_stream_lzma_alone(struct mtd_stream_out *o, uint8_t *chunk, uint64_t mem
 	/* the head with LZMA_RUN until liblzma has taken all of it (it takes no input while it has no
 	 * room for output), then the rest with LZMA_FINISH until the end, an error or no more input */
 	for (int part = 0; part < 2 && *go && ret == LZMA_OK; part++) {
-		z.next_in = part ? rest : head;
+		if (part)
+			z.next_in = rest;
+		else
+			z.next_in = head;
 		z.avail_in = part ? nrest : nhead;
 		for (;;) {
 			z.next_out = chunk;

@@ -93,15 +93,17 @@ uint64_t mtd_stream_size_append(struct mtd_probe *p, uint64_t end, uint64_t tota
 
 /**
  * Decode an LZMA-alone stream (liblzma's lzma_alone_decoder, memory limit
- * MEMLIMIT) given as two pieces, HEAD (its 13-byte header and maybe more)
- * then REST, into O through CHUNK (STREAM_CHUNK bytes from
- * mtd_stream_out_scratch).  Returns liblzma's last code (LZMA_STREAM_END for
+ * MEMLIMIT) given as two pieces, HEAD (its 13-byte header and maybe more, in
+ * memory the probe owns) then the NREST bytes of R at REST_AT, into O through
+ * CHUNK (STREAM_CHUNK bytes from mtd_stream_out_scratch).  Returns liblzma's last code (LZMA_STREAM_END for
  * a stream decoded to its end; LZMA_BUF_ERROR when the input ran out first)
  * and the bytes consumed of HEAD + REST in *used; *go is false when the
- * output side stopped taking bytes.  A piece may be empty.
+ * output side stopped taking bytes.  A piece may be empty; rest bytes R
+ * does not hold decode as none.
  */
 int mtd_stream_lzma_alone(struct mtd_stream_out *o, uint8_t *chunk, uint64_t memlimit, const uint8_t *head,
-                          size_t nhead, const uint8_t *rest, size_t nrest, uint64_t *used, bool *go);
+                          size_t nhead, const struct mtd_reader *r, uint64_t rest_at, size_t nrest, uint64_t *used,
+                          bool *go);
 
 /** Bytes from the candidate to the end of its space. */
 static inline uint64_t mtd_stream_avail(const struct mtd_probe *p)
