@@ -71,8 +71,9 @@ static bool damaged_header_plausible(const struct mtd_reader *r, const uint8_t *
 	uint32_t dcalc = 0;
 	if (size && mtd_rd_crc32(r, UIMAGE_HDR, size, 0, &dcalc) && dcalc == dcrc)
 		return true;
+	/* the data may be cut by the end of the space (a dump cut short): it is then named truncated */
 	if (hdr[28] == 0 || hdr[28] > 28 || hdr[29] == 0 || hdr[29] > 26 || hdr[30] == 0 || hdr[30] > 36 ||
-	    hdr[31] > 6 || size == 0 || size > mtd_rd_left(r))
+	    hdr[31] > 6 || size == 0)
 		return false;
 	size_t n = 0;
 	for (; n < 32 && hdr[32 + n]; n++)
