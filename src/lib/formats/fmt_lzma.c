@@ -17,8 +17,7 @@
  * candidate is rejected before any decoding unless its properties byte is
  * valid, its dictionary size is 2^n or 2^n + 2^(n-1) between 4 KiB and
  * 3 GiB, or 0xFFFFFFFF (what the SDK and xz write; liblzma's own "picky"
- * test), and its known uncompressed size is at least LZMA_MIN_KNOWN (or the
- * candidate starts its space: a file that is one small stream).  Then
+ * test), and its known uncompressed size is at least LZMA_MIN_KNOWN.  Then
  * it must decode: to its end (exactly the size in the header when it is
  * known), or to the end of its space, or for at least LZMA_MIN_EVIDENCE
  * bytes out of LZMA_MIN_EVIDENCE_IN compressed bytes before failing.  Decoded with liblzma's lzma_alone_decoder; the
@@ -123,9 +122,7 @@ static int probe(struct mtd_probe *p)
 	uint64_t usize = mtd_rd_le64_at(&r, 5);
 	if (props >= 9 * 5 * 5 || props % 9 + props / 9 % 5 > 4 || !dict_ok(dict) || mtd_rd_u8_at(&r, LZMA_HDR) != 0)
 		return MTD_ERR_NO_MATCH;
-	/* a small known size is a header pattern in other data, unless the candidate is its space's first byte */
-	bool first = p->off == 0;
-	if (usize != UINT64_MAX && ((usize < LZMA_MIN_KNOWN && !first) || usize > (1ull << 38)))
+	if (usize != UINT64_MAX && (usize < LZMA_MIN_KNOWN || usize > (1ull << 38)))
 		return MTD_ERR_NO_MATCH;
 	/* The header as decoded here: the dictionary need not be larger than a known size (saves allocating it). */
 	uint8_t hdr[LZMA_HDR];
@@ -138,8 +135,7 @@ static int probe(struct mtd_probe *p)
 		if (d < dict)
 			put_le32(hdr + 1, d);
 	}
-	/* (a small stream at the start of its space is judged by the real decoding alone: it is short) */
-	if (!(first && usize < LZMA_MIN_KNOWN) && !trial_ok(hdr, &r, (size_t)(avail - LZMA_HDR), usize))
+	if (!trial_ok(hdr, &r, (size_t)(avail - LZMA_HDR), usize))
 		return MTD_ERR_NO_MATCH;
 
 	struct mtd_stream_out o;
@@ -174,17 +170,6 @@ static int probe(struct mtd_probe *p)
 	bool nonzero = used > LZMA_HDR + 1 && !mtd_rd_uniform_at(&r, LZMA_HDR + 1, (size_t)(used - LZMA_HDR - 1), 0);
 	bool end = ret == LZMA_STREAM_END;
 	bool evidence = o.total >= LZMA_MIN_EVIDENCE && used >= LZMA_HDR + LZMA_MIN_EVIDENCE_IN;
-	/*
-	 * A small known size: only a stream that decodes to its end and is its whole space (every byte
-	 * consumed).  One that fails is not taken, even failing at its last bytes: over random bytes a
-	 * small header fails there about once in 400 (xz's bad-too_big_size-with_eopm.lzma is missed).
-	 */
-	bool small = usize != UINT64_MAX && usize < LZMA_MIN_KNOWN;
-	bool whole = first && end && used == avail;
-	if (small && !whole) {
-		mtd_stream_out_release(&o);
-		return MTD_ERR_NO_MATCH;
-	}
 	if (ret == LZMA_FORMAT_ERROR || ret == LZMA_OPTIONS_ERROR || !nonzero || (!end && erased(&r, used)) ||
 	    (!end && go && !evidence && !(ret == LZMA_BUF_ERROR && o.total >= 1024)) || (end && used <= LZMA_HDR + 5)) {
 		mtd_stream_out_release(&o);
