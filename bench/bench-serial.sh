@@ -59,7 +59,7 @@ if command -v qemu-system-aarch64 >/dev/null && [ -r "$ub" ]; then
 		s=$(now)
 		out=$(timeout 900 "$mtdscope" netboot --via serial --protocol $p --exec "$q" --image "$w/img.bin" --no-boot 2>&1) || true
 		e=$(now)
-		row "mtdscope $p -> loady/loadb" "$s" "$e" "$(printf '%s' "$out" | grep -q 'ok  *crc32' && echo "crc32 equal" || echo FAILED)"
+		row "mtdscope $p -> loady/loadb" "$s" "$e" "$(grep -q 'ok  *crc32' <<<"$out" && echo "crc32 equal" || echo FAILED)"
 		printf '%s\n' "$out" | sed -n 's/^ok  *transfer  *\(.*\)/      \1/p'
 	done
 fi

@@ -27,7 +27,7 @@ if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
 	echo "cross-sysroot: $root is ready"
 	exit 0
 fi
-dpkg --print-foreign-architectures | grep -qx "$arch" ||
+grep -qx "$arch" <<<"$(dpkg --print-foreign-architectures)" ||
 	{ echo "cross-sysroot: dpkg has no $arch architecture (dpkg --add-architecture $arch; apt-get update)" >&2; exit 1; }
 # The closure of their dependencies for ARCH (the linker needs every library a
 # shared library names, e.g. libarchive's libxml2 and libicu).

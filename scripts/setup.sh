@@ -77,7 +77,7 @@ mkdir -p "$root/build-logs"
 # servers in network namespaces, so keep the system ones from starting.
 missing=()
 for p in $pkgs_build $pkgs_tools; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+	[[ $(dpkg-query -W -f='${Status}' "$p" 2>/dev/null) == *'install ok installed'* ]] || missing+=("$p")
 done
 
 need_update=
@@ -96,7 +96,10 @@ done
 debs=$root/sample/debs
 mkdir -p "$debs"
 have_debs() {
-	ls "$debs"/linux-image-*-4kc-malta_*_mipsel.deb 2>/dev/null | grep -qv 'linux-image-4kc-malta_' &&
+	# (no pipe into grep -q: under pipefail its early exit can fail the pipeline)
+	local k
+	k=$(ls "$debs"/linux-image-*-4kc-malta_*_mipsel.deb 2>/dev/null) || return 1
+	grep -qv 'linux-image-4kc-malta_' <<<"$k" &&
 		ls "$debs"/busybox-static_*_mipsel.deb >/dev/null 2>&1
 }
 have_debs || need_update=1
