@@ -789,7 +789,8 @@ static void bl2_check(struct mtd_scan_result *r, struct fsel fs, const struct mt
 	for (size_t o = 0x1000; fip == UINT64_MAX && o < (8u << 20) && o + 8 <= mtd_rd_left(fl); o += 0x1000)
 		if (mtd_rd_eq_at(fl, o, toc, 8))
 			fip = o;
-	if (fip == UINT64_MAX || fip == 0) /* a FIP at 0 is a fip.bin file, not a flash whose BL2 is gone */
+	/* a FIP at the start of the space is a FIP file, not a flash dump that lost its BL2 */
+	if (fip == UINT64_MAX || fip == 0)
 		return;
 	if (bl2_header(fl, 0))
 		return;
