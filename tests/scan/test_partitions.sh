@@ -291,7 +291,7 @@ for a, b in ((sys.argv[2], sys.argv[4]), (sys.argv[3], sys.argv[5])):
 	is "$(jq '[.layout_problems[], .partitions[].problems[]] | length' "$T/j.json")" 0 "MT7981 NOR with BL2: no problem"
 	scanj "$T/nobl2-env.bin"
 	like "$(jq -r '.layout_problems[]' "$T/j.json")" \
-		"no BL2: the bl2 partition at 0x0 \(0x40000 bytes\) is erased: an MT798x board starts from BL2 and will not boot" \
+		"no BL2: the bl2 partition at 0x0 \(0x40000 bytes\) is erased \(an ATF FIP at 0x100000 but no BL2 at 0x0\): an MT798x board starts from BL2 and will not boot" \
 		"MT7981 NOR layout whose bl2 partition is erased: named"
 	like "$(pf bl2 '.problems[]')" "BL2 is erased: the board starts from BL2 and will not boot" "and on the bl2 partition"
 	# an MT7981 SD card / eMMC disk (sgdisk): GPT with bl2, u-boot-env, factory and fip partitions
@@ -317,7 +317,7 @@ open(sys.argv[6], "wb").write(d)' "$T/sd.bin" "$T/bl2sd.img" "$T/fip.bin" "$T/es
 			"MT7981 SD image with BL2: no BL2 problem"
 		scanj "$T/sd-nobl2.bin"
 		like "$(jq -r '.layout_problems[]' "$T/j.json")" \
-			"no BL2: the bl2 partition at 0x100000 \(0x80000 bytes\) is erased: an MT798x board starts from BL2" \
+			"no BL2: the bl2 partition at 0x100000 \(0x80000 bytes\) is erased \(an ATF FIP at 0x400000 but no BL2 at 0x100000\): an MT798x board starts from BL2" \
 			"MT7981 GPT whose bl2 partition is erased: named"
 	else
 		echo "# SKIP MT7981 GPT: sgdisk not installed"

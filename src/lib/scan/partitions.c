@@ -764,23 +764,6 @@ static void fit(const struct mtd_scan_result *r, struct fsel fs, uint64_t flash_
 static void bl2_check(struct mtd_scan_result *r, struct fsel fs, const struct mtd_reader *fl,
                       const struct mtd_layout *l, struct mtd_scan_partitions *sp)
 {
-	/* a layout with a bl2 partition (MT798x GPT and NOR/NAND layouts): BL2 belongs there */
-	for (size_t i = 0; l && i < l->nparts; i++) {
-		const struct mtd_part *p = &l->parts[i];
-		if (strcmp(p->name, "bl2") || p->parent >= 0 || !mtd_range_ok(p->offset, p->size, mtd_rd_left(fl)))
-			continue;
-		if (!all_erased(r, fs, p->offset, p->size))
-			return;
-		lproblem(
-		    sp,
-		    "no BL2: the bl2 partition at 0x%llx (0x%llx bytes) is erased: an MT798x board starts from BL2 "
-		    "and will not boot (write BL2 back)",
-		    (unsigned long long)p->offset, (unsigned long long)p->size);
-		const struct mtd_component *c = comp_over(r, fs, p->offset);
-		if (c)
-			cproblem(r, c, "%s", sp->problems[sp->nproblems - 1]);
-		return;
-	}
 	static const uint8_t toc[8] = {0x01, 0x00, 0x64, 0xaa, 0x78, 0x56, 0x34, 0x12};
 	uint64_t fip = UINT64_MAX;
 	for (size_t i = 0; i < r->ncomps && fip == UINT64_MAX; i++)
@@ -789,6 +772,26 @@ static void bl2_check(struct mtd_scan_result *r, struct fsel fs, const struct mt
 	for (size_t o = 0x1000; fip == UINT64_MAX && o < (8u << 20) && o + 8 <= mtd_rd_left(fl); o += 0x1000)
 		if (mtd_rd_eq_at(fl, o, toc, 8))
 			fip = o;
+	/* a layout with a bl2 partition (MT798x GPT and NOR/NAND layouts): BL2 belongs there */
+	for (size_t i = 0; l && i < l->nparts; i++) {
+		const struct mtd_part *p = &l->parts[i];
+		if (strcmp(p->name, "bl2") || p->parent >= 0 || !mtd_range_ok(p->offset, p->size, mtd_rd_left(fl)))
+			continue;
+		if (!all_erased(r, fs, p->offset, p->size))
+			return;
+		char withfip[96] = "";
+		if (fip != UINT64_MAX && fip != 0)
+			snprintf(withfip, sizeof(withfip), " (an ATF FIP at 0x%llx but no BL2 at 0x%llx)",
+			         (unsigned long long)fip, (unsigned long long)p->offset);
+		lproblem(sp,
+		         "no BL2: the bl2 partition at 0x%llx (0x%llx bytes) is erased%s: an MT798x board starts from "
+		         "BL2 and will not boot (write BL2 back)",
+		         (unsigned long long)p->offset, (unsigned long long)p->size, withfip);
+		const struct mtd_component *c = comp_over(r, fs, p->offset);
+		if (c)
+			cproblem(r, c, "%s", sp->problems[sp->nproblems - 1]);
+		return;
+	}
 	/* a FIP at the start of the space is a FIP file, not a flash dump that lost its BL2 */
 	if (fip == UINT64_MAX || fip == 0)
 		return;
