@@ -61,6 +61,8 @@ python3 ../../tests/fs/make_yaffs2.py "$w/root" "$w/y.img"; seed yaffs2 "$w/y.im
 python3 ../../tests/fs/make_yaffs2.py --inband --be --extra "$w/root" "$w/yb.img"; seed yaffs2 "$w/yb.img" tiny-inband-be-extra.yaffs2
 fiptool create --soc-fw "$w/payload" --nt-fw "$w/p.lzma" "$w/a.fip"; seed fip "$w/a.fip" bl31-bl33.fip
 fiptool create --align 64 --tb-fw "$w/payload" --nt-fw-config "$w/seed.dtb" "$w/b.fip"; seed fip "$w/b.fip" bl2-config-aligned.fip
+mkimage -T mtk_image -a 0x201000 -e 0x201000 -n 'media=nor;arm64=1' -d "$w/payload" "$w/bl2-nor.img" >/dev/null; seed mtk-bl2 "$w/bl2-nor.img" bl2-nor-arm64.img
+mkimage -T mtk_image -a 0x201000 -e 0x201000 -n 'media=snand;nandinfo=2k+64' -d "$w/payload" "$w/bl2-snand.img" >/dev/null; seed mtk-bl2 "$w/bl2-snand.img" bl2-snand-2k.img
 python3 ../../tests/containers/make_seama_chk.py seama "$w/fw.seama" seed_signature "$w/uImage" "$w/root.sqfs"; seed seama "$w/fw.seama" seal-two-entities.seama
 python3 ../../tests/containers/make_safeloader.py 'CPE510(TP-LINK|UN|N300-5):1.0' "$w/uImage" "$w/root.sqfs" "$w/sl.bin"; seed tplink-safeloader "$w/sl.bin" cpe510-factory.bin
 python3 ../../tests/containers/make_xiaomi.py 0x12 "$w/xm.bin" "0x160000:4:kernel:$w/uImage" "::rootfs:$w/root.sqfs"; seed xiaomi "$w/xm.bin" r4cm-two-blobs.bin

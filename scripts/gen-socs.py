@@ -28,7 +28,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 
 CHIP_RE = re.compile(r'\b((?:MT|RT|AR|QCA|QCN|IPQ|BCM|RTL|88F|MV|88W|EN|AN|VRX|ARX|GRX|PSB|SF|RK|TP|KS|CN|'
-                     r'IXP|AM|A|H|SUN|IMX|LS|P|T|STM32MP|JZ|X|ATH|ADM|IDT|RC|BCM)\d{2,6}[A-Z0-9]*(?:-[A-Z0-9]+)?)\b')
+                     r'IXP|APM|AM|A|H|SUN|IMX|LS|P|T|STM32MP|JZ|X|ATH|ADM|IDT|RC|BCM)\d{2,6}[A-Z0-9]*(?:-[A-Z0-9]+)?)\b')
 
 
 # OpenWrt targets the 2022 Table of Hardware still calls by their old names
@@ -360,6 +360,26 @@ def main():
             if src in claims[al]:
                 claims[al][dst] += claims[al].pop(src)
         claims[src.upper()][dst] += 10 ** 7
+    # an SoC .dtsi of OpenWrt's device trees that serves several chips lists them all in its root compatible
+    # ("ralink,rt3050-soc", "ralink,rt3052-soc", "ralink,rt3350-soc"): the chips after the one that owns the
+    # first are its siblings on the same target, aliases of that SoC (a chip with its own row keeps it)
+    dts_root = os.path.join(shared, 'openwrt-dts', 'target', 'linux') if shared else ''
+    if dts_root and os.path.isdir(dts_root):
+        comp_re = re.compile(r'^\s*compatible\s*=\s*((?:"[a-z0-9]+,[a-z0-9]+-soc"\s*,?\s*){2,});', re.M)
+        for dirpath, _, fns in sorted(os.walk(dts_root)):
+            for fn in sorted(fns):
+                if not fn.endswith('.dtsi'):
+                    continue
+                src = open(os.path.join(dirpath, fn), encoding='utf-8', errors='replace').read()
+                for m in comp_re.finditer(src):
+                    chips = [c.split(',', 1)[1][:-4].upper() for c in re.findall(r'"([^"]+)"', m.group(1))]
+                    soc = owner_of(claims, chips[0])
+                    if not soc:
+                        continue
+                    for ch in chips[1:]:
+                        if ch not in claims:
+                            claims[ch][soc] += 1
+                            spelled.setdefault(ch, ch)
     # the names the kernel's SoC detection prints, as aliases of the SoC that owns the family it files them
     # under (an alias claimed by several SoCs goes to the one with the most devices, as above)
     if a.kernel != 'none':

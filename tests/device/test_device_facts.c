@@ -379,5 +379,54 @@ int main(void)
 
 	mtd_profile_release(&P);
 	mtd_facts_release(&F);
+
+	/* the Realtek boot code's flash table: column names, then the values (tests/data/real-logs) */
+	load("@ chip__no chip__id mfr___id dev___id cap___id size_sft dev_size chipSize\n"
+	     "@ 0000000h 0c22015h 00000c2h 0000020h 0000015h 0000000h 0000015h 0200000h\n"
+	     "@ blk_size blk__cnt sec_size sec__cnt pageSize page_cnt chip_clk chipName\n"
+	     "@ 0010000h 0000020h 0001000h 0000200h 0000100h 0000010h 0000027h MX25L1605D\n");
+	is_str(P.flash_jedec.s, "c22015", "Realtek boot code table: chip__id");
+	is_int(P.flash_size.n, 2 * MIB, "Realtek boot code table: chipSize");
+	is_str(P.flash_chip.s, "MX25L1605D", "Realtek boot code table: chipName");
+	is_int(P.flash_jedec.src->line, 2, "its evidence is the row of values");
+	load("|No chipID  Sft chipSize blkSize secSize pageSize sdCk opCk      chipName    |\n"
+	     "| 0 1c7015h  0h  200000h  10000h   1000h     100h   40   39           UNKNOWN|\n");
+	is_str(P.flash_jedec.s, "1c7015", "RTL8196C boot code table: chipID");
+	is_int(P.flash_size.n, 2 * MIB, "RTL8196C boot code table: chipSize");
+	load("|No chipID  Sft chipSize blkSize secSize pageSize sdCk opCk      chipName    |\n"
+	     "some other line\n"
+	     "| 0 1c7015h  0h  200000h  10000h   1000h     100h   40   39           UNKNOWN|\n");
+	ok(!P.flash_size.src, "a value row that does not follow its header is not read");
+
+	/* /proc/mtd without a whole-chip entry: the partitions of one device, less those split out */
+	load("dev:    size   erasesize  name\n"
+	     "mtd0: 00030000 00010000 \"bootloader\"\n"
+	     "mtd1: 00010000 00010000 \"config\"\n"
+	     "mtd2: 00010000 00010000 \"factory\"\n"
+	     "mtd3: 00fb0000 00010000 \"firmware\"\n"
+	     "mtd4: 0015cf19 00010000 \"kernel\"\n"
+	     "mtd5: 00e530e7 00010000 \"rootfs\"\n"
+	     "mtd6: 00a00000 00010000 \"rootfs_data\"\n");
+	is_int(P.flash_size.n, 16 * MIB, "/proc/mtd: the sum of the top-level partitions");
+	ok(P.flash_size.src && strstr(P.flash_size.src->note, "sum") != NULL, "the evidence says it is a sum: %s",
+	   P.flash_size.src ? P.flash_size.src->note : "-");
+	is_int(P.flash_size.src ? P.flash_size.src->line : 0, 2, "its evidence is the table's first line");
+	load("mtd0: 00030000 00010000 \"bootloader\"\n"
+	     "mtd1: 00010000 00010000 \"config\"\n"
+	     "mtd2: 00500000 00010000 \"firmware\"\n");
+	ok(!P.flash_size.src, "/proc/mtd partitions that add up to no power of two give no size");
+	load("mtd0: 00800000 00010000 \"ALL\"\n"
+	     "mtd1: 00030000 00010000 \"u-boot\"\n"
+	     "mtd2: 007d0000 00010000 \"firmware\"\n");
+	is_int(P.flash_size.n, 8 * MIB, "/proc/mtd with a whole-chip entry: that entry");
+	ok(P.flash_size.src && !strstr(P.flash_size.src->note, "sum"), "and not a sum");
+	load("mtd0: 00100000 00010000 \"0:SBL1\"\n"
+	     "mtd1: 00100000 00010000 \"0:APPSBL\"\n"
+	     "mtd2: 00100000 00010000 \"0:ART\"\n"
+	     "mtd3: 00100000 00010000 \"0:CFG\"\n"
+	     "mtd4: 04000000 00020000 \"rootfs\"\n"
+	     "mtd5: 04000000 00020000 \"rootfs_1\"\n");
+	is_int(P.flash_size.n, 128 * MIB, "/proc/mtd of a NOR and a NAND: the NAND's partitions add up to the NAND");
+	is_int(P.flash_other.n, 4 * MIB, "and the NOR's to the NOR");
 	return tap_done();
 }

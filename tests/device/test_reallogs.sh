@@ -15,6 +15,8 @@ KNOWN = {
     'aerohive-ap130-bcm4707-nand:flash.chip': 'truth is a description (AMD/Spansion 512 MiB, id 01dc); we name the part from the id table',
     'aerohive-ap130-bcm4707-nand:wifi_count': 'truth describes both Broadcom radios in one entry; we list each unidentified PCIe device',
     'innbox-e80-econet-en7512:ram_mib': 'the port attempt\'s boot loader prints "DRAM size=128MB" (dmesg_port_attempt.txt:86); truth takes the kernel\'s memsize:120MB and itself calls 128 MB probable',
+    'innbox-e80-econet-en7512:flash.size_mib': 'the port attempt\'s boot loader prints "Detected SPI NAND Flash : _SPI_NAND_DEVICE_ID_F50L1G, Flash Size=0x8000000" (dmesg_port_attempt.txt:99): 128 MiB; truth says the size is not in the files',
+    'innbox-e80-econet-en7512:flash.chip': 'the same line names the chip F50L1G (dmesg_port_attempt.txt:99); truth leaves it null',
     'innbox-e80-econet-en7512:kernel': 'the inputs hold two kernels (vendor 3.18.21 and the port attempt 5.9.9); truth names both',
     'meraki-mr70-ipq4029-nand:openwrt_verdict': 'our index holds ramips, mediatek and ath79; the MR70 is an ipq40xx device (support added 2026)',
     'meraki-mr70-ipq4029-nand:flash.chip': 'U-Boot says only "ONFI device found"; truth names candidates from the document',

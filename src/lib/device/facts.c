@@ -597,9 +597,12 @@ int mtd_facts_parse(struct mtd_facts *f, const char *file, const uint8_t *data, 
 			return mtd_diag_set(d, MTD_ERR_NOMEM, file, "out of memory at line %u", c.line);
 		}
 	}
+	mtd_fx_proc_mtd_end(&c);
 	free(c.mkeys);
 	free(c.codes);
 	mtd_pattern_set_release(&c.pats);
+	if (c.oom)
+		return mtd_diag_set(d, MTD_ERR_NOMEM, file, "out of memory at the end");
 	f->files++;
 	f->lines += c.line;
 	f->bytes += len;

@@ -42,6 +42,18 @@ struct pctx {
 	uint64_t nested_off, nested_size;
 	int proc_mtd_table;
 	uint32_t proc_mtd_line;
+	/* the entries of the current /proc/mtd table, summed when it ends (facts_proc.c) */
+	struct {
+		uint64_t size, erase;
+	} pm[64];
+	int npm;
+	bool pm_overflow;
+	uint32_t pm_first_line;
+	char pm_text[TEXT_MAX + 1];
+	/* the Realtek boot code's flash table: a header row of column names, then a row of values */
+	char rtk_cols[12][12];
+	int rtk_ncols;
+	uint32_t rtk_hdr_line;
 	uint32_t dram_pending, nand_pending, clocks_pending;
 	uint64_t
 	    nand_sf_bytes; /* the SPI NOR a QCA U-Boot names on its "NAND:" line ("SF: Detected ... total 16 MiB") */
@@ -111,6 +123,7 @@ void mtd_fx_r_partitions(struct pctx *c);                                       
 void mtd_fx_r_kernel(struct pctx *c);                                                /* facts_kernel.c */
 void mtd_fx_r_cpu(struct pctx *c);                                                   /* facts_kernel.c */
 bool mtd_fx_try_proc_mtd(struct pctx *c);                                            /* facts_proc.c */
+void mtd_fx_proc_mtd_end(struct pctx *c);                                            /* facts_proc.c */
 void mtd_fx_r_poster(struct pctx *c);                                                /* facts_text.c */
 size_t mtd_fx_norm_alnum(const char *s, char *out, size_t size, bool stop_at_paren); /* facts_text.c */
 bool mtd_fx_make_mkeys(struct pctx *c);                                              /* facts_text.c */

@@ -168,12 +168,92 @@ static bool concat_block(struct pctx *c, const char *s)
 	return false;
 }
 
+/* one row of the Realtek boot code's flash table: "@ 0000000h 0c22015h ... 0200000h" or
+ * "| 0 1c7015h  0h  200000h ... UNKNOWN|": the words between the frame characters */
+static int rtk_words(const char *s, char w[12][12])
+{
+	int n = 0;
+	while (*s) {
+		while (*s == ' ' || *s == '\t' || *s == '@' || *s == '|')
+			s++;
+		if (!*s)
+			break;
+		size_t k = strcspn(s, " \t|");
+		if (n == 12 || k >= 12)
+			return -1;
+		memcpy(w[n], s, k);
+		w[n][k] = 0;
+		n++;
+		s += k;
+	}
+	return n;
+}
+
+/* "0c22015h" -> 0xc22015 */
+static bool rtk_hex(const char *w, uint64_t *v)
+{
+	size_t n = strlen(w);
+	if (n < 2 || w[n - 1] != 'h')
+		return false;
+	uint64_t x = 0;
+	for (size_t i = 0; i + 1 < n; i++) {
+		int d = mtd_fx_hexdig(w[i]);
+		if (d < 0 || i >= 15)
+			return false;
+		x = x << 4 | (uint64_t)d;
+	}
+	*v = x;
+	return true;
+}
+
+/* The Realtek RTL819x/RTL8196x boot code's SPI flash table: a row of column names ("chip__id",
+ * "chipID", "chipSize", "chipName") and the row of values under it, in hex with an "h" suffix. */
+static bool rtk_flash_table(struct pctx *c, const char *s)
+{
+	if (s[0] != '@' && s[0] != '|')
+		return false;
+	char w[12][12];
+	int n = rtk_words(s, w);
+	if (n < 3)
+		return false;
+	bool hdr = false;
+	for (int i = 0; i < n; i++)
+		hdr |= !strcmp(w[i], "chipSize") || !strcmp(w[i], "chip__id") || !strcmp(w[i], "chipID") ||
+		       !strcmp(w[i], "chipName");
+	if (hdr) {
+		memcpy(c->rtk_cols, w, sizeof(w));
+		c->rtk_ncols = n;
+		c->rtk_hdr_line = c->line;
+		return true;
+	}
+	if (!c->rtk_ncols || c->line != c->rtk_hdr_line + 1 || n != c->rtk_ncols)
+		return false;
+	c->rtk_ncols = 0;
+	for (int i = 0; i < n; i++) {
+		uint64_t v;
+		const char *col = c->rtk_cols[i];
+		if ((!strcmp(col, "chip__id") || !strcmp(col, "chipID")) && rtk_hex(w[i], &v) && v && v < (1u << 24) &&
+		    v != 0xffffff) {
+			mtd_fx_add_jedec(c, "boot-rom", 85, v, 6);
+		} else if (!strcmp(col, "chipSize") && rtk_hex(w[i], &v) && v >= (64u << 10)) {
+			mtd_fx_add_size(c, "flash_size", "boot-rom", 85, v, "the Realtek boot code's flash table");
+			mtd_fx_add(c, "flash_type", "boot-rom", 70, "nor");
+		} else if (!strcmp(col, "chipName") && strcmp(w[i], "UNKNOWN") &&
+		           strcspn(w[i], "0123456789") < strlen(w[i])) {
+			mtd_fx_add_chip(c, "boot-rom", 80, w[i], strlen(w[i]));
+		}
+	}
+	return true;
+}
+
 /* Flash facts that span lines or need state (single-line ones are patterns) */
 void mtd_fx_r_flash(struct pctx *c)
 {
 	const char *s = c->s, *p;
 	uint64_t b, v;
 	note_nor_device(c, s);
+	if (rtk_flash_table(c, s))
+		return;
 	if (concat_block(c, s))
 		return;
 	/* drivers/mtd/chips/gen_probe.c: a CFI probe ("physmap-flash.0: Found 1 x16 devices at 0x0 in 16-bit

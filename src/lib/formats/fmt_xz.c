@@ -324,8 +324,30 @@ static int probe(struct mtd_probe *p)
 		}
 		break;
 	}
-	if (complete)
-		pos += mtd_stream_size_append(p, pos, o.total);
+	if (complete) {
+		uint64_t app = mtd_stream_size_append(p, pos, o.total);
+		pos += app;
+		/* A space that is one .xz file (the stream at its start, only zero bytes after the last
+		 * stream): those zeros are its trailing Stream Padding, which must be a multiple of four
+		 * bytes (xz -l counts it in the file, xz -t refuses the file otherwise). */
+		uint64_t z = 0;
+		while (!app && p->off == 0 && pos + z < avail && mtd_rd_u8_at(&r, (size_t)(pos + z)) == 0)
+			z++;
+		if (z && pos + z == avail) {
+			if (z % 4 == 0) {
+				padding += z;
+				pos += z;
+			} else {
+				mtd_probe_problem(
+				    p,
+				    "the %llu zero byte%s after the last stream, up to the end at 0x%llx, %s "
+				    "not Stream Padding (not a multiple of four): xz refuses the file",
+				    (unsigned long long)z, z == 1 ? "" : "s", (unsigned long long)(p->off + pos + z),
+				    z == 1 ? "is" : "are");
+				p->valid = false;
+			}
+		}
+	}
 	mtd_probe_u64(p, "streams", streams > 1, streams);
 	mtd_probe_u64(p, "blocks", false, blocks);
 	if (padding)

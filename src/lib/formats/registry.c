@@ -14,6 +14,7 @@
 extern const struct mtd_format mtd_fmt_uimage;
 extern const struct mtd_format mtd_fmt_fit;
 extern const struct mtd_format mtd_fmt_fip;
+extern const struct mtd_format mtd_fmt_mtk_bl2;
 extern const struct mtd_format mtd_fmt_trx;
 extern const struct mtd_format mtd_fmt_tplink_header;
 extern const struct mtd_format mtd_fmt_tplink_safeloader;
@@ -56,6 +57,7 @@ const struct mtd_format *const mtd_formats[] = {
     &mtd_fmt_uimage,
     &mtd_fmt_fit,
     &mtd_fmt_fip,
+    &mtd_fmt_mtk_bl2,
     &mtd_fmt_trx,
     &mtd_fmt_tplink_header,
     &mtd_fmt_tplink_safeloader,

@@ -578,7 +578,8 @@ static void bl2_check(const struct mtd_scan_result *r, int64_t fs, const struct 
 	for (size_t o = 0x1000; fip == UINT64_MAX && o < (8u << 20) && o + 8 <= mtd_rd_left(fl); o += 0x1000)
 		if (mtd_rd_eq_at(fl, o, toc, 8))
 			fip = o;
-	if (fip == UINT64_MAX)
+	/* a FIP at the start of the space is a FIP file, not a flash dump that lost its BL2 */
+	if (fip == UINT64_MAX || fip == 0)
 		return;
 	static const char *const heads[] = {"SF_BOOT", "EMMC_BOOT", "BOOTLOADER!", "BRLYT", "MMM"};
 	for (size_t k = 0; k < sizeof(heads) / sizeof(heads[0]); k++)
