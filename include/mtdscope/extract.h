@@ -70,6 +70,8 @@ struct mtd_extract_options {
 	void (*progress)(void *ctx, uint64_t bytes, uint64_t files);
 	void *progress_ctx;
 	const char *schema; /* the manifest's "schema" member (mtd_json_set_schema), or NULL for none */
+	unsigned threads;   /* threads decoding a filesystem's blocks (one writer keeps on-disk order);
+	                       0: the online CPUs (at most 8), 1: all in the calling thread */
 };
 
 MTD_API void mtd_extract_options_init(struct mtd_extract_options *o);

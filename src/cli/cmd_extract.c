@@ -48,6 +48,9 @@ static const char help[] = "usage: mtdscope extract [options] FILE -C DIR\n"
                            "  --max-ratio N        expansion limit per stream above 1 MiB (default 250)\n"
                            "  --view VIEW          read the dump through a view of the flash (as scan --view):\n"
                            "                       " MTD_VIEW_HELP "\n"
+                           "  --threads N          threads decoding a squashfs's blocks, one writer keeping the\n"
+                           "                       on-disk order (default: the online CPUs, at most 8; 1 with\n"
+                           "                       several inputs, which --jobs spreads over the cores)\n"
                            "  --json               print the manifest on standard output\n"
                            "  --jobs N             extract N images at once, one worker thread each (default:\n"
                            "                       all cores)\n"
@@ -82,6 +85,7 @@ int cmd_extract(int argc, char **argv)
 	    {"json", no_argument, NULL, 'j'},
 	    {"view", required_argument, NULL, 'V'},
 	    {"jobs", required_argument, NULL, 'J'},
+	    {"threads", required_argument, NULL, 'T'},
 	    {"jsonl", no_argument, NULL, 'L'},
 	    {"shard", required_argument, NULL, 'H'},
 	    {"from-stdin", no_argument, NULL, 'S'},
@@ -140,6 +144,12 @@ int cmd_extract(int argc, char **argv)
 			bo.jobs = (unsigned)v;
 			batch = true;
 			break;
+		case 'T':
+			if (mtd_parse_u64(optarg, 64, &v) || v == 0)
+				return cli_usage_error("extract", "--threads takes a number from 1 to 64, not '%s'",
+				                       optarg);
+			eo.threads = (unsigned)v;
+			break;
 		case 'L': bo.jsonl = batch = true; break;
 		case 'S': bo.from_stdin = batch = true; break;
 		case 'H':
@@ -169,6 +179,8 @@ int cmd_extract(int argc, char **argv)
 			long n = sysconf(_SC_NPROCESSORS_ONLN);
 			bo.jobs = n > 0 && n <= 1024 ? (unsigned)n : 1;
 		}
+		if (!eo.threads)
+			eo.threads = 1;
 		bo.eo = &eo;
 		bo.outdir = dir;
 		return cli_extract_batch(argc - optind, argv + optind, &so, &bo);

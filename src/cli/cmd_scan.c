@@ -275,6 +275,7 @@ int cmd_scan(int argc, char **argv)
 	    {"from-stdin", no_argument, NULL, 'S'},
 	    {"shard", required_argument, NULL, 'H'},
 	    {"help", no_argument, NULL, 'h'},
+	    {"keep-decoded", no_argument, NULL, 'K'}, /* undocumented: for tests of the scan's memory use */
 	    {NULL, 0, NULL, 0},
 	};
 	struct mtd_scan_options so;
@@ -316,6 +317,7 @@ int cmd_scan(int argc, char **argv)
 			so.max_ratio = v;
 			break;
 		case 'B': so.detect_byteswap = false; break;
+		case 'K': so.keep_decoded = true; break;
 		case 'V': so.view = optarg; break;
 		case 'C':
 			if (!cli_set_color_mode(optarg))

@@ -136,4 +136,49 @@ like "$(q .assessment.headline)" 'SoC TC3182 has no OpenWrt target' "the headlin
 printf 'system type\t\t: Philips Nino\n' > "$T/nino.txt"
 j=$("$MTDSCOPE" assess --json "$T/nino.txt")
 is "$(q .verdict)" unknown "a cpuinfo placeholder name gives no verdict"
+# a device named in a vendor boot loader or kernel line, as whole words (lines from the real logs
+# under tests/data/real-logs, trimmed)
+# the ar71xx kernel names the device by its DEVICE_ALT0 first ("A6 v2"), OpenWrt's title by the C6
+printf 'MIPS: machine is TP-Link Archer A6 v2 (US/TW) / C6 v2 (US)\nSoC: Qualcomm Atheros QCA956X ver 1 rev 0\n' > "$T/a6.txt"
+j=$("$MTDSCOPE" assess --json "$T/a6.txt")
+is "$(q .verdict)" supported "Archer A6 v2 (an alternative name of the C6 v2 US): supported"
+like "$(q .assessment.headline)" 'tplink,archer-c6-v2-us' "the A6 v2 is the archer-c6-v2-us image"
+# "Archer C6 v2" alone names the EU and the US devices: neither
+printf 'MIPS: machine is TP-Link Archer C6 v2 / C6 v2\nSoC: Qualcomm Atheros QCA956X ver 1 rev 0\n' > "$T/c6.txt"
+j=$("$MTDSCOPE" assess --json "$T/c6.txt")
+case "$(q .assessment.headline)" in *"this is the"*) r=1 ;; *) r=0 ;; esac
+ok $r "Archer C6 v2 without its region: two OpenWrt devices, not identified"
+# LR-U-Boot prints the board and its version as "LibreRouter-1.0"
+printf 'LR-U-Boot v1.1.0-0-g4527b031 (Jan 11 2019 - 01:42:10)\n\nLibreRouter-1.0\nDRAM:  \n128 MB\nFlash Manuf Id 0xef, DeviceId0 0x40, DeviceId1 0x18\nflash size 16MB, sector count = 256\n' > "$T/lr.txt"
+j=$("$MTDSCOPE" assess --json "$T/lr.txt")
+is "$(q .verdict)" supported "LibreRouter-1.0 (version 1.0 = v1): supported"
+like "$(q .assessment.headline)" 'LibreRouter v1' "the headline names the LibreRouter v1"
+printf 'LR-U-Boot v1.1.0-0-g4527b031 (Jan 11 2019 - 01:42:10)\n\nLibreRouter-2.0\nDRAM:  \n128 MB\nFlash Manuf Id 0xef, DeviceId0 0x40, DeviceId1 0x18\nflash size 16MB, sector count = 256\n' > "$T/lr2.txt"
+j=$("$MTDSCOPE" assess --json "$T/lr2.txt")
+case "$(q .assessment.headline)" in *"this is the"*) r=1 ;; *) r=0 ;; esac
+ok $r "LibreRouter-2.0 is not the v1"
+# D-Link's loader prints only the short code ("model name: (M32)"): accepted when the SoC agrees
+printf 'MT7622 Version: 1.2.8, (iPA)\nDRAM:  496 MiB\n romid: (DLK6E6010001)\n model name: (M32)\n' > "$T/m32.txt"
+j=$("$MTDSCOPE" assess --json "$T/m32.txt")
+is "$(q .verdict)" supported "model name: (M32) with an MT7622: the EAGLE PRO AI M32"
+like "$(q .assessment.headline)" 'EAGLE PRO AI M32' "the headline names the M32"
+printf 'ASIC MT7621A DualCore (MAC to MT7530 Mode)\nDRAM:  496 MiB\n model name: (M32)\n' > "$T/m32b.txt"
+j=$("$MTDSCOPE" assess --json "$T/m32b.txt")
+case "$(q .assessment.headline)" in *"this is the"*) r=1 ;; *) r=0 ;; esac
+ok $r "model name: (M32) with an MT7621: not the MT7622 M32"
+# a CFE board id with a revision glued on names the one F@ST 3864 OpenWrt builds (the OP edition)
+printf 'Board Id (0-38)                   : F@ST3864V2\nChip ID: BCM63168D0, MIPS: 400MHz, DDR: 400MHz, Bus: 200MHz\n' > "$T/fast.txt"
+j=$("$MTDSCOPE" assess --json "$T/fast.txt")
+is "$(q .verdict)" supported "CFE board id F@ST3864V2 with a BCM63168: the F@ST 3864 OP"
+# an OpenWrt kernel of another device booted on this board: the name is the image's, the flash the board's
+cat > "$T/c9.txt" <<'LOG'
+[    0.000000] Machine model: Asus RT-AC87U (BCM4709)
+[    0.500000] bcmsflash: found serial flash 16 MiB
+0x000000000000-0x000000040000 : "boot"
+0x000000040000-0x000000ff0000 : "firmware"
+0x000000ff0000-0x000001000000 : "nvram"
+LOG
+j=$("$MTDSCOPE" assess --json "$T/c9.txt")
+case "$(q .assessment.headline)" in *"this is the"*) r=1 ;; *) r=0 ;; esac
+ok $r "RT-AC87U kernel (128 MiB NAND device) on 16 MiB of NOR: not identified as the RT-AC87U"
 done_testing

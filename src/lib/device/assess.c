@@ -10,6 +10,7 @@
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -210,6 +211,88 @@ static const struct mtd_kb_device *device_by_compatible(const char *compat)
 	return NULL;
 }
 
+/* A name or board name the kernel of another image prints (an OpenWrt image for the RT-AC87U booted on
+ * an Archer C9) names the image, not the board: the identity is dropped when the hardware in the text
+ * contradicts the row - a different SoC, or a flash size that is none of the row's flashes. */
+static bool contradicts(const struct mtd_profile *p, const struct mtd_kb_device *d)
+{
+	const struct mtd_kb_soc *mine = p->soc.src ? mtd_kb_soc_by_name(p->soc.s) : NULL;
+	const struct mtd_kb_soc *theirs = d->soc[0] && strcmp(d->soc, "-") ? mtd_kb_soc_by_name(d->soc) : NULL;
+	if (mine && theirs && !soc_agrees(p, d))
+		return true;
+	if (!p->flash_size.src || !d->flash || !d->flashes || !d->flashes[0] || !strcmp(d->flashes, "-"))
+		return false;
+	for (const char *f = d->flashes; *f;) {
+		const char *c = strchr(f, ':');
+		if (!c)
+			break;
+		unsigned long long sz = strtoull(c + 1, NULL, 10);
+		if (sz == p->flash_size.n || (p->flash_other.src && sz == p->flash_other.n))
+			return false;
+		const char *e = strchr(c, ',');
+		if (!e)
+			break;
+		f = e + 1;
+	}
+	/* a bigger chip than the row's is an upgrade (u-boot_mod boards with 16 MiB); a smaller one cannot
+	 * hold the row's image */
+	return p->flash_size.n * 2 <= d->flash;
+}
+
+/* Rows of one model that differ in flash ("Nexx WT3020 (4M)" and "(8M)"): the one whose flash is the
+ * text's, when the row found has another size */
+static bool hw_revision(const char *v)
+{
+	return v && (v[0] == 'v' || v[0] == 'V') && isdigit((unsigned char)v[1]);
+}
+
+static const struct mtd_kb_device *refine(const struct mtd_profile *p, const struct mtd_kb_device *d,
+                                          const struct mtd_fact *ev)
+{
+	/* a board name or compatible names the row; so does a hardware revision ("v1" of a board whose
+	 * owner fitted a bigger chip) */
+	if (!d || !ev || ev == p->compatible.src || !p->flash_size.src || d->flash == p->flash_size.n || !d->vendor ||
+	    !d->name || hw_revision(d->variant))
+		return d;
+	char a[160], b[160], t[200];
+	snprintf(t, sizeof(t), "%s %s", d->vendor, d->name);
+	norm_model(t, a, sizeof(a));
+	for (size_t i = 0; i < mtd_kb_devices_count; i++) {
+		const struct mtd_kb_device *e = &mtd_kb_devices[i];
+		if (e == d || e->flash != p->flash_size.n || !e->vendor || !e->name || strcmp(e->soc, d->soc) ||
+		    hw_revision(e->variant))
+			continue;
+		snprintf(t, sizeof(t), "%s %s", e->vendor, e->name);
+		norm_model(t, b, sizeof(b));
+		if (!strcmp(a, b))
+			return e;
+	}
+	return d;
+}
+
+/* Another row of the same model has exactly the log's SoC while this one has another SoC of the same
+ * target: the name without a variant ("TL-WR1043ND", the v1's old board name) is then another
+ * revision of the model than this row */
+static bool sibling_has_soc(const struct mtd_profile *p, const struct mtd_kb_device *d)
+{
+	const struct mtd_kb_soc *mine = p->soc.src ? mtd_kb_soc_by_name(p->soc.s) : NULL;
+	if (!mine || !d->vendor || !d->name || mtd_kb_soc_by_name(d->soc) == mine)
+		return false;
+	char a[160], b[160], t[200];
+	snprintf(t, sizeof(t), "%s %s", d->vendor, d->name);
+	norm_model(t, a, sizeof(a));
+	for (size_t i = 0; i < mtd_kb_devices_count; i++) {
+		const struct mtd_kb_device *e = &mtd_kb_devices[i];
+		if (e == d || !e->vendor || !e->name || mtd_kb_soc_by_name(e->soc) != mine)
+			continue;
+		snprintf(t, sizeof(t), "%s %s", e->vendor, e->name);
+		norm_model(t, b, sizeof(b));
+		if (!strcmp(a, b))
+			return true;
+	}
+	return false;
+}
+
 /*
  * A device named by its model code (facts_codes.c): accepted when the log's SoC agrees with the
  * row's, a printed variant first; without a SoC in the log only a row whose variant the log
@@ -223,12 +306,14 @@ static const struct mtd_kb_device *identify_by_code(const struct mtd_profile *p,
 	bool best_strict = false;
 	bool have_soc = p->soc.src && mtd_kb_soc_by_name(p->soc.s);
 	const char *soc_seen = NULL;
-	bool mixed = false;
+	bool mixed = false, tie = false;
 	for (size_t i = 0; i < p->ncodes; i++) {
 		const struct mtd_kb_device *d = device_by_compatible(p->codes[i]->value);
 		if (!d)
 			continue;
 		bool strict = !strcmp(p->codes[i]->key, "model_code");
+		if (contradicts(p, d) || sibling_has_soc(p, d))
+			continue;
 		if (have_soc) {
 			if (!soc_agrees(p, d))
 				continue;
@@ -239,13 +324,19 @@ static const struct mtd_kb_device *identify_by_code(const struct mtd_profile *p,
 				mixed = true;
 			soc_seen = d->soc;
 		}
-		if (!best || (strict && !best_strict)) {
+		bool fl = p->flash_size.src && d->flash == p->flash_size.n;
+		bool best_fl = best && p->flash_size.src && best->flash == p->flash_size.n;
+		if (!best || (strict && !best_strict) || (strict == best_strict && fl && !best_fl)) {
+			tie = false;
 			best = d;
 			best_ev = p->codes[i];
 			best_strict = strict;
+		} else if (strict == best_strict && fl == best_fl && strcmp(d->device, best->device)) {
+			tie = true;
 		}
 	}
-	if (!best || mixed)
+	/* two rows named as loosely ("Archer C6 v2" of the EU and the US devices): neither */
+	if (!best || mixed || (tie && !best_strict))
 		return NULL;
 	*ev = best_ev;
 	return best;
@@ -289,7 +380,86 @@ static const struct mtd_kb_device *identify_variant_by_soc(const struct mtd_prof
 	return one;
 }
 
+/* The name printed with its alternatives ("TP-Link Archer A6 v2 (US/TW) / C6 v2 (US)", as the
+ * ar71xx kernel prints a device OpenWrt lists as "Archer C6 v2 (US)" with the DEVICE_ALT0 "Archer
+ * A6 v2 (US/TW)"): each part between " / ", without what is in brackets, against every title
+ * (vendor model variant and the DEVICE_ALTn titles, also without brackets).  Accepted only when
+ * every title that matches belongs to one image: "Archer C6 v2" alone would name the EU and the US
+ * devices and names neither. */
+static bool title_key_is(const char *vendor, const char *model, size_t mn, const char *variant, size_t vn,
+                         const char *key)
+{
+	char t[200], k[160];
+	snprintf(t, sizeof(t), "%s %.*s %.*s", vendor, (int)mn, model, (int)vn, variant);
+	norm_model(t, k, sizeof(k));
+	return !strcmp(k, key);
+}
+
+static const struct mtd_kb_device *identify_by_title_parts(const char *machine)
+{
+	char bare[200];
+	size_t n = 0;
+	int depth = 0;
+	for (const char *s = machine; *s && n + 1 < sizeof(bare); s++) {
+		if (*s == '(')
+			depth++;
+		else if (*s == ')' && depth)
+			depth--;
+		else if (!depth)
+			bare[n++] = *s;
+	}
+	bare[n] = 0;
+	const struct mtd_kb_device *one = NULL;
+	for (char *part = bare; part && *part;) {
+		char *sl = strstr(part, " / ");
+		if (sl)
+			*sl = 0;
+		char key[160];
+		norm_model(part, key, sizeof(key));
+		if (model_key_ok(key)) {
+			for (size_t i = 0; i < mtd_kb_devices_count; i++) {
+				const struct mtd_kb_device *d = &mtd_kb_devices[i];
+				const char *var = d->variant && strcmp(d->variant, "-") ? d->variant : "";
+				bool hit = d->vendor && d->name &&
+				           title_key_is(d->vendor, d->name, strlen(d->name), var, strlen(var), key);
+				for (const char *a = d->alt_titles; !hit && a && *a && strcmp(a, "-");) {
+					size_t al = strcspn(a, ";");
+					const char *b1 = memchr(a, '|', al);
+					const char *b2 = b1 ? memchr(b1 + 1, '|', al - (size_t)(b1 + 1 - a)) : NULL;
+					if (b1 && b2) {
+						char v[64];
+						snprintf(v, sizeof(v), "%.*s", (int)(b1 - a < 63 ? b1 - a : 63), a);
+						hit = title_key_is(v, b1 + 1, (size_t)(b2 - b1 - 1), b2 + 1,
+						                   al - (size_t)(b2 + 1 - a), key);
+					}
+					a += al;
+					if (*a == ';')
+						a++;
+				}
+				if (!hit)
+					continue;
+				if (one && strcmp(one->device, d->device))
+					return NULL;
+				one = d;
+			}
+		}
+		part = sl ? sl + 3 : NULL;
+	}
+	return one;
+}
+
+static const struct mtd_kb_device *identify_named(const struct mtd_profile *p, const struct mtd_fact **ev);
+
 static const struct mtd_kb_device *identify(const struct mtd_profile *p, const struct mtd_fact **ev)
+{
+	const struct mtd_kb_device *d = identify_named(p, ev);
+	d = refine(p, d, d ? *ev : NULL);
+	if (d && contradicts(p, d))
+		return NULL;
+	return d;
+}
+
+static const struct mtd_kb_device *identify_named(const struct mtd_profile *p, const struct mtd_fact **ev)
 {
 	if (p->compatible.src) {
 		const struct mtd_kb_device *d = mtd_kb_device_by_compatible(p->compatible.s);
@@ -312,6 +482,8 @@ static const struct mtd_kb_device *identify(const struct mtd_profile *p, const s
 		return identify_by_code(p, ev);
 	/* the title OpenWrt gives it (vendor model variant, DEVICE_ALTn names, the DT model string) */
 	const struct mtd_kb_device *t = mtd_kb_device_by_title(p->machine.s);
+	if (!t)
+		t = identify_by_title_parts(p->machine.s);
 	if (t) {
 		*ev = p->machine.src;
 		return t;

@@ -88,7 +88,7 @@ static void add_key(struct pctx *c, size_t dev, const char *model, size_t mlen, 
 
 static bool make_codes(struct pctx *c)
 {
-	size_t cap = mtd_kb_devices_count * 3;
+	size_t cap = mtd_kb_devices_count * 5;
 	c->codes = mtd_alloc_array(cap, sizeof(*c->codes));
 	if (!c->codes)
 		return false;
@@ -98,6 +98,16 @@ static bool make_codes(struct pctx *c)
 		if (d->name && d->name[0] && strcmp(d->name, "-"))
 			add_key(c, i, d->name, strlen(d->name), d->variant ? d->variant : "",
 			        d->variant ? strlen(d->variant) : 0);
+		/* SUPPORTED_DEVICES without a vendor prefix: the board names of older builds ("VG3503J",
+		 * "qihoo-c301", "wzr-hp-g450h"), which vendor boot loaders and kernels print */
+		for (const char *b = d->boards; b && *b;) {
+			size_t bl = strcspn(b, " ");
+			if (bl && !memchr(b, ',', bl) && !(bl == 1 && *b == '-'))
+				add_key(c, i, b, bl, d->variant ? d->variant : "", d->variant ? strlen(d->variant) : 0);
+			b += bl;
+			while (*b == ' ')
+				b++;
+		}
 		/* DEVICE_ALTn: "vendor|model|variant" joined with ';' */
 		for (const char *a = d->alt_titles; a && *a && strcmp(a, "-");) {
 			size_t al = strcspn(a, ";");
@@ -124,7 +134,17 @@ static size_t variant_at(const char *s, char *out, size_t size)
 			s++;
 	}
 	size_t n = 0;
-	if ((*s == 'v' || *s == 'V') && isdigit((unsigned char)s[1])) {
+	if (isdigit((unsigned char)s[0]) && s[1] == '.' && isdigit((unsigned char)s[2])) {
+		/* "LibreRouter-1.0", "W306R 2.0": a bare version number, as "v1.0" */
+		out[n++] = 'v';
+		while ((isdigit((unsigned char)*s) || (*s == '.' && isdigit((unsigned char)s[1]))) && n + 1 < size) {
+			if (*s != '.')
+				out[n++] = *s;
+			s++;
+		}
+		if (isalnum((unsigned char)*s))
+			n = 0;
+	} else if ((*s == 'v' || *s == 'V') && isdigit((unsigned char)s[1])) {
 		out[n++] = 'v';
 		s++;
 		while (isdigit((unsigned char)*s) && n + 1 < size)
@@ -135,6 +155,91 @@ static size_t variant_at(const char *s, char *out, size_t size)
 	}
 	out[n] = 0;
 	return n;
+}
+
+/* the hardware revision a squashed variant starts with: "v2" of "v2us", "a1"; 0 when it has none
+ * ("op", "xw", "us") */
+static size_t version_len(const char *v)
+{
+	if (v[0] == 'v' && isdigit((unsigned char)v[1])) {
+		size_t n = 1;
+		while (isdigit((unsigned char)v[n]))
+			n++;
+		return n;
+	}
+	if (isalpha((unsigned char)v[0]) && isdigit((unsigned char)v[1]) && !isdigit((unsigned char)v[2]))
+		return 2;
+	return 0;
+}
+
+/* Lines that name the device: a boot loader's or kernel's label ("Board:", "Model:", "model name:",
+ * "Machine model:", "Product Name:", "Board Id ...:", "machine is", "CFE for"); the value after it, or NULL */
+static const char *device_line_value(const char *s)
+{
+	static const char *const labels[] = {"board id",      "board name", "board",        "model name",
+	                                     "machine model", "model",      "product name", "product",
+	                                     "module name",   "machine",    "board_name"};
+	while (*s == ' ' || *s == '\t')
+		s++;
+	const char *m = mtd_fx_after(s, "machine is ");
+	if (m && !strncmp(s, "MIPS:", 5))
+		return m;
+	if (!strncasecmp(s, "CFE for ", 8))
+		return s + 8;
+	for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++) {
+		size_t n = strlen(labels[i]);
+		if (strncasecmp(s, labels[i], n))
+			continue;
+		const char *q = s + n;
+		if (*q == ' ' && q[1] == '(') /* "Board Id (0-38)" */
+			q = strchr(q, ')') ? strchr(q, ')') + 1 : q;
+		while (*q == ' ' || *q == '\t')
+			q++;
+		if (*q != ':' && *q != '=')
+			continue;
+		q++;
+		while (*q == ' ' || *q == '\t')
+			q++;
+		return *q ? q : NULL;
+	}
+	return NULL;
+}
+
+/* "model name: (M32)": a device line whose whole value is one short code that ends the model name of
+ * OpenWrt devices ("EAGLE PRO AI M32"): proposed for each such row (at most three), accepted by
+ * assess.c only when the SoC of the log agrees */
+static void last_word_codes(struct pctx *c, const char *val)
+{
+	char tok[24];
+	size_t n = 0;
+	for (const char *q = val; *q && n + 1 < sizeof(tok); q++) {
+		if (isalnum((unsigned char)*q))
+			tok[n++] = (char)tolower((unsigned char)*q);
+		else if (!strchr(" ()\"'", *q))
+			return; /* more than one word */
+		else if (n && *q == ' ' && q[1] && q[1] != ')' && q[1] != ' ')
+			return;
+	}
+	tok[n] = 0;
+	if (n < 3 || !strpbrk(tok, "0123456789") || !strpbrk(tok, "abcdefghijklmnopqrstuvwxyz"))
+		return;
+	const char *hits[4];
+	size_t nh = 0;
+	for (size_t i = 0; i < mtd_kb_devices_count && nh < 4; i++) {
+		const struct mtd_kb_device *d = &mtd_kb_devices[i];
+		if (!d->name || !strchr(d->name, ' '))
+			continue;
+		const char *lw = strrchr(d->name, ' ') + 1;
+		char k[24];
+		size_t map[24];
+		squash(lw, k, map, sizeof(k));
+		if (!strcmp(k, tok))
+			hits[nh++] = d->compatible;
+	}
+	if (nh == 0 || nh > 3)
+		return;
+	for (size_t i = 0; i < nh; i++)
+		mtd_fx_add(c, "model_code_loose", "poster", 10, hits[i]);
 }
 
 /* a sentence: five or more all-lowercase words, most of the line's words */
@@ -175,6 +280,9 @@ void mtd_fx_r_codes(struct pctx *c)
 	if (n < 4)
 		return;
 	const char *s = c->s;
+	const char *devline = device_line_value(s);
+	if (devline)
+		last_word_codes(c, devline);
 	struct {
 		const char *compat;
 		bool strict;
@@ -183,8 +291,9 @@ void mtd_fx_r_codes(struct pctx *c)
 	for (size_t i = 0; i < c->ncodes; i++) {
 		const struct mtd_code_key *k = &c->codes[i];
 		size_t kl = strlen(k->key);
-		/* a short code ("C301") names a device only beside its maker's name */
-		if (kl < 6 && (!k->vendor[0] || !strstr(sq, k->vendor)))
+		/* a short code ("C301") names a device only beside its maker's name, or as the value of a
+		 * line that names the device ("CFE for Foxconn Router R8000") */
+		if (kl < 6 && !devline && (!k->vendor[0] || !strstr(sq, k->vendor)))
 			continue;
 		for (const char *hit = strstr(sq, k->key); hit; hit = strstr(hit + 1, k->key)) {
 			size_t at = (size_t)(hit - sq), end = map[at + kl - 1] + 1;
@@ -208,8 +317,12 @@ void mtd_fx_r_codes(struct pctx *c)
 			bool var_ok = !k->var[0] || !strcmp(tv, k->var) ||
 			              (tv[0] == 'v' && k->var[0] == 'v' && !strncmp(tv, k->var, strlen(k->var)) &&
 			               tv[strlen(k->var)] == '0' && !tv[strlen(k->var) + 1]);
-			if (tv[0] && k->var[0] && !var_ok)
-				continue; /* "TD-W8960N v1" is not the row of the V5 */
+			/* "TD-W8960N v1" is not the row of the V5; "F@ST3864V2" may be the row of the "OP"
+			 * edition (loose: the SoC must agree) */
+			size_t tvl = version_len(tv), kvl = version_len(k->var);
+			if (tv[0] && k->var[0] && !var_ok && tvl && kvl &&
+			    (tvl > strlen(k->var) || strncmp(tv, k->var, kvl) || tv[kvl]))
+				continue;
 			/* an item of a comma list ("ESR-9753, ESR-9753-SC ..."): the firmware's family */
 			const char *nx = after;
 			while (*nx == ' ')

@@ -70,6 +70,7 @@ int mtd_extract(const struct mtd_scan_result *r, const char *dir, const struct m
 		free(o), free(paths), free(wanted);
 		return rc;
 	}
+	o->threads = opt->threads;
 	struct mtd_json *j = &o->json;
 	mtd_json_set_schema(j, opt->schema);
 	mtd_json_begin_object(j);

@@ -29,6 +29,26 @@ void mtd_extract_limits_init(struct mtd_extract_limits *l)
 	l->max_depth = 16;
 }
 
+/* The umask from /proc/self/status (umask() itself would change it under other threads); -1 when unknown. */
+static int read_umask(void)
+{
+	FILE *f = fopen("/proc/self/status", "re");
+	char line[256];
+	int m = -1;
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "Umask:", 6)) {
+			char *end;
+			long v = strtol(line + 6, &end, 8);
+			if (end != line + 6 && v >= 0 && v <= 0777)
+				m = (int)v;
+			break;
+		}
+	fclose(f);
+	return m;
+}
+
 int mtd_outdir_open(struct mtd_outdir *o, const char *dir, bool list_only, const struct mtd_extract_limits *lim,
                     struct mtd_diag *d)
 {
@@ -38,6 +58,7 @@ int mtd_outdir_open(struct mtd_outdir *o, const char *dir, bool list_only, const
 	o->cache_fd = -1;
 	o->list_only = list_only;
 	o->limits = *lim;
+	o->umask = read_umask();
 	mtd_arena_init(&o->arena);
 	mtd_buf_init(&o->manifest, 256u << 20);
 	mtd_json_init(&o->json, &o->manifest, true);
@@ -236,6 +257,28 @@ static int resolve_parent(struct mtd_outdir *o, const char *rel, int *parentfd, 
 	return 0;
 }
 
+/*
+ * The parent of rel when it is the one resolved last (or the root): its descriptor itself, not a
+ * duplicate (the caller must not close it); false otherwise.
+ */
+static bool borrow_parent(struct mtd_outdir *o, const char *rel, int *parentfd, const char **name)
+{
+	const char *slash = strrchr(rel, '/');
+	size_t plen = slash ? (size_t)(slash - rel) : 0;
+	if (!slash) {
+		*parentfd = o->rootfd;
+		*name = rel;
+		return true;
+	}
+	if (o->cache_fd >= 0 && plen < sizeof(o->cache_rel) && !strncmp(o->cache_rel, rel, plen) &&
+	    o->cache_rel[plen] == 0) {
+		*parentfd = o->cache_fd;
+		*name = slash + 1;
+		return true;
+	}
+	return false;
+}
+
 static bool over_limits(struct mtd_outdir *o, uint64_t more_bytes)
 {
 	if (o->files + 1 > o->limits.max_files) {
@@ -369,14 +412,23 @@ int mtd_outdir_file_begin(struct mtd_outdir *o, int64_t comp, const char *base, 
 	o->file_ok = true;
 	if (o->list_only)
 		return 0;
-	if (resolve_parent(o, o->file_rel, &pfd, &name, &why)) {
+	if (!borrow_parent(o, o->file_rel, &pfd, &name) && resolve_parent(o, o->file_rel, &pfd, &name, &why)) {
 		mtd_outdir_refuse(o, comp, o->file_rel, why);
 		o->file_ok = false;
 		return 0;
 	}
-	replace_existing(pfd, name);
-	o->filefd = openat(pfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	close(pfd);
+	/* Created with its final mode when the umask keeps it (no fchmod at the end); whatever sits at the
+	 * name is removed only when the name is taken (no fstatat for every new file). */
+	bool keeps = o->umask >= 0 && !(o->file_mode & 01777 & (uint32_t)o->umask);
+	mode_t cmode = keeps ? (o->file_mode & 01777) : 0600;
+	o->file_chmod = !keeps;
+	o->filefd = openat(pfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, cmode);
+	if (o->filefd < 0 && errno == EEXIST) {
+		replace_existing(pfd, name);
+		o->filefd = openat(pfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, cmode);
+	}
+	if (pfd != o->cache_fd && pfd != o->rootfd)
+		close(pfd);
 	if (o->filefd < 0) {
 		mtd_outdir_refuse(o, comp, o->file_rel, "cannot create file");
 		o->file_ok = false;
@@ -422,7 +474,8 @@ int mtd_outdir_file_end(struct mtd_outdir *o)
 		mtd_sha256_final_hex(&o->file_sha, sha);
 	if (o->filefd >= 0) {
 		/* setuid/setgid bits are dropped: an extracted tree is for reading, not running as root */
-		fchmod(o->filefd, o->file_mode & 01777);
+		if (o->file_chmod)
+			fchmod(o->filefd, o->file_mode & 01777);
 		if (o->file_mtime >= 0) {
 			struct timespec ts[2] = {{o->file_mtime, 0}, {o->file_mtime, 0}};
 			futimens(o->filefd, ts);

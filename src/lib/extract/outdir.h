@@ -33,6 +33,8 @@ struct mtd_outdir {
 	int cache_fd;
 	char cache_rel[4096];
 	struct mtd_extract_limits limits;
+	unsigned threads; /* decoder threads unpackers may use (mtd_extract_options.threads; 0: online CPUs) */
+	int umask;        /* the process's umask (-1: unknown), so that a file is created with its final mode */
 	uint64_t bytes, files, dirs, regular, symlinks, hardlinks, specials, refused;
 	bool limit_hit;
 	char limit_reason[256];
@@ -42,6 +44,7 @@ struct mtd_outdir {
 	char file_rel[4096];
 	int64_t file_comp;
 	uint32_t file_mode;
+	bool file_chmod; /* created with 0600: its mode is set at the end */
 	int64_t file_mtime;
 	uint64_t file_size;
 	const char *file_kind;

@@ -538,11 +538,12 @@ static int emit_file(struct walk *w, const sqfs_inode_generic_t *in, const char 
  * sink in the order of the list, exactly as emit_file() would.  Decoded bytes
  * waiting for the writer stay under SQ_PAR_BYTES plus one run per helper.
  */
-#define SQ_PAR_CHUNK     (1u << 20)
-#define SQ_PAR_GROUP_MAX (1u << 20)
-#define SQ_PAR_GROUP_N   256u
-#define SQ_PAR_BYTES     (32u << 20)
-#define SQ_PAR_THREADS   8
+#define SQ_PAR_CHUNK       (1u << 20)
+#define SQ_PAR_GROUP_MAX   (1u << 20)
+#define SQ_PAR_GROUP_N     256u
+#define SQ_PAR_BYTES       (32u << 20)
+#define SQ_PAR_THREADS     8  /* by default */
+#define SQ_PAR_THREADS_MAX 64 /* when asked for */
 
 struct pjob {
 	uint8_t *out;  /* decoded bytes (the writer frees them) */
@@ -705,17 +706,21 @@ drain:
 	return rc;
 }
 
-static unsigned par_threads(size_t nfiles)
+/* Helper threads: what extract was asked for (mtd_extract_options.threads), else the online CPUs. */
+static unsigned par_threads(size_t nfiles, const struct mtd_fs_sink *sink)
 {
-	long c = sysconf(_SC_NPROCESSORS_ONLN);
-	unsigned t = c < 1 ? 1 : c > SQ_PAR_THREADS ? SQ_PAR_THREADS : (unsigned)c;
+	unsigned want = sink && sink->out ? sink->out->threads : 0;
+	long c = want ? (long)want : sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned t = c < 1 ? 1 : c > SQ_PAR_THREADS_MAX ? SQ_PAR_THREADS_MAX : (unsigned)c;
+	if (!want && t > SQ_PAR_THREADS)
+		t = SQ_PAR_THREADS;
 	return nfiles < 2 || t < 2 ? 0 : t; /* 0: all in this thread */
 }
 
 /* Every deferred file, in the list's order; 1 when there were no helpers (the caller writes them). */
 static int emit_files_parallel(struct walk *w, const sqfs_super_t *super, sqfs_file_t *file, int *rc)
 {
-	unsigned nt = par_threads(w->nfiles);
+	unsigned nt = par_threads(w->nfiles, w->sink);
 	if (!nt)
 		return 1;
 	size_t n = 0;
@@ -746,7 +751,7 @@ static int emit_files_parallel(struct walk *w, const sqfs_super_t *super, sqfs_f
 			                  .size = (sqfs_u32)(size - off > SQ_PAR_CHUNK ? SQ_PAR_CHUNK : size - off)};
 		}
 	}
-	pthread_t th[SQ_PAR_THREADS];
+	pthread_t th[SQ_PAR_THREADS_MAX];
 	unsigned started = 0;
 	pthread_mutex_init(&P.mu, NULL);
 	pthread_cond_init(&P.cv, NULL);

@@ -64,9 +64,10 @@ struct mtd_scanner {
 
 struct memo_entry {
 	const struct mtd_format *fmt;
-	int depth;      /* the root's */
-	int deepest;    /* the deepest component's, relative to the root's */
-	uint8_t *bytes; /* the bytes the probe read, from its start */
+	int depth;            /* the root's */
+	int deepest;          /* the deepest component's, relative to the root's */
+	const uint8_t *bytes; /* the bytes the probe read, from its start */
+	bool owned;           /* ...a copy (a decoded space goes away); else they lie in the input file */
 	uint64_t nbytes;
 	bool at_end; /* ...up to the end of what it was shown: a copy must be shown as much */
 	uint64_t size;
@@ -86,6 +87,17 @@ struct region {
 
 static void scan_region(struct mtd_scanner *sc, const uint8_t *data, uint64_t len, int64_t space, int64_t parent,
                         uint64_t start, uint64_t end, int depth);
+
+/*
+ * Drop the mapped pages of [lo, hi) of the input file from the process (a space < 0 is the file
+ * itself): the walk is past them.  Whatever reads them again (a probe of an enclosing component, the
+ * layout checks at the end) faults them back from the page cache, so this never changes what is read.
+ */
+static void release_file(const struct mtd_scanner *sc, int64_t space, uint64_t lo, uint64_t hi)
+{
+	if (space < 0 && sc->src && hi > lo)
+		mtd_source_release_range(sc->src, lo, hi - lo);
+}
 
 /* ---- components ---- */
 
@@ -458,7 +470,8 @@ static void memo_free(struct mtd_scanner *sc)
 		for (size_t k = 0; k < e->ncomps; k++)
 			clear_component(&e->comps[k]);
 		free(e->comps);
-		free(e->bytes);
+		if (e->owned)
+			free((void *)e->bytes);
 	}
 	free(sc->memo);
 	sc->memo = NULL;
@@ -525,8 +538,10 @@ static void memo_record(struct mtd_scanner *sc, const struct region *rg, const s
 	bool at_end = nbytes > limit - start;
 	if (at_end)
 		nbytes = limit - start;
+	/* the bytes of a stream in the input file stay there (mapped) for the whole scan: no copy */
+	bool copy = rg->space >= 0;
 	if (sc->err || sc->budget_cut || sc->nmemo >= MEMO_MAX || !root->valid || root->nproblems || size > nbytes ||
-	    nbytes > MEMO_MAX_BYTES - sc->memo_bytes)
+	    (copy && nbytes > MEMO_MAX_BYTES - sc->memo_bytes))
 		return;
 	int deepest = 0;
 	for (size_t i = mark + 1; i < r->ncomps; i++) {
@@ -547,8 +562,8 @@ static void memo_record(struct mtd_scanner *sc, const struct region *rg, const s
 	memset(e, 0, sizeof(*e));
 	e->ncomps = r->ncomps - mark;
 	e->comps = mtd_alloc_array(e->ncomps, sizeof(*e->comps));
-	e->bytes = malloc((size_t)nbytes);
-	bool ok = e->comps && e->bytes;
+	uint8_t *bytes = copy ? malloc((size_t)nbytes) : NULL;
+	bool ok = e->comps && (bytes || !copy);
 	size_t done = 0;
 	while (ok && done < e->ncomps) {
 		struct mtd_component *c = &e->comps[done++];
@@ -562,10 +577,13 @@ static void memo_record(struct mtd_scanner *sc, const struct region *rg, const s
 		for (size_t k = 0; k < done; k++)
 			clear_component(&e->comps[k]);
 		free(e->comps);
-		free(e->bytes);
+		free(bytes);
 		return;
 	}
-	memcpy(e->bytes, rg->data + start, (size_t)nbytes);
+	if (copy)
+		memcpy(bytes, rg->data + start, (size_t)nbytes);
+	e->bytes = copy ? bytes : rg->data + start;
+	e->owned = copy;
 	e->fmt = f;
 	e->depth = rg->depth;
 	e->deepest = deepest;
@@ -574,7 +592,8 @@ static void memo_record(struct mtd_scanner *sc, const struct region *rg, const s
 	e->size = size;
 	e->decoded = sc->decoded_total - dt_start;
 	e->need = sc->budget_need > dt_start ? sc->budget_need - dt_start : 0;
-	sc->memo_bytes += nbytes;
+	if (copy)
+		sc->memo_bytes += nbytes;
 	sc->nmemo++;
 }
 
@@ -663,6 +682,9 @@ static uint64_t try_probe_at(struct mtd_scanner *sc, struct region *rg, const st
 	mtd_parts_note(sc->parts, p.comp, rg->data, rg->len);
 	if (p.comp->decoded) {
 		struct mtd_component *c = p.comp;
+		/* the stream's own pages are read: only its decoded bytes are scanned now */
+		if (p.size >= PROGRESS_STEP / 4)
+			release_file(sc, rg->space, start, start + p.size);
 		if (sc->opt.descend && rg->depth + 1 <= sc->opt.max_depth) {
 			scan_region(sc, c->decoded, c->decoded_size, c->id, c->id, 0, c->decoded_size, rg->depth + 1);
 		} else if (sc->opt.descend) {
@@ -864,8 +886,11 @@ static void fill_gap(struct mtd_scanner *sc, const uint8_t *data, int64_t space,
 	if (e - s >= EDGE_MIN && (data[e - 1] == 0xff || data[e - 1] == 0)) {
 		uint8_t v = data[e - 1];
 		uint64_t t = e, w = v ? UINT64_MAX : 0, x;
-		while (t - s >= 8 && (memcpy(&x, data + t - 8, 8), x == w))
+		while (t - s >= 8 && (memcpy(&x, data + t - 8, 8), x == w)) {
 			t -= 8;
+			if (((e - t) & (PROGRESS_STEP - 1)) == 0) /* a long run: its pages go as the walk leaves them */
+				release_file(sc, space, t, t + PROGRESS_STEP);
+		}
 		while (t > s && data[t - 1] == v)
 			t--;
 		if (e - t >= EDGE_MIN && t > s)
@@ -876,12 +901,17 @@ static void fill_gap(struct mtd_scanner *sc, const uint8_t *data, int64_t space,
 		uint8_t v = data[i];
 		if (v != 0xff && v != 0) {
 			/* the next word at a stride boundary that is uniform */
-			uint64_t k = (i / stride + 1) * stride, x;
+			uint64_t k = (i / stride + 1) * stride, x, rel = k;
 			while (k + 8 <= tail) {
 				memcpy(&x, data + k, 8);
 				if (x == 0 || x == UINT64_MAX)
 					break;
 				k += stride;
+				if (k - rel >=
+				    PROGRESS_STEP) { /* behind the search (the entropy sample reads few of them) */
+					release_file(sc, space, rel, k);
+					rel = k;
+				}
 			}
 			if (k + 8 > tail) {
 				i = tail;
@@ -894,7 +924,15 @@ static void fill_gap(struct mtd_scanner *sc, const uint8_t *data, int64_t space,
 			i = k;
 			continue;
 		}
-		uint64_t n = run_len(data + i, tail - i, v);
+		uint64_t n = 0;
+		for (;;) { /* in steps, so that the pages of a long run go as the walk leaves them */
+			uint64_t m = tail - (i + n) > PROGRESS_STEP ? PROGRESS_STEP : tail - (i + n);
+			uint64_t r = run_len(data + i + n, m, v);
+			n += r;
+			if (r < m || m == 0 || i + n >= tail)
+				break;
+			release_file(sc, space, i + n - m, i + n);
+		}
 		bool edge = i == s;
 		if (n >= RUN_MIN || (edge && n >= EDGE_MIN) || n == e - s) {
 			if (i > piece)
@@ -908,6 +946,8 @@ static void fill_gap(struct mtd_scanner *sc, const uint8_t *data, int64_t space,
 		add_gap(sc, data, space, parent, depth, "unknown", piece, tail);
 	if (tail < e && !sc->err)
 		add_gap(sc, data, space, parent, depth, data[tail] ? "erased" : "zero", tail, e);
+	if (e - s >= PROGRESS_STEP)
+		release_file(sc, space, s, e);
 }
 
 static void scan_region(struct mtd_scanner *sc, const uint8_t *data, uint64_t len, int64_t space, int64_t parent,
@@ -917,8 +957,16 @@ static void scan_region(struct mtd_scanner *sc, const uint8_t *data, uint64_t le
 	uint64_t cursor = start, i = start, gap_from = start;
 	uint64_t next_progress = PROGRESS_STEP, released = 0;
 	bool top = space < 0 && depth == 0;
+	/* a region of the file inside a component (a partition of a disk): its pages go behind the walk too */
+	uint64_t next_release = start + PROGRESS_STEP, nested_released = start;
 
 	while (i < end && !sc->err) {
+		if (!top && space < 0 && i >= next_release) {
+			/* (the gap pending from gap_from is read again by fill_gap, which drops its pages in turn) */
+			release_file(sc, space, nested_released, i);
+			nested_released = i;
+			next_release = i + PROGRESS_STEP;
+		}
 		if (top && i >= next_progress) {
 			if (sc->opt.progress)
 				sc->opt.progress(sc->opt.progress_ctx, i, len);
