@@ -428,5 +428,21 @@ int main(void)
 	     "mtd5: 04000000 00020000 \"rootfs_1\"\n");
 	is_int(P.flash_size.n, 128 * MIB, "/proc/mtd of a NOR and a NAND: the NAND's partitions add up to the NAND");
 	is_int(P.flash_other.n, 4 * MIB, "and the NOR's to the NOR");
+
+	/* a SoC family's name in a driver's name is not the SoC (the driver serves the whole family) */
+	load("[   12.345678] rtl838x-eth 1b00a300.ethernet eth0: left allmulticast mode\n");
+	ok(!P.soc.src, "'rtl838x-eth' names a driver, not the SoC (%s)", P.soc.src ? P.soc.s : "none");
+	load("libphy: ipq40xx_mdio: probed\n");
+	ok(!P.soc.src, "'ipq40xx_mdio' names a driver, not the SoC (%s)", P.soc.src ? P.soc.s : "none");
+	load("The router has a MT7628 inside, I think.\n");
+	is_str(P.soc.s, "MT7628", "a SoC named in prose still counts");
+
+	/* RAM from a loader's range and the kernel's memory node (tests/data/real-logs) */
+	load("RAM: 0x80000000-0xa0000000 [0x80037a60-0x9ffd0ffc available]\n");
+	is_int(P.ram.n, 512 * MIB, "RedBoot RAM range not starting at 0: end less start");
+	load("[    0.000000]   Normal   [mem 0x0000000000000000-0x0000000007ffffff]\n");
+	is_int(P.ram.n, 128 * MIB, "the kernel's Normal zone");
+	load("[    0.000000] Initmem setup node 0 [mem 0x0000000000000000-0x0000000023ffffff]\n");
+	ok(!P.ram.src, "a node span that is no power of two (high memory beyond an I/O window) gives no RAM");
 	return tap_done();
 }

@@ -181,4 +181,29 @@ LOG
 j=$("$MTDSCOPE" assess --json "$T/c9.txt")
 case "$(q .assessment.headline)" in *"this is the"*) r=1 ;; *) r=0 ;; esac
 ok $r "RT-AC87U kernel (128 MiB NAND device) on 16 MiB of NOR: not identified as the RT-AC87U"
+# OpenWrt's own "ubus call system board": the model, or a board name this index does not list whose
+# words are the maker and a title (the name in brackets of "RouterBOARD 952Ui-5ac2nD (hAP ac lite)")
+cat > "$T/ubus.txt" <<'LOG'
+root@OpenWrt:~# ubus call system board
+{
+	"kernel": "5.15.137",
+	"system": "Qualcomm Atheros QCA9533 ver 2 rev 0",
+	"model": "MikroTik hAP ac lite",
+	"board_name": "foo,bar",
+	"rootfs_type": "squashfs"
+}
+LOG
+j=$("$MTDSCOPE" assess --json "$T/ubus.txt")
+like "$(q .assessment.headline)" 'routerboard-952ui-5ac2nd' "ubus model 'MikroTik hAP ac lite': the RB952Ui-5ac2nD"
+sed -i 's/"model": .*/"model": "unknown",/; s/"board_name": .*/"board_name": "mikrotik,hap-ac-lite",/' "$T/ubus.txt"
+j=$("$MTDSCOPE" assess --json "$T/ubus.txt")
+like "$(q .assessment.headline)" 'routerboard-952ui-5ac2nd' "board_name mikrotik,hap-ac-lite: the RB952Ui-5ac2nD"
+sed -i 's/"board_name": .*/"board_name": "mikrotik,hap-ax-lite",/' "$T/ubus.txt"
+j=$("$MTDSCOPE" assess --json "$T/ubus.txt")
+case "$(q .assessment.headline)" in *"this is the"*) r=1 ;; *) r=0 ;; esac
+ok $r "board_name mikrotik,hap-ax-lite (no such device): not identified"
+# DEVICE_ALT0 "Sercomm S3" of the Etisalat S3
+printf 'Machine model: Sercomm S3\nSoC Type: MediaTek MT7621 ver:1 eco:3\n' > "$T/s3.txt"
+j=$("$MTDSCOPE" assess --json "$T/s3.txt")
+like "$(q .assessment.headline)" 'this is the Etisalat S3' "Sercomm S3 (DEVICE_ALT0): the Etisalat S3"
 done_testing

@@ -416,12 +416,19 @@ static const struct mtd_kb_device *identify_by_title_parts(const char *machine)
 			*sl = 0;
 		char key[160];
 		norm_model(part, key, sizeof(key));
-		if (model_key_ok(key)) {
+		/* titles hold the maker: a long one needs no digit ("MikroTik hAP ac lite") */
+		if (model_key_ok(key) || strlen(key) >= 14) {
 			for (size_t i = 0; i < mtd_kb_devices_count; i++) {
 				const struct mtd_kb_device *d = &mtd_kb_devices[i];
 				const char *var = d->variant && strcmp(d->variant, "-") ? d->variant : "";
 				bool hit = d->vendor && d->name &&
 				           title_key_is(d->vendor, d->name, strlen(d->name), var, strlen(var), key);
+				/* "RouterBOARD 952Ui-5ac2nD (hAP ac lite)": the name in brackets is the one the
+				 * maker sells it by */
+				const char *br = d->vendor && d->name ? strchr(d->name, '(') : NULL;
+				const char *bre = br ? strchr(br, ')') : NULL;
+				if (!hit && bre && bre - br > 6 && memchr(br, ' ', (size_t)(bre - br)))
+					hit = title_key_is(d->vendor, br + 1, (size_t)(bre - br - 1), "", 0, key);
 				for (const char *a = d->alt_titles; !hit && a && *a && strcmp(a, "-");) {
 					size_t al = strcspn(a, ";");
 					const char *b1 = memchr(a, '|', al);
@@ -472,6 +479,16 @@ static const struct mtd_kb_device *identify_named(const struct mtd_profile *p, c
 				low[n++] = (char)tolower((unsigned char)*q);
 			low[n] = 0;
 			d = mtd_kb_device_by_board(low);
+		}
+		if (!d && strchr(p->compatible.s, ',')) {
+			/* "mikrotik,hap-ac-lite": a board name this index does not list, whose words are the
+			 * maker and a title OpenWrt gives one device */
+			char t[160];
+			snprintf(t, sizeof(t), "%s", p->compatible.s);
+			for (char *q = t; *q; q++)
+				if (*q == ',' || *q == '-' || *q == '_')
+					*q = ' ';
+			d = identify_by_title_parts(t);
 		}
 		if (d) {
 			*ev = p->compatible.src;

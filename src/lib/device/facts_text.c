@@ -60,6 +60,25 @@ static const char *no_wired_port(const char *s)
 	return NULL;
 }
 
+/* A SoC name printed in lower case and joined to a word by '-' or '_' ("rtl838x-eth 1b00a300.ethernet",
+ * "mtk_soc_eth"), or opening a kernel line as its driver ("mt7621 ..." before a device name), is a
+ * driver's name: the driver runs on a family, it does not say which chip this is. */
+static bool driver_name(const char *s, const char *alias)
+{
+	for (const char *a = alias; *a; a++)
+		if (isupper((unsigned char)*a))
+			return false;
+	size_t n = strlen(alias);
+	for (const char *p = strstr(s, alias); p; p = strstr(p + 1, alias)) {
+		char before = p > s ? p[-1] : ' ', after = p[n];
+		if (before == '-' || before == '_' || after == '-' || after == '_')
+			return true;
+		if (p == s && after == ' ')
+			return true;
+	}
+	return false;
+}
+
 /* Statements in forum text: "- SoC: Mediatek MT7621DAT 880MHz", "no LAN", "Serial console (115200 8n1)" */
 void mtd_fx_r_poster(struct pctx *c)
 {
@@ -81,7 +100,7 @@ void mtd_fx_r_poster(struct pctx *c)
 		/* a SoC named in prose ("It has a MT7628") */
 		char alias[32];
 		const struct mtd_kb_soc *k = c->line_had_facts ? NULL : mtd_kb_soc_in_text(s, alias, sizeof(alias));
-		if (k && strlen(alias) >= 5) {
+		if (k && strlen(alias) >= 5 && !driver_name(s, alias)) {
 			struct mtd_fact *x = mtd_fx_add(c, "soc", "poster", 15, k->name);
 			if (x)
 				x->note = mtd_fx_dupn(c, alias, strlen(alias));

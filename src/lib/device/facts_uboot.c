@@ -48,6 +48,35 @@ void mtd_fx_r_ram(struct pctx *c)
 			return;
 		}
 	}
+	/* RedBoot "RAM: 0x80000000-0xa0000000 [0x80037a60-0x9ffd0ffc available]": the range, wherever it starts */
+	if (!strncmp(s, "RAM: 0x", 7)) {
+		uint64_t a, e;
+		p = s + 5;
+		if (mtd_fx_parse_hex(&p, &a) && *p == '-' && (p++, mtd_fx_parse_hex(&p, &e)) && e > a &&
+		    (*p == ',' || *p == ' ') && !((e - a) & (e - a - 1)) && e - a >= (1u << 20))
+			mtd_fx_add_size(c, "ram", "u-boot", 80, e - a,
+			                "RedBoot: the RAM range, its end less its start");
+		return;
+	}
+	/* the kernel's memory map: "Initmem setup node 0 [mem 0x0000000000000000-0x0000000007ffffff]" spans the
+	 * node, the zone line "Normal   [mem ...]" holds all RAM below the high-memory limit; a span that is not
+	 * a power of two (holes, high memory elsewhere) says nothing about the module */
+	const char *mem = strstr(s, "[mem 0x");
+	int mw = 0;
+	if (mem && !strncmp(s, "Initmem setup node 0 ", 21))
+		mw = 65;
+	else if (mem && !strncmp(s, "Normal ", 7) && mtd_fx_skip_ws(s + 7) == mem)
+		mw = 50;
+	if (mw) {
+		uint64_t a, e;
+		p = mem + 5;
+		if (mtd_fx_parse_hex(&p, &a) && *p == '-' && (p++, mtd_fx_parse_hex(&p, &e)) && *p == ']' && e > a &&
+		    e - a + 1 >= (1u << 20) && !((e - a + 1) & (e - a)))
+			mtd_fx_add_size(c, "ram", "kernel", mw, e - a + 1,
+			                mw == 65 ? "the kernel's memory node: its span"
+			                         : "the kernel's Normal zone: all RAM below the high-memory limit");
+		return;
+	}
 	if (strncmp(s, "Memory: ", 8) == 0 && (p = strchr(s, '/'))) {
 		p++;
 		if (mtd_fx_parse_dec(&p, &v) && (*p == 'k' || *p == 'K')) {
