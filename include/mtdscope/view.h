@@ -28,6 +28,13 @@
  *   byte (the mtk_nand drivers' bad-block-mark swap).  Told from the linear
  *   layout by the FDM bytes: 0xFF after every sector of the dense written pages.
  *
+ * - mirror: a dump of a power-of-two size whose upper half repeats its lower
+ *   half byte for byte (again and again down to the chip): a chip read with
+ *   the programmer set to a larger size, the address wrapping around.  The
+ *   view is the chip (the first copy); offsets map one to one.  Detected by
+ *   "auto" when the NAND geometries do not fit (a chip of at least 1 MiB whose bytes are not
+ *   one repeated value: an erased dump is no mirror).
+ *
  * Geometry is detected from the dump itself: the sizes 512+16, 2048+64,
  * 2048+128, 4096+128, 4096+224 and 4096+256 that divide it (whole blocks,
  * and a dump size that is not a power of two), kept only when the spare
@@ -47,7 +54,7 @@
 #define MTD_VIEW_KEEP_BAD (1u << 0) /* NAND: bad blocks stay in place (MTD addresses) */
 #define MTD_VIEW_MTK      (1u << 1) /* private: a named geometry in the MediaTek NFI layout */
 
-enum mtd_view_kind { MTD_VIEW_NONE = 0, MTD_VIEW_BYTESWAP16, MTD_VIEW_NAND };
+enum mtd_view_kind { MTD_VIEW_NONE = 0, MTD_VIEW_BYTESWAP16, MTD_VIEW_NAND, MTD_VIEW_MIRROR };
 
 struct mtd_view {
 	enum mtd_view_kind kind;
@@ -68,6 +75,7 @@ struct mtd_view {
 	uint64_t remapped;    /* logical blocks the table maps elsewhere than where skipping would */
 	bool detected;        /* found by detection (not named by --view) */
 	bool mtk;             /* MediaTek NFI raw layout (nand-mtk:): spare after every 512-byte sector */
+	                      /* mirror: size is the chip, raw_size the dump (raw_size / size copies) */
 };
 
 /**
@@ -96,6 +104,7 @@ MTD_API void mtd_view_describe(const struct mtd_view *v, char *out, size_t n);
 MTD_API int mtd_source_open_view(struct mtd_source *s, const char *path, const char *spec, unsigned flags, char *desc,
                                  size_t desc_n, struct mtd_diag *d);
 /** Valid --view values, for --help texts. */
-#define MTD_VIEW_HELP "auto (default), none, byteswap16, nand, nand:PAGE+OOB (e.g. nand:2048+64) or nand-mtk:PAGE+OOB"
+#define MTD_VIEW_HELP                                                                                                  \
+	"auto (default), none, byteswap16, mirror, nand, nand:PAGE+OOB (e.g. nand:2048+64) or nand-mtk:PAGE+OOB"
 
 #endif

@@ -175,11 +175,11 @@ k=$(jq -c '.components[] | select(.details.name == "kernel-1")' "$T/scan.json")
 is "$(field "$k" '.details.hashes | join(" ")')" "crc32:BAD sha1:BAD sha256:BAD" "flipped kernel byte: all three kernel hashes fail"
 like "$(field "$k" '.problems | join(" ")')" "crc32 hash of the data does not match" "flipped kernel byte: the reason"
 is "$(jq -r '.components[] | select(.details.name == "fdt-1") | .valid' "$T/scan.json")" true "the device tree image still holds"
-# cut in the middle: reported as a truncated tree (libfdt needs the whole structure to know it is a FIT)
+# cut in the middle: a truncated FIT (its /images node is named before the cut), not a dtb
 head -c 50000 "$T/fit.itb" >"$T/half.itb"
 scan_json "$T/half.itb"
-d=$(comp dtb 0)
-is "$(field "$d" .valid)/$(field "$d" .size)" false/50000 "FIT cut in the middle: invalid tree, clamped"
+d=$(comp fit 0)
+is "$(field "$d" .valid)/$(field "$d" .size)" false/50000 "FIT cut in the middle: invalid fit, clamped"
 
 # ---- hostile trees (dtc writes them; no tool would make such a FIT on purpose) ----
 hostile() { # NAME IMAGES_DTS

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Lay images out as a raw NAND dump with spare areas, as a programmer or `nanddump --oob` reads it.
 
-usage: nand_layout.py OUT EXPECTED --page 2048 --oob 64 --blocks N [--bad B]... [--table none|bmt|nmbm]
+usage: nand_layout.py OUT EXPECTED --page 2048 --oob 64 --blocks N [--bad B]... [--table none|bmt|nmbm] [--erased-oob]
                       [--remap LOGICAL:PHYSICAL] LOGICAL_BLOCK:FILE...
 
 Every page: PAGE data bytes, then OOB spare bytes.  Pages whose data is all 0xFF are left erased (spare all
@@ -97,6 +97,8 @@ def main():
     ap.add_argument('--mtk', action='store_true', help='MediaTek NFI raw layout: 512-byte sectors each '
                     'followed by its spare (8 FDM bytes 0xFF, then Hamming ECC of the sector), the marker byte at '
                     'raw offset PAGE swapped with the last sector\'s first FDM byte')
+    ap.add_argument('--erased-oob', action='store_true', help='every spare all 0xFF (no ECC written: nanddump '
+                    '--oob of a clean area read with the controller\'s ECC off, or a programmer read)')
     ap.add_argument('place', nargs='*')
     a = ap.parse_intermixed_args()
     blen = a.page * a.ppb
@@ -167,7 +169,7 @@ def main():
         for b in range(a.blocks):
             for p in range(a.ppb):
                 d = phys[b][p * a.page:(p + 1) * a.page]
-                s = bytearray(spare_for(d, a.oob))
+                s = bytearray(b'\xff' * a.oob if a.erased_oob else spare_for(d, a.oob))
                 if b in bad and p == 0:
                     s[0] = 0
                 if p == 0 and b in oob_first:

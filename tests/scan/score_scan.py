@@ -27,8 +27,8 @@ import subprocess
 import sys
 
 GAPS = {'erased', 'zero', 'random', 'unknown'}
-# a view (NAND spare, 16-bit swap) wraps the image: its children are the image's top level
-VIEWS = {'nand', 'byteswap16'}
+# a view (NAND spare, 16-bit swap, a mirrored read's first copy) wraps the image: its children are the image's top level
+VIEWS = {'nand', 'byteswap16', 'mirror'}
 
 
 def run_scan(exe, path):

@@ -4,7 +4,8 @@
 # a NAND holds them (erased pages all 0xFF, Hamming ECC in the spare of written pages, a factory bad block
 # skipped), plain, under a MediaTek BMT v2 table and under an NMBM table.  scan must detect the geometry,
 # find the UBI and the uImage in the view (at the right dump offsets), and the view extract writes must be
-# byte for byte the data that was laid out (sha256).  nandsim + nanddump --oob when the kernel allows it.
+# byte for byte the data that was laid out (sha256).  The same with every spare all 0xFF (no ECC) for
+# 2048+64/128 and 4096+128/224/256.  nandsim + nanddump --oob when the kernel allows it.
 . "$SRCDIR/tests/lib.sh"
 need jq python3 mkfs.ubifs ubinize mkimage sha256sum
 
@@ -173,6 +174,28 @@ like "$(cat "$T/err")" "mtdscope verify: .*plain.bin: read through the view nand
 "$MTDSCOPE" diff "$T/plain.bin" "$T/plain.bin" >/dev/null 2>&1; ok $? "diff of the dump with itself through the view: same"
 "$MTDSCOPE" split --view none --layout "$T/parts.txt" --flash-size 16M -C "$T/split2" "$T/plain.bin" >/dev/null 2>&1
 ok $([ $? -ne 0 ]; echo $?) "split --view none refuses the raw dump (its size is not the chip's)"
+
+# ---- spare areas all 0xFF (no ECC in the dump: nanddump --oob of a clean UBI area, or a programmer read) ----
+# every common geometry, a UBI (ubinize) with its UBIFS (mkfs.ubifs) for that page size at block 0; few blocks
+# (15 of 256 KiB: the size a 4 MiB UBI takes) must be enough
+for g in 2048+64 2048+128 4096+128 4096+224 4096+256; do
+	pg=${g%+*} oob=${g#*+} blk=$((${g%+*} * 64))
+	mkfs.ubifs -q -m "$pg" -e $((blk - 2 * pg)) -c 40 -r "$T/root" -o "$T/ff$pg.ubifs"
+	printf '[data]\nmode=ubi\nimage=%s\nvol_id=0\nvol_type=dynamic\nvol_name=rootfs_data\nvol_size=8MiB\n' \
+		"$T/ff$pg.ubifs" >"$T/ff.ini"
+	ubinize -o "$T/ff$g.ubi" -m "$pg" -p "$blk" "$T/ff.ini" 2>/dev/null
+	nb=$((($(stat -c %s "$T/ff$g.ubi") + blk - 1) / blk))
+	[ "$nb" -lt 15 ] && nb=15
+	$L --erased-oob --page "$pg" --oob "$oob" --blocks "$nb" "$T/ff$g.bin" "$T/ff$g.want" 0:"$T/ff$g.ubi"
+	scanj "$T/ff$g.bin" >"$T/ff.json"
+	is "$(jq -r .view.name "$T/ff.json")" "nand:$g" "erased spares, $nb blocks: $g detected"
+	is "$(jq -r '[.components[] | select(.space == 0 and .parent == 0)][0] | .type + "@" + (.offset | tostring) + " " + (.valid | tostring)' "$T/ff.json")" \
+		"ubi@0 true" "$g: ubi@0 of the view, valid"
+	is "$(jq -r '[.components[] | select(.type == "ubifs")][0] | (.parent | tostring) + " " + (.valid | tostring)' "$T/ff.json")" \
+		"1 true" "$g: its UBIFS volume inside the UBI, valid"
+	is "$(jq '[.components[] | select(.space == null and .type != "nand")] | length' "$T/ff.json")" 0 \
+		"$g: nothing (no false ubifs) at the top level of the raw dump"
+done
 
 # ---- nandsim + nanddump --oob: the kernel's own NAND layout ----
 if modprobe nandsim first_id_byte=0xec second_id_byte=0xd3 third_id_byte=0x51 fourth_id_byte=0x95 2>/dev/null &&

@@ -5,13 +5,15 @@
 # fixed-partitions and an nvmem MAC cell gets the device tree's layout; an environment with mtdparts=
 # gets that.  Damage made by the test must be named: erased or foreign Factory (MACs vs ethaddr), erased
 # bootloader, a uImage with a bad header CRC, erased rootfs_data, a concatenation of two partitions, a
-# truncated dump.
+# truncated dump, a second firmware concatenated into the firmware partition (and a sysupgrade image followed
+# by another), a chip read at twice (four times) its size, an MT798x dump whose bl2 partition is erased.
 . "$SRCDIR/tests/lib.sh"
-need jq python3 mkimage mkenvimage dtc
+need jq python3 mkimage mkenvimage dtc mksquashfs
 
 S="$BUILDDIR/sample/sample.bin"
 [ -r "$S" ] || skip_all "no $S (run scripts/setup.sh, then ninja)"
 scanj() { "$MTDSCOPE" scan --json "$1" >"$T/j.json"; }
+scan_json() { "$MTDSCOPE" scan --json "$1"; }
 part() { jq -c --arg n "$1" '[.partitions[] | select(.name == $n)][0]' "$T/j.json"; }
 pf() { part "$1" | jq -r "$2"; }
 patch() { # IN OUT OFFSET HEX|ff:LEN
@@ -174,12 +176,94 @@ like "$(jq -r '.layout_problems[]' "$T/j.json")" "is 0x400000 bytes, smaller tha
 is "$(pf firmware2 .state)" missing "the partition past the end is missing"
 like "$("$MTDSCOPE" scan --color=never "$T/trunc.bin")" "! the dump does not match its own layout" "text names it too"
 
+# ---- the partition judge's findings on the components themselves (a consumer of the component sees them) ----
+scanj "$T/fit.bin"
+is "$(jq '[.components[] | select(.type == "mtk-eeprom") | .problems[]] | length' "$T/j.json")" 0 \
+	"this unit's Factory: its mtk-eeprom component has no problem"
+scanj "$T/foreign.bin"
+like "$(jq -r '[.components[] | select(.type == "mtk-eeprom")][0].problems[]' "$T/j.json")" \
+	"Factory MACs \(00:0c:43:e1:76:2[89].*are not this unit's: .*ethaddr=00:11:22:33:44:55" \
+	"foreign Factory: the mtk-eeprom component carries the problem too"
+scanj "$T/fac-erased.bin"
+like "$(jq -r '[.components[] | select(.space == null and .offset <= 393216 and .offset + .size > 393216)][0] | .type + ": " + (.problems | join("; "))' "$T/j.json")" \
+	"^erased: Factory is erased: the unit's MACs and wifi calibration are gone" "erased Factory: named on its (erased) component"
+
+# ---- a second firmware concatenated into the firmware partition (firmware1 + firmware2 in one partition) ----
+python3 -c '
+import sys
+d = bytearray(open(sys.argv[1], "rb").read()); f = open(sys.argv[2], "rb").read()
+at = 0x70000 + (len(f) + 0xffff) // 0x10000 * 0x10000
+d[at:at + len(f)] = f
+open(sys.argv[3], "wb").write(d); print(hex(at))' "$T/fit.bin" "$T/fit.itb" "$T/fw12.bin" >"$T/at"
+at2=$(cat "$T/at")
+scanj "$T/fw12.bin"
+is "$(pf firmware .state)" bad "two FITs in the firmware partition: firmware is bad"
+like "$(pf firmware '.problems[]')" "holds two firmware images: fit at 0x70000 and fit at $at2 \(a second firmware concatenated after the first" \
+	"and the problem names both images"
+like "$(jq -r --argjson o $((at2)) '[.components[] | select(.type == "fit" and .offset == $o and .space == null)][0].problems[]' "$T/j.json")" \
+	"a second firmware image in partition 'firmware': the first is fit at 0x70000" "the second FIT carries the problem"
+is "$(jq '[.partitions[] | .problems[] | select(test("two firmware"))] | length' <(scan_json "$T/fit.bin"))" 0 \
+	"one FIT per firmware partition (firmware, firmware2): no concatenation found"
+
+# ---- a sysupgrade image (uImage kernel + squashfs, each padded to 64 KiB) followed by another ----
+mkdir -p "$T/sq1/etc" "$T/sq2/etc"; seq 1 3000 >"$T/sq1/etc/a"; seq 5 9000 >"$T/sq2/etc/b"
+mksquashfs "$T/sq1" "$T/sq1.img" -quiet -noappend -all-root >/dev/null
+mksquashfs "$T/sq2" "$T/sq2.img" -quiet -noappend -all-root >/dev/null
+mkimage -A mips -O linux -T kernel -C none -a 0x80000000 -e 0x80000000 -n "sysupgrade kernel" -d "$T/kernel.bin" \
+	"$T/k.uimage" >/dev/null
+python3 -c '
+import sys
+def pad(b): return b + b"\xff" * (-len(b) % 0x10000)
+k = open(sys.argv[1], "rb").read(); a = open(sys.argv[2], "rb").read(); b = open(sys.argv[3], "rb").read()
+s1 = pad(pad(k) + a); s2 = pad(pad(k) + b)
+open(sys.argv[4], "wb").write(s1); open(sys.argv[5], "wb").write(s1 + s2)
+d = bytearray(b"\xff" * 0x800000); d[0:len(s1)] = s1; d[0x400000:0x400000 + len(s2)] = s2
+open(sys.argv[6], "wb").write(d); print(hex(len(s1)))' "$T/k.uimage" "$T/sq1.img" "$T/sq2.img" "$T/sysup.bin" "$T/sysup2.bin" "$T/dual.bin" >"$T/at"
+at2=$(cat "$T/at")
+scanj "$T/sysup2.bin"
+like "$(jq -r '.layout_problems[]' "$T/j.json")" "holds two firmware images: uimage at 0x0 and uimage at $at2 right after it" \
+	"a sysupgrade image followed by another: named"
+like "$(jq -r --argjson o $((at2)) '[.components[] | select(.type == "uimage" and .offset == $o)][0].problems[]' "$T/j.json")" \
+	"a second firmware image right after the one at 0x0 \(uimage\)" "and on the second uImage"
+scanj "$T/sysup.bin"
+is "$(jq '.layout_problems | length' "$T/j.json")" 0 "one sysupgrade image: no layout problem"
+scanj "$T/dual.bin"
+is "$(jq '[.layout_problems[] | select(test("two firmware"))] | length' "$T/j.json")" 0 \
+	"a dual-firmware flash (second image at 4 MiB, erased between): no concatenation"
+
+# ---- a chip read at the wrong size: the upper half repeats the lower half byte for byte ----
+cat "$T/fit.bin" "$T/fit.bin" >"$T/mirror2.bin"
+cat "$T/fit.bin" "$T/fit.bin" "$T/fit.bin" "$T/fit.bin" >"$T/mirror4.bin"
+scanj "$T/fit.bin"
+nfit=$(jq '[.components[] | select(.type == "fit")] | length' "$T/j.json")
+is "$(jq -r .view "$T/j.json")" null "the 8 MiB flash itself: no mirror view"
+scanj "$T/mirror2.bin"
+is "$(jq -r '.view.kind + " " + (.view.chip_size | tostring) + " " + (.view.copies | tostring)' "$T/j.json")" "mirror 8388608 2" \
+	"16 MiB read of the 8 MiB chip: a mirror view of 8 MiB, 2 copies"
+is "$(jq -r '.layout_problems[0]' "$T/j.json")" \
+	"the upper half 0x800000.. repeats the lower half byte for byte: the chip is 8 MiB, read as 16 MiB (the programmer was set to the wrong chip size; only the first 8 MiB is the flash)" \
+	"named as a layout problem"
+is "$(jq '[.components[] | select(.type == "fit")] | length' "$T/j.json")" "$nfit" "every component once, not twice"
+is "$(jq '[.components[] | select(.offset >= 8388608 and .type != "mirror")] | length' "$T/j.json")" 0 "nothing at or past 0x800000"
+is "$(jq -r '[.partitions[] | .state] | unique | join(",")' "$T/j.json")" ok "the partitions of the chip are judged ok"
+like "$("$MTDSCOPE" scan --color=never "$T/mirror2.bin")" "! the upper half 0x800000.. repeats the lower half" "text names it"
+scanj "$T/mirror4.bin"
+is "$(jq -r '.layout_problems[0]' "$T/j.json")" \
+	"from 0x800000 the dump repeats its first 8 MiB byte for byte (4 copies): the chip is 8 MiB, read as 32 MiB (the programmer was set to the wrong chip size; only the first 8 MiB is the flash)" \
+	"32 MiB read of the 8 MiB chip: 4 copies named"
+is "$("$MTDSCOPE" scan --json --view none "$T/mirror2.bin" | jq -r .view)" null "--view none: no mirror view"
+head -c $((2 << 20)) /dev/zero | tr '\0' '\377' >"$T/allff.bin"
+scanj "$T/allff.bin"
+is "$(jq -r .view "$T/j.json")" null "an erased dump (every half the same) is no mirror"
+
 # ---- an MT7981 SPI-NOR dump: BL2 (mkimage -T mtk_image) at 0, the ATF FIP (fiptool) at 1 MiB; then BL2 erased ----
 if command -v fiptool >/dev/null; then
 	head -c 50000 /dev/urandom >"$T/bl2.bin"
 	head -c 30000 /dev/urandom >"$T/bl31.bin"
 	mkimage -T mtk_image -a 0x201000 -e 0x201000 -n "media=nor;arm64=1" -d "$T/bl2.bin" "$T/bl2.img" >/dev/null
 	fiptool create --soc-fw "$T/bl31.bin" "$T/fip.bin"
+	scanj "$T/fip.bin"
+	is "$(jq '.layout_problems | length' "$T/j.json")" 0 "a fip.bin file (the FIP at 0): no BL2 problem, it is no flash"
 	python3 -c '
 import sys
 d = bytearray(b"\xff" * 0x400000)
@@ -193,6 +277,51 @@ open(sys.argv[4], "wb").write(d)' "$T/bl2.img" "$T/fip.bin" "$T/mt7981.bin" "$T/
 	scanj "$T/nobl2.bin"
 	like "$(jq -r '.layout_problems[]' "$T/j.json")" "an ATF FIP at 0x100000 but no BL2 at 0" "MT7981 dump with no BL2: named"
 	like "$("$MTDSCOPE" scan --color=never "$T/nobl2.bin")" "! an ATF FIP at 0x100000 but no BL2 at 0" "and in the text map"
+	# the same NOR dump with mtdparts in an environment (bl2, u-boot-env, fip): the bl2 partition judged
+	printf 'bootcmd=bootm\nmtdparts=spi0.0:256k(bl2),768k(u-boot-env),-(fip)\n' >"$T/e7981.txt"
+	mkenvimage -s 0x1000 -o "$T/e7981.bin" "$T/e7981.txt"
+	python3 -c '
+import sys
+e = open(sys.argv[1], "rb").read()
+for a, b in ((sys.argv[2], sys.argv[4]), (sys.argv[3], sys.argv[5])):
+    d = bytearray(open(a, "rb").read()); d[0x40000:0x40000 + len(e)] = e; open(b, "wb").write(d)' \
+		"$T/e7981.bin" "$T/mt7981.bin" "$T/nobl2.bin" "$T/mt7981-env.bin" "$T/nobl2-env.bin"
+	scanj "$T/mt7981-env.bin"
+	is "$(jq -r .partitions_source "$T/j.json")" "mtdparts in the U-Boot environment at 0x40000" "MT7981 NOR: the environment's layout"
+	is "$(jq '[.layout_problems[], .partitions[].problems[]] | length' "$T/j.json")" 0 "MT7981 NOR with BL2: no problem"
+	scanj "$T/nobl2-env.bin"
+	like "$(jq -r '.layout_problems[]' "$T/j.json")" \
+		"no BL2: the bl2 partition at 0x0 \(0x40000 bytes\) is erased \(an ATF FIP at 0x100000 but no BL2 at 0x0\): an MT798x board starts from BL2 and will not boot" \
+		"MT7981 NOR layout whose bl2 partition is erased: named"
+	like "$(pf bl2 '.problems[]')" "BL2 is erased: the board starts from BL2 and will not boot" "and on the bl2 partition"
+	# an MT7981 SD card / eMMC disk (sgdisk): GPT with bl2, u-boot-env, factory and fip partitions
+	if command -v sgdisk >/dev/null; then
+		mkimage -T mtk_image -a 0x201000 -e 0x201000 -n "media=sdmmc;arm64=1" -d "$T/bl2.bin" "$T/bl2sd.img" >/dev/null
+		printf 'bootcmd=run sd_boot\nbootdelay=0\n' >"$T/esd.txt"
+		mkenvimage -s 0x80000 -o "$T/esd.bin" "$T/esd.txt"
+		head -c $((8 << 20)) /dev/zero >"$T/sd.bin"
+		sgdisk -a 1 -n 1:2048:3071 -c 1:bl2 -n 2:3072:4095 -c 2:u-boot-env -n 3:4096:8191 -c 3:factory \
+			-n 4:8192:12287 -c 4:fip -n 5:12288:16000 -c 5:production "$T/sd.bin" >/dev/null 2>&1
+		python3 -c '
+import sys
+d = bytearray(open(sys.argv[1], "rb").read())
+b = open(sys.argv[2], "rb").read(); f = open(sys.argv[3], "rb").read(); e = open(sys.argv[4], "rb").read()
+d[0x100000:0x180000] = b"\xff" * 0x80000; d[0x100000:0x100000 + len(b)] = b
+d[0x180000:0x180000 + len(e)] = e; d[0x400000:0x400000 + len(f)] = f
+open(sys.argv[5], "wb").write(d)
+d[0x100000:0x180000] = b"\xff" * 0x80000
+open(sys.argv[6], "wb").write(d)' "$T/sd.bin" "$T/bl2sd.img" "$T/fip.bin" "$T/esd.bin" "$T/sd-ok.bin" "$T/sd-nobl2.bin"
+		scanj "$T/sd-ok.bin"
+		is "$(jq -r .partitions_source "$T/j.json")" "GPT at 0x0" "MT7981 SD image: the GPT's layout"
+		is "$(jq '[.layout_problems[], .partitions[].problems[]] | map(select(test("BL2|bootloader"))) | length' "$T/j.json")" 0 \
+			"MT7981 SD image with BL2: no BL2 problem"
+		scanj "$T/sd-nobl2.bin"
+		like "$(jq -r '.layout_problems[]' "$T/j.json")" \
+			"no BL2: the bl2 partition at 0x100000 \(0x80000 bytes\) is erased \(an ATF FIP at 0x400000 but no BL2 at 0x100000\): an MT798x board starts from BL2" \
+			"MT7981 GPT whose bl2 partition is erased: named"
+	else
+		echo "# SKIP MT7981 GPT: sgdisk not installed"
+	fi
 else
 	echo "# SKIP MT7981 BL2 check: fiptool (arm-trusted-firmware-tools) not installed"
 fi

@@ -34,14 +34,51 @@ static void copy_error(struct archive *a, char *dst, size_t n)
 	snprintf(dst, n, "%s", e && *e ? e : "unreadable entry header");
 }
 
+/*
+ * Decode one member's data (what is left of the budget) so that libarchive
+ * checks it; the first member that fails is remembered.  False when out of
+ * memory.
+ */
+static void check_data(struct archive *a, struct archive_entry *e, const struct mtd_reader *in,
+                       mtd_archive_locate_fn locate, uint8_t *buf, struct mtd_archive_list *out)
+{
+	if (out->checked_bytes >= MTD_ARCHIVE_CHECK_BUDGET) {
+		out->budget_hit = true;
+		return;
+	}
+	la_ssize_t n;
+	while ((n = archive_read_data(a, buf, AR_CHUNK)) > 0) {
+		out->checked_bytes += (uint64_t)n;
+		if (out->checked_bytes >= MTD_ARCHIVE_CHECK_BUDGET) {
+			out->budget_hit = true;
+			return; /* not known to the end: neither good nor bad */
+		}
+	}
+	if (n == 0) {
+		out->checked_files++;
+		return;
+	}
+	if (out->bad_files++)
+		return;
+	const char *name = archive_entry_pathname(e), *why = archive_error_string(a);
+	snprintf(out->bad_name, sizeof(out->bad_name), "%s", name ? name : "?");
+	snprintf(out->bad_error, sizeof(out->bad_error), "%s", why && *why ? why : "data unreadable");
+	out->bad_off_known = name && locate && locate(in, name, &out->bad_off);
+}
+
 int mtd_archive_list(struct mtd_probe *p, const struct mtd_reader *in, mtd_archive_support_fn support,
-                     struct mtd_archive_list *out)
+                     mtd_archive_locate_fn locate, struct mtd_archive_list *out)
 {
 	memset(out, 0, sizeof(*out));
 	struct archive *a = open_mem(in, support);
 	if (!a) {
 		snprintf(out->error, sizeof(out->error), "libarchive does not open it");
 		return 0;
+	}
+	uint8_t *buf = malloc(AR_CHUNK);
+	if (!buf) {
+		archive_read_free(a);
+		return MTD_ERR_NOMEM;
 	}
 	struct archive_entry *e;
 	int rc;
@@ -54,12 +91,15 @@ int mtd_archive_list(struct mtd_probe *p, const struct mtd_reader *in, mtd_archi
 		if (archive_entry_is_encrypted(e))
 			out->encrypted++;
 		switch (archive_entry_filetype(e)) {
+		case 0: /* no type recorded (py7zr writes no Unix mode): a file, as unpack takes it */
 		case AE_IFREG:
 			if (archive_entry_hardlink(e))
 				out->links++;
 			else
 				out->files++;
 			out->data_bytes += archive_entry_size_is_set(e) ? (uint64_t)archive_entry_size(e) : 0;
+			if (!archive_entry_hardlink(e) && !archive_entry_is_encrypted(e))
+				check_data(a, e, in, locate, buf, out);
 			break;
 		case AE_IFDIR: out->dirs++; break;
 		case AE_IFLNK: out->links++; break;
@@ -70,14 +110,16 @@ int mtd_archive_list(struct mtd_probe *p, const struct mtd_reader *in, mtd_archi
 		out->ok = false;
 		copy_error(a, out->error, sizeof(out->error));
 	}
+	free(buf);
 	archive_read_free(a);
 	return 0;
 }
 
-int mtd_archive_probe_entries(struct mtd_probe *p, const struct mtd_reader *in, mtd_archive_support_fn support)
+int mtd_archive_probe_entries(struct mtd_probe *p, const struct mtd_reader *in, mtd_archive_support_fn support,
+                              mtd_archive_locate_fn locate)
 {
 	struct mtd_archive_list l;
-	if (mtd_archive_list(p, in, support, &l))
+	if (mtd_archive_list(p, in, support, locate, &l))
 		return MTD_ERR_NOMEM;
 	mtd_probe_u64(p, "entries", true, l.entries);
 	mtd_probe_u64(p, "files", false, l.files);
@@ -85,6 +127,18 @@ int mtd_archive_probe_entries(struct mtd_probe *p, const struct mtd_reader *in, 
 	mtd_probe_u64(p, "data_bytes", false, l.data_bytes);
 	if (l.encrypted)
 		mtd_probe_u64(p, "encrypted", false, l.encrypted);
+	mtd_probe_u64(p, "files_checked", false, l.checked_files);
+	if (l.budget_hit)
+		mtd_probe_str(p, "data_not_checked", false, "members past the first %llu MiB of data",
+		              (unsigned long long)(MTD_ARCHIVE_CHECK_BUDGET >> 20));
+	if (l.bad_files) {
+		char at[48] = "";
+		if (l.bad_off_known)
+			snprintf(at, sizeof(at), " (header at 0x%llx)", (unsigned long long)(p->off + l.bad_off));
+		mtd_probe_problem(p, "member '%.200s'%s: %s%s", l.bad_name, at, l.bad_error,
+		                  l.bad_files > 1 ? " (and more members)" : "");
+		p->valid = false;
+	}
 	if (!l.ok) {
 		mtd_probe_problem(p, "entries unreadable after %llu: %s", (unsigned long long)l.entries, l.error);
 		p->valid = false;

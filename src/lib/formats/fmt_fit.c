@@ -201,14 +201,97 @@ static void check_configurations(struct mtd_probe *p, const void *blob, int imag
 	}
 }
 
+/*
+ * A tree cut short (totalsize past the end of its space): libfdt cannot take
+ * it, but the structure block up to the cut still names its nodes (names are
+ * inline, only property names live in the strings block after it).  The
+ * tokens are walked through the reader up to the cut; a node "images" right
+ * under the root is a FIT's, and the images under it are listed.  Returns
+ * whether the walk found it; any token that does not parse ends the walk.
+ */
+#define FIT_TOK_BEGIN    1u
+#define FIT_TOK_END_NODE 2u
+#define FIT_TOK_PROP     3u
+#define FIT_TOK_NOP      4u
+
+#define FIT_WALK_MAX 100000u /* tokens walked at most */
+
+static bool cut_tree_is_fit(struct mtd_probe *p, size_t *images_found)
+{
+	struct mtd_reader r;
+	mtd_probe_reader(p, &r);
+	size_t avail = mtd_rd_left(&r);
+	uint32_t off_struct = mtd_rd_be32_at(&r, 8), sz_struct = mtd_rd_be32_at(&r, 36);
+	uint32_t version = mtd_rd_be32_at(&r, 20);
+	size_t end = avail, pos = off_struct;
+	if (version >= 17 && (uint64_t)off_struct + sz_struct < end)
+		end = (size_t)off_struct + sz_struct;
+	int depth = -1;
+	bool in_images = false, fit = false;
+	size_t n = 0;
+	for (unsigned steps = 0; steps < FIT_WALK_MAX && pos + 4 <= end; steps++) {
+		uint32_t tag = mtd_rd_be32_at(&r, pos);
+		pos += 4;
+		if (tag == FIT_TOK_BEGIN) {
+			char nm[256];
+			size_t left = end - pos, len = left < sizeof(nm) ? left : sizeof(nm), l = 0;
+			while (l < len && (nm[l] = (char)mtd_rd_u8_at(&r, pos + l)) != 0)
+				l++;
+			if (l == len)
+				break; /* the name runs into the cut (or is absurdly long) */
+			depth++;
+			if (depth == 0 && l != 0)
+				break; /* the root node has an empty name */
+			if (depth == 1 && l == 6 && !memcmp(nm, "images", 6)) {
+				in_images = fit = true;
+			} else if (depth == 2 && in_images && n < FIT_MAX_IMAGES) {
+				n++;
+				mtd_probe_list_add(p, "images", true, "%.*s", (int)(l > 63 ? 63 : l), nm);
+			}
+			pos += (l + 1 + 3) & ~(size_t)3;
+		} else if (tag == FIT_TOK_END_NODE) {
+			if (depth < 0)
+				break;
+			if (depth == 1)
+				in_images = false;
+			depth--;
+		} else if (tag == FIT_TOK_PROP) {
+			if (pos + 8 > end || depth < 0)
+				break;
+			uint32_t len = mtd_rd_be32_at(&r, pos);
+			pos += 8;
+			if (len > end - pos)
+				break; /* a property cut by the end: the walk stops there */
+			pos += ((size_t)len + 3) & ~(size_t)3;
+		} else if (tag == FIT_TOK_NOP) {
+			continue;
+		} else {
+			break; /* FDT_END or a token that is not one */
+		}
+	}
+	*images_found = n;
+	return fit;
+}
+
 static int probe(struct mtd_probe *p)
 {
 	uint64_t total;
 	const void *blob;
 	void *copy;
 	char why[160];
-	/* A damaged or truncated tree is left to the dtb probe, which reports it. */
-	if (mtd_fdt_load(p, &total, &blob, &copy, why, sizeof(why)))
+	/* A damaged tree is left to the dtb probe, which reports it; a cut one is a FIT if its /images says so. */
+	int lrc = mtd_fdt_load(p, &total, &blob, &copy, why, sizeof(why));
+	if (lrc == MTD_ERR_TRUNCATED) {
+		size_t n = 0;
+		if (!cut_tree_is_fit(p, &n))
+			return MTD_ERR_NO_MATCH;
+		p->valid = false;
+		p->size = p->len - p->off;
+		mtd_probe_u64(p, "tree_size", false, total);
+		mtd_probe_problem(p, "%s (an /images node with %zu image%s before the cut)", why, n, n == 1 ? "" : "s");
+		return MTD_OK;
+	}
+	if (lrc)
 		return MTD_ERR_NO_MATCH;
 	int images = fdt_path_offset(blob, "/images");
 	if (images < 0) {

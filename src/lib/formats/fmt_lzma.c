@@ -17,14 +17,18 @@
  * candidate is rejected before any decoding unless its properties byte is
  * valid, its dictionary size is 2^n or 2^n + 2^(n-1) between 4 KiB and
  * 3 GiB, or 0xFFFFFFFF (what the SDK and xz write; liblzma's own "picky"
- * test), and its known uncompressed size is at least LZMA_MIN_KNOWN.  Then
+ * test), and its known uncompressed size is at least LZMA_MIN_KNOWN (or the
+ * candidate starts its space and decodes to its end, every byte of the space
+ * consumed: a file that is one small stream).  Then
  * it must decode: to its end (exactly the size in the header when it is
  * known), or to the end of its space, or for at least LZMA_MIN_EVIDENCE
  * bytes out of LZMA_MIN_EVIDENCE_IN compressed bytes before failing.  Decoded with liblzma's lzma_alone_decoder; the
  * extent is the exact number of bytes it consumed.  liblzma decodes only
  * lc + lp <= 4 (LZMA_LCLP_MAX): streams the LZMA SDK wrote with larger
  * lc + lp (lzma_alone -lc8) cannot be confirmed by decoding and are not
- * reported.
+ * reported.  A known size that the data fail before is decoded again as an
+ * unknown size: an end marker there is a stream with a wrong size in its
+ * header (xz writes the marker, tools patch the size), invalid.
  */
 
 #define LZMA_HDR      13u
@@ -122,7 +126,9 @@ static int probe(struct mtd_probe *p)
 	uint64_t usize = mtd_rd_le64_at(&r, 5);
 	if (props >= 9 * 5 * 5 || props % 9 + props / 9 % 5 > 4 || !dict_ok(dict) || mtd_rd_u8_at(&r, LZMA_HDR) != 0)
 		return MTD_ERR_NO_MATCH;
-	if (usize != UINT64_MAX && (usize < LZMA_MIN_KNOWN || usize > (1ull << 38)))
+	/* a small known size is a header pattern in other data, unless the candidate starts its space */
+	bool first = p->off == 0, small = usize != UINT64_MAX && usize < LZMA_MIN_KNOWN;
+	if (usize != UINT64_MAX && ((small && !first) || usize > (1ull << 38)))
 		return MTD_ERR_NO_MATCH;
 	/* The header as decoded here: the dictionary need not be larger than a known size (saves allocating it). */
 	uint8_t hdr[LZMA_HDR];
@@ -135,7 +141,12 @@ static int probe(struct mtd_probe *p)
 		if (d < dict)
 			put_le32(hdr + 1, d);
 	}
-	if (!trial_ok(hdr, &r, (size_t)(avail - LZMA_HDR), usize))
+	/* a known size with an end marker before it: the trial again as unknown size (the real decoding judges) */
+	uint8_t unk[LZMA_HDR];
+	memcpy(unk, hdr, LZMA_HDR);
+	memset(unk + 5, 0xff, 8);
+	if (!trial_ok(hdr, &r, (size_t)(avail - LZMA_HDR), usize) &&
+	    (usize == UINT64_MAX || !trial_ok(unk, &r, (size_t)(avail - LZMA_HDR), UINT64_MAX)))
 		return MTD_ERR_NO_MATCH;
 
 	struct mtd_stream_out o;
@@ -147,8 +158,31 @@ static int probe(struct mtd_probe *p)
 	}
 	uint64_t used;
 	bool go;
+	struct mtd_stream_mark mk;
+	mtd_stream_out_mark(&o, &mk);
 	int ret = mtd_stream_lzma_alone(&o, chunk, LZMA_MEMLIMIT, hdr, LZMA_HDR, &r, LZMA_HDR,
 	                                (size_t)(avail - LZMA_HDR), &used, &go);
+	/*
+	 * A known size the data fail before: decoded again as unknown size, an end marker there makes it a
+	 * stream whose header gives the wrong size (xz's bad-too_big_size-with_eopm.lzma), invalid.  When
+	 * that decoding fails too, the first decoding stands.
+	 */
+	uint64_t early = 0;
+	if (usize != UINT64_MAX && ret == LZMA_DATA_ERROR && go) {
+		mtd_stream_out_rewind(&o, &mk);
+		uint64_t used2;
+		bool go2;
+		int ret2 = mtd_stream_lzma_alone(&o, chunk, LZMA_MEMLIMIT, unk, LZMA_HDR, &r, LZMA_HDR,
+		                                 (size_t)(avail - LZMA_HDR), &used2, &go2);
+		if (ret2 == LZMA_STREAM_END && o.total < usize) {
+			early = o.total;
+			ret = ret2, used = used2, go = go2;
+		} else {
+			mtd_stream_out_rewind(&o, &mk);
+			ret = mtd_stream_lzma_alone(&o, chunk, LZMA_MEMLIMIT, hdr, LZMA_HDR, &r, LZMA_HDR,
+			                            (size_t)(avail - LZMA_HDR), &used, &go);
+		}
+	}
 	if (ret != LZMA_MEM_ERROR && ret != LZMA_STREAM_END && used <= LZMA_HDR) {
 		/* the header itself refused (a dictionary above the memory limit among them) */
 		mtd_stream_out_release(&o);
@@ -170,6 +204,15 @@ static int probe(struct mtd_probe *p)
 	bool nonzero = used > LZMA_HDR + 1 && !mtd_rd_uniform_at(&r, LZMA_HDR + 1, (size_t)(used - LZMA_HDR - 1), 0);
 	bool end = ret == LZMA_STREAM_END;
 	bool evidence = o.total >= LZMA_MIN_EVIDENCE && used >= LZMA_HDR + LZMA_MIN_EVIDENCE_IN;
+	/*
+	 * A small known size (a file that is one short .lzma): only a stream that decodes to its end, to its
+	 * size or to an end marker, consuming every byte of its space.  One that fails is not taken, even
+	 * failing at its last bytes: over random bytes a small header fails there about once in 400.
+	 */
+	if (small && !(end && used == avail)) {
+		mtd_stream_out_release(&o);
+		return MTD_ERR_NO_MATCH;
+	}
 	if (ret == LZMA_FORMAT_ERROR || ret == LZMA_OPTIONS_ERROR || !nonzero || (!end && erased(&r, used)) ||
 	    (!end && go && !evidence && !(ret == LZMA_BUF_ERROR && o.total >= 1024)) || (end && used <= LZMA_HDR + 5)) {
 		mtd_stream_out_release(&o);
@@ -185,7 +228,11 @@ static int probe(struct mtd_probe *p)
 		mtd_probe_u64(p, "size_in_header", false, usize);
 	p->valid = true;
 	uint64_t size = used;
-	if (end) {
+	if (end && early) {
+		mtd_probe_problem(p, "end marker after %llu decoded bytes, before the %llu the header gives",
+		                  (unsigned long long)early, (unsigned long long)usize);
+		p->valid = false;
+	} else if (end) {
 		size += mtd_stream_size_append(p, used, o.total);
 	} else if (ret == LZMA_BUF_ERROR) {
 		mtd_probe_problem(p, "truncated: data ends at the end of its space (0x%llx) after %llu decoded bytes%s",

@@ -28,6 +28,12 @@
  * mtime and checksum with at least one digit each, a known type), which
  * random bytes and text do not give.  Its later headers pass the same test.
  *
+ * A header that fails its checksum inside an archive is skipped as `tar -t`
+ * skips it (to the header after its data when only the checksum is wrong,
+ * else to the next block that is a header): one archive, invalid, naming the
+ * bad header.  Old GNU sparse entries ('S') may carry extension blocks of
+ * their sparse map between the header and the data.
+ *
  * One walker (tar_next) decodes the headers for the probe and the unpacker;
  * names go to the sink exactly as stored (it refuses absolute and '..' names).
  */
@@ -209,6 +215,7 @@ struct walk {
 	uint64_t pos;
 	struct pending pd;
 	bool pax, end_ok;
+	uint64_t bad, bad_at, resync_at; /* headers skipped over (resync), the first of them, where it went on */
 };
 
 enum walk_rc { W_ENTRY, W_END, W_BROKEN, W_TRUNCATED };
@@ -219,6 +226,56 @@ static void walk_init(struct walk *w, const struct mtd_reader *r)
 	w->r = *r;
 	w->gnu = mtd_rd_eq_at(r, 257, "ustar  ", 8);
 	w->v7 = !mtd_rd_eq_at(r, 257, "ustar", 5);
+}
+
+/* A header of the archive's kind (magic and checksum, or every v7 field) at pos. */
+static bool header_at(const struct walk *w, uint64_t pos)
+{
+	struct mtd_reader h;
+	if (mtd_rd_left(&w->r) - pos < BLK || !mtd_rd_window(&w->r, (size_t)pos, BLK, &h))
+		return false;
+	return w->v7 ? v7_header_ok(&h) : mtd_rd_eq_at(&h, 257, "ustar", 5) && checksum_ok(&h);
+}
+
+/* Two zero blocks (the end of the archive) at pos. */
+static bool end_at(const struct walk *w, uint64_t pos)
+{
+	return mtd_rd_left(&w->r) - pos >= 2 * BLK && mtd_rd_uniform_at(&w->r, (size_t)pos, 2 * BLK, 0);
+}
+
+/*
+ * A header at pos that fails its checksum in the middle of the archive: where
+ * the walk goes on, as `tar -t` does ("Skipping to next header").  When only
+ * the checksum is wrong (the magic and the size field still read) and a header
+ * or the end follows its data, there; else at the next block that is a header
+ * of the archive's kind (or the end), searching block by block as tar does.
+ * False when there is none: the archive ends at pos.
+ */
+static bool resync(const struct walk *w, uint64_t pos, uint64_t *next)
+{
+	struct mtd_reader h;
+	uint64_t len = mtd_rd_left(&w->r), size;
+	if (len - pos < BLK || !mtd_rd_window(&w->r, (size_t)pos, BLK, &h))
+		return false;
+	if (!w->v7 && mtd_rd_eq_at(&h, 257, "ustar", 5) && octal(&h, 124, 12, &size)) {
+		uint8_t type = mtd_rd_u8_at(&h, 156);
+		bool has_data =
+		    !(type == '1' || type == '2' || type == '3' || type == '4' || type == '5' || type == '6');
+		uint64_t blocks = has_data ? (size + BLK - 1) / BLK : 0;
+		if (blocks <= (len - pos - BLK) / BLK) {
+			uint64_t at = pos + BLK + blocks * BLK;
+			if (header_at(w, at) || end_at(w, at)) {
+				*next = at;
+				return true;
+			}
+		}
+	}
+	for (uint64_t at = pos + BLK; len - at >= BLK; at += BLK)
+		if (header_at(w, at) || end_at(w, at)) {
+			*next = at;
+			return true;
+		}
+	return false;
 }
 
 /*
@@ -246,8 +303,19 @@ static enum walk_rc tar_next(struct walk *w, struct entry *e)
 		}
 		uint64_t size;
 		bool hdr_ok = w->v7 ? v7_header_ok(&h) : mtd_rd_eq_at(&h, 257, "ustar", 5) && checksum_ok(&h);
-		if (!hdr_ok || !octal(&h, 124, 12, &size))
-			return W_BROKEN;
+		if (!hdr_ok || !octal(&h, 124, 12, &size)) {
+			uint64_t next;
+			/* only inside an archive: its first header is what the probe took it by */
+			if (pos == 0 || !resync(w, pos, &next))
+				return W_BROKEN;
+			if (!w->bad++) {
+				w->bad_at = pos;
+				w->resync_at = next;
+			}
+			memset(&w->pd, 0, sizeof(w->pd));
+			w->pos = next;
+			continue;
+		}
 		uint8_t type = mtd_rd_u8_at(&h, 156);
 		bool meta = type == 'x' || type == 'g' || type == 'L' || type == 'K';
 		if (w->pd.size_set && !meta)
@@ -256,6 +324,20 @@ static enum walk_rc tar_next(struct walk *w, struct entry *e)
 		bool has_data =
 		    !(type == '1' || type == '2' || type == '3' || type == '4' || type == '5' || type == '6');
 		uint64_t data_len = has_data ? size : 0, blocks = (data_len + BLK - 1) / BLK, data_at = pos + BLK;
+		/*
+		 * Old GNU sparse files ('S', GNU tar 1.17 and earlier): when the header's isextended byte (482) is
+		 * set, blocks of 21 more sparse map entries follow it, each with its own isextended byte (504),
+		 * before the data; the size field counts only the data.
+		 */
+		if (type == 'S' && w->gnu && mtd_rd_u8_at(&h, 482)) {
+			bool more = true;
+			while (more && len - data_at >= BLK) {
+				more = mtd_rd_u8_at(&w->r, (size_t)(data_at + 504)) != 0;
+				data_at += BLK;
+			}
+			if (more)
+				return W_TRUNCATED;
+		}
 		bool cut = blocks > (len - data_at) / BLK;
 		struct mtd_reader data;
 		mtd_rd_window(&w->r, (size_t)data_at, (size_t)(cut ? len - data_at : data_len), &data);
@@ -358,11 +440,18 @@ static int probe(struct mtd_probe *p)
 		return MTD_ERR_NO_MATCH;
 	}
 	p->size = truncated ? len : w->pos;
-	p->valid = w->end_ok;
+	p->valid = w->end_ok && !w->bad;
 	mtd_probe_str(p, "format", true, "%s", w->pax ? "pax" : w->gnu ? "gnu" : w->v7 ? "v7" : "ustar");
 	mtd_probe_u64(p, "entries", true, entries);
 	mtd_probe_u64(p, "files", false, files);
 	mtd_probe_u64(p, "data_bytes", false, data_bytes);
+	if (w->bad)
+		mtd_probe_problem(
+		    p,
+		    "header at 0x%llx fails its checksum: skipped to the next header at 0x%llx, as tar -t "
+		    "does (%llu bad header%s)",
+		    (unsigned long long)(p->off + w->bad_at), (unsigned long long)(p->off + w->resync_at),
+		    (unsigned long long)w->bad, w->bad == 1 ? "" : "s");
 	if (truncated && e->name[0])
 		mtd_probe_problem(p, "truncated: '%.100s' claims 0x%llx bytes of data, only 0x%llx remain in the space",
 		                  e->name, (unsigned long long)e->size, (unsigned long long)e->data_has);
@@ -426,6 +515,11 @@ static int unpack(const struct mtd_reader *in, struct mtd_fs_sink *sink)
 		if (wr == W_TRUNCATED)
 			break;
 	}
+	if (!rc && w->bad)
+		mtd_sink_problem(sink, NULL,
+		                 "tar header at 0x%llx fails its checksum: skipped to the next header at 0x%llx",
+		                 (unsigned long long)(mtd_rd_offset(in) + w->bad_at),
+		                 (unsigned long long)(mtd_rd_offset(in) + w->resync_at));
 	if (!rc && wr == W_BROKEN)
 		mtd_sink_problem(sink, NULL, "tar header at 0x%llx fails its checksum",
 		                 (unsigned long long)(mtd_rd_offset(in) + w->pos));

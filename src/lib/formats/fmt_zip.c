@@ -137,9 +137,11 @@ static bool find_end(const struct mtd_reader *r, struct zip_end *e)
 		}
 		return q <= avail && end_record(r, q, e) && e->cd_off == pos;
 	}
-	if (!desc && !(avail - pos >= 4 && mtd_rd_le32_at(r, (size_t)pos) == ZIP_END))
-		return false;
-	/* an entry whose size is in its data descriptor (or an empty archive): search for the end record */
+	/*
+	 * An entry whose size is in its data descriptor, an empty archive, or bytes between two members that
+	 * are neither (junk some writers leave, libarchive's test_compat_zip_2): search for the end record,
+	 * which must point back at a directory at its offset from this archive's start.
+	 */
 	size_t at = (size_t)pos;
 	for (unsigned tries = 0; tries < ZIP_END_TRIES && mtd_rd_find(r, at, "PK\x05\x06", 4, &at); tries++, at++)
 		if (end_record(r, at, e))
@@ -245,6 +247,26 @@ static bool walk_headless(const struct mtd_reader *r, struct zip_headless *h)
 	return h->locals && h->locals + h->centrals >= 2;
 }
 
+/* The local header offset of the member `name`, from the central directory entry of that name. */
+static bool locate_member(const struct mtd_reader *in, const char *name, uint64_t *off)
+{
+	struct zip_end e;
+	if (!find_end(in, &e))
+		return false;
+	size_t nlen = strlen(name);
+	uint64_t pos = e.cd_off, end = e.cd_off + e.cd_size, n = 0;
+	while (pos < end && end - pos >= 46 && n++ < ZIP_WALK_MAX && mtd_rd_le32_at(in, (size_t)pos) == ZIP_CENTRAL) {
+		uint16_t l = mtd_rd_le16_at(in, (size_t)pos + 28);
+		uint32_t at = mtd_rd_le32_at(in, (size_t)pos + 42);
+		if (l == nlen && mtd_rd_eq_at(in, (size_t)pos + 46, name, nlen) && at != UINT32_MAX) {
+			*off = at;
+			return true;
+		}
+		pos += 46u + l + mtd_rd_le16_at(in, (size_t)pos + 30) + mtd_rd_le16_at(in, (size_t)pos + 32);
+	}
+	return false;
+}
+
 static int probe_headless(struct mtd_probe *p, const struct mtd_reader *r)
 {
 	struct zip_headless h;
@@ -268,7 +290,7 @@ static int probe_headless(struct mtd_probe *p, const struct mtd_reader *r)
 	mtd_probe_u64(p, "central_entries", false, h.centrals);
 	struct mtd_reader whole;
 	mtd_rd_window(r, 0, (size_t)h.end, &whole);
-	return mtd_archive_probe_entries(p, &whole, archive_read_support_format_zip_streamable);
+	return mtd_archive_probe_entries(p, &whole, archive_read_support_format_zip_streamable, NULL);
 }
 
 static int probe(struct mtd_probe *p)
@@ -302,7 +324,7 @@ static int probe(struct mtd_probe *p)
 	}
 	struct mtd_reader whole;
 	mtd_rd_window(&r, 0, (size_t)end, &whole);
-	return mtd_archive_probe_entries(p, &whole, archive_read_support_format_zip_seekable);
+	return mtd_archive_probe_entries(p, &whole, archive_read_support_format_zip_seekable, locate_member);
 }
 
 static int unpack(const struct mtd_reader *in, struct mtd_fs_sink *sink)

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #define ZSTD_STATIC_LINKING_ONLY /* ZSTD_getFrameHeader: exported by libzstd 1.5 */
+#include <stdlib.h>
 #include <string.h>
 #include <zstd.h>
 #include <zstd_errors.h>
@@ -81,6 +82,91 @@ static bool first_block_cut(const struct mtd_reader *s)
 	uint32_t b = (uint32_t)mtd_rd_le16_at(s, pos) | (uint32_t)mtd_rd_u8_at(s, pos + 2) << 16;
 	uint32_t type = (b >> 1) & 3, size = b >> 3;
 	return pos + 3 + (type == 1 ? 1 : (uint64_t)size) > avail;
+}
+
+/*
+ * A first block cut by the end of the space is still a stream when its bytes
+ * show it, beyond the magic and the header:
+ * - a raw block of exactly the size zstd writes raw blocks of: the frame's
+ *   whole content when it is the last block, else the block size limit;
+ * - a compressed block whose literals section (Huffman tree, then one or
+ *   four Huffman streams) lies before the cut and decodes: it is decoded
+ *   alone, in a frame made here around it with no sequences, and must give
+ *   exactly the Regenerated_Size its header gives.  Huffman streams must end
+ *   exactly on their last bit, which random bytes rarely do.
+ * - raw literals (what zstd writes for data it cannot compress) only in a
+ *   frame that starts its space (a file that is a cut .zst): their size
+ *   must leave room for the sequences in the block and fit the content size.
+ *   Raw bytes prove nothing, so elsewhere (a magic number in other data)
+ *   they do not count.
+ * Nothing else (RLE literals, treeless literals in a first block) counts.
+ */
+static bool cut_first_block_shows_frame(const struct mtd_reader *s, const ZSTD_frameHeader *fh, bool at_start)
+{
+	uint64_t avail = mtd_rd_left(s);
+	const uint8_t *all = NULL;
+	if (!mtd_rd_bytes_at(s, 0, (size_t)avail, &all))
+		return false;
+	size_t pos = ZSTD_frameHeaderSize(all, (size_t)avail);
+	if (ZSTD_isError(pos) || pos + 3 > avail)
+		return false;
+	uint32_t b = (uint32_t)mtd_rd_le16_at(s, pos) | (uint32_t)mtd_rd_u8_at(s, pos + 2) << 16;
+	uint32_t type = (b >> 1) & 3, size = b >> 3;
+	bool last = b & 1;
+	uint64_t fcs = fh->frameContentSize;
+	bool fcs_known = fcs != ZSTD_CONTENTSIZE_UNKNOWN && fcs != ZSTD_CONTENTSIZE_ERROR;
+	if (size > fh->blockSizeMax || size > ZSTD_BLOCKSIZE_MAX)
+		return false;
+	if (type == 0)
+		return last ? fcs_known && size == fcs : size == fh->blockSizeMax && (!fcs_known || fcs > size);
+	if (type != 2)
+		return false;
+	size_t lit = pos + 3, left = (size_t)(avail - lit);
+	if (left < 5)
+		return false;
+	uint8_t b0 = mtd_rd_u8_at(s, lit);
+	unsigned ltype = b0 & 3, fmt = (b0 >> 2) & 3;
+	if (ltype == 0 && at_start) {
+		size_t rlh = (fmt & 1) == 0 ? 1 : fmt == 1 ? 2 : 3;
+		size_t rsize = (fmt & 1) == 0 ? (size_t)(b0 >> 3)
+		               : fmt == 1     ? (size_t)(b0 >> 4) + ((size_t)mtd_rd_u8_at(s, lit + 1) << 4)
+		                              : (size_t)(b0 >> 4) + ((size_t)mtd_rd_u8_at(s, lit + 1) << 4) +
+		                                ((size_t)mtd_rd_u8_at(s, lit + 2) << 12);
+		return rsize > 0 && rlh + rsize + 1 <= size && (!fcs_known || rsize <= fcs);
+	}
+	if (ltype != 2)
+		return false; /* RLE literals say nothing; treeless ones need an earlier block */
+	uint32_t h3 = (uint32_t)mtd_rd_le16_at(s, lit) | (uint32_t)mtd_rd_u8_at(s, lit + 2) << 16;
+	uint32_t h4 = mtd_rd_le32_at(s, lit);
+	size_t lh, regen, comp;
+	if (fmt < 2) {
+		lh = 3, regen = (h3 >> 4) & 0x3ff, comp = (h3 >> 14) & 0x3ff;
+	} else if (fmt == 2) {
+		lh = 4, regen = (h4 >> 4) & 0x3fff, comp = h4 >> 18;
+	} else {
+		lh = 5, regen = (h4 >> 4) & 0x3ffff, comp = (h4 >> 22) | (size_t)mtd_rd_u8_at(s, lit + 4) << 10;
+	}
+	if (regen == 0 || regen > ZSTD_BLOCKSIZE_MAX || (fcs_known && regen > fcs) || lh + comp + 1 > size ||
+	    lh + comp > left)
+		return false;
+	/* magic, descriptor (no flags), window 128 KiB, block header, the literals, zero sequences */
+	size_t n = 4 + 2 + 3 + lh + comp + 1;
+	uint8_t *f = malloc(n), *out = malloc(ZSTD_BLOCKSIZE_MAX);
+	bool ok = false;
+	if (f && out) {
+		static const uint8_t head[6] = {0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x38};
+		uint32_t nb = 1u | 2u << 1 | (uint32_t)(lh + comp + 1) << 3;
+		memcpy(f, head, 6);
+		f[6] = (uint8_t)nb, f[7] = (uint8_t)(nb >> 8), f[8] = (uint8_t)(nb >> 16);
+		f[n - 1] = 0;
+		if (mtd_rd_copy_at(s, lit, f + 9, lh + comp)) { /* inside the space: lh + comp <= left */
+			size_t got = ZSTD_decompress(out, ZSTD_BLOCKSIZE_MAX, f, n);
+			ok = !ZSTD_isError(got) && got == regen;
+		}
+	}
+	free(f);
+	free(out);
+	return ok;
 }
 
 static enum frame_end decode_frame(struct mtd_stream_out *o, ZSTD_DCtx *dc, const struct mtd_reader *s, uint64_t before,
@@ -219,7 +305,8 @@ static int probe(struct mtd_probe *p)
 			/* the block headers run past the end of the space, or one of them is corrupt */
 			p->valid = false;
 			if (((rc == F_DATA || rc == F_UNSUP) && frames == 1 && o.total == 0) ||
-			    (rc == F_TRUNC && frames == 1 && first_block_cut(&fr))) {
+			    (rc == F_TRUNC && frames == 1 && first_block_cut(&fr) &&
+			     !cut_first_block_shows_frame(&fr, &f.fh, p->off == 0))) {
 				/* nothing measurable, nothing decodable, or only a first block cut by the end: the
 				 * magic alone */
 				ZSTD_freeDCtx(dc);

@@ -8,6 +8,7 @@
 #include <mtdscope/unitdata.h>
 
 #include "partitions_int.h"
+#include "view_int.h"
 
 /*
  * The partitions an image carries, and what each holds (include/mtdscope/scan.h).
@@ -25,11 +26,12 @@
  * partition, and judges every partition from the components found in it.
  */
 
-enum cand_kind { CAND_DTB, CAND_ENV, CAND_CMDLINE, NCAND };
+enum cand_kind { CAND_DTB, CAND_ENV, CAND_CMDLINE, CAND_GPT, NCAND };
 
 struct mtd_parts_state {
 	struct mtd_layout *cand[NCAND];
 	char cand_src[NCAND][160];
+	int64_t gpt_space; /* the space whose offset 0 holds the GPT (a disk's table describes only its disk) */
 	char ethaddr[24];
 	uint64_t ethaddr_at;
 	bool have_ethaddr;
@@ -118,6 +120,18 @@ void mtd_parts_note(struct mtd_parts_state *s, const struct mtd_component *c, co
 			s->cand[CAND_DTB] = l;
 			snprintf(s->cand_src[CAND_DTB], sizeof(s->cand_src[CAND_DTB]),
 			         "device tree fixed-partitions (dtb %s)", at);
+		} else {
+			free(l);
+		}
+	} else if (!strcmp(c->type, "gpt") && c->offset == 0 && !s->cand[CAND_GPT] && space_len <= SIZE_MAX) {
+		/* a disk image (eMMC, SD card): its GPT from the start of the space it lies in */
+		struct mtd_layout *l = malloc(sizeof(*l));
+		struct mtd_diag d;
+		mtd_diag_clear(&d);
+		if (l && !mtd_layout_parse(space, (size_t)space_len, MTD_LK_GPT, "gpt", 0, l, &d) && l->nparts) {
+			s->cand[CAND_GPT] = l;
+			s->gpt_space = c->space;
+			snprintf(s->cand_src[CAND_GPT], sizeof(s->cand_src[CAND_GPT]), "GPT %s", at);
 		} else {
 			free(l);
 		}
@@ -211,13 +225,48 @@ static void lproblem(struct mtd_scan_partitions *sp, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* the top-level components of the flash space (view or dump) */
-static bool in_flash(const struct mtd_component *c, int64_t flash_space)
+/* A problem on a component the partition judge found (the same text as the partition's, for its consumers). */
+static void cproblem(struct mtd_scan_result *r, const struct mtd_component *cc, const char *fmt, ...)
 {
-	return c->space == flash_space && (flash_space < 0 ? c->parent < 0 : c->parent == flash_space);
+	struct mtd_component *c = (struct mtd_component *)cc;
+	char tmp[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	for (size_t k = 0; k < c->nproblems; k++)
+		if (!strcmp(c->problems[k], tmp))
+			return;
+	if (c->nproblems == c->problems_cap) {
+		size_t cap = c->problems_cap ? c->problems_cap * 2 : 4;
+		const char **n = mtd_realloc_array(c->problems, cap, sizeof(*n));
+		if (!n)
+			return;
+		c->problems = n;
+		c->problems_cap = cap;
+	}
+	const char *t = mtd_arena_strdup(&r->arena, tmp);
+	if (t)
+		c->problems[c->nproblems++] = t;
 }
 
-static const struct mtd_component *find_at(const struct mtd_scan_result *r, int64_t fs, const char *type, uint64_t off)
+/* the top-level components of the flash space (view or dump) */
+/*
+ * The flash space: the dump (space -1) or a view (its id), and the parent of
+ * its top-level components there: none (-1), the view, or a GPT covering a
+ * disk image (the contents of its partitions are the GPT component's children).
+ */
+struct fsel {
+	int64_t space, parent;
+};
+
+static bool in_flash(const struct mtd_component *c, struct fsel fs)
+{
+	return c->space == fs.space && c->parent == fs.parent;
+}
+
+static const struct mtd_component *find_at(const struct mtd_scan_result *r, struct fsel fs, const char *type,
+                                           uint64_t off)
 {
 	for (size_t i = 0; i < r->ncomps; i++) {
 		const struct mtd_component *c = r->comps[i];
@@ -248,7 +297,7 @@ static int add_part(struct mtd_layout *l, const char *name, uint64_t off, uint64
 }
 
 /* MediaTek/Ralink vendor layout: U-Boot at 0, the factory EEPROM in the first MiB (0x40000, 0x50000, 0x58000...). */
-static bool vendor_layout(const struct mtd_scan_result *r, int64_t fs, uint64_t flash_len, struct mtd_layout *l,
+static bool vendor_layout(const struct mtd_scan_result *r, struct fsel fs, uint64_t flash_len, struct mtd_layout *l,
                           char *src, size_t srcn)
 {
 	const struct mtd_component *boot = NULL, *fac = NULL, *env = NULL;
@@ -314,7 +363,7 @@ static bool vendor_layout(const struct mtd_scan_result *r, int64_t fs, uint64_t 
 }
 
 /* OpenWrt's dynamic split of a bare firmware partition: kernel (uImage/FIT), rootfs (squashfs), rootfs_data. */
-static void openwrt_split(const struct mtd_scan_result *r, int64_t fs, struct mtd_layout *l)
+static void openwrt_split(const struct mtd_scan_result *r, struct fsel fs, struct mtd_layout *l)
 {
 	int fw = -1;
 	for (size_t i = 0; i < l->nparts; i++) {
@@ -354,7 +403,8 @@ static void openwrt_split(const struct mtd_scan_result *r, int64_t fs, struct mt
 		add_part(l, "rootfs_data", rd, fend - rd, rf, f);
 }
 
-static const struct mtd_component *first_content(const struct mtd_scan_result *r, int64_t fs, uint64_t o, uint64_t e)
+static const struct mtd_component *first_content(const struct mtd_scan_result *r, struct fsel fs, uint64_t o,
+                                                 uint64_t e)
 {
 	for (size_t i = 0; i < r->ncomps; i++) {
 		const struct mtd_component *c = r->comps[i];
@@ -365,7 +415,7 @@ static const struct mtd_component *first_content(const struct mtd_scan_result *r
 }
 
 /* Erased from o to o+n: every top component of the flash there is an erased gap (the map covers every byte). */
-static bool all_erased(const struct mtd_scan_result *r, int64_t fs, uint64_t o, uint64_t n)
+static bool all_erased(const struct mtd_scan_result *r, struct fsel fs, uint64_t o, uint64_t n)
 {
 	bool any = false;
 	for (size_t i = 0; i < r->ncomps; i++) {
@@ -387,10 +437,23 @@ static bool mac_close(const uint8_t a[6], const uint8_t b[6])
 	return labs(x - y) <= 8;
 }
 
-static void judge_factory(const struct mtd_parts_state *s, const struct mtd_layout *l, size_t i,
-                          const struct mtd_reader *fl, struct mtd_part_judgment *j)
+/* The component of the flash that holds byte o (its EEPROM, or the erased gap over it). */
+static const struct mtd_component *comp_over(const struct mtd_scan_result *r, struct fsel fs, uint64_t o)
+{
+	for (size_t i = 0; i < r->ncomps; i++) {
+		const struct mtd_component *c = r->comps[i];
+		if (in_flash(c, fs) && c->offset <= o && o - c->offset < c->size)
+			return c;
+	}
+	return NULL;
+}
+
+static void judge_factory(const struct mtd_parts_state *s, struct mtd_scan_result *r, struct fsel fs,
+                          const struct mtd_layout *l, size_t i, const struct mtd_reader *fl,
+                          struct mtd_part_judgment *j)
 {
 	const struct mtd_part *p = &l->parts[i];
+	const struct mtd_component *fc = comp_over(r, fs, p->offset);
 	const uint8_t *bytes;
 	if (!mtd_rd_bytes_at(fl, (size_t)p->offset, (size_t)p->size, &bytes))
 		return;
@@ -402,6 +465,8 @@ static void judge_factory(const struct mtd_parts_state *s, const struct mtd_layo
 		jproblem(
 		    j, "Factory is %s: the unit's MACs and wifi calibration are gone (restore this unit's own backup)",
 		    pc.state == MTD_CONTENT_ERASED ? "erased" : "all zero");
+		if (fc)
+			cproblem(r, fc, "%s", j->problems[j->nproblems - 1]);
 		return;
 	}
 	if (pc.state == MTD_CONTENT_BAD) {
@@ -431,9 +496,89 @@ static void judge_factory(const struct mtd_parts_state *s, const struct mtd_layo
 	         "Factory MACs (%s%s) are not this unit's: the U-Boot environment at 0x%llx says ethaddr=%s "
 	         "(a Factory copied from another unit?)",
 	         first, n > 1 ? ", ..." : "", (unsigned long long)s->ethaddr_at, s->ethaddr);
+	if (fc)
+		cproblem(r, fc, "%s", j->problems[j->nproblems - 1]);
 }
 
-static void judge(const struct mtd_parts_state *s, const struct mtd_scan_result *r, int64_t fs,
+/* A firmware's kernel: a FIT, or a uImage of a kernel (not a bootloader, script or filesystem). */
+static bool is_kernel_image(const struct mtd_component *c)
+{
+	if (!strcmp(c->type, "fit"))
+		return true;
+	if (strcmp(c->type, "uimage"))
+		return false;
+	const struct mtd_detail *t = mtd_component_detail(c, "image_type");
+	return t && t->kind == MTD_DV_STR &&
+	       (!strcmp(t->s, "kernel") || !strcmp(t->s, "multi") || !strcmp(t->s, "kernel_noload"));
+}
+
+/* What follows a kernel inside one firmware image (its rootfs, overlay, metadata trailer, padding). */
+static bool is_firmware_rest(const struct mtd_component *c)
+{
+	static const char *const t[] = {"squashfs", "jffs2", "ubi", "ubifs", "cramfs", "romfs", "openwrt-metadata"};
+	if (is_gap(c->type) || is_kernel_image(c))
+		return true;
+	for (size_t k = 0; k < sizeof(t) / sizeof(t[0]); k++)
+		if (!strcmp(c->type, t[k]))
+			return true;
+	return false;
+}
+
+#define FW_ALIGN 0x10000u /* firmware images are padded to the 64 KiB erase block */
+
+/*
+ * Two firmware images one after the other in [lo, hi): kernels K1 < K2 with
+ * only K1's rootfs, metadata and padding between them, and K2 at the first
+ * 64 KiB boundary after them (sysupgrade images or firmware1+firmware2 cat
+ * together).  In one firmware partition (`anywhere`) any second kernel counts.
+ */
+static bool concatenated(const struct mtd_scan_result *r, struct fsel fs, uint64_t lo, uint64_t hi, bool anywhere,
+                         const struct mtd_component **k1, const struct mtd_component **k2)
+{
+	const struct mtd_component *ks[16];
+	size_t nk = 0;
+	for (size_t i = 0; i < r->ncomps && nk < 16; i++) {
+		const struct mtd_component *c = r->comps[i];
+		if (in_flash(c, fs) && c->offset >= lo && c->offset < hi && is_kernel_image(c)) {
+			size_t at = nk++;
+			while (at > 0 && ks[at - 1]->offset > c->offset) {
+				ks[at] = ks[at - 1];
+				at--;
+			}
+			ks[at] = c;
+		}
+	}
+	for (size_t k = 0; k + 1 < nk; k++) {
+		const struct mtd_component *a = ks[k], *b = ks[k + 1];
+		uint64_t end = a->offset + a->size;
+		bool clean = true;
+		for (size_t i = 0; i < r->ncomps && clean; i++) {
+			const struct mtd_component *c = r->comps[i];
+			if (!in_flash(c, fs) || c->offset < a->offset || c->offset >= b->offset || is_gap(c->type))
+				continue;
+			clean = is_firmware_rest(c);
+			if (c->offset + c->size > end)
+				end = c->offset + c->size;
+		}
+		if (anywhere || (clean && round_up(end, FW_ALIGN) >= b->offset)) {
+			*k1 = a, *k2 = b;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The MediaTek BootROM header BL2 starts with at o (mkimage -T mtk_image), or NULL. */
+static const char *bl2_header(const struct mtd_reader *fl, uint64_t o)
+{
+	static const char *const heads[] = {"SF_BOOT", "EMMC_BOOT", "SDMMC_BOOT", "BOOTLOADER!", "BRLYT", "MMM"};
+	for (size_t k = 0; k < sizeof(heads) / sizeof(heads[0]); k++)
+		if (o <= SIZE_MAX && mtd_rd_eq_at(fl, (size_t)o, heads[k], strlen(heads[k])))
+			return heads[k];
+	return NULL;
+}
+
+static void judge(const struct mtd_parts_state *s, struct mtd_scan_result *r, struct fsel fs,
                   const struct mtd_reader *fl, const struct mtd_layout *l, size_t i, struct mtd_part_judgment *j)
 {
 	const struct mtd_part *p = &l->parts[i];
@@ -449,13 +594,29 @@ static void judge(const struct mtd_parts_state *s, const struct mtd_scan_result 
 		j->component = c->id;
 	bool erased = all_erased(r, fs, o, p->size);
 	switch (p->role) {
-	case MTD_ROLE_FACTORY: judge_factory(s, l, i, fl, j); return;
+	case MTD_ROLE_FACTORY: judge_factory(s, r, fs, l, i, fl, j); return;
 	case MTD_ROLE_ENV: {
 		const uint8_t *bytes;
 		struct mtd_part_check pc;
 		if (!mtd_rd_bytes_at(fl, (size_t)o, (size_t)p->size, &bytes))
 			return;
 		mtd_layout_check_content(l, i, bytes, (size_t)p->size, &pc);
+		if (pc.state == MTD_CONTENT_BAD && p->size <= (16u << 20)) {
+			/* the size the check guessed from the text failed: an environment as large as its
+			 * partition (MT798x: 0x80000) has its CRC over the whole partition */
+			struct mtd_env env;
+			struct mtd_diag d;
+			mtd_diag_clear(&d);
+			if (!mtd_env_parse(bytes, (size_t)p->size, (size_t)p->size, -1, &env, &d)) {
+				if (env.crc_ok) {
+					pc.state = MTD_CONTENT_OK;
+					snprintf(pc.what, sizeof(pc.what),
+					         "U-Boot environment 0x%zx bytes%s, %zu variables, CRC ok", env.size,
+					         env.redundant ? " (redundant)" : "", env.nvars);
+				}
+				mtd_env_release(&env);
+			}
+		}
 		snprintf(j->what, sizeof(j->what), "%s", pc.what);
 		snprintf(j->state, sizeof(j->state), "%s",
 		         pc.state == MTD_CONTENT_OK       ? "ok"
@@ -487,10 +648,19 @@ static void judge(const struct mtd_parts_state *s, const struct mtd_scan_result 
 	if (erased) {
 		snprintf(j->state, sizeof(j->state), "erased");
 		snprintf(j->what, sizeof(j->what), "erased (all 0xFF)");
-		if (p->role == MTD_ROLE_BOOTLOADER)
+		if (p->role == MTD_ROLE_BOOTLOADER && !strcmp(p->name, "bl2"))
+			jproblem(j, "BL2 is erased: the board starts from BL2 and will not boot");
+		else if (p->role == MTD_ROLE_BOOTLOADER)
 			jproblem(j, "the bootloader is erased: the unit will not boot");
 		else if (p->role == MTD_ROLE_FIRMWARE || p->role == MTD_ROLE_KERNEL)
 			jproblem(j, "no firmware: the partition is erased");
+		return;
+	}
+	const char *bl2 = p->role == MTD_ROLE_BOOTLOADER && (!c || c->offset != o) ? bl2_header(fl, o) : NULL;
+	if (bl2) {
+		snprintf(j->state, sizeof(j->state), "ok");
+		snprintf(j->what, sizeof(j->what), "MediaTek BootROM image ('%s' header: BL2 or preloader) at 0x%llx",
+		         bl2, (unsigned long long)o);
 		return;
 	}
 	if (!c) {
@@ -521,6 +691,18 @@ static void judge(const struct mtd_parts_state *s, const struct mtd_scan_result 
 		jproblem(j, "%s at 0x%llx fails its checks%s%s", x->type, (unsigned long long)x->offset,
 		         x->nproblems ? ": " : "", x->nproblems ? x->problems[0] : "");
 	}
+	const struct mtd_component *k1, *k2;
+	if (p->role == MTD_ROLE_FIRMWARE && p->parent < 0 && concatenated(r, fs, o, e, true, &k1, &k2)) {
+		snprintf(j->state, sizeof(j->state), "bad");
+		jproblem(j,
+		         "holds two firmware images: %s at 0x%llx and %s at 0x%llx (a second firmware concatenated "
+		         "after the first: only the first boots)",
+		         k1->type, (unsigned long long)k1->offset, k2->type, (unsigned long long)k2->offset);
+		cproblem(r, k2,
+		         "a second firmware image in partition '%s': the first is %s at 0x%llx (two firmwares "
+		         "concatenated: only the first boots)",
+		         p->name, k1->type, (unsigned long long)k1->offset);
+	}
 }
 
 /* mtdparts "-": the rest of the chip, which is this dump */
@@ -531,6 +713,18 @@ static void resolve_remainder(struct mtd_layout *l, uint64_t flash_len)
 		if ((p->flags & MTD_PART_REMAINDER) && p->size == 0 && p->offset < flash_len)
 			p->size = flash_len - p->offset;
 	}
+	/* a '-' partition parsed with no size yet may have been nested in the one before it, which ends
+	 * where it starts: a partition not inside its parent is top level */
+	for (size_t i = 0; i < l->nparts; i++) {
+		struct mtd_part *p = &l->parts[i];
+		if (p->parent < 0 || (size_t)p->parent >= l->nparts)
+			continue;
+		const struct mtd_part *q = &l->parts[p->parent];
+		if (p->offset < q->offset || p->offset + p->size > q->offset + q->size) {
+			p->parent = -1;
+			p->flags &= ~MTD_PART_NESTED;
+		}
+	}
 }
 
 /*
@@ -538,8 +732,8 @@ static void resolve_remainder(struct mtd_layout *l, uint64_t flash_len)
  * says what they should hold (bootloader, env, factory, firmware...) and
  * that lie in the dump, how many hold it at their start.
  */
-static void fit(const struct mtd_scan_result *r, int64_t fs, uint64_t flash_len, const struct mtd_layout *l, int *match,
-                int *checkable)
+static void fit(const struct mtd_scan_result *r, struct fsel fs, uint64_t flash_len, const struct mtd_layout *l,
+                int *match, int *checkable)
 {
 	*match = *checkable = 0;
 	for (size_t i = 0; i < l->nparts; i++) {
@@ -567,8 +761,8 @@ static void fit(const struct mtd_scan_result *r, int64_t fs, uint64_t flash_len,
  * 0xAA640001, 0x12345678) with BL31 and U-Boot.  A FIP (found by the scan or
  * on a 4 KiB boundary in the first 8 MiB) with none of those at 0 cannot boot.
  */
-static void bl2_check(const struct mtd_scan_result *r, int64_t fs, const struct mtd_reader *fl,
-                      struct mtd_scan_partitions *sp)
+static void bl2_check(struct mtd_scan_result *r, struct fsel fs, const struct mtd_reader *fl,
+                      const struct mtd_layout *l, struct mtd_scan_partitions *sp)
 {
 	static const uint8_t toc[8] = {0x01, 0x00, 0x64, 0xaa, 0x78, 0x56, 0x34, 0x12};
 	uint64_t fip = UINT64_MAX;
@@ -578,27 +772,69 @@ static void bl2_check(const struct mtd_scan_result *r, int64_t fs, const struct 
 	for (size_t o = 0x1000; fip == UINT64_MAX && o < (8u << 20) && o + 8 <= mtd_rd_left(fl); o += 0x1000)
 		if (mtd_rd_eq_at(fl, o, toc, 8))
 			fip = o;
+	/* a layout with a bl2 partition (MT798x GPT and NOR/NAND layouts): BL2 belongs there */
+	for (size_t i = 0; l && i < l->nparts; i++) {
+		const struct mtd_part *p = &l->parts[i];
+		if (strcmp(p->name, "bl2") || p->parent >= 0 || !mtd_range_ok(p->offset, p->size, mtd_rd_left(fl)))
+			continue;
+		if (!all_erased(r, fs, p->offset, p->size))
+			return;
+		char withfip[96] = "";
+		if (fip != UINT64_MAX && fip != 0)
+			snprintf(withfip, sizeof(withfip), " (an ATF FIP at 0x%llx but no BL2 at 0x%llx)",
+			         (unsigned long long)fip, (unsigned long long)p->offset);
+		lproblem(sp,
+		         "no BL2: the bl2 partition at 0x%llx (0x%llx bytes) is erased%s: an MT798x board starts from "
+		         "BL2 and will not boot (write BL2 back)",
+		         (unsigned long long)p->offset, (unsigned long long)p->size, withfip);
+		const struct mtd_component *c = comp_over(r, fs, p->offset);
+		if (c)
+			cproblem(r, c, "%s", sp->problems[sp->nproblems - 1]);
+		return;
+	}
 	/* a FIP at the start of the space is a FIP file, not a flash dump that lost its BL2 */
 	if (fip == UINT64_MAX || fip == 0)
 		return;
-	static const char *const heads[] = {"SF_BOOT", "EMMC_BOOT", "BOOTLOADER!", "BRLYT", "MMM"};
-	for (size_t k = 0; k < sizeof(heads) / sizeof(heads[0]); k++)
-		if (mtd_rd_eq_at(fl, 0, heads[k], strlen(heads[k])))
-			return;
+	if (bl2_header(fl, 0))
+		return;
 	lproblem(sp,
 	         "an ATF FIP at 0x%llx but no BL2 at 0 (no SF_BOOT, EMMC_BOOT, BOOTLOADER! or GFH 'MMM' header): "
 	         "the board will not boot (write BL2 back at 0)",
 	         (unsigned long long)fip);
 }
 
-int mtd_parts_finish(struct mtd_parts_state *s, struct mtd_scan_result *r, const uint8_t *flash, uint64_t flash_len,
-                     int64_t fs)
+/* Without a layout: a firmware file (sysupgrade image) followed by another. */
+static void concat_check(struct mtd_scan_result *r, struct fsel fs, uint64_t flash_len, struct mtd_scan_partitions *sp)
 {
+	const struct mtd_component *k1, *k2;
+	if (!concatenated(r, fs, 0, flash_len, false, &k1, &k2))
+		return;
+	lproblem(sp,
+	         "holds two firmware images: %s at 0x%llx and %s at 0x%llx right after it (two firmware images "
+	         "concatenated: a flasher writes or boots only the first)",
+	         k1->type, (unsigned long long)k1->offset, k2->type, (unsigned long long)k2->offset);
+	cproblem(r, k2, "a second firmware image right after the one at 0x%llx (%s): two firmwares concatenated",
+	         (unsigned long long)k1->offset, k1->type);
+}
+
+int mtd_parts_finish(struct mtd_parts_state *s, struct mtd_scan_result *r, const uint8_t *flash, uint64_t flash_len,
+                     int64_t space)
+{
+	struct fsel fs = {space, space};
 	if (!s || !flash || flash_len > SIZE_MAX)
 		return 0;
 	struct mtd_scan_partitions *sp = calloc(1, sizeof(*sp));
 	if (!sp)
 		return MTD_ERR_NOMEM;
+	if (r->view && r->view->kind == MTD_VIEW_MIRROR && space >= 0) {
+		/* a dump of the chip read twice (or more): say so, once, as the layout's first problem */
+		char why[240];
+		mtd_view_mirror_problem(r->view, why, sizeof(why));
+		lproblem(sp, "%s", why);
+		for (size_t i = 0; i < r->ncomps; i++)
+			if (r->comps[i]->id == space)
+				cproblem(r, r->comps[i], "%s", why);
+	}
 	/* every layout found, plus the vendor one; the one that fits the dump best wins (ties: this order) */
 	struct mtd_layout *vendor = malloc(sizeof(*vendor));
 	char vsrc[200];
@@ -610,8 +846,13 @@ int mtd_parts_finish(struct mtd_parts_state *s, struct mtd_scan_result *r, const
 	const char *srcs[NCAND + 1];
 	int n = 0, pick = -1;
 	for (int k = 0; k < NCAND; k++)
-		if (s->cand[k])
+		if (s->cand[k] && (k != CAND_GPT || s->gpt_space == space))
 			cands[n] = s->cand[k], srcs[n++] = s->cand_src[k];
+	/* a GPT at 0 covering the flash: what its partitions hold are its children */
+	struct fsel disk = fs;
+	for (size_t i = 0; i < r->ncomps; i++)
+		if (in_flash(r->comps[i], fs) && !strcmp(r->comps[i]->type, "gpt") && r->comps[i]->offset == 0)
+			disk.parent = r->comps[i]->id;
 	if (vendor)
 		cands[n] = vendor, srcs[n++] = vsrc;
 	/*
@@ -623,7 +864,7 @@ int mtd_parts_finish(struct mtd_parts_state *s, struct mtd_scan_result *r, const
 	int m[NCAND + 1], chk[NCAND + 1];
 	for (int k = 0; k < n; k++) {
 		resolve_remainder((struct mtd_layout *)cands[k], flash_len);
-		fit(r, fs, flash_len, cands[k], &m[k], &chk[k]);
+		fit(r, cands[k] == s->cand[CAND_GPT] ? disk : fs, flash_len, cands[k], &m[k], &chk[k]);
 	}
 	for (int k = 0; k < n && pick < 0; k++)
 		if (cands[k] != vendor && m[k] >= 2 && m[k] * 4 >= chk[k] * 3)
@@ -631,15 +872,19 @@ int mtd_parts_finish(struct mtd_parts_state *s, struct mtd_scan_result *r, const
 	for (int k = 0; k < n && pick < 0; k++)
 		if (cands[k] == vendor)
 			pick = k;
+	/* a GPT that fits nothing found is a disk's table, not this flash's layout */
 	if (pick < 0)
 		for (int k = 0; k < n; k++)
-			if (pick < 0 || m[k] > m[pick])
+			if ((pick < 0 || m[k] > m[pick]) && (cands[k] != s->cand[CAND_GPT] || m[k] > 0))
 				pick = k;
+	if (pick >= 0 && cands[pick] == s->cand[CAND_GPT])
+		fs = disk;
 	struct mtd_reader fl;
 	mtd_rd_init(&fl, flash, (size_t)flash_len, 0);
 	if (pick < 0) {
 		/* no layout: only what the dump says about itself */
-		bl2_check(r, fs, &fl, sp);
+		bl2_check(r, fs, &fl, NULL, sp);
+		concat_check(r, fs, flash_len, sp);
 		if (!sp->nproblems) {
 			free(sp);
 			return 0;
@@ -686,7 +931,7 @@ int mtd_parts_finish(struct mtd_parts_state *s, struct mtd_scan_result *r, const
 	}
 	for (size_t i = 0; i < l->nparts; i++)
 		judge(s, r, fs, &fl, l, i, &sp->judg[i]);
-	bl2_check(r, fs, &fl, sp);
+	bl2_check(r, fs, &fl, l, sp);
 	r->partitions = sp;
 	return 0;
 }

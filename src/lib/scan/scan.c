@@ -1329,8 +1329,11 @@ static void try_byteswap(struct mtd_scanner *sc, const uint8_t *data, uint64_t l
 static void scan_view(struct mtd_scanner *sc, struct mtd_view *v, uint64_t raw_size)
 {
 	struct mtd_scan_result *r = sc->res;
-	struct mtd_component *c =
-	    new_component(sc, v->kind == MTD_VIEW_NAND ? "nand" : "byteswap16", -1, -1, 0, raw_size, 0);
+	struct mtd_component *c = new_component(sc,
+	                                        v->kind == MTD_VIEW_NAND     ? "nand"
+	                                        : v->kind == MTD_VIEW_MIRROR ? "mirror"
+	                                                                     : "byteswap16",
+	                                        -1, -1, 0, raw_size, 0);
 	if (!c) {
 		mtd_view_free(v);
 		return;

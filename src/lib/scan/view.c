@@ -38,6 +38,72 @@ struct mtd_view *mtd_view_byteswap16(const uint8_t *data, uint64_t n)
 	return v;
 }
 
+#define MIRROR_MIN_CHIP                                                                                                \
+	(1u << 20) /* the smallest SPI NOR a board boots from; two copies of a small file are no dump                  \
+	            */
+
+/*
+ * The chip a mirrored dump was read from: while the upper half of what is
+ * left repeats its lower half byte for byte, halve it.  0 when the dump is
+ * no mirror (not a power of two, or the chip's bytes are one value).
+ */
+static uint64_t mirror_chip(const struct mtd_source *src)
+{
+	uint64_t n = src->size, chip = n;
+	if (n < 2 * MIRROR_MIN_CHIP || (n & (n - 1)) || n > SIZE_MAX)
+		return 0;
+	struct mtd_reader r;
+	mtd_rd_init(&r, src->data, (size_t)n, 0);
+	while (chip / 2 >= MIRROR_MIN_CHIP) {
+		const uint8_t *lo, *hi;
+		size_t h = (size_t)(chip / 2);
+		if (!mtd_rd_bytes_at(&r, 0, h, &lo) || !mtd_rd_bytes_at(&r, h, h, &hi) || memcmp(lo, hi, h))
+			break;
+		chip /= 2;
+	}
+	if (chip == n || mtd_rd_uniform_at(&r, 0, (size_t)chip, mtd_rd_u8_at(&r, 0)))
+		return 0;
+	return chip;
+}
+
+static struct mtd_view *mirror_view(const struct mtd_source *src, uint64_t chip)
+{
+	struct mtd_view *v = calloc(1, sizeof(*v));
+	uint8_t *b = malloc((size_t)chip);
+	struct mtd_reader r;
+	mtd_rd_init(&r, src->data, (size_t)src->size, 0);
+	if (!v || !b || !mtd_rd_copy_at(&r, 0, b, (size_t)chip)) {
+		free(v), free(b);
+		return NULL;
+	}
+	v->kind = MTD_VIEW_MIRROR;
+	snprintf(v->name, sizeof(v->name), "mirror");
+	v->raw_size = src->size;
+	v->data = b;
+	v->size = chip;
+	v->detected = true;
+	return v;
+}
+
+/* "the upper half 0x800000.. repeats the lower half byte for byte: the chip is 8 MiB, read as 16 MiB" */
+void mtd_view_mirror_problem(const struct mtd_view *v, char *out, size_t n)
+{
+	char cs[24], ds[24];
+	mtd_format_size(v->size, cs, sizeof(cs));
+	mtd_format_size(v->raw_size, ds, sizeof(ds));
+	uint64_t copies = v->size ? v->raw_size / v->size : 0;
+	if (copies == 2)
+		snprintf(out, n,
+		         "the upper half 0x%llx.. repeats the lower half byte for byte: the chip is %s, read as %s "
+		         "(the programmer was set to the wrong chip size; only the first %s is the flash)",
+		         (unsigned long long)v->size, cs, ds, cs);
+	else
+		snprintf(out, n,
+		         "from 0x%llx the dump repeats its first %s byte for byte (%llu copies): the chip is %s, read "
+		         "as %s (the programmer was set to the wrong chip size; only the first %s is the flash)",
+		         (unsigned long long)v->size, cs, (unsigned long long)copies, cs, ds, cs);
+}
+
 uint64_t mtd_view_to_raw(const struct mtd_view *v, uint64_t off)
 {
 	if (v && v->kind == MTD_VIEW_NAND)
@@ -79,8 +145,19 @@ int mtd_view_open(const struct mtd_source *src, const char *spec, unsigned flags
 		*out = mtd_view_byteswap16(src->data, src->size);
 		return *out ? 0 : mtd_diag_set(d, MTD_ERR_NOMEM, src->name, "out of memory for the byteswap16 view");
 	}
-	if (!strcmp(spec, "auto"))
-		return mtd_view_nand_build(src, 0, 0, flags, out, d);
+	if (!strcmp(spec, "auto") || !strcmp(spec, "mirror")) {
+		int rc = strcmp(spec, "auto") ? 0 : mtd_view_nand_build(src, 0, 0, flags, out, d);
+		uint64_t chip;
+		if (rc || *out || !(chip = mirror_chip(src))) {
+			if (!rc && !*out && strcmp(spec, "auto"))
+				return mtd_diag_set(
+				    d, MTD_ERR_FORMAT, src->name,
+				    "mirror view: the upper half of the dump does not repeat the lower");
+			return rc;
+		}
+		*out = mirror_view(src, chip);
+		return *out ? 0 : mtd_diag_set(d, MTD_ERR_NOMEM, src->name, "out of memory for the mirror view");
+	}
 	if (!strcmp(spec, "nand")) {
 		int rc = mtd_view_nand_build(src, 0, 0, flags, out, d);
 		if (!rc && !*out)
@@ -99,6 +176,13 @@ int mtd_view_open(const struct mtd_source *src, const char *spec, unsigned flags
 
 void mtd_view_describe(const struct mtd_view *v, char *out, size_t n)
 {
+	if (v->kind == MTD_VIEW_MIRROR) {
+		char cs[24];
+		mtd_format_size(v->size, cs, sizeof(cs));
+		snprintf(out, n, "mirror: the first %s of the dump, %llu copies", cs,
+		         (unsigned long long)(v->size ? v->raw_size / v->size : 0));
+		return;
+	}
 	if (v->kind != MTD_VIEW_NAND) {
 		snprintf(out, n, "%s", v->name);
 		return;
@@ -120,7 +204,14 @@ void mtd_view_describe(const struct mtd_view *v, char *out, size_t n)
 void mtd_view_to_json(const struct mtd_view *v, struct mtd_json *j)
 {
 	mtd_json_begin_object(j);
-	mtd_json_kv_str(j, "kind", v->kind == MTD_VIEW_NAND ? "nand" : "byteswap16");
+	mtd_json_kv_str(j, "kind",
+	                v->kind == MTD_VIEW_NAND     ? "nand"
+	                : v->kind == MTD_VIEW_MIRROR ? "mirror"
+	                                             : "byteswap16");
+	if (v->kind == MTD_VIEW_MIRROR) {
+		mtd_json_kv_u64(j, "chip_size", v->size);
+		mtd_json_kv_u64(j, "copies", v->size ? v->raw_size / v->size : 0);
+	}
 	if (v->kind == MTD_VIEW_NAND)
 		mtd_json_kv_str(j, "layout", v->mtk ? "mediatek-nfi" : "linear");
 	mtd_json_kv_str(j, "name", v->name);

@@ -129,7 +129,7 @@ static bool is_pow2(uint64_t v)
 static double geometry_score(const struct mtd_reader *r, uint64_t size, const struct geom *g)
 {
 	uint64_t blk_raw = (uint64_t)(g->page + g->oob) * g->ppb;
-	if (size % blk_raw || size < 16 * blk_raw || is_pow2(size))
+	if (size % blk_raw || size < 8 * blk_raw || is_pow2(size))
 		return -1;
 	uint64_t nblocks = size / blk_raw, step = nblocks > 1024 ? nblocks / 1024 : 1;
 	uint64_t sampled = 0, bad = 0, written = 0, marker_ff = 0, with_ecc = 0, erased = 0, erased_dirty = 0;
