@@ -109,3 +109,21 @@ python3 ../../tests/fs/make_squashfs3.py --v2 --be --lzma --lzma-nosize "$w/root
 mksquashfs "$w/root" "$w/st.sqfs" -comp gzip -noI -noF -no-xattrs -noappend -all-root -quiet >/dev/null
 python3 ../../tests/fs/squashfs4_to_be.py "$w/st.sqfs" "$w/be4.sqfs"; seed squashfs "$w/be4.sqfs" tiny-gzip-be-full.sqfs
 { printf '\000'; cat squashfs/tiny-gzip-be-full.sqfs; } >unpack/squashfs-4-be
+
+# issue 12 round 5: damage the probes must name (hand damage after the real tools)
+setsz() { python3 -c 'import sys
+d = bytearray(open(sys.argv[1], "rb").read()); d[5:13] = int(sys.argv[2]).to_bytes(8, "little"); open(sys.argv[3], "wb").write(d)' "$@"; }
+printf 'Hello\nWorld!\n' | xz --format=lzma -c >"$w/t.lzma"
+setsz "$w/t.lzma" 13 "$w/k.lzma"; seed lzma "$w/k.lzma" known-size-eopm.lzma
+setsz "$w/t.lzma" 14 "$w/kb.lzma"; seed lzma "$w/kb.lzma" known-size-too-big-eopm.lzma
+seq 1 3000 | zstd -q -19 -c >"$w/s.zst"; head -c $(($(stat -c %s "$w/s.zst") / 2)) "$w/s.zst" >"$w/cut.zst"
+seed zstd "$w/cut.zst" cut-first-block.zst
+mkdir -p "$w/sp"; python3 -c 'import sys
+f = open(sys.argv[1], "wb")
+for i in range(6): f.seek(i * 4096); f.write(bytes([65 + i]) * 100)
+f.truncate(6 * 4096 + 512)' "$w/sp/sparse"
+tar --format=gnu -S --owner=0 --group=0 --mtime=@1700000000 -C "$w/sp" -cf "$w/sp.tar" sparse; seed tar "$w/sp.tar" gnu-sparse-ext.tar
+printf 'seed\n' >"$w/sp/a"; (cd "$w/sp" && 7z a -bd -m0=Copy "$w/a.7z" a >/dev/null)
+python3 -c 'import sys
+d = bytearray(open(sys.argv[1], "rb").read()); d[6:8] = b"00"; open(sys.argv[2], "wb").write(d)' "$w/a.7z" "$w/v.7z"
+seed 7z "$w/v.7z" version-48.48.7z

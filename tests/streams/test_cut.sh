@@ -68,6 +68,10 @@ head -c "$half" "$T/z.zst" > "$T/zcut"
 ok "$(zstd -t "$T/zcut" >/dev/null 2>&1; echo $((! $?)))" "zstd -t refuses the frame cut in half"
 is "$(line "$T/zcut" zstd)" "0 $half 0" "zstd -19 frame cut inside its first (compressed) block: zstd, invalid, to the end"
 like "$(problems "$T/zcut" zstd)" "truncated" "...truncated"
+# cut inside the Huffman literals themselves (a file that is the cut .zst): zstd, truncated
+seq 1 3000 | zstd -q -19 -c > "$T/zl.zst"
+head -c $(($(sz "$T/zl.zst") / 2)) "$T/zl.zst" > "$T/zlcut"
+is "$(line "$T/zlcut" zstd)" "0 $(($(sz "$T/zl.zst") / 2)) 0" "zstd -19 frame cut inside its first block's literals: zstd, invalid"
 # incompressible input: one raw block of the whole content
 head -c 60000 /dev/urandom > "$T/zr.in"
 zstd -q -19 -c "$T/zr.in" > "$T/zr.zst"

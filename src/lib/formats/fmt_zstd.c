@@ -94,11 +94,12 @@ static bool first_block_cut(const struct mtd_reader *s)
  *   alone, in a frame made here around it with no sequences, and must give
  *   exactly the Regenerated_Size its header gives.  Huffman streams must end
  *   exactly on their last bit, which random bytes rarely do.
- * - raw literals (what zstd writes for data it cannot compress) only in a
- *   frame that starts its space (a file that is a cut .zst): their size
- *   must leave room for the sequences in the block and fit the content size.
- *   Raw bytes prove nothing, so elsewhere (a magic number in other data)
- *   they do not count.
+ * - raw literals (what zstd writes for data it cannot compress), or Huffman
+ *   literals cut by the end before their last stream, only in a frame that
+ *   starts its space (a file that is a cut .zst): their sizes must leave
+ *   room for the sequences in the block and fit the content size (and
+ *   Huffman ones be smaller than what they decode to).  Such bytes prove
+ *   nothing, so elsewhere (a magic number in other data) they do not count.
  * Nothing else (RLE literals, treeless literals in a first block) counts.
  */
 static bool cut_first_block_shows_frame(const struct mtd_reader *s, const ZSTD_frameHeader *fh, bool at_start)
@@ -146,9 +147,10 @@ static bool cut_first_block_shows_frame(const struct mtd_reader *s, const ZSTD_f
 	} else {
 		lh = 5, regen = (h4 >> 4) & 0x3ffff, comp = (h4 >> 22) | (size_t)mtd_rd_u8_at(s, lit + 4) << 10;
 	}
-	if (regen == 0 || regen > ZSTD_BLOCKSIZE_MAX || (fcs_known && regen > fcs) || lh + comp + 1 > size ||
-	    lh + comp > left)
+	if (regen == 0 || regen > ZSTD_BLOCKSIZE_MAX || (fcs_known && regen > fcs) || lh + comp + 1 > size)
 		return false;
+	if (lh + comp > left)
+		return at_start && comp < regen; /* the literals themselves cut: as raw ones, only at the start */
 	/* magic, descriptor (no flags), window 128 KiB, block header, the literals, zero sequences */
 	size_t n = 4 + 2 + 3 + lh + comp + 1;
 	uint8_t *f = malloc(n), *out = malloc(ZSTD_BLOCKSIZE_MAX);

@@ -828,12 +828,20 @@ static void add_gap(struct mtd_scanner *sc, const uint8_t *data, int64_t space, 
 	/* Entropy over an even sample of at most ENTROPY_SAMPLE bytes. */
 	uint64_t hist[256] = {0}, n = 0, len = e - s;
 	uint64_t step = len > ENTROPY_SAMPLE ? len / (ENTROPY_SAMPLE / 4096) : 4096;
-	for (uint64_t o = s; o < e; o += step) {
+	for (uint64_t o = s, rel = s; o < e; o += step) {
 		uint64_t chunk = e - o < 4096 ? e - o : 4096;
 		for (uint64_t k = 0; k < chunk; k++)
 			hist[data[o + k]]++;
 		n += chunk;
+		/* a sample of the file maps the whole page-cache folio it lies in (up to MiBs): drop those
+		 * behind as the sampling goes, or a long gap would map most of itself in a few milliseconds */
+		if (step >= (64u << 10) && o - rel >= PROGRESS_STEP / 4) {
+			release_file(sc, space, rel, o);
+			rel = o;
+		}
 	}
+	if (step >= (64u << 10))
+		release_file(sc, space, s, e);
 	double ent = mtd_entropy(hist, n);
 	double threshold = len >= 65536 ? 7.9 : len >= 4096 ? 7.5 : 6.9;
 	if (len >= 256 && ent >= threshold)
@@ -851,6 +859,20 @@ static void add_gap(struct mtd_scanner *sc, const uint8_t *data, int64_t space, 
 	struct mtd_detail *d = add_detail(sc, c, "entropy", MTD_DV_STR, true);
 	if (d)
 		d->s = mtd_arena_printf(&sc->res->arena, "%.2f", ent);
+}
+
+/*
+ * ...and the pages well ahead of the walk at i: the probes of false candidates (a 2-byte magic turns
+ * up every 64 KiB in random bytes) read a header's sizes and look where the next entry would be,
+ * each such read mapping a page (and the fault-around around it) anywhere ahead; over a large region
+ * those pages add up to most of it before the walk gets there.  Dropping them at every step keeps the
+ * mapped part of the file to the window the walk is in.
+ */
+static void release_ahead(const struct mtd_scanner *sc, int64_t space, uint64_t i)
+{
+	uint64_t from = (i / PROGRESS_STEP + 2) * PROGRESS_STEP;
+	if (space < 0 && sc->src && from < sc->src->size)
+		mtd_source_release_range(sc->src, from, sc->src->size - from);
 }
 
 /* Length of the run of byte v starting at p (at most n). */
@@ -966,6 +988,7 @@ static void scan_region(struct mtd_scanner *sc, const uint8_t *data, uint64_t le
 			release_file(sc, space, nested_released, i);
 			nested_released = i;
 			next_release = i + PROGRESS_STEP;
+			release_ahead(sc, space, i);
 		}
 		if (top && i >= next_progress) {
 			if (sc->opt.progress)
@@ -981,6 +1004,7 @@ static void scan_region(struct mtd_scanner *sc, const uint8_t *data, uint64_t le
 				mtd_source_release_range(sc->src, released, gap_from - released);
 				released = gap_from;
 			}
+			release_ahead(sc, space, i);
 		}
 		uint64_t claimed = 0, cstart = 0;
 		if (i % ANCHOR_STEP == 0) {
@@ -1397,6 +1421,10 @@ int mtd_scan_source(struct mtd_source *src, const struct mtd_scan_options *opt, 
 		mtd_scan_free(r);
 		return vrc;
 	}
+	/* looking for a view samples the whole dump (a bad-block marker per erase block, a page-cache
+	 * folio mapped for each): none of those pages is needed before the walk gets there */
+	if (src->size > 0)
+		release_file(sc, -1, 0, src->size);
 	if (view)
 		scan_view(sc, view, src->size);
 	else if (src->size > 0)
