@@ -246,6 +246,8 @@ is "$(jq -r '.layout_problems[0]' "$T/j.json")" \
 is "$(jq '[.components[] | select(.type == "fit")] | length' "$T/j.json")" "$nfit" "every component once, not twice"
 is "$(jq '[.components[] | select(.offset >= 8388608 and .type != "mirror")] | length' "$T/j.json")" 0 "nothing at or past 0x800000"
 is "$(jq -r '[.partitions[] | .state] | unique | join(",")' "$T/j.json")" ok "the partitions of the chip are judged ok"
+like "$(jq -r .partitions_source "$T/j.json")" "^device tree fixed-partitions \(dtb at 0x[0-9a-f]+ of the view\)$" \
+	"the layout's source is placed in the view (not 'inside a decoded stream')"
 like "$("$MTDSCOPE" scan --color=never "$T/mirror2.bin")" "! the upper half 0x800000.. repeats the lower half" "text names it"
 scanj "$T/mirror4.bin"
 is "$(jq -r '.layout_problems[0]' "$T/j.json")" \
