@@ -897,13 +897,43 @@ int mtd_parts_finish(struct mtd_parts_state *s, struct mtd_scan_result *r, const
 				pick = k;
 	if (pick >= 0 && cands[pick] == s->cand[CAND_GPT])
 		fs = disk;
+	/*
+	 * A file that is one component from its first byte to its last (an environment, a device tree,
+	 * a firmware image saved on its own) is that component, not a dump of the flash its layout
+	 * describes: a layout it carries that it does not fit (fewer than two partitions hold what they
+	 * should) is noted, and no partition is judged "past the end of the dump".
+	 */
+	const struct mtd_component *lone = NULL;
+	for (size_t i = 0; i < r->ncomps; i++) {
+		const struct mtd_component *c = r->comps[i];
+		if (in_flash(c, fs) && !is_gap(c->type))
+			lone = !lone && c->offset == 0 && c->size == flash_len ? c : (const struct mtd_component *)-1;
+	}
+	if (lone == (const struct mtd_component *)-1 ||
+	    (lone && (!strcmp(lone->type, "gpt") || !strcmp(lone->type, "mbr"))))
+		lone = NULL;
+	uint64_t lend = 0; /* where the layout's partitions end ('-' ones at their start) */
+	for (size_t i = 0; pick >= 0 && i < cands[pick]->nparts; i++) {
+		const struct mtd_part *p = &cands[pick]->parts[i];
+		uint64_t e = p->offset + ((p->flags & MTD_PART_REMAINDER) ? 0 : p->size);
+		lend = e > lend ? e : lend;
+	}
+	if (pick >= 0 && lone && m[pick] < 2 && flash_len < lend) {
+		snprintf(
+		    sp->notes[sp->nnotes++], sizeof(sp->notes[0]),
+		    "the file is one %s: its layout (%s) describes the flash it came from, not this file, and is not "
+		    "judged here",
+		    lone->type, srcs[pick]);
+		pick = -1;
+	}
 	struct mtd_reader fl;
 	mtd_rd_init(&fl, flash, (size_t)flash_len, 0);
 	if (pick < 0) {
 		/* no layout: only what the dump says about itself */
+		free(vendor);
 		bl2_check(r, fs, &fl, NULL, sp);
 		concat_check(r, fs, flash_len, sp);
-		if (!sp->nproblems) {
+		if (!sp->nproblems && !sp->nnotes) {
 			free(sp);
 			return 0;
 		}
