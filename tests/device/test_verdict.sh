@@ -181,6 +181,7 @@ LOG
 j=$("$MTDSCOPE" assess --json "$T/c9.txt")
 case "$(q .assessment.headline)" in *"this is the"*) r=1 ;; *) r=0 ;; esac
 ok $r "RT-AC87U kernel (128 MiB NAND device) on 16 MiB of NOR: not identified as the RT-AC87U"
+like "$(q '.assessment.reasons[] | select(.topic=="twin") | .text')" "names the Asus RT-AC87U, but this board's hardware is not" "the dropped name is reported with the hardware that contradicts it"
 # OpenWrt's own "ubus call system board": the model, or a board name this index does not list whose
 # words are the maker and a title (the name in brackets of "RouterBOARD 952Ui-5ac2nD (hAP ac lite)")
 cat > "$T/ubus.txt" <<'LOG'

@@ -246,6 +246,8 @@ is "$(jq -r '.layout_problems[0]' "$T/j.json")" \
 is "$(jq '[.components[] | select(.type == "fit")] | length' "$T/j.json")" "$nfit" "every component once, not twice"
 is "$(jq '[.components[] | select(.offset >= 8388608 and .type != "mirror")] | length' "$T/j.json")" 0 "nothing at or past 0x800000"
 is "$(jq -r '[.partitions[] | .state] | unique | join(",")' "$T/j.json")" ok "the partitions of the chip are judged ok"
+like "$(jq -r .partitions_source "$T/j.json")" "^device tree fixed-partitions \(dtb at 0x[0-9a-f]+ of the view\)$" \
+	"the layout's source is placed in the view (not 'inside a decoded stream')"
 like "$("$MTDSCOPE" scan --color=never "$T/mirror2.bin")" "! the upper half 0x800000.. repeats the lower half" "text names it"
 scanj "$T/mirror4.bin"
 is "$(jq -r '.layout_problems[0]' "$T/j.json")" \
@@ -325,4 +327,16 @@ open(sys.argv[6], "wb").write(d)' "$T/sd.bin" "$T/bl2sd.img" "$T/fip.bin" "$T/es
 else
 	echo "# SKIP MT7981 BL2 check: fiptool (arm-trusted-firmware-tools) not installed"
 fi
+# ---- a file that is one component is that component, not a dump of the flash its layout describes ----
+printf 'bootcmd=bootm\nmtdparts=spi0.0:192k(u-boot),64k(u-boot-env),64k(factory),-(firmware)\n' >"$T/alone.txt"
+mkenvimage -s 0x2000 -o "$T/alone-env.bin" "$T/alone.txt"
+scanj "$T/alone-env.bin"
+is "$(jq '(.partitions | length) + (.layout_problems | length)' "$T/j.json")" 0 \
+	"an environment saved on its own: no partition judged, no layout problem"
+like "$(jq -r '.layout_notes[]' "$T/j.json")" "the file is one uboot-env: its layout \(mtdparts in the U-Boot environment" \
+	"and a note says why"
+scanj "$T/fit.itb"
+is "$(jq '[(.partitions[] | .problems[]), .layout_problems[]] | length' "$T/j.json")" 0 \
+	"a FIT saved on its own (its DTB has fixed-partitions): no 'past the end' problems"
+like "$(jq -r '.layout_notes[]' "$T/j.json")" "the file is one fit" "and a note says why"
 done_testing

@@ -457,12 +457,15 @@ static const struct mtd_kb_device *identify_by_title_parts(const char *machine)
 
 static const struct mtd_kb_device *identify_named(const struct mtd_profile *p, const struct mtd_fact **ev);
 
-static const struct mtd_kb_device *identify(const struct mtd_profile *p, const struct mtd_fact **ev)
+static const struct mtd_kb_device *identify(const struct mtd_profile *p, const struct mtd_fact **ev,
+                                            const struct mtd_kb_device **dropped)
 {
 	const struct mtd_kb_device *d = identify_named(p, ev);
 	d = refine(p, d, d ? *ev : NULL);
-	if (d && contradicts(p, d))
+	if (d && contradicts(p, d)) {
+		*dropped = d;
 		return NULL;
+	}
 	return d;
 }
 
@@ -930,7 +933,8 @@ int mtd_assess(const struct mtd_profile *p, struct mtd_assessment *a)
 	/* the device itself first: OpenWrt still builds images for some 4/32 boards (the tiny
 	 * subtargets), and for those the 8/64 minimum is a warning, not the verdict */
 	const struct mtd_fact *id_ev = NULL;
-	const struct mtd_kb_device *self = identify(p, &id_ev);
+	const struct mtd_kb_device *dropped = NULL;
+	const struct mtd_kb_device *self = identify(p, &id_ev, &dropped);
 	/* the device itself, then twins: a twin whose image fits item by item (same SoC, flash size and type,
 	 * RAM, radios, partition layout) is as good as the device for what OpenWrt still builds */
 	find_twins(p, a, self);
@@ -1126,6 +1130,18 @@ int mtd_assess(const struct mtd_profile *p, struct mtd_assessment *a)
 	const struct mtd_twin *tw = a->ntwins ? &a->twins[0] : NULL;
 	if (blocked)
 		note_shared_limit(a, p, flash_block, ram_block);
+	if (dropped && id_ev) {
+		char fa[32] = "?", fb[32] = "?";
+		if (p->flash_size.src)
+			mtd_format_size(p->flash_size.n, fa, sizeof(fa));
+		if (dropped->flash)
+			mtd_format_size(dropped->flash, fb, sizeof(fb));
+		reason(a, MTD_REASON_INFO, "twin", id_ev, p->flash_size.src,
+		       "'%s' names the %s, but this board's hardware is not that device's (SoC %s, flash %s; the %s: "
+		       "SoC %s, flash %s %s): the name is the image's that runs, not the board's",
+		       id_ev->value, dropped->model, p->soc.src ? p->soc.s : "?", fa, dropped->model, dropped->soc, fb,
+		       dropped->flash_type);
+	}
 	if (self)
 		reason(a, MTD_REASON_GOOD, "twin", id_ev, NULL, "this is the %s (%s/%s, %s), identified by '%s'",
 		       self->model, self->target, self->subtarget, self->compatible, id_ev->value);

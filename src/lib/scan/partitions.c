@@ -31,7 +31,8 @@ enum cand_kind { CAND_DTB, CAND_ENV, CAND_CMDLINE, CAND_GPT, NCAND };
 struct mtd_parts_state {
 	struct mtd_layout *cand[NCAND];
 	char cand_src[NCAND][160];
-	int64_t gpt_space; /* the space whose offset 0 holds the GPT (a disk's table describes only its disk) */
+	int64_t cand_space[NCAND]; /* the space the layout was found in */
+	int64_t note_space;        /* the space of the component being noted */
 	char ethaddr[24];
 	uint64_t ethaddr_at;
 	bool have_ethaddr;
@@ -74,6 +75,7 @@ static void take_mtdparts(struct mtd_parts_state *s, enum cand_kind k, const cha
 		return;
 	}
 	s->cand[k] = l;
+	s->cand_space[k] = s->note_space;
 	snprintf(s->cand_src[k], sizeof(s->cand_src[k]), "%s", src);
 }
 
@@ -106,6 +108,7 @@ void mtd_parts_note(struct mtd_parts_state *s, const struct mtd_component *c, co
 		return;
 	char at[96];
 	where(at, sizeof(at), c);
+	s->note_space = c->space;
 	if (!strcmp(c->type, "dtb") && c->valid && !s->cand[CAND_DTB]) {
 		struct mtd_layout *l = malloc(sizeof(*l));
 		struct mtd_diag d;
@@ -118,6 +121,7 @@ void mtd_parts_note(struct mtd_parts_state *s, const struct mtd_component *c, co
 		free(copy);
 		if (l && !prc && l->nparts) {
 			s->cand[CAND_DTB] = l;
+			s->cand_space[CAND_DTB] = c->space;
 			snprintf(s->cand_src[CAND_DTB], sizeof(s->cand_src[CAND_DTB]),
 			         "device tree fixed-partitions (dtb %s)", at);
 		} else {
@@ -130,7 +134,7 @@ void mtd_parts_note(struct mtd_parts_state *s, const struct mtd_component *c, co
 		mtd_diag_clear(&d);
 		if (l && !mtd_layout_parse(space, (size_t)space_len, MTD_LK_GPT, "gpt", 0, l, &d) && l->nparts) {
 			s->cand[CAND_GPT] = l;
-			s->gpt_space = c->space;
+			s->cand_space[CAND_GPT] = c->space;
 			snprintf(s->cand_src[CAND_GPT], sizeof(s->cand_src[CAND_GPT]), "GPT %s", at);
 		} else {
 			free(l);
@@ -845,9 +849,23 @@ int mtd_parts_finish(struct mtd_parts_state *s, struct mtd_scan_result *r, const
 	const struct mtd_layout *cands[NCAND + 1];
 	const char *srcs[NCAND + 1];
 	int n = 0, pick = -1;
-	for (int k = 0; k < NCAND; k++)
-		if (s->cand[k] && (k != CAND_GPT || s->gpt_space == space))
-			cands[n] = s->cand[k], srcs[n++] = s->cand_src[k];
+	for (int k = 0; k < NCAND; k++) {
+		if (!s->cand[k] || (k == CAND_GPT && s->cand_space[k] != space))
+			continue;
+		/* found at the top of a view (NAND, mirror): its offset is the view's, not a decoded stream's */
+		char *ds =
+		    space >= 0 && s->cand_space[k] == space ? strstr(s->cand_src[k], " inside a decoded stream") : NULL;
+		char *tilde = ds ? strstr(s->cand_src[k], "at ~0x") : NULL;
+		if (ds) {
+			static const char phrase[] = " inside a decoded stream", repl[] = " of the view";
+			char *rest = ds + sizeof(phrase) - 1;
+			memmove(ds + sizeof(repl) - 1, rest, strlen(rest) + 1);
+			memcpy(ds, repl, sizeof(repl) - 1);
+			if (tilde && tilde < ds)
+				memmove(tilde + 3, tilde + 4, strlen(tilde + 4) + 1);
+		}
+		cands[n] = s->cand[k], srcs[n++] = s->cand_src[k];
+	}
 	/* a GPT at 0 covering the flash: what its partitions hold are its children */
 	struct fsel disk = fs;
 	for (size_t i = 0; i < r->ncomps; i++)
@@ -879,13 +897,43 @@ int mtd_parts_finish(struct mtd_parts_state *s, struct mtd_scan_result *r, const
 				pick = k;
 	if (pick >= 0 && cands[pick] == s->cand[CAND_GPT])
 		fs = disk;
+	/*
+	 * A file that is one component from its first byte to its last (an environment, a device tree,
+	 * a firmware image saved on its own) is that component, not a dump of the flash its layout
+	 * describes: a layout it carries that it does not fit (fewer than two partitions hold what they
+	 * should) is noted, and no partition is judged "past the end of the dump".
+	 */
+	const struct mtd_component *lone = NULL;
+	for (size_t i = 0; i < r->ncomps; i++) {
+		const struct mtd_component *c = r->comps[i];
+		if (in_flash(c, fs) && !is_gap(c->type))
+			lone = !lone && c->offset == 0 && c->size == flash_len ? c : (const struct mtd_component *)-1;
+	}
+	if (lone == (const struct mtd_component *)-1 ||
+	    (lone && (!strcmp(lone->type, "gpt") || !strcmp(lone->type, "mbr"))))
+		lone = NULL;
+	uint64_t lend = 0; /* where the layout's partitions end ('-' ones at their start) */
+	for (size_t i = 0; pick >= 0 && i < cands[pick]->nparts; i++) {
+		const struct mtd_part *p = &cands[pick]->parts[i];
+		uint64_t e = p->offset + ((p->flags & MTD_PART_REMAINDER) ? 0 : p->size);
+		lend = e > lend ? e : lend;
+	}
+	if (pick >= 0 && lone && m[pick] < 2 && flash_len < lend) {
+		snprintf(
+		    sp->notes[sp->nnotes++], sizeof(sp->notes[0]),
+		    "the file is one %s: its layout (%s) describes the flash it came from, not this file, and is not "
+		    "judged here",
+		    lone->type, srcs[pick]);
+		pick = -1;
+	}
 	struct mtd_reader fl;
 	mtd_rd_init(&fl, flash, (size_t)flash_len, 0);
 	if (pick < 0) {
 		/* no layout: only what the dump says about itself */
+		free(vendor);
 		bl2_check(r, fs, &fl, NULL, sp);
 		concat_check(r, fs, flash_len, sp);
-		if (!sp->nproblems) {
+		if (!sp->nproblems && !sp->nnotes) {
 			free(sp);
 			return 0;
 		}
