@@ -230,6 +230,28 @@ static enum frame_end decode_frame(struct mtd_stream_out *o, ZSTD_DCtx *dc, cons
 	}
 }
 
+/* The blocks of a frame whose extent is known (its block headers chain to a last block), at most 2 counted. */
+static unsigned block_count(const struct mtd_reader *s)
+{
+	uint64_t avail = mtd_rd_left(s);
+	const uint8_t *all = NULL;
+	if (!mtd_rd_bytes_at(s, 0, (size_t)avail, &all))
+		return 0;
+	size_t pos = ZSTD_frameHeaderSize(all, (size_t)avail);
+	unsigned n = 0;
+	if (ZSTD_isError(pos))
+		return 0;
+	while (n < 2 && pos + 3 <= avail) {
+		uint32_t b = (uint32_t)mtd_rd_le16_at(s, pos) | (uint32_t)mtd_rd_u8_at(s, pos + 2) << 16;
+		uint32_t type = (b >> 1) & 3, size = b >> 3;
+		n++;
+		if (b & 1)
+			break;
+		pos += 3 + (type == 1 ? 1 : (size_t)size);
+	}
+	return n;
+}
+
 /* Skippable frames at pos: their count, pos moved past them. */
 static uint64_t skip_skippable(const struct mtd_reader *all, uint64_t *pos)
 {
@@ -328,8 +350,13 @@ static int probe(struct mtd_probe *p)
 			break;
 		}
 		/* the frame's extent is exact from here on */
-		if ((rc == F_DATA || rc == F_UNSUP) && frames == 1 && o.total < 16 && f.size < 256 &&
-		    ZSTD_getErrorCode(f.err) != ZSTD_error_checksum_wrong) {
+		if (((rc == F_DATA || rc == F_UNSUP) && frames == 1 && o.total < 16 && f.size < 256 &&
+		     ZSTD_getErrorCode(f.err) != ZSTD_error_checksum_wrong) ||
+		    (f.fh.dictID && frames == 1 && block_count(&fr) < 2)) {
+			/*
+			 * ...or a first frame that needs a dictionary (so nothing decodes) whose only evidence is one
+			 * block header that fits: random bytes after the magic give that about once in 1000
+			 */
 			/* a magic number in random bytes whose few block headers happen to parse: nothing decodes */
 			ZSTD_freeDCtx(dc);
 			mtd_stream_out_release(&o);
