@@ -22,6 +22,14 @@ for pad in 1 5 7; do
 	like "$(problems "$T/b$pad.xz")" "the $pad zero bytes? after the last stream.*not a multiple of four" \
 		"$pad zero bytes: the defect is named"
 done
+# an empty stream (no blocks: xz of nothing) with 5 zero bytes after it, as xz's bad-0pad-empty.xz
+xz -c </dev/null > "$T/empty.xz"
+{ cat "$T/empty.xz"; head -c 5 /dev/zero; } > "$T/e5.xz"
+xz -t "$T/e5.xz" 2>/dev/null; ok $([ $? -ne 0 ]; echo $?) "xz -t refuses an empty stream with 5 bytes of padding"
+like "$(problems "$T/e5.xz")" "the 5 zero bytes after the last stream.*not a multiple of four" \
+	"empty stream + 5 zero bytes: the defect is named (4 of them are not an appended size 0)"
+{ cat "$T/empty.xz"; head -c 4 /dev/zero; } > "$T/e4.xz"
+is "$(line "$T/e4.xz")" "0 $(($(stat -c %s "$T/empty.xz") + 4)) 1" "empty stream + 4 zero bytes: Stream Padding, valid"
 # the same stream inside other data, followed by zeros that end the space: not the file's padding
 { head -c 100 /dev/urandom | tr '\0' 'x'; cat "$T/s.xz"; head -c 5 /dev/zero; } > "$T/in.bin"
 is "$(line "$T/in.bin")" "100 $n 1" "inside other data: the stream alone, valid (the zeros are not its padding)"

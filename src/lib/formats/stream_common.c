@@ -189,7 +189,8 @@ uint64_t mtd_stream_size_append(struct mtd_probe *p, uint64_t end, uint64_t tota
 	mtd_probe_reader(p, &r);
 	if (end > mtd_rd_left(&r) || !mtd_rd_skip(&r, (size_t)end) || !mtd_rd_u32le(&r, &v))
 		return 0;
-	if (v != (uint32_t)total || total > UINT32_MAX)
+	/* a size of 0 after an empty stream cannot be told from zero bytes (padding, filler) */
+	if (!total || v != (uint32_t)total || total > UINT32_MAX)
 		return 0;
 	mtd_probe_bool(p, "size_appended", false, true);
 	return 4;
