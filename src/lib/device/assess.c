@@ -160,21 +160,27 @@ static bool has_modem(const struct mtd_profile *p)
 	return false;
 }
 
-/* a model name without what is in brackets ("TP-Link MR600 v2 (EU)" -> "tplinkmr600v2") */
-static void norm_model(const char *s, char *out, size_t size)
+/* s without what is in brackets, cut to size */
+static void drop_brackets(const char *s, char *out, size_t size)
 {
-	char tmp[160];
 	size_t n = 0;
 	int depth = 0;
-	for (; *s && n + 1 < sizeof(tmp); s++) {
+	for (; *s && n + 1 < size; s++) {
 		if (*s == '(')
 			depth++;
 		else if (*s == ')' && depth)
 			depth--;
 		else if (!depth)
-			tmp[n++] = *s;
+			out[n++] = *s;
 	}
-	tmp[n] = 0;
+	out[n] = 0;
+}
+
+/* a model name without what is in brackets ("TP-Link MR600 v2 (EU)" -> "tplinkmr600v2") */
+static void norm_model(const char *s, char *out, size_t size)
+{
+	char tmp[160];
+	drop_brackets(s, tmp, sizeof(tmp));
 	norm(tmp, out, size);
 }
 
@@ -398,17 +404,7 @@ static bool title_key_is(const char *vendor, const char *model, size_t mn, const
 static const struct mtd_kb_device *identify_by_title_parts(const char *machine)
 {
 	char bare[200];
-	size_t n = 0;
-	int depth = 0;
-	for (const char *s = machine; *s && n + 1 < sizeof(bare); s++) {
-		if (*s == '(')
-			depth++;
-		else if (*s == ')' && depth)
-			depth--;
-		else if (!depth)
-			bare[n++] = *s;
-	}
-	bare[n] = 0;
+	drop_brackets(machine, bare, sizeof(bare));
 	const struct mtd_kb_device *one = NULL;
 	for (char *part = bare; part && *part;) {
 		char *sl = strstr(part, " / ");

@@ -70,18 +70,29 @@ static uint64_t impossible_block(const struct mtd_reader *s)
  * keeping the magic in its code gives about once in 300 tries.  Such a frame
  * is not claimed.
  */
-static bool first_block_cut(const struct mtd_reader *s)
+/* The frame's first block header (3 bytes after the frame header): its offset and value. */
+static bool first_block_header(const struct mtd_reader *s, size_t *pos, uint32_t *b)
 {
 	uint64_t avail = mtd_rd_left(s);
 	const uint8_t *all = NULL;
 	if (!mtd_rd_bytes_at(s, 0, (size_t)avail, &all))
+		return false;
+	size_t at = ZSTD_frameHeaderSize(all, (size_t)avail);
+	if (ZSTD_isError(at) || at + 3 > avail)
+		return false;
+	*pos = at;
+	*b = (uint32_t)mtd_rd_le16_at(s, at) | (uint32_t)mtd_rd_u8_at(s, at + 2) << 16;
+	return true;
+}
+
+static bool first_block_cut(const struct mtd_reader *s)
+{
+	size_t pos;
+	uint32_t b;
+	if (!first_block_header(s, &pos, &b))
 		return true;
-	size_t pos = ZSTD_frameHeaderSize(all, (size_t)avail);
-	if (ZSTD_isError(pos) || pos + 3 > avail)
-		return true;
-	uint32_t b = (uint32_t)mtd_rd_le16_at(s, pos) | (uint32_t)mtd_rd_u8_at(s, pos + 2) << 16;
 	uint32_t type = (b >> 1) & 3, size = b >> 3;
-	return pos + 3 + (type == 1 ? 1 : (uint64_t)size) > avail;
+	return pos + 3 + (type == 1 ? 1 : (uint64_t)size) > mtd_rd_left(s);
 }
 
 /*
@@ -105,13 +116,10 @@ static bool first_block_cut(const struct mtd_reader *s)
 static bool cut_first_block_shows_frame(const struct mtd_reader *s, const ZSTD_frameHeader *fh, bool at_start)
 {
 	uint64_t avail = mtd_rd_left(s);
-	const uint8_t *all = NULL;
-	if (!mtd_rd_bytes_at(s, 0, (size_t)avail, &all))
+	size_t pos;
+	uint32_t b;
+	if (!first_block_header(s, &pos, &b))
 		return false;
-	size_t pos = ZSTD_frameHeaderSize(all, (size_t)avail);
-	if (ZSTD_isError(pos) || pos + 3 > avail)
-		return false;
-	uint32_t b = (uint32_t)mtd_rd_le16_at(s, pos) | (uint32_t)mtd_rd_u8_at(s, pos + 2) << 16;
 	uint32_t type = (b >> 1) & 3, size = b >> 3;
 	bool last = b & 1;
 	uint64_t fcs = fh->frameContentSize;
