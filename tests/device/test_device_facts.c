@@ -359,6 +359,9 @@ int main(void)
 	ok(P.eth_ports.src && P.eth_ports.n == 0, "'has no Ethernet port' gives no Ethernet");
 	load("It is a travel router without any RJ45 jack.\n");
 	ok(P.eth_ports.src && P.eth_ports.n == 0, "'without any RJ45 jack' gives no Ethernet");
+	/* U-Boot's own message when it has no network driver (a Realtek switch's loader, xikestor-sks8300-8t) */
+	load("Net:   No ethernet found.\n");
+	ok(!P.eth_ports.src, "U-Boot's 'No ethernet found.' says nothing about the board's ports");
 	load("I had no problem with the LAN ports after flashing.\nSoC Type: MediaTek MT7628AN ver:1 eco:2\n");
 	ok(!P.eth_ports.src, "'no problem with the LAN ports' says nothing about the ports");
 	load("[    5.357969] mt7530 mdio-bus:1f lan0 (uninitialized): PHY [dsa-0.0:00] driver [Generic PHY]\n"

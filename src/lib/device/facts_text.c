@@ -24,6 +24,21 @@ static bool word_at(const char *p, const char *w)
 	return strncasecmp(p, w, n) == 0 && !isalnum((unsigned char)p[n]);
 }
 
+/*
+ * "No ethernet found." is what U-Boot prints when it has no network driver (net/eth-uclass.c): a program
+ * that found no device, not a person saying the board has no port.  The words after the port name tell.
+ */
+static bool program_says(const char *after)
+{
+	static const char *const msg[] = {"found", "detected", "device", "interface", "controller"};
+	while (*after == ' ')
+		after++;
+	for (size_t i = 0; i < sizeof(msg) / sizeof(msg[0]); i++)
+		if (word_at(after, msg[i]))
+			return true;
+	return false;
+}
+
 static const char *no_wired_port(const char *s)
 {
 	static const char *const neg[] = {"no",           "without",       "absence of", "lacks",       "lacking",
@@ -46,7 +61,7 @@ static const char *no_wired_port(const char *s)
 			while (*q == ' ')
 				q++;
 			for (size_t i = 0; i < sizeof(port) / sizeof(port[0]); i++)
-				if (word_at(q, port[i]))
+				if (word_at(q, port[i]) && !program_says(q + strlen(port[i])))
 					return p;
 			bool fill = false;
 			for (size_t i = 0; i < sizeof(filler) / sizeof(filler[0]) && !fill; i++)
