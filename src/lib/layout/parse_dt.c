@@ -575,14 +575,16 @@ int mtd_lay_parse_dts(const char *text, size_t n, struct mtd_layout *l, struct m
 		if (k.n - k.i >= 8 && !memcmp(k.s + k.i, "/plugin/", 8)) {
 			while (k.i < k.n && k.s[k.i] != ';')
 				k.i++;
-			k.i++;
+			if (k.i < k.n) /* past the ';' (none: the text ends here) */
+				k.i++;
 			continue;
 		}
 		if (k.s[k.i] == '/' && k.n - k.i >= 2 && k.s[k.i + 1] != '{' && k.s[k.i + 1] != ' ') {
 			/* /delete-node/ &x; /memreserve/ ... ; */
 			while (k.i < k.n && k.s[k.i] != ';')
 				k.i++;
-			k.i++;
+			if (k.i < k.n) /* past the ';' (none: the text ends here) */
+				k.i++;
 			continue;
 		}
 		int root;
@@ -596,7 +598,8 @@ int mtd_lay_parse_dts(const char *text, size_t n, struct mtd_layout *l, struct m
 			if (k.i < k.n && k.s[k.i] == '{') { /* &{/path} */
 				while (k.i < k.n && k.s[k.i] != '}')
 					k.i++;
-				k.i++;
+				if (k.i < k.n)
+					k.i++;
 				s = "&path";
 				sn = 5;
 			} else if (!ident(&k, &s, &sn)) {
