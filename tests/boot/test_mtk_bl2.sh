@@ -36,6 +36,13 @@ c=$(comp "$T/cut.img")
 is "$(jq -r '"\(.size) \(.valid)"' <<<"$c")" "40000 false" "cut image: clamped to the end, invalid"
 like "$(jq -r '.problems[0]' <<<"$c")" "^truncated" "cut image: says truncated"
 
+# the GFH alone (the NOR image without its 0x600-byte device header): found when its SHA-256 holds, not at all
+# when it does not (the magic is all the evidence it has)
+tail -c +$((0x600 + 1)) "$f" > "$T/gfh.bin"
+c=$(comp "$T/gfh.bin")
+is "$(jq -r '"\(.offset) \(.size) \(.valid)"' <<<"$c")" "0 $(stat -c %s "$T/gfh.bin") true" "the GFH alone: found, whole, valid"
+python3 -c 'import sys; d=bytearray(open(sys.argv[1],"rb").read()); d[0x1000]^=1; open(sys.argv[2],"wb").write(d)' "$T/gfh.bin" "$T/gfh-bad.bin"
+is "$(comp "$T/gfh-bad.bin")" "null" "the GFH alone with a flipped byte: not taken"
 # an MT7981 16 MiB NOR flash: bl2 | u-boot-env (mtdparts) | factory | fip | firmware
 head -c 50000 /dev/urandom > "$T/bl31"; head -c 90000 /dev/urandom > "$T/bl33"
 fiptool create --soc-fw "$T/bl31" --nt-fw "$T/bl33" "$T/fip.bin"

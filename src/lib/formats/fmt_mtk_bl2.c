@@ -103,8 +103,12 @@ static int probe(struct mtd_probe *p)
 	    sig != (sig_type == 1 ? 32u : 0u))
 		return MTD_ERR_NO_MATCH;
 	/* the GFH alone has only its 17-byte magic as evidence: its SHA-256 must hold too */
-	if (!head && (sig_type != 1 || gfh + total > avail))
-		return MTD_ERR_NO_MATCH;
+	if (!head) {
+		uint8_t want[32], got[32];
+		if (sig_type != 1 || gfh + total > avail || !mtd_rd_copy_at(&r, (size_t)(gfh + total - 32), want, 32) ||
+		    !sha256_of(&r, gfh, total - 32u, got) || memcmp(want, got, 32))
+			return MTD_ERR_NO_MATCH;
+	}
 	/* the records after FILE_INFO: BROM_CFG (type 7) says whether the BootROM jumps to BL2 in AArch64 */
 	const char *arch = NULL;
 	for (uint64_t at = gfh + GFH_INFO, n = 0; at + 8 <= gfh + hdr && at + 8 <= avail && n < 16; n++) {
