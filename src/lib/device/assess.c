@@ -184,6 +184,14 @@ static void norm_model(const char *s, char *out, size_t size)
 	norm(tmp, out, size);
 }
 
+/* a device row's vendor and model name as norm_model gives them: two rows with the same key are one model */
+static void model_key(const struct mtd_kb_device *d, char *out, size_t size)
+{
+	char t[200];
+	snprintf(t, sizeof(t), "%s %s", d->vendor, d->name);
+	norm_model(t, out, size);
+}
+
 static bool model_key_ok(const char *k)
 {
 	return strlen(k) >= 5 && strpbrk(k, "0123456789") && strpbrk(k, "abcdefghijklmnopqrstuvwxyz");
@@ -260,16 +268,14 @@ static const struct mtd_kb_device *refine(const struct mtd_profile *p, const str
 	if (!d || !ev || ev == p->compatible.src || !p->flash_size.src || d->flash == p->flash_size.n || !d->vendor ||
 	    !d->name || hw_revision(d->variant))
 		return d;
-	char a[160], b[160], t[200];
-	snprintf(t, sizeof(t), "%s %s", d->vendor, d->name);
-	norm_model(t, a, sizeof(a));
+	char a[160], b[160];
+	model_key(d, a, sizeof(a));
 	for (size_t i = 0; i < mtd_kb_devices_count; i++) {
 		const struct mtd_kb_device *e = &mtd_kb_devices[i];
 		if (e == d || e->flash != p->flash_size.n || !e->vendor || !e->name || strcmp(e->soc, d->soc) ||
 		    hw_revision(e->variant))
 			continue;
-		snprintf(t, sizeof(t), "%s %s", e->vendor, e->name);
-		norm_model(t, b, sizeof(b));
+		model_key(e, b, sizeof(b));
 		if (!strcmp(a, b))
 			return e;
 	}
@@ -284,15 +290,13 @@ static bool sibling_has_soc(const struct mtd_profile *p, const struct mtd_kb_dev
 	const struct mtd_kb_soc *mine = p->soc.src ? mtd_kb_soc_by_name(p->soc.s) : NULL;
 	if (!mine || !d->vendor || !d->name || mtd_kb_soc_by_name(d->soc) == mine)
 		return false;
-	char a[160], b[160], t[200];
-	snprintf(t, sizeof(t), "%s %s", d->vendor, d->name);
-	norm_model(t, a, sizeof(a));
+	char a[160], b[160];
+	model_key(d, a, sizeof(a));
 	for (size_t i = 0; i < mtd_kb_devices_count; i++) {
 		const struct mtd_kb_device *e = &mtd_kb_devices[i];
 		if (e == d || !e->vendor || !e->name || mtd_kb_soc_by_name(e->soc) != mine)
 			continue;
-		snprintf(t, sizeof(t), "%s %s", e->vendor, e->name);
-		norm_model(t, b, sizeof(b));
+		model_key(e, b, sizeof(b));
 		if (!strcmp(a, b))
 			return true;
 	}

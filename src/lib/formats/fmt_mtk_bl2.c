@@ -102,13 +102,17 @@ static int probe(struct mtd_probe *p)
 	if (total < GFH_INFO || hdr < GFH_INFO || (uint64_t)hdr + sig > total || sig_type > 1 ||
 	    sig != (sig_type == 1 ? 32u : 0u))
 		return MTD_ERR_NO_MATCH;
-	/* the GFH alone has only its 17-byte magic as evidence: its SHA-256 must hold too */
-	if (!head) {
+	/* the SHA-256 stored after the GFH and BL2, checked when it is in the space */
+	uint64_t end = gfh + total;
+	bool sha_in = sig_type == 1 && end <= avail, sha_ok = false;
+	if (sha_in) {
 		uint8_t want[32], got[32];
-		if (sig_type != 1 || gfh + total > avail || !mtd_rd_copy_at(&r, (size_t)(gfh + total - 32), want, 32) ||
-		    !sha256_of(&r, gfh, total - 32u, got) || memcmp(want, got, 32))
-			return MTD_ERR_NO_MATCH;
+		sha_ok = mtd_rd_copy_at(&r, (size_t)(end - 32), want, 32) && sha256_of(&r, gfh, total - 32u, got) &&
+		         !memcmp(want, got, 32);
 	}
+	/* the GFH alone has only its 17-byte magic as evidence: its SHA-256 must hold too */
+	if (!head && !sha_ok)
+		return MTD_ERR_NO_MATCH;
 	/* the records after FILE_INFO: BROM_CFG (type 7) says whether the BootROM jumps to BL2 in AArch64 */
 	const char *arch = NULL;
 	for (uint64_t at = gfh + GFH_INFO, n = 0; at + 8 <= gfh + hdr && at + 8 <= avail && n < 16; n++) {
@@ -134,7 +138,6 @@ static int probe(struct mtd_probe *p)
 		mtd_probe_str(p, "arch", true, "%s", arch);
 	mtd_probe_hex(p, "load_addr", true, (uint64_t)load + hdr); /* where BL2 runs: after its GFH */
 	mtd_probe_u64(p, "bl2_size", true, (uint64_t)total - hdr - sig);
-	uint64_t end = gfh + total;
 	if (end > avail) {
 		mtd_probe_problem(p, "truncated: the GFH at 0x%llx gives 0x%x bytes, 0x%llx remain in its space",
 		                  (unsigned long long)(p->off + gfh), total, (unsigned long long)(avail - gfh));
@@ -142,12 +145,9 @@ static int probe(struct mtd_probe *p)
 		p->size = avail;
 		return MTD_OK;
 	}
-	if (sig_type == 1) {
-		uint8_t want[32], got[32];
-		mtd_rd_copy_at(&r, (size_t)(end - 32), want, 32);
-		bool ok = sha256_of(&r, gfh, total - 32u, got) && !memcmp(want, got, 32);
-		mtd_probe_bool(p, "sha256_ok", false, ok);
-		if (!ok) {
+	if (sha_in) {
+		mtd_probe_bool(p, "sha256_ok", false, sha_ok);
+		if (!sha_ok) {
 			mtd_probe_problem(
 			    p,
 			    "the SHA-256 of the GFH and BL2 (0x%llx-0x%llx) does not match the one stored "
@@ -156,7 +156,7 @@ static int probe(struct mtd_probe *p)
 			p->valid = false;
 		}
 	} else {
-		mtd_probe_str(p, "signature", false, "%s", sig_type == 0 ? "none" : "not checked (not SHA-256)");
+		mtd_probe_str(p, "signature", false, "none"); /* sig_type 0: any other but 1 was refused above */
 	}
 	p->size = end;
 	return MTD_OK;

@@ -34,6 +34,26 @@ struct frame {
 	const char *why;
 };
 
+/* Where a frame's first block header is: the size of its frame header (false when it has none). */
+static bool blocks_start(const struct mtd_reader *s, size_t *pos)
+{
+	uint64_t avail = mtd_rd_left(s);
+	const uint8_t *all = NULL;
+	if (!mtd_rd_bytes_at(s, 0, (size_t)avail, &all))
+		return false;
+	size_t at = ZSTD_frameHeaderSize(all, (size_t)avail);
+	if (ZSTD_isError(at))
+		return false;
+	*pos = at;
+	return true;
+}
+
+/* A 3-byte little-endian field: a block header (last-block bit, 2-bit type, 21-bit size), a literals header. */
+static uint32_t le24_at(const struct mtd_reader *s, size_t at)
+{
+	return (uint32_t)mtd_rd_le16_at(s, at) | (uint32_t)mtd_rd_u8_at(s, at + 2) << 16;
+}
+
 /*
  * A frame whose blocks run past the end of the space is truncated only if
  * every block header up to there is possible (type not reserved, at most
@@ -44,14 +64,11 @@ struct frame {
 static uint64_t impossible_block(const struct mtd_reader *s)
 {
 	uint64_t avail = mtd_rd_left(s);
-	const uint8_t *all = NULL;
-	if (!mtd_rd_bytes_at(s, 0, (size_t)avail, &all))
-		return 4;
-	size_t pos = ZSTD_frameHeaderSize(all, (size_t)avail);
-	if (ZSTD_isError(pos))
+	size_t pos;
+	if (!blocks_start(s, &pos))
 		return 4;
 	while (pos + 3 <= avail) {
-		uint32_t b = (uint32_t)mtd_rd_le16_at(s, pos) | (uint32_t)mtd_rd_u8_at(s, pos + 2) << 16;
+		uint32_t b = le24_at(s, pos);
 		uint32_t type = (b >> 1) & 3, size = b >> 3;
 		if (type == 3 || size > ZSTD_BLOCKSIZE_MAX)
 			return pos;
@@ -73,15 +90,9 @@ static uint64_t impossible_block(const struct mtd_reader *s)
 /* The frame's first block header (3 bytes after the frame header): its offset and value. */
 static bool first_block_header(const struct mtd_reader *s, size_t *pos, uint32_t *b)
 {
-	uint64_t avail = mtd_rd_left(s);
-	const uint8_t *all = NULL;
-	if (!mtd_rd_bytes_at(s, 0, (size_t)avail, &all))
+	if (!blocks_start(s, pos) || *pos + 3 > mtd_rd_left(s))
 		return false;
-	size_t at = ZSTD_frameHeaderSize(all, (size_t)avail);
-	if (ZSTD_isError(at) || at + 3 > avail)
-		return false;
-	*pos = at;
-	*b = (uint32_t)mtd_rd_le16_at(s, at) | (uint32_t)mtd_rd_u8_at(s, at + 2) << 16;
+	*b = le24_at(s, *pos);
 	return true;
 }
 
@@ -145,7 +156,7 @@ static bool cut_first_block_shows_frame(const struct mtd_reader *s, const ZSTD_f
 	}
 	if (ltype != 2)
 		return false; /* RLE literals say nothing; treeless ones need an earlier block */
-	uint32_t h3 = (uint32_t)mtd_rd_le16_at(s, lit) | (uint32_t)mtd_rd_u8_at(s, lit + 2) << 16;
+	uint32_t h3 = le24_at(s, lit);
 	uint32_t h4 = mtd_rd_le32_at(s, lit);
 	size_t lh, regen, comp;
 	if (fmt < 2) {
@@ -242,15 +253,12 @@ static enum frame_end decode_frame(struct mtd_stream_out *o, ZSTD_DCtx *dc, cons
 static unsigned block_count(const struct mtd_reader *s)
 {
 	uint64_t avail = mtd_rd_left(s);
-	const uint8_t *all = NULL;
-	if (!mtd_rd_bytes_at(s, 0, (size_t)avail, &all))
-		return 0;
-	size_t pos = ZSTD_frameHeaderSize(all, (size_t)avail);
+	size_t pos;
 	unsigned n = 0;
-	if (ZSTD_isError(pos))
+	if (!blocks_start(s, &pos))
 		return 0;
 	while (n < 2 && pos + 3 <= avail) {
-		uint32_t b = (uint32_t)mtd_rd_le16_at(s, pos) | (uint32_t)mtd_rd_u8_at(s, pos + 2) << 16;
+		uint32_t b = le24_at(s, pos);
 		uint32_t type = (b >> 1) & 3, size = b >> 3;
 		n++;
 		if (b & 1)
