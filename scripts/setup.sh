@@ -106,7 +106,33 @@ have_debs || need_update=1
 
 if [ -n "$need_update" ]; then
 	say "apt-get update"
-	apt-get update >>"$log" 2>&1 || die "apt-get update failed"
+	# a mirror in the middle of a sync answers with index files of the wrong
+	# size ("Mirror sync in progress?"); that usually passes in a minute, so try
+	# again.  The foreign architectures are only used through `apt-get download`
+	# (cross sysroots, the sample's packages), so an index of one of them that
+	# still fails after that is a warning (the other suites still give a version),
+	# while a failure of the machine's own architecture stops setup.
+	tries=0
+	upd=$(mktemp)
+	until apt-get update >"$upd" 2>&1; do
+		cat "$upd" >>"$log"
+		tries=$((tries + 1))
+		if [ "$tries" -ge 4 ]; then
+			bad=$(sed -n 's/^E: Failed to fetch \([^ ]*\).*/\1/p' "$upd")
+			foreign=$(grep -cE "/binary-(${cross_arches// /|})/" <<<"$bad" || true)
+			if [ -n "$bad" ] && [ "$foreign" -eq "$(wc -l <<<"$bad")" ] &&
+				! grep -q '^E: ' < <(grep -v -e '^E: Failed to fetch' -e '^E: Some index files failed' "$upd"); then
+				say "apt-get update: $(tr '\n' ' ' <<<"$bad")failed $tries times; going on with the other indexes (details in $log)"
+				break
+			fi
+			rm -f "$upd"
+			die "apt-get update failed $tries times"
+		fi
+		say "apt-get update failed; trying again in $((tries * 20)) s"
+		sleep $((tries * 20))
+	done
+	cat "$upd" >>"$log"
+	rm -f "$upd"
 fi
 if [ "${#missing[@]}" -gt 0 ]; then
 	say "installing ${#missing[@]} packages: ${missing[*]}"
