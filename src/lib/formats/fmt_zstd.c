@@ -26,12 +26,19 @@ static bool is_skippable(const struct mtd_reader *all, uint64_t pos)
 
 enum frame_end { F_OK, F_TRUNC, F_DATA, F_UNSUP, F_STOP, F_NOMEM };
 
+struct zero_seq {
+	uint64_t extraneous_at; /* block with bytes after a zero count (0: none) */
+	uint64_t extraneous;    /* how many */
+	unsigned long_zero;     /* blocks whose zero count takes 2 bytes */
+};
+
 struct frame {
 	ZSTD_frameHeader fh;
 	uint64_t size; /* exact frame size when known, else bytes consumed */
 	bool size_known;
 	size_t err;
 	const char *why;
+	struct zero_seq zs; /* blocks without sequences (size_known frames) */
 };
 
 /* Where a frame's first block header is: the size of its frame header (false when it has none). */
@@ -190,6 +197,134 @@ static bool cut_first_block_shows_frame(const struct mtd_reader *s, const ZSTD_f
 	return ok;
 }
 
+/*
+ * The sequences section of every compressed block of a frame whose extent is
+ * known, where it has no sequences (RFC 8878 3.1.1.3.2.1; zstd's format
+ * document 0.4.0): Number_of_Sequences is 1 to 3 bytes (byte0 < 128: byte0;
+ * < 255: ((byte0 - 0x80) << 8) + byte1; 255: byte1 + (byte2 << 8) + 0x7F00),
+ * and when it is zero the section, and so the block, ends right after it:
+ * the literals section and that field are the whole Block_Size.  A zero
+ * written in two or three bytes is valid (the 2-byte form overlaps the
+ * 1-byte one) but libzstd before 1.5.6 refuses it ("Src size is incorrect"),
+ * and bytes after a zero count are invalid but older libzstd decodes them
+ * as sequence tables.  struct zero_seq says where the first such block is.
+ */
+
+/* The literals section's size (header + content) at lit, 0 when it does not fit before end. */
+static size_t literals_size(const struct mtd_reader *s, size_t lit, size_t end)
+{
+	if (lit >= end)
+		return 0;
+	uint8_t b0 = mtd_rd_u8_at(s, lit);
+	unsigned ltype = b0 & 3, fmt = (b0 >> 2) & 3;
+	size_t lh, content;
+	if (ltype < 2) {
+		lh = (fmt & 1) == 0 ? 1 : fmt == 1 ? 2 : 3;
+		if (lit + lh > end)
+			return 0;
+		size_t regen = lh == 1   ? (size_t)(b0 >> 3)
+		               : lh == 2 ? (size_t)(b0 >> 4) + ((size_t)mtd_rd_u8_at(s, lit + 1) << 4)
+		                         : (size_t)(b0 >> 4) + ((size_t)mtd_rd_u8_at(s, lit + 1) << 4) +
+		                               ((size_t)mtd_rd_u8_at(s, lit + 2) << 12);
+		content = ltype == 0 ? regen : 1;
+	} else {
+		lh = fmt < 2 ? 3 : fmt == 2 ? 4 : 5;
+		if (lit + lh > end)
+			return 0;
+		uint32_t h4 = lh == 3 ? le24_at(s, lit) : mtd_rd_le32_at(s, lit);
+		content = lh == 3   ? (h4 >> 14) & 0x3ff
+		          : lh == 4 ? h4 >> 18
+		                    : (h4 >> 22) | (size_t)mtd_rd_u8_at(s, lit + 4) << 10;
+	}
+	return lit + lh + content <= end ? lh + content : 0;
+}
+
+static void zero_seq_blocks(const struct mtd_reader *s, uint64_t frame_size, struct zero_seq *z)
+{
+	size_t pos;
+	memset(z, 0, sizeof(*z));
+	if (!blocks_start(s, &pos))
+		return;
+	while (pos + 3 <= frame_size) {
+		uint32_t b = le24_at(s, pos);
+		uint32_t type = (b >> 1) & 3, size = b >> 3;
+		size_t body = pos + 3, end = body + (type == 1 ? 1 : (size_t)size);
+		if (end > frame_size)
+			return;
+		size_t lits = type == 2 ? literals_size(s, body, end) : 0;
+		if (lits && body + lits < end) {
+			size_t q = body + lits;
+			uint8_t b0 = mtd_rd_u8_at(s, q);
+			size_t nlen = b0 < 128 ? 1 : b0 < 255 ? 2 : 3;
+			uint32_t nseq = 0;
+			if (q + nlen <= end)
+				nseq = nlen == 1   ? b0
+				       : nlen == 2 ? ((uint32_t)(b0 - 0x80) << 8) + mtd_rd_u8_at(s, q + 1)
+				                   : mtd_rd_le16_at(s, q + 1) + 0x7f00u;
+			if (q + nlen <= end && nseq == 0) {
+				if (q + nlen < end && !z->extraneous_at) {
+					z->extraneous_at = pos;
+					z->extraneous = end - q - nlen;
+				}
+				z->long_zero += nlen > 1;
+			}
+		}
+		if (b & 1)
+			return;
+		pos = end;
+	}
+}
+
+/*
+ * A copy of the frame (frame_size bytes) in which every block with a zero
+ * sequence count ends right after it, written in one byte (a two-byte zero
+ * shortened, bytes after it dropped), its block header shortened to match:
+ * the content the frame gives is what the RFC says it is, and libzstd of
+ * every version decodes it the same.  NULL when out of memory.
+ */
+static uint8_t *canonical_zero_seq(const struct mtd_reader *s, uint64_t frame_size, size_t *n_out)
+{
+	size_t pos, w;
+	if (!blocks_start(s, &pos) || frame_size > SIZE_MAX || frame_size > mtd_rd_left(s))
+		return NULL;
+	uint8_t *f = malloc(frame_size ? (size_t)frame_size : 1);
+	if (!f || !mtd_rd_copy_at(s, 0, f, (size_t)frame_size)) {
+		free(f);
+		return NULL;
+	}
+	w = pos;
+	while (pos + 3 <= frame_size) {
+		uint32_t b = le24_at(s, pos);
+		uint32_t type = (b >> 1) & 3, size = b >> 3;
+		size_t body = pos + 3, end = body + (type == 1 ? 1 : (size_t)size), keep = end - body;
+		if (end > frame_size)
+			break;
+		size_t lits = type == 2 ? literals_size(s, body, end) : 0;
+		size_t q = body + lits;
+		bool zero = lits && q < end &&
+		            (mtd_rd_u8_at(s, q) == 0 ||
+		             (q + 2 <= end && mtd_rd_u8_at(s, q) == 0x80 && mtd_rd_u8_at(s, q + 1) == 0));
+		memmove(f + w + 3, f + body, keep); /* w <= pos: the copy only moves down */
+		if (zero) {
+			keep = lits + 1;
+			f[w + 3 + lits] = 0;
+			b = (b & 7u) | (uint32_t)keep << 3;
+		}
+		f[w] = (uint8_t)b, f[w + 1] = (uint8_t)(b >> 8), f[w + 2] = (uint8_t)(b >> 16);
+		w += 3 + keep;
+		pos = end;
+		if (b & 1)
+			break;
+	}
+	/* the content checksum, when the frame has one */
+	memmove(f + w, f + pos, (size_t)(frame_size - pos));
+	*n_out = w + (size_t)(frame_size - pos);
+	return f;
+}
+
+static enum frame_end decode_frame_in(struct mtd_stream_out *o, ZSTD_DCtx *dc, ZSTD_inBuffer *inb, uint64_t before,
+                                      size_t cs, uint64_t bad, bool impossible, struct frame *f);
+
 static enum frame_end decode_frame(struct mtd_stream_out *o, ZSTD_DCtx *dc, const struct mtd_reader *s, uint64_t before,
                                    struct frame *f)
 {
@@ -210,12 +345,29 @@ static enum frame_end decode_frame(struct mtd_stream_out *o, ZSTD_DCtx *dc, cons
 		f->why = "needs a dictionary";
 		return F_UNSUP;
 	}
-	uint8_t *chunk = mtd_stream_out_scratch(o, STREAM_CHUNK);
-	if (!chunk)
-		return F_NOMEM;
 	ZSTD_DCtx_reset(dc, ZSTD_reset_session_only);
 	ZSTD_inBuffer in = {NULL, (size_t)in_size, 0};
 	in.src = all;
+	uint8_t *canon = NULL;
+	memset(&f->zs, 0, sizeof(f->zs));
+	if (f->size_known) {
+		zero_seq_blocks(s, cs, &f->zs);
+		size_t cn;
+		if ((f->zs.long_zero || f->zs.extraneous_at) && (canon = canonical_zero_seq(s, cs, &cn)) != NULL)
+			in.src = canon, in.size = cn;
+	}
+	enum frame_end rc = decode_frame_in(o, dc, &in, before, cs, bad, impossible, f);
+	free(canon);
+	return rc;
+}
+
+static enum frame_end decode_frame_in(struct mtd_stream_out *o, ZSTD_DCtx *dc, ZSTD_inBuffer *inb, uint64_t before,
+                                      size_t cs, uint64_t bad, bool impossible, struct frame *f)
+{
+	uint8_t *chunk = mtd_stream_out_scratch(o, STREAM_CHUNK);
+	if (!chunk)
+		return F_NOMEM;
+	ZSTD_inBuffer in = *inb;
 	for (;;) {
 		ZSTD_outBuffer out = {chunk, STREAM_CHUNK, 0};
 		size_t ret = ZSTD_decompressStream(dc, &out, &in);
@@ -379,6 +531,17 @@ static int probe(struct mtd_probe *p)
 			return MTD_ERR_NO_MATCH;
 		}
 		pos += f.size;
+		if (f.zs.extraneous_at) {
+			/* decoded without those bytes (canonical_zero_seq): the content is still there to look inside
+			 */
+			p->valid = false;
+			mtd_probe_problem(
+			    p,
+			    "frame at 0x%llx: the block at 0x%llx has no sequences, yet %llu bytes follow its "
+			    "sequence count (RFC 8878: the block ends there)",
+			    (unsigned long long)at, (unsigned long long)(at + f.zs.extraneous_at),
+			    (unsigned long long)f.zs.extraneous);
+		}
 		if (rc == F_DATA || rc == F_UNSUP) {
 			p->valid = false;
 			if (rc == F_DATA && ZSTD_getErrorCode(f.err) == ZSTD_error_checksum_wrong)
