@@ -94,10 +94,125 @@ static bool driver_name(const char *s, const char *alias)
 	return false;
 }
 
+/* "512mb", "64M", "1G", "128 MiB" at p of line (a word of its own): bytes, and *end past it */
+static bool prose_size(const char *line, const char *p, const char **end, uint64_t *bytes)
+{
+	if (!isdigit((unsigned char)*p) || (p > line && (isalnum((unsigned char)p[-1]) || p[-1] == '.')))
+		return false;
+	uint64_t v;
+	if (!mtd_fx_parse_dec(&p, &v) || v == 0 || v > 65536)
+		return false;
+	if (*p == ' ')
+		p++;
+	char u = (char)tolower((unsigned char)*p);
+	int shift = u == 'k' ? 10 : u == 'm' ? 20 : u == 'g' ? 30 : -1;
+	if (shift < 0)
+		return false;
+	p++;
+	if (tolower((unsigned char)*p) == 'i' && tolower((unsigned char)p[1]) == 'b')
+		p += 2;
+	else if (tolower((unsigned char)*p) == 'b')
+		p++;
+	else if (!strncasecmp(p, "bytes", 5) || !strncasecmp(p, "byte", 4))
+		p += tolower((unsigned char)p[4]) == 's' ? 5 : 4;
+	if (isalnum((unsigned char)*p))
+		return false; /* "64Mbit", "16MHz" */
+	*bytes = v << shift;
+	*end = p;
+	return true;
+}
+
+/*
+ * Sizes the owner writes next to the words RAM and flash: "Ram 512mb rom 64mb", "64M RAM, 16M (8M) FLASH",
+ * "RAM (128MB) and flash (64MB)", "1G of RAM and 512MB of flash", "the ram which is 256mb".  Only a size
+ * right before the word (after "of" at most, a bracketed second size may follow it) or right after it
+ * (after "(", ":", "=", "of", "is", "which is" at most) counts; anything else between is a different
+ * statement ("flash a 16MB image").
+ */
+static void prose_sizes(struct pctx *c)
+{
+	static const struct {
+		const char *w, *key;
+	} words[] = {{"ram", "ram"},        {"memory", "ram"},           {"ddr", "ram"},       {"flash", "flash_size"},
+	             {"rom", "flash_size"}, {"nand", "flash_size_nand"}, {"nor", "flash_size"}};
+	const char *s = c->s;
+	bool done_ram = false, done_flash = false;
+	for (const char *p = s; *p; p++) {
+		if (p > s && isalnum((unsigned char)p[-1]))
+			continue;
+		size_t k = 0, wl = 0;
+		for (; k < sizeof(words) / sizeof(words[0]); k++)
+			if (word_at(p, words[k].w)) {
+				wl = strlen(words[k].w);
+				break;
+			}
+		if (!wl)
+			continue;
+		bool ram = !strcmp(words[k].key, "ram");
+		if (ram ? done_ram : done_flash)
+			continue;
+		uint64_t b = 0;
+		const char *e;
+		bool got = false;
+		/* after the word: "RAM (128MB)", "Ram 512mb", "RAM: 64 MB", "ram which is 256mb" */
+		const char *q = p + wl;
+		for (int fill = 0; fill < 3 && !got; fill++) {
+			while (*q == ' ' || *q == '(' || *q == ':' || *q == '=')
+				q++;
+			if (prose_size(s, q, &e, &b)) {
+				got = true;
+				break;
+			}
+			static const char *const after[] = {"of", "is", "which", "size", "chip"};
+			size_t j = 0;
+			for (; j < sizeof(after) / sizeof(after[0]) && !word_at(q, after[j]); j++)
+				;
+			if (j == sizeof(after) / sizeof(after[0]))
+				break;
+			q += strlen(after[j]);
+		}
+		/* before it: "64M RAM", "16M (8M) FLASH", "512MB of flash", "1G of RAM" */
+		if (!got && p > s) {
+			const char *r = p;
+			while (r > s && r[-1] == ' ')
+				r--;
+			if (r - s >= 2 && !strncasecmp(r - 2, "of", 2) && (r - 2 == s || r[-3] == ' ')) {
+				r -= 2;
+				while (r > s && r[-1] == ' ')
+					r--;
+			}
+			if (r > s && r[-1] == ')') { /* "16M (8M) FLASH": the second size is a variant */
+				const char *o = r - 1;
+				while (o > s && *o != '(')
+					o--;
+				r = o;
+				while (r > s && r[-1] == ' ')
+					r--;
+			}
+			const char *t = r;
+			while (t > s && t[-1] != ' ' && t[-1] != '(' && t[-1] != ',')
+				t--;
+			if (t < r && prose_size(s, t, &e, &b) && mtd_fx_skip_ws(e) == r)
+				got = true;
+		}
+		if (!got)
+			continue;
+		if (ram ? b < (2u << 20) || b > (64ull << 30) : b < (1u << 20) || b > (64ull << 30))
+			continue;
+		mtd_fx_add_size(c, words[k].key, "poster", 20, b, "the owner's statement");
+		if (ram)
+			done_ram = true;
+		else
+			done_flash = true;
+	}
+}
+
 /* Statements in forum text: "- SoC: Mediatek MT7621DAT 880MHz", "no LAN", "Serial console (115200 8n1)" */
 void mtd_fx_r_poster(struct pctx *c)
 {
 	const char *s = c->s, *p;
+	if (!c->line_had_facts && !strcmp(c->context, "text") && strncmp(s, "- ", 2) && strncmp(s, "* ", 2))
+		prose_sizes(c);
 	const char *m = no_wired_port(s);
 	if (m) {
 		struct mtd_fact *x =

@@ -36,7 +36,10 @@ void mtd_fx_r_ram(struct pctx *c)
 	uint64_t v, b = 0;
 	/* U-Boot "DRAM:  " with the value on a later line (QCA DDR setup output in between) */
 	if ((p = mtd_fx_after(s, "DRAM:")) && !strstr(s, "DRAM_")) {
-		if (!*mtd_fx_skip_ws(p))
+		/* nothing after the label, or what the loader printed first ("DRAM:  smem ram ptable found: ver: 1
+		 * len: 4" on QCA U-Boot 2016.01, "DRAM:  sri" on LSDK) and not a size: the size is on a later line */
+		const char *q = mtd_fx_skip_ws(p);
+		if (!*q || !mtd_fx_parse_size_unit(&q, &b))
 			c->dram_pending = c->line;
 		return;
 	}
@@ -275,11 +278,50 @@ static bool rtk_flash_table(struct pctx *c, const char *s)
 	return true;
 }
 
+/* the lines a QCA U-Boot prints between "NAND:  ONFI device found" and the size (the chip's id bytes,
+ * the failed SPI NOR probe) */
+#define NAND_SIZE_LINES 8
+
+/*
+ * A SPI NOR JEDEC id the kernel's table does not know ("flash manufacture id: 20, device id 40 18" then
+ * "un-recognized chip ID"): the third byte is the capacity, 2^n bytes for 0x11..0x19 and, after 0x19,
+ * 0x20..0x22 for 64..256 MiB.  Checked against data/flash-chips.tsv (Linux 6.1 spi-nor and flashrom):
+ * 143 of the 145 NOR ids in that range follow it; Intel (0x89) and Spansion's 0x02 type byte encode the
+ * size differently and are skipped; the two others are a two-die stack (W25M512JV) and the 64 KiB
+ * IS25CD512.
+ */
+static uint64_t jedec_capacity(uint64_t id)
+{
+	unsigned m = (unsigned)(id >> 16) & 0xff, t = (unsigned)(id >> 8) & 0xff, n = (unsigned)id & 0xff;
+	if (m == 0x00 || m == 0xff || m == 0x89 || (m == 0x01 && t == 0x02))
+		return 0;
+	if (n >= 0x11 && n <= 0x19)
+		return 1ull << n;
+	if (n >= 0x20 && n <= 0x22)
+		return 1ull << (n - 6);
+	return 0;
+}
+
+static void jedec_size(struct pctx *c)
+{
+	for (size_t i = c->f->n; i > 0 && c->f->v[i - 1].line == c->line && c->f->v[i - 1].file == c->file; i--) {
+		const struct mtd_fact *x = &c->f->v[i - 1];
+		if (strcmp(x->key, "flash_jedec") || strlen(x->value) != 6 || mtd_kb_flash_by_jedec(x->value))
+			continue;
+		uint64_t id = x->num, bytes = jedec_capacity(id);
+		if (bytes)
+			mtd_fx_add_size(c, "flash_size", x->layer, 45, bytes,
+			                "from the capacity byte of a JEDEC id the kernel's table does not know");
+		return;
+	}
+}
+
 /* Flash facts that span lines or need state (single-line ones are patterns) */
 void mtd_fx_r_flash(struct pctx *c)
 {
 	const char *s = c->s, *p;
 	uint64_t b, v;
+	jedec_size(c);
 	note_nor_device(c, s);
 	if (rtk_flash_table(c, s))
 		return;
@@ -333,6 +375,14 @@ void mtd_fx_r_flash(struct pctx *c)
 			return;
 		}
 	}
+	/* QCA U-Boot: the SPI NOR probe fails ("SF: Unsupported flash IDs: ...", "ipq_spi: SPI Flash not
+	 * found ...") and the size of the NAND devices it registered follows alone on the next line */
+	if (!strncmp(s, "SF: Unsupported flash IDs", 25) || !strncmp(s, "ipq_spi: SPI Flash not found", 28)) {
+		if (!c->nand_pending || c->line - c->nand_pending > NAND_SIZE_LINES)
+			c->nand_sf_bytes = 0;
+		c->nand_pending = c->line;
+		return;
+	}
 	/* U-Boot "NAND:  " (or "NAND:  ONFI device found") with the size on a following line */
 	if (!strncmp(s, "NAND:", 5)) {
 		const char *q = mtd_fx_skip_ws(s + 5);
@@ -360,7 +410,7 @@ void mtd_fx_r_flash(struct pctx *c)
 		c->nand_pending = 0;
 		return;
 	}
-	if (c->nand_pending && c->line - c->nand_pending <= 3) {
+	if (c->nand_pending && c->line - c->nand_pending <= NAND_SIZE_LINES) {
 		const char *q = s;
 		if (mtd_fx_parse_size_unit(&q, &b) && !*mtd_fx_skip_ws(q)) {
 			if (c->nand_sf_bytes && b > c->nand_sf_bytes)
