@@ -447,5 +447,17 @@ int main(void)
 	is_int(P.ram.n, 128 * MIB, "the kernel's Normal zone");
 	load("[    0.000000] Initmem setup node 0 [mem 0x0000000000000000-0x0000000023ffffff]\n");
 	ok(!P.ram.src, "a node span that is no power of two (high memory beyond an I/O window) gives no RAM");
+	/* a JEDEC id the kernel's table does not know: the capacity byte gives the size (facts_uboot.c) */
+	load("flash manufacture id: 20, device id 40 18\nWarning: un-recognized chip ID, please update bootloader!\n");
+	is_str(P.flash_jedec.s, "204018", "an unknown Ralink-loader id is still the JEDEC id");
+	is_int(P.flash_size.n, 16 * MIB, "its capacity byte 0x18 gives 16 MiB");
+	load("flash manufacture id: 89, device id 40 18\n");
+	ok(!P.flash_size.src, "Intel ids encode the size otherwise: no size from the capacity byte");
+	/* QCA U-Boot 2016.01: "DRAM:" followed by the SMEM table line, the size on a later line */
+	load("DRAM:  smem ram ptable found: ver: 1 len: 4\n512 MiB\n");
+	is_int(P.ram.n, 512 * MIB, "DRAM size on the line after the SMEM ptable message");
+	load("NAND:  ONFI device found\nSF: Unsupported flash IDs: manuf 00, jedec 0000, ext_jedec 0000\n"
+	     "ipq_spi: SPI Flash not found (bus/cs/speed/mode) = (0/0/48000000/0)\n256 MiB\n");
+	is_int(P.flash_size.n, 256 * MIB, "the NAND size after a failed SPI NOR probe");
 	return tap_done();
 }
