@@ -204,8 +204,9 @@ static bool cut_first_block_shows_frame(const struct mtd_reader *s, const ZSTD_f
  * < 255: ((byte0 - 0x80) << 8) + byte1; 255: byte1 + (byte2 << 8) + 0x7F00),
  * and when it is zero the section, and so the block, ends right after it:
  * the literals section and that field are the whole Block_Size.  A zero
- * written in two or three bytes is valid (the 2-byte form overlaps the
- * 1-byte one) but libzstd before 1.5.6 refuses it ("Src size is incorrect"),
+ * written in two bytes (0x80 0x00) is valid (the 2-byte form overlaps the
+ * 1-byte one; the 3-byte form starts at 0x7F00 and cannot be zero) but libzstd
+ * before 1.5.6 refuses it ("Src size is incorrect"),
  * and bytes after a zero count are invalid but older libzstd decodes them
  * as sequence tables.  struct zero_seq says where the first such block is.
  */
@@ -239,6 +240,18 @@ static size_t literals_size(const struct mtd_reader *s, size_t lit, size_t end)
 	return lit + lh + content <= end ? lh + content : 0;
 }
 
+/* The length of a zero Number_of_Sequences at q (1, or 2 for 0x80 0x00), 0 when the count there is not
+ * zero or does not fit before end: the one test both block walkers below make. */
+static size_t zero_count_len(const struct mtd_reader *s, size_t q, size_t end)
+{
+	if (q >= end)
+		return 0;
+	uint8_t b0 = mtd_rd_u8_at(s, q);
+	if (b0 == 0)
+		return 1;
+	return b0 == 0x80 && q + 2 <= end && mtd_rd_u8_at(s, q + 1) == 0 ? 2 : 0;
+}
+
 static void zero_seq_blocks(const struct mtd_reader *s, uint64_t frame_size, struct zero_seq *z)
 {
 	size_t pos;
@@ -252,22 +265,13 @@ static void zero_seq_blocks(const struct mtd_reader *s, uint64_t frame_size, str
 		if (end > frame_size)
 			return;
 		size_t lits = type == 2 ? literals_size(s, body, end) : 0;
-		if (lits && body + lits < end) {
-			size_t q = body + lits;
-			uint8_t b0 = mtd_rd_u8_at(s, q);
-			size_t nlen = b0 < 128 ? 1 : b0 < 255 ? 2 : 3;
-			uint32_t nseq = 0;
-			if (q + nlen <= end)
-				nseq = nlen == 1   ? b0
-				       : nlen == 2 ? ((uint32_t)(b0 - 0x80) << 8) + mtd_rd_u8_at(s, q + 1)
-				                   : mtd_rd_le16_at(s, q + 1) + 0x7f00u;
-			if (q + nlen <= end && nseq == 0) {
-				if (q + nlen < end && !z->extraneous_at) {
-					z->extraneous_at = pos;
-					z->extraneous = end - q - nlen;
-				}
-				z->long_zero += nlen > 1;
+		size_t q = body + lits, nlen = lits ? zero_count_len(s, q, end) : 0;
+		if (nlen) {
+			if (q + nlen < end && !z->extraneous_at) {
+				z->extraneous_at = pos;
+				z->extraneous = end - q - nlen;
 			}
+			z->long_zero += nlen > 1;
 		}
 		if (b & 1)
 			return;
@@ -301,9 +305,7 @@ static uint8_t *canonical_zero_seq(const struct mtd_reader *s, uint64_t frame_si
 			break;
 		size_t lits = type == 2 ? literals_size(s, body, end) : 0;
 		size_t q = body + lits;
-		bool zero = lits && q < end &&
-		            (mtd_rd_u8_at(s, q) == 0 ||
-		             (q + 2 <= end && mtd_rd_u8_at(s, q) == 0x80 && mtd_rd_u8_at(s, q + 1) == 0));
+		bool zero = lits && zero_count_len(s, q, end);
 		memmove(f + w + 3, f + body, keep); /* w <= pos: the copy only moves down */
 		if (zero) {
 			keep = lits + 1;
