@@ -14,12 +14,12 @@
 #     --build        build directory with src/cli/mtdscope and sample/sample.bin (default build)
 #     --work         where the generated inputs are kept between runs (default build-bench)
 #     --size         size of the mixed image in MiB (default 1024)
-#     --reps         runs of each mtdscope figure, the best kept (default 2; at most 3 on a shared machine)
+#     --reps         runs of each mtdscope figure, the best kept (default 3; wall and CPU each at their best)
 # Not part of the test suite.  On a machine shared with other jobs the figures are noisy: the load
 # average is printed beside each.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-quick= bwbig= build=build work=build-bench mib=1024 reps=2
+quick= bwbig= build=build work=build-bench mib=1024 reps=3
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) quick=1 ;;
@@ -106,7 +106,7 @@ bench_input() { # NAME FILE
 	else
 		timed 1 binwalk "$f"; row "$bytes" "binwalk ${bwver}"
 	fi
-	T[$name.bw]=$secs
+	T[$name.bw]=$secs C[$name.bw]=$cpu
 	printf '  %-26s top-level %.0fx, nested %.0fx faster than binwalk; top-level at %.0f%% of cat\n\n' "ratio" \
 		"$(awk -v a="${T[$name.bw]}" -v b="${T[$name.top]}" 'BEGIN { print (b > 0 ? a / b : 0) }')" \
 		"$(awk -v a="${T[$name.bw]}" -v b="${T[$name.full]}" 'BEGIN { print (b > 0 ? a / b : 0) }')" \
@@ -135,6 +135,8 @@ m=$(awk -v k="${R[mixed.full]}" 'BEGIN { printf "%.1f", k / 1024 }')
 target "peak RSS <= 128 MiB on the nested scan" "${m} MiB" "$m <= 128"
 x=$(awk -v a="${T[random.bw]}" -v b="${T[random.full]}" 'BEGIN { printf "%.0f", (b > 0 ? a / b : 0) }')
 target "nested scan >= 300x binwalk on 64 MiB of random bytes" "${x}x (${T[random.bw]} s / ${T[random.full]} s)" "$x >= 300"
+x=$(awk -v a="${C[random.bw]}" -v b="${C[random.full]}" 'BEGIN { printf "%.0f", (b > 0 ? a / b : 0) }')
+printf '  %-58s %-26s %s\n' "  (the same in CPU seconds, user + sys)" "${x}x (${C[random.bw]} s / ${C[random.full]} s)" "-"
 gbs=$(awk -v b="$bytes" -v s="${T[mixed.top]}" 'BEGIN { printf "%.2f", (s > 0 ? b / 1e9 / s : 0) }')
 cgbs=$(awk -v b="$bytes" -v s="${T[mixed.cat]}" 'BEGIN { printf "%.2f", (s > 0 ? b / 1e9 / s : 0) }')
 printf '  (top-level scan: %s GB/s, peak RSS %.1f MiB; cat of the cached file: %s GB/s)\n' "$gbs" \
