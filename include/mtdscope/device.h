@@ -85,6 +85,12 @@ MTD_API void mtd_facts_release(struct mtd_facts *f);
  * MTD_ERR_LIMIT when too large; the diagnostic says which.
  */
 MTD_API int mtd_facts_parse(struct mtd_facts *f, const char *file, const uint8_t *data, size_t len, struct mtd_diag *d);
+/**
+ * How many facts describe the hardware: every fact a log line gave (not a brand alone), and of what the
+ * owner wrote in prose only the SoC, RAM, flash and radio statements (a forum post with specs is worth
+ * assessing; a mention of a model name or a brand alone is not).  0: nothing to assess.
+ */
+MTD_API size_t mtd_facts_useful(const struct mtd_facts *f);
 
 /* ---- profile ---- */
 

@@ -617,11 +617,7 @@ static void assess_one(struct run *R, struct outcome *o)
 		}
 		free(buf);
 	}
-	size_t useful = 0;
-	for (size_t i = 0; i < f.n; i++)
-		if (strcmp(f.v[i].key, "brand") && strcmp(f.v[i].layer, "poster"))
-			useful++;
-	if (!useful) {
+	if (!mtd_facts_useful(&f)) {
 		snprintf(o->msg, sizeof(o->msg),
 		         "%s: no device facts found in %zu line%s: expected a boot log, dmesg, /proc/cpuinfo, "
 		         "/proc/mtd, /proc/meminfo, lspci or lsusb output",

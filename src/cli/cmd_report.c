@@ -372,11 +372,7 @@ int cli_device_load(struct mtd_facts *f, int argc, char **argv)
 	}
 	if (!any_ok)
 		return CLI_FAIL;
-	size_t useful = 0;
-	for (size_t i = 0; i < f->n; i++)
-		if (strcmp(f->v[i].key, "brand") && strcmp(f->v[i].layer, "poster"))
-			useful++;
-	if (!useful) {
+	if (!mtd_facts_useful(f)) {
 		cli_error("no device facts found in %zu line%s: expected a boot log, dmesg, /proc/cpuinfo, /proc/mtd, "
 		          "/proc/meminfo, lspci or lsusb output",
 		          f->lines, f->lines == 1 ? "" : "s");

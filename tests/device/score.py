@@ -31,7 +31,11 @@ def case_inputs(d):
 
 
 def word_in(needle, hay):
-    return re.search(r'(?<![A-Za-z0-9])' + re.escape(needle.lower()) + r'(?![0-9])', hay.lower()) is not None
+    """needle as a word of hay; names written with or without a blank or dash ("Armada 385",
+    "ARMADA385", "Armada-385") are the same name"""
+    def squash(t):
+        return re.sub(r'(?<=[A-Za-z])[ -](?=[0-9])', '', t.lower())
+    return re.search(r'(?<![A-Za-z0-9])' + re.escape(squash(needle)) + r'(?![0-9])', squash(hay)) is not None
 
 
 def val(profile, key):

@@ -615,6 +615,22 @@ void mtd_facts_init(struct mtd_facts *f)
 	mtd_arena_init(&f->arena);
 }
 
+size_t mtd_facts_useful(const struct mtd_facts *f)
+{
+	static const char *const stated[] = {"soc", "ram", "flash_size", "flash_chip", "flash_type", "wifi"};
+	size_t n = 0;
+	for (size_t i = 0; i < f->n; i++) {
+		const struct mtd_fact *x = &f->v[i];
+		if (!strcmp(x->key, "brand"))
+			continue;
+		bool ok = strcmp(x->layer, "poster") != 0;
+		for (size_t k = 0; k < sizeof(stated) / sizeof(stated[0]) && !ok; k++)
+			ok = !strcmp(x->key, stated[k]);
+		n += ok;
+	}
+	return n;
+}
+
 void mtd_facts_release(struct mtd_facts *f)
 {
 	free(f->v);

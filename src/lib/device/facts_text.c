@@ -192,8 +192,12 @@ static void prose_sizes(struct pctx *c)
 			const char *t = r;
 			while (t > s && t[-1] != ' ' && t[-1] != '(' && t[-1] != ',')
 				t--;
-			if (t < r && prose_size(s, t, &e, &b) && mtd_fx_skip_ws(e) == r)
-				got = true;
+			if (t < r && prose_size(s, t, &e, &b)) {
+				/* r is where the blanks before the word (or its "of") begin: only blanks between */
+				while (e < r && *e == ' ')
+					e++;
+				got = e == r;
+			}
 		}
 		if (!got)
 			continue;
