@@ -12,7 +12,7 @@ Each non-comment line of a table has 12 tab-separated columns:
   regex    POSIX extended regular expression run on the cleaned line (timestamps, prompts removed)
   key      the fact key (device.h)
   value    what the fact holds: $N (a capture), =text (a constant), or conv(template) with conv one
-           of soc size ramsize mib kib mbit bytes hexbytes pages dec hz jedec chip str and a
+           of soc socif socstated size ramsize mib kib mbit bytes hexbytes pages dec hz jedec chip str and a
            template of literal text and $N captures
   layer    trust layer of the fact (u-boot, boot-rom, kernel, cpuinfo, meminfo, ...)
   weight   trust of this pattern for this key, 0..100 (the profile takes the highest)
@@ -25,7 +25,7 @@ A tab inside cue, regex, example or expect is written \\t.
 import sys
 
 COLS = ['id', 'source', 'cue', 'regex', 'key', 'value', 'layer', 'weight', 'note', 'example', 'expect', 'origin']
-CONVS = {'soc', 'socif', 'size', 'ramsize', 'mib', 'kib', 'mbit', 'bytes', 'hexbytes', 'pages', 'dec', 'hz', 'jedec', 'chip',
+CONVS = {'soc', 'socif', 'socstated', 'size', 'ramsize', 'mib', 'kib', 'mbit', 'bytes', 'hexbytes', 'pages', 'dec', 'hz', 'jedec', 'chip',
          'str'}
 
 

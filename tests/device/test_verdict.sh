@@ -207,4 +207,26 @@ ok $r "board_name mikrotik,hap-ax-lite (no such device): not identified"
 printf 'Machine model: Sercomm S3\nSoC Type: MediaTek MT7621 ver:1 eco:3\n' > "$T/s3.txt"
 j=$("$MTDSCOPE" assess --json "$T/s3.txt")
 like "$(q .assessment.headline)" 'this is the Etisalat S3' "Sercomm S3 (DEVICE_ALT0): the Etisalat S3"
+# a forum post with specs and no log line (held-out rounds 6 and 7: half the posts are prose) is assessed
+# from the owner's statements; a post that only names a brand or model is not
+printf "Hi, I've got a BCM63138 based router from my ISP.\nIt has 256MB RAM and 128MB of flash.\n" > "$T/post.txt"
+j=$("$MTDSCOPE" assess --json "$T/post.txt"); ok $? "a prose post with specs is assessed"
+is "$(q .profile.soc.value)" BCM63138 "prose post: the SoC it names"
+is "$(q .profile.ram_bytes.value)" $((256 << 20)) "prose post: the RAM it states"
+is "$(q .verdict)" not-viable "prose post: BCM63138 (no OpenWrt target) is not viable"
+printf 'My TP-Link router stopped booting after an update.\nAny idea?\n' > "$T/brand.txt"
+err=$("$MTDSCOPE" assess "$T/brand.txt" 2>&1 >/dev/null)
+like "$err" 'no device facts found in 2 lines' "a post naming only a brand has nothing to assess"
+# the chip an owner names in prose (data/patterns/text.tsv): one no table knows is a SoC without an OpenWrt target,
+# a switch, PHY or radio part is not the SoC, and a Broadcom reference-board name is its chip
+printf 'It uses an RTL8197DN chipset with 64MB RAM and 8MB flash.\n' > "$T/rtl.txt"
+j=$("$MTDSCOPE" assess --json "$T/rtl.txt"); ok $? "an unknown chipset in prose is assessed"
+is "$(q .profile.soc.value)" RTL8197DN "prose: the chipset no table knows is the SoC"
+is "$(q .verdict)" not-viable "prose: a SoC no OpenWrt target runs on is not viable"
+printf 'The switch is an RTL8367S chip, the board has 128MB RAM.\n' > "$T/switch.txt"
+j=$("$MTDSCOPE" assess --json "$T/switch.txt" 2>/dev/null)
+ok "$([ "$(q .profile.soc.value 2>/dev/null)" != RTL8367S ]; echo $?)" "prose: a switch chip is not the SoC"
+printf 'Has anyone opened a BCM963138 based gateway?\n' > "$T/refboard.txt"
+j=$("$MTDSCOPE" assess --json "$T/refboard.txt")
+is "$(q .profile.soc.value)" BCM63138 "prose: the BCM963138 reference board is a BCM63138"
 done_testing

@@ -175,6 +175,49 @@ static bool to_jedec(const char *s, struct mtd_pattern_hit *h)
 	return true;
 }
 
+/*
+ * Parts that share the SoC vendors' prefixes but are not SoCs: Ethernet switches and PHYs (Realtek RTL83xx/RTL82xx,
+ * Atheros/Qualcomm AR8xxx/QCA8xxx, Broadcom BCM53xxx/BCM54xxx/BCM50xxx, MediaTek MT753x), Ethernet controllers
+ * (RTL811x/813x/815x) and radios (RTL818x/819x, RTL88xx, MT76xx, AR92xx-AR95xx, BCM43xx, QCN9xxx) when the radio
+ * table lacks the exact name.  An owner's "a RTL8367 chip" is not the SoC.
+ */
+static bool not_a_soc(const char *v)
+{
+	/* RTL8181/8186/8196/8197/8198 are SoCs; the other RTL81xx are radios and Ethernet controllers */
+	static const char *const fam[] = {
+	    "RTL83",   "RTL82",   "RTL88",   "RTL811", "RTL813", "RTL815", "RTL8185", "RTL8187", "RTL8188", "RTL8189",
+	    "RTL8190", "RTL8191", "RTL8192", "AR80",   "AR81",   "AR82",   "AR83",    "QCA80",   "QCA83",   "QCA84",
+	    "BCM53",   "BCM54",   "BCM43",   "BCM50",  "MT753",  "MT76",   "QCN9",    "AR92",    "AR93",    "AR95"};
+	for (size_t i = 0; i < sizeof(fam) / sizeof(fam[0]); i++)
+		if (!strncmp(v, fam[i], strlen(fam[i])))
+			return true;
+	return mtd_kb_wifi_by_chip(v) || mtd_kb_flash_by_name(v);
+}
+
+/* socstated(): the chip an owner names ("an RTL8197DN chipset"); see data/patterns/text.tsv */
+static bool stated_soc(const char *s, struct mtd_pattern_hit *h)
+{
+	char name[40];
+	trim_into(name, sizeof(name), s);
+	/* a Broadcom reference board (BCM96838, BCM963138) is named after its chip */
+	size_t n = strlen(name);
+	if (!strncmp(name, "BCM9", 4) && n >= 8 && n <= 9 && strspn(name + 4, "0123456789") == n - 4)
+		memmove(name + 3, name + 4, n - 3);
+	char alias[32];
+	const struct mtd_kb_soc *k = mtd_kb_soc_in_text(name, alias, sizeof(alias));
+	if (k) {
+		snprintf(h->value, sizeof(h->value), "%s", k->name);
+		snprintf(h->note, sizeof(h->note), "%s", alias);
+		return true;
+	}
+	if (not_a_soc(name))
+		return false;
+	snprintf(h->value, sizeof(h->value), "%s", name);
+	snprintf(h->note, sizeof(h->note), "%s", MTD_SOC_UNLISTED_NOTE);
+	h->weight = MTD_SOC_CLAIM_NAMED;
+	return h->value[0] != 0;
+}
+
 static bool convert(const char *conv, struct mtd_pattern_hit *h)
 {
 	const char *s = h->raw;
@@ -187,6 +230,8 @@ static bool convert(const char *conv, struct mtd_pattern_hit *h)
 		size_t n = strlen(h->value);
 		return !strcmp(conv, "str") ? n > 0 : n >= 3 && n <= 40;
 	}
+	if (!strcmp(conv, "socstated"))
+		return stated_soc(s, h);
 	if (!strcmp(conv, "soc") || !strcmp(conv, "socif")) {
 		char alias[32];
 		const struct mtd_kb_soc *k = mtd_kb_soc_in_text(s, alias, sizeof(alias));
