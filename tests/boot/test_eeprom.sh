@@ -109,4 +109,29 @@ is "$(printf '%s' "$js" | jq -r '"\(.offset) \(.size) \(.chip)"' 2>/dev/null)" "
 	"--layout: Factory partition at 0x40000"
 err=$("$MTDSCOPE" eeprom --layout "$T/proc-mtd" "$T/img-erased.bin" 2>&1 >/dev/null); is "$?" 1 "--layout: erased Factory exits 1"
 like "$err" "offset 0x40000: factory data is erased" "--layout: erased Factory named"
+# MT7915 factory whose calibration fills the header densely (no 0x00/0xFF fields after 0x10) in an
+# erased Factory block of a flash dump: found by its padding; the same 0xe00 bytes followed by other
+# data (no padding) are not taken, and neither are they inside a gzip stream without their padding
+python3 - "$T" <<'EOF2'
+import sys
+T = sys.argv[1]
+e = bytearray(b'\xff' * 0xe00)
+e[0:2] = (0x7915).to_bytes(2, 'little'); e[2:4] = b'\x00\x00'; e[4:10] = bytes.fromhex('000c43791501')
+for i in range(0x10, 0xe00):
+    e[i] = (i * 7 + 0x33) & 0x7f
+img = bytearray(b'\xff' * 0x100000)
+img[0x50000:0x50e00] = e
+open(T + '/dense.bin', 'wb').write(img)
+img[0x50e00:0x51000] = bytes((i * 5 + 1) & 0x7f | 1 for i in range(0x200))
+open(T + '/dense-nopad.bin', 'wb').write(img)
+open(T + '/dense-raw.bin', 'wb').write(bytes(e) + bytes((i * 3 + 1) & 0x7f | 1 for i in range(0x200)))
+EOF2
+js=$("$MTDSCOPE" scan --json "$T/dense.bin")
+is "$(printf '%s' "$js" | jq -r '[.components[] | select(.type == "mtk-eeprom")][0] | "\(.offset) \(.details.chip) \(.size)"')" \
+	"$((0x50000)) MT7915 $((0xe00))" "dense MT7915 calibration in an erased Factory block: found, extent 0xe00"
+is "$("$MTDSCOPE" scan --json "$T/dense-nopad.bin" | jq '[.components[] | select(.type == "mtk-eeprom")] | length')" 0 \
+	"the same bytes without the erased padding: not an EEPROM"
+gzip -9 -c "$T/dense-raw.bin" > "$T/dense.gz"
+is "$("$MTDSCOPE" scan --json "$T/dense.gz" | jq '[.. | objects | select(.type? == "mtk-eeprom")] | length')" 0 \
+	"inside a gzip stream, without padding: not an EEPROM"
 done_testing

@@ -53,24 +53,26 @@ static int probe(struct mtd_probe *p)
 	if (d[2] >= 0x40 || d[3] >= 0x40)
 		return MTD_ERR_NO_MATCH;
 	/*
-	 * Inside decoded or nested content (kernels are full of such halfwords),
-	 * ask for the factory padding too: the rest of the EEPROM's 4 KiB block
-	 * erased or zeroed.
+	 * The factory padding: the rest of the EEPROM's 4 KiB block erased or
+	 * zeroed.  Inside decoded or nested content (kernels are full of such
+	 * halfwords) it is required, and so are the header's 0x00/0xFF fields;
+	 * in a flash dump either one will do (an EEPROM whose calibration fills
+	 * its header densely still sits in an erased Factory block).
 	 */
-	if (p->space >= 0) {
-		size_t blk_end = ((size_t)esize + 0xfffu) & ~(size_t)0xfffu;
-		if (blk_end > avail || esize >= blk_end)
-			return MTD_ERR_NO_MATCH;
+	size_t blk_end = ((size_t)esize + 0xfffu) & ~(size_t)0xfffu;
+	bool padded = false;
+	if (blk_end <= avail && esize < blk_end) {
 		uint8_t pv = mtd_rd_u8_at(&r, esize);
-		if ((pv != 0 && pv != 0xff) || !mtd_rd_uniform_at(&r, esize, blk_end - esize, pv))
-			return MTD_ERR_NO_MATCH;
+		padded = (pv == 0 || pv == 0xff) && mtd_rd_uniform_at(&r, esize, blk_end - esize, pv);
 	}
+	if (p->space >= 0 && !padded)
+		return MTD_ERR_NO_MATCH;
 	size_t head = avail < 0x200 ? avail : 0x200, fill = 0;
 	for (size_t i = 0x10; i < head; i++) {
 		uint8_t c = mtd_rd_u8_at(&r, i);
 		fill += c == 0 || c == 0xff;
 	}
-	if (fill < 16)
+	if (fill < 16 && (p->space >= 0 || !padded))
 		return MTD_ERR_NO_MATCH;
 
 	size_t win = avail < WINDOW ? avail : WINDOW;
