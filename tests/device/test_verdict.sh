@@ -229,4 +229,24 @@ ok "$([ "$(q .profile.soc.value 2>/dev/null)" != RTL8367S ]; echo $?)" "prose: a
 printf 'Has anyone opened a BCM963138 based gateway?\n' > "$T/refboard.txt"
 j=$("$MTDSCOPE" assess --json "$T/refboard.txt")
 is "$(q .profile.soc.value)" BCM63138 "prose: the BCM963138 reference board is a BCM63138"
+# a specifications list as OpenWrt commit messages write it: sizes anywhere in the value, the key's words
+# (NAND Flash, NOR Flash, DDR) tell what it is, a bullet without a key is a sentence; two chips: the bigger holds
+# the firmware
+printf 'Specifications:\n- SoC: Qualcomm QCA9563\n- RAM: Winbond W632GU6NB-11 256 MiB\n- NOR Flash: MX25L1606E 2MB SPI Flash, for U-boot only\n- NAND Flash: GD5F1G04UBYIG 128MB SPI NAND-Flash\n' > "$T/spec.txt"
+j=$("$MTDSCOPE" assess --json "$T/spec.txt"); ok $? "a specifications list is assessed"
+is "$(q .profile.ram_bytes.value)" $((256 << 20)) "spec list: RAM after the chip marking"
+is "$(q '"\(.profile.flash_bytes.value) \(.profile.flash_type.value) \(.profile.flash_other_bytes.value)"')" \
+	"$((128 << 20)) nand $((2 << 20))" "spec list: the 128 MiB NAND is the flash, the 2 MiB NOR the other chip"
+printf ' - 128MB DRAM (Nanya NT5TU128MB)\n - 16MB NOR Flash (MXIC 25L128)\n* SoC: RTL8382M\n' | sed 's/^ //' > "$T/spec2.txt"
+j=$("$MTDSCOPE" assess --json "$T/spec2.txt")
+is "$(q '"\(.profile.ram_bytes.value) \(.profile.flash_bytes.value)"')" "$((128 << 20)) $((16 << 20))" \
+	"spec bullets without a key: '128MB DRAM', '16MB NOR Flash'"
+printf 'This router has BCM4709A0 SoC, 128 MiB NAND flash (MX30LF1G18AC-TI),\n256 MiB memory and 4 x LAN ports.\n' > "$T/spec3.txt"
+j=$("$MTDSCOPE" assess --json "$T/spec3.txt")
+is "$(q '"\(.profile.ram_bytes.value) \(.profile.flash_bytes.value)"')" "$((256 << 20)) $((128 << 20))" \
+	"prose: a size whose unit is a word of its own ('128 MiB NAND', '256 MiB memory')"
+printf -- '- Flash instruction: flash a 16MB image over TFTP\n- RAM: 64MB\n' > "$T/spec4.txt"
+j=$("$MTDSCOPE" assess --json "$T/spec4.txt" 2>/dev/null)
+is "$(q '"\(.profile.flash_bytes.value) \(.profile.ram_bytes.value)"' 2>/dev/null)" "null $((64 << 20))" \
+	"spec list: an instruction line ('Flash instruction: flash a 16MB image') states no flash size"
 done_testing

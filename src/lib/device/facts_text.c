@@ -133,8 +133,10 @@ static void prose_sizes(struct pctx *c)
 {
 	static const struct {
 		const char *w, *key;
-	} words[] = {{"ram", "ram"},        {"memory", "ram"},           {"ddr", "ram"},       {"flash", "flash_size"},
-	             {"rom", "flash_size"}, {"nand", "flash_size_nand"}, {"nor", "flash_size"}};
+	} words[] = {{"ram", "ram"},          {"memory", "ram"},     {"ddr", "ram"},
+	             {"flash", "flash_size"}, {"rom", "flash_size"}, {"nand", "flash_size_nand"},
+	             {"nor", "flash_size"},   {"dram", "ram"},       {"sdram", "ram"},
+	             {"ddr2", "ram"},         {"ddr3", "ram"},       {"ddr4", "ram"}};
 	const char *s = c->s;
 	bool done_ram = false, done_flash = false;
 	for (const char *p = s; *p; p++) {
@@ -192,6 +194,14 @@ static void prose_sizes(struct pctx *c)
 			const char *t = r;
 			while (t > s && t[-1] != ' ' && t[-1] != '(' && t[-1] != ',')
 				t--;
+			/* "128 MiB NAND": the unit is a word of its own, the number the word before it */
+			if (t < r && !isdigit((unsigned char)*t) && t - s >= 2 && t[-1] == ' ' &&
+			    isdigit((unsigned char)t[-2])) {
+				const char *n = t - 1;
+				while (n > s && isdigit((unsigned char)n[-1]))
+					n--;
+				t = n;
+			}
 			if (t < r && prose_size(s, t, &e, &b)) {
 				/* r is where the blanks before the word (or its "of") begin: only blanks between */
 				while (e < r && *e == ' ')
@@ -211,44 +221,73 @@ static void prose_sizes(struct pctx *c)
 	}
 }
 
-/* Statements in forum text: "- SoC: Mediatek MT7621DAT 880MHz", "no LAN", "Serial console (115200 8n1)" */
-void mtd_fx_r_poster(struct pctx *c)
+/* What the key of a specifications line states: "SoC", "CPU", "RAM", "DDR", "NAND Flash", "Flash", "Storage" */
+enum spec_key { SPEC_NONE, SPEC_SOC, SPEC_RAM, SPEC_FLASH };
+
+static enum spec_key spec_key_of(const char *k, size_t n)
 {
-	const char *s = c->s, *p;
-	if (!c->line_had_facts && !strcmp(c->context, "text") && strncmp(s, "- ", 2) && strncmp(s, "* ", 2))
-		prose_sizes(c);
-	const char *m = no_wired_port(s);
-	if (m) {
-		struct mtd_fact *x =
-		    mtd_fx_add_num(c, "eth_ports", "poster", 70, 0, "the owner says the device has no Ethernet port");
-		if (x && m - s > 30) {
-			/* the statement may sit deep in a long forum line: the evidence starts near it */
-			char buf[TEXT_MAX + 8];
-			snprintf(buf, sizeof(buf), "...%.*s", TEXT_MAX, m - 30);
-			const char *t = mtd_arena_strdup(&c->f->arena, buf);
-			if (t)
-				x->text = t;
-		}
+	static const struct {
+		const char *w;
+		enum spec_key key;
+	} words[] = {{"soc", SPEC_SOC},       {"cpu", SPEC_SOC},       {"processor", SPEC_SOC}, {"chipset", SPEC_SOC},
+	             {"ram", SPEC_RAM},       {"dram", SPEC_RAM},      {"sdram", SPEC_RAM},     {"ddr", SPEC_RAM},
+	             {"ddr2", SPEC_RAM},      {"ddr3", SPEC_RAM},      {"ddr4", SPEC_RAM},      {"memory", SPEC_RAM},
+	             {"flash", SPEC_FLASH},   {"nand", SPEC_FLASH},    {"nor", SPEC_FLASH},     {"rom", SPEC_FLASH},
+	             {"storage", SPEC_FLASH}, {"spi-nor", SPEC_FLASH}, {"spi-nand", SPEC_FLASH}};
+	enum spec_key found = SPEC_NONE;
+	for (size_t i = 0; i < n;) {
+		while (i < n && !isalnum((unsigned char)k[i]))
+			i++;
+		size_t j = i;
+		while (j < n && (isalnum((unsigned char)k[j]) || k[j] == '-'))
+			j++;
+		/* the other words may only qualify the part ("SPI NOR Flash", "Flash size", "Main memory") */
+		static const char *const qual[] = {"spi",  "serial",  "parallel", "size",   "type",  "chip",
+		                                   "main", "onboard", "internal", "system", "total", "capacity"};
+		bool known = false;
+		for (size_t w = 0; w < sizeof(words) / sizeof(words[0]); w++)
+			if (j - i == strlen(words[w].w) && !strncasecmp(k + i, words[w].w, j - i)) {
+				if (found != SPEC_NONE && found != words[w].key)
+					return SPEC_NONE; /* "RAM/Flash": two statements in one key */
+				found = words[w].key;
+				known = true;
+			}
+		for (size_t w = 0; w < sizeof(qual) / sizeof(qual[0]) && !known && j > i; w++)
+			known = j - i == strlen(qual[w]) && !strncasecmp(k + i, qual[w], j - i);
+		if (!known && j > i)
+			return SPEC_NONE; /* "Flash instructions", "RAM test" */
+		i = j;
 	}
-	if (strncmp(s, "- ", 2) != 0 && strncmp(s, "* ", 2) != 0) {
-		/* a SoC named in prose ("It has a MT7628") */
-		char alias[32];
-		const struct mtd_kb_soc *k = c->line_had_facts ? NULL : mtd_kb_soc_in_text(s, alias, sizeof(alias));
-		if (k && strlen(alias) >= 5 && !driver_name(s, alias)) {
-			struct mtd_fact *x = mtd_fx_add(c, "soc", "poster", 15, k->name);
-			if (x)
-				x->note = mtd_fx_dupn(c, alias, strlen(alias));
-		}
-		return;
-	}
-	s += 2;
-	const char *colon = strchr(s, ':');
-	if (!colon || colon - s > 24)
-		return;
+	return found;
+}
+
+/* The first size written as a word of its own in a value: "Winbond W29N01HV 128 MiB", "DDR3 512 MiB" */
+static bool first_size(const char *v, uint64_t *b)
+{
+	const char *e;
+	for (const char *p = v; *p; p++)
+		if (prose_size(v, p, &e, b))
+			return true;
+	return false;
+}
+
+/*
+ * A line of a device's specifications, "Key: value", as OpenWrt commit messages and forum posts list
+ * them ("- RAM: 128MB DDR2", "* NAND: 256MiB", "Flash : SPI-NOR 32 MiB (Macronix)", "SoC: MediaTek
+ * MT7621AT 880MHz").  Returns false when the key states nothing this reads.
+ */
+static bool spec_line(struct pctx *c, const char *s)
+{
+	const char *colon = strchr(s, ':'), *p;
+	if (!colon || colon - s > 24 || colon == s)
+		return false;
 	const char *v = mtd_fx_skip_ws(colon + 1);
 	size_t kn = (size_t)(colon - s);
+	while (kn && s[kn - 1] == ' ')
+		kn--;
 	uint64_t b;
-	if (kn >= 3 && strncasecmp(s, "SoC", 3) == 0) {
+	enum spec_key key = spec_key_of(s, kn);
+	if (key == SPEC_SOC) {
 		char alias[32];
 		const struct mtd_kb_soc *k = mtd_kb_soc_in_text(v, alias, sizeof(alias));
 		if (k) {
@@ -264,34 +303,38 @@ void mtd_fx_r_poster(struct pctx *c)
 			if (q < p && mtd_fx_parse_dec(&q, &mhz))
 				mtd_fx_add_num(c, "cpu_mhz", "poster", 20, mhz, NULL);
 		}
-	} else if (kn == 3 && strncasecmp(s, "RAM", 3) == 0) {
-		p = v;
-		if (mtd_fx_parse_size_unit(&p, &b))
+	} else if (key == SPEC_RAM) {
+		if (first_size(v, &b) && b >= (2u << 20) && b <= (64ull << 30))
 			mtd_fx_add_size(c, "ram", "poster", 20, b, NULL);
-	} else if (kn == 5 && strncasecmp(s, "Flash", 5) == 0) {
-		p = v;
-		if (mtd_fx_parse_size_unit(&p, &b))
-			mtd_fx_add_size(c, "flash_size", "poster", 20, b, NULL);
-		if (strcasestr(v, "NAND"))
+	} else if (key == SPEC_FLASH) {
+		const char *kd = mtd_fx_dupn(c, s, kn);
+		bool nand = strcasestr(kd, "nand") || (!strcasestr(kd, "nor") && strcasestr(v, "NAND"));
+		bool nor = !nand && (strcasestr(kd, "nor") || strcasestr(v, "NOR"));
+		if (first_size(v, &b) && b >= (1u << 20) && b <= (64ull << 30))
+			mtd_fx_add_size(c, nand ? "flash_size_nand" : "flash_size", "poster", 20, b, NULL);
+		if (nand)
 			mtd_fx_add(c, "flash_type", "poster", 20, "nand");
-		else if (strcasestr(v, "NOR"))
+		else if (nor)
 			mtd_fx_add(c, "flash_type", "poster", 20, "nor");
-		/* "(EN25)QH128A-104HIP": a marking with the logo part in brackets */
+		/* the chip's marking: "(EN25)QH128A-104HIP" with the logo part in brackets, or "Winbond W29N01HV" */
 		char mark[48];
 		size_t m = 0;
-		for (p = v; *p && m < sizeof(mark) - 1; p++) {
+		const struct mtd_kb_flash *fl = NULL;
+		for (p = v;; p++) {
 			if (*p == '(' || *p == ')')
 				continue;
-			if (*p == ' ') {
-				if (m >= 6)
+			if (*p == ' ' || *p == ',' || !*p) {
+				mark[m] = 0;
+				if (m >= 6 && (fl = mtd_kb_flash_by_name(mark)))
 					break;
 				m = 0;
+				if (!*p)
+					break;
 				continue;
 			}
-			mark[m++] = *p;
+			if (m < sizeof(mark) - 1)
+				mark[m++] = *p;
 		}
-		mark[m] = 0;
-		const struct mtd_kb_flash *fl = m >= 6 ? mtd_kb_flash_by_name(mark) : NULL;
 		if (fl)
 			mtd_fx_add(c, "flash_chip", "poster", 20, fl->name);
 	} else if (strcasestr(mtd_fx_dupn(c, s, kn), "wifi") || strcasestr(mtd_fx_dupn(c, s, kn), "wlan")) {
@@ -308,6 +351,52 @@ void mtd_fx_r_poster(struct pctx *c)
 			mtd_fx_add_num(c, "eth_ports", "poster", 50, n, NULL);
 	} else if (kn == 4 && strncasecmp(s, "UART", 4) == 0) {
 		mtd_fx_add(c, "console", "poster", 30, mtd_fx_trimmed(c, v, NULL));
+	} else {
+		return false;
+	}
+	return true;
+}
+
+/* Statements in forum text: "- SoC: Mediatek MT7621DAT 880MHz", "no LAN", "Serial console (115200 8n1)" */
+void mtd_fx_r_poster(struct pctx *c)
+{
+	const char *s = c->s;
+	bool bullet = !strncmp(s, "- ", 2) || !strncmp(s, "* ", 2);
+	const char *m = no_wired_port(s);
+	if (m) {
+		struct mtd_fact *x =
+		    mtd_fx_add_num(c, "eth_ports", "poster", 70, 0, "the owner says the device has no Ethernet port");
+		if (x && m - s > 30) {
+			/* the statement may sit deep in a long forum line: the evidence starts near it */
+			char buf[TEXT_MAX + 8];
+			snprintf(buf, sizeof(buf), "...%.*s", TEXT_MAX, m - 30);
+			const char *t = mtd_arena_strdup(&c->f->arena, buf);
+			if (t)
+				x->text = t;
+		}
+	}
+	if (bullet) {
+		/* "- RAM: 128MB DDR2"; a bullet without a key is a sentence ("- 16MB NOR Flash (MXIC 25L128)") */
+		if (!spec_line(c, s + 2) && !c->line_had_facts && !strcmp(c->context, "text"))
+			prose_sizes(c);
+		return;
+	}
+	if (c->line_had_facts)
+		return;
+	if (!strcmp(c->context, "text")) {
+		/* an unbulleted "Key: value" of a specifications list in forum text ("Flash: Winbond W29N01HV 128 MiB")
+		 */
+		if (spec_line(c, s))
+			return;
+		prose_sizes(c);
+	}
+	/* a SoC named in prose ("It has a MT7628") */
+	char alias[32];
+	const struct mtd_kb_soc *k = mtd_kb_soc_in_text(s, alias, sizeof(alias));
+	if (k && strlen(alias) >= 5 && !driver_name(s, alias)) {
+		struct mtd_fact *x = mtd_fx_add(c, "soc", "poster", 15, k->name);
+		if (x)
+			x->note = mtd_fx_dupn(c, alias, strlen(alias));
 	}
 }
 
